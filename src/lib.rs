@@ -1,0 +1,1 @@
+//! Manage a Kommo integration's lead sources: the Sources API core and the widget.
