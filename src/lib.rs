@@ -1,1 +1,15 @@
-//! Manage a Kommo integration's lead sources: the Sources API core and the widget.
+//! A Kommo widget that manages an integration's lead sources through the Sources API.
+//!
+//! Everything but `web` (and the fetch transport) is plain Rust that compiles and is tested
+//! natively; `web` is the `#[wasm_bindgen]` surface and the DOM, built only for wasm32.
+
+pub mod api;
+pub mod app;
+pub mod client;
+pub mod i18n;
+pub mod model;
+pub mod rules;
+pub mod transport;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,1 @@
+//! The UI behaviour: state, messages, effects and the reducer (in progress).

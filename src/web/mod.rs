@@ -1,0 +1,1 @@
+//! The wasm-bindgen surface and DOM view (in progress).
