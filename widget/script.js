@@ -1,0 +1,205 @@
+/* Kommo widget loader: fetches the wasm build beside this file and mounts it where Kommo asks. */
+define([], function () {
+  'use strict';
+
+  // Shared by every widget object of this page: the wasm is fetched and compiled once.
+  var loaded = null;
+  var cssDone = false;
+
+  var TEXT = {
+    en: ['WebAssembly is blocked on this page (Content Security Policy), so the sources manager cannot start.',
+      'The sources manager could not be loaded.', 'Try again'],
+    es: ['WebAssembly está bloqueado en esta página (Content Security Policy), por lo que el gestor de fuentes no puede iniciarse.',
+      'No se pudo cargar el gestor de fuentes.', 'Reintentar'],
+    pt: ['O WebAssembly está bloqueado nesta página (Content Security Policy), por isso o gerenciador de fontes não pode iniciar.',
+      'Não foi possível carregar o gerenciador de fontes.', 'Tentar novamente']
+  };
+
+  function compile(url) {
+    return fetch(url, { credentials: 'same-origin' }).then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      var type = (res.headers.get('Content-Type') || '').split(';')[0].trim();
+      var bytes = function (r) {
+        return r.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
+      };
+      // Streaming needs application/wasm; any other type (or a failed stream) goes through bytes.
+      if (type === 'application/wasm' && WebAssembly.compileStreaming) {
+        var copy = res.clone();
+        return WebAssembly.compileStreaming(res).catch(function (e) {
+          if (blocked(e)) throw e;
+          return bytes(copy);
+        });
+      }
+      return bytes(res);
+    });
+  }
+
+  function blocked(e) {
+    return /unsafe-eval|Content Security Policy|CSP/i.test(String(e && e.message || e));
+  }
+
+  return function () {
+    var self = this;
+    var mounted = [];
+    var alive = 0;
+
+    function params() { return self.params || {}; }
+    function version() {
+      var v = typeof self.get_version === 'function' ? self.get_version() : params().version;
+      return encodeURIComponent(v || '0');
+    }
+    function asset(name) {
+      var base = String(params().cdn_path || params().path || '').replace(/\/+$/, '');
+      return base + '/' + name + '?v=' + version();
+    }
+    function settings() {
+      var s = typeof self.get_settings === 'function' ? self.get_settings() : null;
+      return s || {};
+    }
+    function lang() {
+      var sys = typeof self.system === 'function' ? self.system() || {} : {};
+      var l = String(sys.lang || (self.langs && self.langs.lang) || (window.AMOCRM && AMOCRM.lang_id) ||
+        document.documentElement.lang || navigator.language || 'en').slice(0, 2).toLowerCase();
+      return TEXT[l] ? l : 'en';
+    }
+    function code() { return settings().widget_code || params().widget_code || self.code || ''; }
+
+    // Direct mode: the account's own origin with the integration's long-lived token.
+    // The token stays in this closure; the wasm side never sees it.
+    function token(root) {
+      var input = root && root.closest && root.closest('.modal, .modal-body, body');
+      input = input && input.querySelector('input[name="token"]');
+      return (input && input.value) || settings().token || '';
+    }
+    function directRequest(root) {
+      return function (method, path, body) {
+        var ctl = typeof AbortController === 'function' ? new AbortController() : null;
+        var timer = ctl && setTimeout(function () { ctl.abort(); }, 15000);
+        var headers = { Accept: 'application/hal+json, application/problem+json, application/json' };
+        var t = token(root);
+        if (t) headers.Authorization = 'Bearer ' + t;
+        if (body != null) headers['Content-Type'] = 'application/json';
+        return fetch(location.origin + path, {
+          method: method, headers: headers, body: body == null ? undefined : body,
+          credentials: 'omit', cache: 'no-store', signal: ctl ? ctl.signal : undefined
+        }).then(function (res) {
+          return res.text().then(function (text) {
+            return {
+              status: res.status, body: text,
+              content_type: res.headers.get('Content-Type') || '',
+              retry_after: res.headers.get('Retry-After') || ''
+            };
+          });
+        }).finally(function () { if (timer) clearTimeout(timer); });
+      };
+    }
+
+    function css() {
+      if (cssDone || document.querySelector('link[data-ksm]')) return;
+      cssDone = true;
+      var link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = asset('style.css');
+      link.setAttribute('data-ksm', '');
+      document.head.appendChild(link);
+    }
+
+    function load() {
+      if (!loaded) {
+        if (typeof WebAssembly !== 'object') return Promise.reject(new Error('CSP: no WebAssembly'));
+        loaded = Promise.all([import(asset('widget.js')), compile(asset('widget_bg.wasm'))])
+          .then(function (r) {
+            return r[0].default({ module_or_path: r[1] }).then(function () { return r[0]; });
+          });
+        loaded.catch(function () { loaded = null; });
+      }
+      return loaded;
+    }
+
+    function fail(root, e, retry) {
+      var t = TEXT[lang()];
+      var box = document.createElement('div');
+      box.className = 'ksm-error';
+      box.setAttribute('role', 'alert');
+      var p = document.createElement('p');
+      p.textContent = blocked(e) ? t[0] : t[1];
+      box.appendChild(p);
+      if (!blocked(e)) {
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'ksm-btn';
+        b.textContent = t[2];
+        b.onclick = function () { root.textContent = ''; retry(); };
+        box.appendChild(b);
+      }
+      root.textContent = '';
+      root.appendChild(box);
+    }
+
+    // Mounts the wasm app into a fresh root inside `host`; `extra` adds mode-specific config.
+    function start(host, mode, extra, owned) {
+      css();
+      var root = document.createElement('div');
+      root.className = 'ksm';
+      host.appendChild(root);
+      var entry = { root: root, id: null, owned: owned || null };
+      mounted.push(entry);
+      var gen = alive;
+      var go = function () {
+        load().then(function (w) {
+          if (gen !== alive || !root.isConnected) return;
+          var cfg = { mode: mode, lang: lang(), request: directRequest(root), widget_code: code() };
+          for (var k in extra) cfg[k] = extra[k];
+          entry.id = w.mount(root, cfg);
+          entry.w = w;
+        }).catch(function (e) {
+          if (gen === alive) fail(root, e, go);
+        });
+      };
+      go();
+      return entry;
+    }
+
+    function stop() {
+      alive++;
+      mounted.splice(0).forEach(function (m) {
+        if (m.w && m.id != null) m.w.unmount(m.id);
+        m.root.remove();
+        if (m.owned) m.owned.remove();
+      });
+    }
+
+    this.callbacks = {
+      render: function () { return true; },
+      init: function () { return true; },
+      bind_actions: function () { return true; },
+      settings: function ($modal_body) {
+        var body = $modal_body && ($modal_body.jquery ? $modal_body[0] : $modal_body);
+        if (body) start(body, 'settings', {});
+        return true;
+      },
+      advancedSettings: function () {
+        var area = document.getElementById('work-area-' + code());
+        if (area) start(area, 'advanced', {});
+        return true;
+      },
+      onSave: function () { return true; },
+      onAddAsSource: function (pipeline_id) {
+        var pid = Number(pipeline_id) || 0;
+        var live = mounted.filter(function (m) { return m.w && m.id != null; })[0];
+        if (live) {
+          live.w.on_add_as_source(live.id, pid);
+          return true;
+        }
+        // Digital Pipeline gives no container: open our own dialog over the page.
+        var layer = document.createElement('div');
+        layer.className = 'ksm-layer';
+        document.body.appendChild(layer);
+        start(layer, 'add_source', { pipeline_id: pid, close: function () { stop(); } }, layer);
+        return true;
+      },
+      destroy: function () { stop(); }
+    };
+    return this;
+  };
+});
