@@ -1,1 +1,50 @@
-fn main() {}
+//! Project tasks as a Rust program: `cargo xtask <task>`.
+
+mod build;
+mod cmd;
+mod dev;
+mod dist;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <task>
+
+  dev [--addr A] [-- SANDBOX ARGS]  build the widget, start the sandbox with demo data, print the URL
+  test [native|wasm|e2e]...        run every test layer (or the ones named)
+  setup                            install what is missing: wasm target and tools, Chromium, node packages
+  build                            build the widget (release) into target/widget
+  dist                             build, check and write dist/widget.zip
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(task) = args.first() else {
+        eprint!("{HELP}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let outcome = match task.as_str() {
+        "setup" => setup::all(),
+        "build" => build::widget().map(|_| ()),
+        "dev" => dev::dev(rest),
+        "test" => test::test(rest),
+        "dist" => dist::dist(),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!(
+            "unknown task `{other}`; `cargo xtask help` lists them"
+        )),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

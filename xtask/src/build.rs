@@ -1,0 +1,88 @@
+//! `cargo xtask build`: compiles the widget to wasm and assembles the folder that ships.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cmd::{command, root, run, say, Result};
+use crate::setup::{self, Need};
+
+/// Where wasm-pack writes the glue and the `.wasm`.
+pub fn pkg_dir() -> PathBuf {
+    root().join("target/wasm-pkg")
+}
+
+/// The assembled widget folder: exactly what goes into `widget.zip`.
+pub fn widget_dir() -> PathBuf {
+    root().join("target/widget")
+}
+
+/// Whether the widget's own files exist yet (its loader is what the host runs).
+pub fn widget_exists() -> bool {
+    root().join("widget/script.js").is_file()
+}
+
+/// Builds the wasm in release mode and assembles `target/widget/`; returns that folder.
+pub fn widget() -> Result<PathBuf> {
+    setup::ensure(&[Need::Wasm])?;
+    say("building the widget to wasm (release profile, wasm-opt -Oz)");
+    let out = pkg_dir();
+    run(command("wasm-pack")
+        .args([
+            "build",
+            "--target",
+            "web",
+            "--release",
+            "--no-typescript",
+            "--no-pack",
+        ])
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--out-name", "widget"]))?;
+    assemble(&out, &widget_dir())?;
+    say(&format!("widget assembled in {}", widget_dir().display()));
+    Ok(widget_dir())
+}
+
+/// Copies the manifest, `widget/` and the wasm-pack output into one folder.
+fn assemble(pkg: &Path, dest: &Path) -> Result {
+    if dest.exists() {
+        fs::remove_dir_all(dest).map_err(|e| format!("cannot clear {}: {e}", dest.display()))?;
+    }
+    copy_tree(&root().join("widget"), dest)?;
+    copy(&root().join("manifest.json"), &dest.join("manifest.json"))?;
+    for file in ["widget.js", "widget_bg.wasm"] {
+        copy(&pkg.join(file), &dest.join(file))?;
+    }
+    Ok(())
+}
+
+/// Files under `widget/` that are sources for assets, not assets.
+fn is_shipped(name: &str) -> bool {
+    !(name.ends_with(".py") || name.starts_with('.') || name.eq_ignore_ascii_case("README.md"))
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let entries = fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&*name))?;
+        } else if is_shipped(&name) {
+            copy(&path, &to.join(&*name))?;
+        }
+    }
+    Ok(())
+}
+
+fn copy(from: &Path, to: &Path) -> Result {
+    fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}

@@ -1,0 +1,194 @@
+//! `cargo xtask setup`: installs what is missing, idempotently, and says what it does.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::cmd::{command, output, root, run, say, which, Result};
+
+/// A group of tools a task needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// The wasm32 target, wasm-pack, the wasm-bindgen CLI at the locked version and wasm-opt.
+    Wasm,
+    /// Debian's Chromium and ChromeDriver.
+    Browser,
+    /// Node packages for the host page and the browser tests (`npm ci`).
+    Node,
+}
+
+/// Everything `cargo xtask setup` installs.
+pub const ALL: &[Need] = &[Need::Wasm, Need::Browser, Need::Node];
+
+/// The wasm target every build needs.
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Makes sure every tool in `needs` is present, installing what is missing.
+pub fn ensure(needs: &[Need]) -> Result {
+    for need in needs {
+        match need {
+            Need::Wasm => wasm()?,
+            Need::Browser => browser()?,
+            Need::Node => node()?,
+        }
+    }
+    Ok(())
+}
+
+/// The wasm32 target, wasm-pack, wasm-bindgen-cli and wasm-opt.
+fn wasm() -> Result {
+    let installed = output(command("rustup").args(["target", "list", "--installed"]))
+        .ok_or("rustup is not available: install Rust with rustup (https://rustup.rs), then run this again")?;
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        say(&format!("{WASM_TARGET} target: present"));
+    } else {
+        say(&format!("{WASM_TARGET} target: installing with rustup"));
+        run(command("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+
+    if which("wasm-pack").is_some() {
+        say("wasm-pack: present");
+    } else {
+        say("wasm-pack: installing from crates.io (about 2 minutes)");
+        run(command("cargo").args(["install", "wasm-pack", "--locked"]))?;
+    }
+
+    let wanted = locked_version("wasm-bindgen")?;
+    let have = which("wasm-bindgen")
+        .and_then(|p| output(command(p).arg("--version")))
+        .and_then(|v| v.split_whitespace().nth(1).map(str::to_owned));
+    if have.as_deref() == Some(wanted.as_str()) {
+        say(&format!("wasm-bindgen CLI {wanted}: present"));
+    } else {
+        say(&format!(
+            "wasm-bindgen CLI {wanted}: installing from crates.io to match Cargo.lock (about 2 minutes)"
+        ));
+        let install = |locked: bool| {
+            let mut cargo = command("cargo");
+            cargo.args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &wanted,
+                "--force",
+            ]);
+            if locked {
+                cargo.arg("--locked");
+            }
+            run(&mut cargo)
+        };
+        // The CLI's own lock file can name a dependency version the registry no longer offers.
+        if install(true).is_err() {
+            say("wasm-bindgen CLI: its locked dependencies are unavailable; installing with fresh ones");
+            install(false)?;
+        }
+    }
+
+    if which("wasm-opt").is_some() {
+        say("wasm-opt: present");
+    } else {
+        apt_install(&["binaryen"], "wasm-opt (Debian package binaryen)")?;
+    }
+    Ok(())
+}
+
+/// Chromium and its matching ChromeDriver, from Debian.
+fn browser() -> Result {
+    if chromium().is_some() && chromedriver().is_some() {
+        say("chromium and chromedriver: present");
+        return Ok(());
+    }
+    apt_install(
+        &["chromium", "chromium-driver"],
+        "Chromium and ChromeDriver (Debian packages chromium and chromium-driver)",
+    )
+}
+
+/// Where Debian's Chromium is.
+pub fn chromium() -> Option<PathBuf> {
+    which("chromium").or_else(|| existing("/usr/bin/chromium"))
+}
+
+/// Where Debian's ChromeDriver is.
+pub fn chromedriver() -> Option<PathBuf> {
+    which("chromedriver").or_else(|| existing("/usr/bin/chromedriver"))
+}
+
+fn existing(path: &str) -> Option<PathBuf> {
+    Path::new(path).is_file().then(|| PathBuf::from(path))
+}
+
+/// Node packages, reinstalled with `npm ci` whenever `package-lock.json` changed.
+fn node() -> Result {
+    if which("npm").is_none() {
+        return Err(
+            "npm is not installed: install Node.js 20 or newer with npm, then run this again"
+                .into(),
+        );
+    }
+    let lock = root().join("package-lock.json");
+    let stamp = root().join("node_modules/.package-lock.json");
+    let fresh = match (modified(&lock), modified(&stamp)) {
+        (Some(l), Some(s)) => s >= l,
+        _ => false,
+    };
+    if fresh {
+        say("node packages: present");
+        return Ok(());
+    }
+    say("node packages: installing with npm ci (no browser is downloaded)");
+    run(command("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    path.metadata().and_then(|m| m.modified()).ok()
+}
+
+/// The version of a package as locked in `Cargo.lock`.
+pub fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let header = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == header {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
+                return Ok(v.trim_matches('"').to_owned());
+            }
+        }
+    }
+    Err(format!("Cargo.lock has no {package} package"))
+}
+
+static APT_UPDATED: AtomicBool = AtomicBool::new(false);
+
+/// Installs Debian packages when this is Debian and we are root; otherwise says what to install.
+fn apt_install(packages: &[&str], what: &str) -> Result {
+    let is_root = output(command("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    let debian = Path::new("/etc/debian_version").exists() && which("apt-get").is_some();
+    if !(is_root && debian) {
+        return Err(format!(
+            "{what} is missing and can only be installed automatically on Debian as root: install {} yourself, then run this again",
+            packages.join(" ")
+        ));
+    }
+    say(&format!("{what}: installing with apt-get"));
+    if !APT_UPDATED.swap(true, Ordering::SeqCst) {
+        run(command("apt-get").args(["update", "-q"]))?;
+    }
+    run(command("apt-get")
+        .args(["install", "-y", "-q"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Runs every part of setup.
+pub fn all() -> Result {
+    ensure(ALL)?;
+    say("setup complete");
+    Ok(())
+}

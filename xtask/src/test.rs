@@ -1,0 +1,173 @@
+//! `cargo xtask test`: every test layer that exists, each installing what it needs.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::build;
+use crate::cmd::{command, root, run, say, Result};
+use crate::setup::{self, Need};
+
+/// A test layer, in the order they run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layer {
+    /// `cargo test --workspace`: the core, the app reducer, the sandbox over HTTP, xtask.
+    Native,
+    /// wasm-bindgen-test DOM tests in headless Chromium.
+    Wasm,
+    /// Playwright against the sandbox host pages.
+    E2e,
+}
+
+impl Layer {
+    fn name(self) -> &'static str {
+        match self {
+            Layer::Native => "native",
+            Layer::Wasm => "wasm",
+            Layer::E2e => "e2e",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Layer> {
+        [Layer::Native, Layer::Wasm, Layer::E2e]
+            .into_iter()
+            .find(|l| l.name() == s)
+    }
+}
+
+/// Runs the layers named in `args` (all when none), then prints one line per layer.
+pub fn test(args: &[String]) -> Result {
+    let mut layers = Vec::new();
+    for arg in args {
+        layers.push(
+            Layer::parse(arg).ok_or_else(|| {
+                format!("unknown test layer `{arg}`: choose from native, wasm, e2e")
+            })?,
+        );
+    }
+    if layers.is_empty() {
+        layers = vec![Layer::Native, Layer::Wasm, Layer::E2e];
+    }
+
+    let mut report = Vec::new();
+    for layer in layers {
+        say(&format!("test layer `{}`", layer.name()));
+        let started = Instant::now();
+        let outcome = match layer {
+            Layer::Native => native(),
+            Layer::Wasm => wasm(),
+            Layer::E2e => e2e(),
+        };
+        report.push((layer, outcome, started.elapsed().as_secs()));
+    }
+
+    eprintln!();
+    let mut failed = 0;
+    for (layer, outcome, secs) in &report {
+        let status = match outcome {
+            Ok(Outcome::Passed) => "passed".to_owned(),
+            Ok(Outcome::Absent(why)) => format!("nothing to run ({why})"),
+            Err(e) => {
+                failed += 1;
+                format!("FAILED: {e}")
+            }
+        };
+        eprintln!("  {:<7} {:>4}s  {status}", layer.name(), secs);
+    }
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} test layer(s) failed"))
+    }
+}
+
+/// What a layer that did not fail did.
+enum Outcome {
+    Passed,
+    Absent(&'static str),
+}
+
+fn native() -> Result<Outcome> {
+    run(command("cargo").args(["test", "--workspace"]))?;
+    Ok(Outcome::Passed)
+}
+
+/// The wasm-bindgen-test files: `tests/web_*.rs`.
+fn wasm_test_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("tests"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".rs")?;
+            stem.starts_with("web_").then(|| stem.to_owned())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn wasm() -> Result<Outcome> {
+    let names = wasm_test_names();
+    if names.is_empty() {
+        return Ok(Outcome::Absent("no tests/web_*.rs"));
+    }
+    setup::ensure(&[Need::Wasm, Need::Browser])?;
+    let driver = setup::chromedriver().ok_or("chromedriver is missing after setup")?;
+    let mut cargo = command("cargo");
+    cargo
+        .args(["test", "--target", "wasm32-unknown-unknown"])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", driver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "60");
+    for name in &names {
+        cargo.args(["--test", name]);
+    }
+    run(&mut cargo)?;
+    Ok(Outcome::Passed)
+}
+
+/// Whether `tests/e2e` holds any Playwright spec.
+fn has_e2e_specs() -> bool {
+    std::fs::read_dir(root().join("tests/e2e"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().ends_with(".spec.ts"))
+}
+
+fn e2e() -> Result<Outcome> {
+    if !has_e2e_specs() {
+        return Ok(Outcome::Absent("no tests/e2e/*.spec.ts"));
+    }
+    setup::ensure(&[Need::Browser, Need::Node])?;
+    let widget_dir: Option<PathBuf> = if build::widget_exists() {
+        Some(build::widget()?)
+    } else {
+        None
+    };
+    say("building the sandbox for the browser tests");
+    run(command("cargo").args([
+        "build",
+        "--quiet",
+        "-p",
+        "sandbox",
+        "--bin",
+        "kommo-sandbox",
+    ]))?;
+    let mut npx = command("npx");
+    npx.args(["playwright", "test"])
+        .env("SANDBOX_BIN", root().join("target/debug/kommo-sandbox"))
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    if let Some(chromium) = setup::chromium() {
+        npx.env("CHROMIUM_PATH", chromium);
+    }
+    if let Some(dir) = widget_dir {
+        npx.env("WIDGET_DIR", dir);
+    }
+    run(&mut npx)?;
+    Ok(Outcome::Passed)
+}
