@@ -1,0 +1,307 @@
+//! Turning a response (status, content type, `Retry-After`, body) into typed results.
+//!
+//! 204 is an answer, not an error: an empty list, a source that is gone, a done delete.
+//! Error bodies are read as problem+json when they are JSON and tolerated when they are not.
+
+use super::error::{ApiError, FieldError, ItemErrors, Problem};
+use super::index_of_request_id;
+use crate::model::{Account, Pipeline, Source};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+/// Sources from a list, filter, batch create or batch update answer; 204 is an empty list.
+pub fn decode_sources(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<Source>, ApiError> {
+    match status {
+        204 => Ok(Vec::new()),
+        200..=299 => embedded_list(&json_body(content_type, body)?, "sources"),
+        _ => Err(decode_error(status, content_type, retry_after, body)),
+    }
+}
+
+/// One source from a get or single update answer; 204 means the source is gone (`None`).
+pub fn decode_source(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<Option<Source>, ApiError> {
+    match status {
+        204 => Ok(None),
+        200..=299 => {
+            let value = json_body(content_type, body)?;
+            if value.get("id").is_none() && value.get("_embedded").is_some() {
+                // Some answers wrap a single entity like a batch; take its only item.
+                return Ok(embedded_list(&value, "sources")?.into_iter().next());
+            }
+            from_value(value, "source").map(Some)
+        }
+        _ => Err(decode_error(status, content_type, retry_after, body)),
+    }
+}
+
+/// The outcome of a delete: any success status (usually 204) means done.
+pub fn decode_deleted(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    match status {
+        200..=299 => Ok(()),
+        _ => Err(decode_error(status, content_type, retry_after, body)),
+    }
+}
+
+/// Pipelines from `GET /api/v4/leads/pipelines`; 204 is an empty list.
+pub fn decode_pipelines(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<Pipeline>, ApiError> {
+    match status {
+        204 => Ok(Vec::new()),
+        200..=299 => embedded_list(&json_body(content_type, body)?, "pipelines"),
+        _ => Err(decode_error(status, content_type, retry_after, body)),
+    }
+}
+
+/// The account from `GET /api/v4/account`.
+pub fn decode_account(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<Account, ApiError> {
+    match status {
+        200..=299 => from_value(json_body(content_type, body)?, "account"),
+        _ => Err(decode_error(status, content_type, retry_after, body)),
+    }
+}
+
+/// The error a non-success response stands for, keeping whatever its body explains.
+pub fn decode_error(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> ApiError {
+    let parsed = error_body(content_type, body);
+    let object = parsed.as_ref().and_then(Value::as_object);
+    let mut problem = object.map(problem_of).unwrap_or_default();
+    if problem.detail.is_none() && parsed.is_none() {
+        problem.detail = plain_text(content_type, body);
+    }
+    match status {
+        400 | 422 => {
+            if problem.status.is_none() {
+                problem.status = Some(status);
+            }
+            let items = object.map(validation_items).unwrap_or_default();
+            ApiError::Validation {
+                problem: Box::new(problem),
+                items,
+            }
+        }
+        401 => ApiError::Unauthorized,
+        402 => ApiError::PaymentRequired,
+        403 => ApiError::Forbidden,
+        404 => ApiError::NotFound,
+        429 => ApiError::RateLimited {
+            retry_after: retry_after
+                .and_then(parse_retry_after)
+                .or_else(|| object.and_then(|o| o.get("retry_after")).and_then(seconds)),
+        },
+        500..=599 => ApiError::Server {
+            status,
+            trace_id: problem.trace_id,
+            detail: problem.detail,
+        },
+        _ => ApiError::Http {
+            status,
+            detail: problem.detail,
+        },
+    }
+}
+
+/// The wait a `Retry-After` header asks for, when it is a number of seconds.
+///
+/// The HTTP-date form is not read (it needs a clock): it yields `None` and the caller
+/// falls back to its own backoff.
+pub fn parse_retry_after(header: &str) -> Option<Duration> {
+    let header = header.trim();
+    if header.is_empty() || !header.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    header
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+}
+
+/// The media type without parameters, lower-cased.
+fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type carries JSON (`application/json`, `application/hal+json`, ...).
+fn is_json(content_type: &str) -> bool {
+    let e = essence(content_type);
+    e == "application/json" || e.ends_with("+json")
+}
+
+/// The JSON of a success body, which must be present and declared as JSON (or undeclared).
+fn json_body(content_type: Option<&str>, body: &[u8]) -> Result<Value, ApiError> {
+    if let Some(ct) = content_type {
+        if !is_json(ct) {
+            return Err(ApiError::Decode(format!(
+                "expected JSON, got content type {}",
+                essence(ct)
+            )));
+        }
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::Decode("the response body is empty".to_owned()));
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))
+}
+
+/// The JSON of an error body when it is JSON, whatever it was declared as.
+fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Value> {
+    let declared_text = content_type.is_some_and(|ct| !is_json(ct));
+    if declared_text && !body.trim_ascii_start().starts_with(b"{") {
+        return None;
+    }
+    serde_json::from_slice(body).ok()
+}
+
+/// A short plain-text explanation from a non-JSON error body, skipping HTML pages.
+fn plain_text(content_type: Option<&str>, body: &[u8]) -> Option<String> {
+    let html = content_type.is_some_and(|ct| essence(ct) == "text/html");
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if html || text.is_empty() || text.starts_with('<') {
+        return None;
+    }
+    Some(text.chars().take(200).collect())
+}
+
+/// `_embedded.<key>` decoded as a list; a missing list is an empty one.
+fn embedded_list<T: DeserializeOwned>(value: &Value, key: &str) -> Result<Vec<T>, ApiError> {
+    if !value.is_object() {
+        return Err(ApiError::Decode(format!(
+            "expected a HAL object with {key}"
+        )));
+    }
+    match value.get("_embedded").and_then(|e| e.get(key)) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                T::deserialize(item)
+                    .map_err(|e| ApiError::Decode(format!("{key}[{i}] is not valid: {e}")))
+            })
+            .collect(),
+        Some(_) => Err(ApiError::Decode(format!("_embedded.{key} is not a list"))),
+    }
+}
+
+/// One entity decoded from JSON.
+fn from_value<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, ApiError> {
+    T::deserialize(value).map_err(|e| ApiError::Decode(format!("the {what} is not valid: {e}")))
+}
+
+/// The problem fields of an error body.
+fn problem_of(body: &Map<String, Value>) -> Problem {
+    Problem {
+        title: text(body.get("title")),
+        kind: text(body.get("type")),
+        status: body.get("status").and_then(|s| match s {
+            Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        }),
+        detail: text(body.get("detail")),
+        trace_id: text(body.get("trace_id")),
+    }
+}
+
+/// The `validation-errors` of a problem body, grouped by item.
+fn validation_items(body: &Map<String, Value>) -> Vec<ItemErrors> {
+    let Some(Value::Array(entries)) = body
+        .get("validation-errors")
+        .or_else(|| body.get("validation_errors"))
+    else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    let mut loose = Vec::new();
+    for entry in entries {
+        let Some(entry) = entry.as_object() else {
+            continue;
+        };
+        match entry.get("errors") {
+            Some(Value::Array(errors)) => {
+                let request_id = text(entry.get("request_id"));
+                items.push(ItemErrors {
+                    index: request_id.as_deref().and_then(index_of_request_id),
+                    request_id,
+                    errors: errors
+                        .iter()
+                        .filter_map(Value::as_object)
+                        .map(field_error)
+                        .collect(),
+                });
+            }
+            // An entry that is itself an error belongs to no particular item.
+            _ => loose.push(field_error(entry)),
+        }
+    }
+    if !loose.is_empty() {
+        items.push(ItemErrors {
+            request_id: None,
+            index: None,
+            errors: loose,
+        });
+    }
+    items
+}
+
+/// One field error, with missing parts left empty.
+fn field_error(e: &Map<String, Value>) -> FieldError {
+    FieldError {
+        code: text(e.get("code")).unwrap_or_default(),
+        path: text(e.get("path")).unwrap_or_default(),
+        detail: text(e.get("detail")).unwrap_or_default(),
+    }
+}
+
+/// A string or number as text.
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A wait in seconds given as a number or numeric string.
+fn seconds(v: &Value) -> Option<Duration> {
+    match v {
+        Value::Number(n) => n.as_f64().and_then(|s| Duration::try_from_secs_f64(s).ok()),
+        Value::String(s) => parse_retry_after(s),
+        _ => None,
+    }
+}

@@ -1,0 +1,220 @@
+//! Every Sources API endpoint as a pure request description, and the pure response decoder.
+//!
+//! Nothing here does I/O: [`ApiRequest`] says what to send, the `decode_*` functions turn
+//! what came back into typed results or one [`ApiError`].
+
+mod decode;
+mod error;
+pub mod query;
+
+pub use decode::{
+    decode_account, decode_deleted, decode_error, decode_pipelines, decode_source, decode_sources,
+    parse_retry_after,
+};
+pub use error::{ApiError, FieldError, ItemErrors, Problem};
+
+use crate::model::{DeleteRef, NewSource, SourcePatch};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Path of the sources collection.
+pub const SOURCES_PATH: &str = "/api/v4/sources";
+/// Path of the lead pipelines collection.
+pub const PIPELINES_PATH: &str = "/api/v4/leads/pipelines";
+/// Path of the current account.
+pub const ACCOUNT_PATH: &str = "/api/v4/account";
+/// Most items the API accepts in one batch request.
+pub const MAX_BATCH: usize = 50;
+
+/// HTTP method of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Read.
+    Get,
+    /// Create.
+    Post,
+    /// Partial update.
+    Patch,
+    /// Delete.
+    Delete,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether sending the request twice has the same effect as once, so a retry is safe.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Method::Get | Method::Delete)
+    }
+}
+
+/// One API call described as data: method, path, query and JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiRequest {
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the account's origin, e.g. `/api/v4/sources/17`.
+    pub path: String,
+    /// Query pairs, not yet encoded.
+    pub query: Vec<(String, String)>,
+    /// JSON body, if any.
+    pub body: Option<Value>,
+}
+
+impl ApiRequest {
+    /// A request without query or body.
+    fn new(method: Method, path: impl Into<String>) -> Self {
+        ApiRequest {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Path plus percent-encoded query (see [`query`] for the encoding).
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, query::encode_query(&self.query))
+        }
+    }
+
+    /// Full URL below `base` (an origin such as `https://acme.kommo.com`, trailing `/` allowed).
+    pub fn url(&self, base: &str) -> String {
+        format!("{}{}", base.trim_end_matches('/'), self.path_and_query())
+    }
+
+    /// The body as JSON text, if there is one.
+    pub fn body_json(&self) -> Option<String> {
+        self.body.as_ref().map(Value::to_string)
+    }
+}
+
+/// `GET /api/v4/sources`: every source of the integration.
+pub fn list_sources() -> ApiRequest {
+    ApiRequest::new(Method::Get, SOURCES_PATH)
+}
+
+/// `GET /api/v4/sources?filter[external_id]...`: the sources with these external ids.
+///
+/// One id is sent as `filter[external_id]=a`, several as `filter[external_id][0]=a&...[1]=b`;
+/// no ids means no filter.
+pub fn find_sources<S: AsRef<str>>(external_ids: &[S]) -> ApiRequest {
+    let mut req = list_sources();
+    req.query = match external_ids {
+        [one] => vec![("filter[external_id]".to_owned(), one.as_ref().to_owned())],
+        many => many
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (format!("filter[external_id][{i}]"), id.as_ref().to_owned()))
+            .collect(),
+    };
+    req
+}
+
+/// `GET /api/v4/sources/{id}`: one source.
+pub fn get_source(id: u64) -> ApiRequest {
+    ApiRequest::new(Method::Get, source_path(id))
+}
+
+/// `POST /api/v4/sources`: create sources; item `i` carries `request_id` `"i"`.
+pub fn add_sources(items: &[NewSource]) -> ApiRequest {
+    let mut req = ApiRequest::new(Method::Post, SOURCES_PATH);
+    req.body = Some(with_request_ids(items));
+    req
+}
+
+/// `PATCH /api/v4/sources`: update several sources; item `i` carries `request_id` `"i"`.
+pub fn update_sources(patches: &[SourcePatch]) -> ApiRequest {
+    let mut req = ApiRequest::new(Method::Patch, SOURCES_PATH);
+    req.body = Some(with_request_ids(patches));
+    req
+}
+
+/// `PATCH /api/v4/sources/{id}`: update one source; the id goes in the path, not the body.
+pub fn update_source(patch: &SourcePatch) -> ApiRequest {
+    let mut req = ApiRequest::new(Method::Patch, source_path(patch.id));
+    let mut body = to_value(patch);
+    if let Value::Object(map) = &mut body {
+        map.remove("id");
+    }
+    req.body = Some(body);
+    req
+}
+
+/// `DELETE /api/v4/sources` with body `[{"id": N}, ...]`: delete several sources.
+pub fn delete_sources(ids: &[u64]) -> ApiRequest {
+    let refs: Vec<DeleteRef> = ids.iter().map(|&id| DeleteRef { id }).collect();
+    let mut req = ApiRequest::new(Method::Delete, SOURCES_PATH);
+    req.body = Some(to_value(&refs));
+    req
+}
+
+/// `DELETE /api/v4/sources/{id}`: delete one source.
+pub fn delete_source(id: u64) -> ApiRequest {
+    ApiRequest::new(Method::Delete, source_path(id))
+}
+
+/// `GET /api/v4/leads/pipelines`: the account's lead pipelines.
+pub fn list_pipelines() -> ApiRequest {
+    ApiRequest::new(Method::Get, PIPELINES_PATH)
+}
+
+/// `GET /api/v4/account`: the current account.
+pub fn get_account() -> ApiRequest {
+    ApiRequest::new(Method::Get, ACCOUNT_PATH)
+}
+
+/// The `request_id` sent with batch item `index`.
+pub fn request_id(index: usize) -> String {
+    index.to_string()
+}
+
+/// The batch index a `request_id` stands for, if it is one this module sent.
+pub fn index_of_request_id(request_id: &str) -> Option<usize> {
+    let valid = !request_id.is_empty()
+        && request_id.bytes().all(|b| b.is_ascii_digit())
+        && (request_id == "0" || !request_id.starts_with('0'));
+    if valid {
+        request_id.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Path of one source.
+fn source_path(id: u64) -> String {
+    format!("{SOURCES_PATH}/{id}")
+}
+
+/// The items as a JSON array, each object given `request_id` "0", "1", ...
+fn with_request_ids<T: Serialize>(items: &[T]) -> Value {
+    Value::Array(
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let mut v = to_value(item);
+                if let Value::Object(map) = &mut v {
+                    map.insert("request_id".to_owned(), Value::String(request_id(i)));
+                }
+                v
+            })
+            .collect(),
+    )
+}
+
+/// Serialises a model; the models have only string keys and plain data, so this cannot fail.
+fn to_value<T: Serialize>(item: &T) -> Value {
+    serde_json::to_value(item).unwrap_or(Value::Null)
+}

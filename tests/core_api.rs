@@ -1,0 +1,527 @@
+//! Request building and response decoding of every Sources API endpoint.
+
+use kommo_sources_widget::api::{self, query, ApiError, FieldError, Method};
+use kommo_sources_widget::model::{NewSource, SourcePatch};
+use serde_json::json;
+use std::time::Duration;
+
+const HAL: Option<&str> = Some("application/hal+json");
+const PROBLEM: Option<&str> = Some("application/problem+json; charset=utf-8");
+
+/// The list example of the reference, verbatim.
+const LIST_EXAMPLE: &str = r#"{
+   "_total_items": 2,
+   "_links": { "self": { "href": "https://subdomain.kommo.com/api/v4/sources" } },
+   "_embedded": {
+       "sources": [
+           { "id": 17619939, "name": "chat", "pipeline_id": 5867030, "external_id": "kchat01",
+             "services": [], "default": false, "origin_code": "kommo.ext.30470678",
+             "_links": { "self": { "href": "https://subdomain.kommo.com/api/v4/sources/17619939" } } },
+           { "id": 17619943, "name": "test_chat", "pipeline_id": 5884544, "external_id": "kchat02",
+             "services": [], "default": false, "origin_code": "kommo.ext.30470678",
+             "_links": { "self": { "href": "https://subdomain.kommo.com/api/v4/sources/17619943" } } }
+       ]
+   }
+}"#;
+
+/// The add example of the reference: items echo their request_id.
+const ADD_EXAMPLE: &str = r#"{
+    "_total_items": 2,
+    "_embedded": {
+        "sources": [
+            { "id": 17619939, "name": "chat", "pipeline_id": 5867030, "external_id": "kchat01",
+              "services": [], "default": false, "origin_code": "kommo.ext.30470678", "request_id": "0",
+              "_links": { "self": { "href": "https://subdomain.kommo.com/api/v4/sources/17619939" } } },
+            { "id": 17619943, "name": "test_chat", "pipeline_id": 5884544, "external_id": "kchat04",
+              "services": [], "default": false, "origin_code": "kommo.ext.30470678", "request_id": "1",
+              "_links": { "self": { "href": "https://subdomain.kommo.com/api/v4/sources/17619943" } } }
+        ]
+    }
+}"#;
+
+/// The batch update example of the reference: one `origin_code` is null.
+const UPDATE_EXAMPLE: &str = r#"{
+    "_total_items": 2,
+    "_embedded": {
+        "sources": [
+            { "id": 17619939, "name": "chat", "pipeline_id": 5867030, "external_id": "kchat01",
+              "services": [], "default": true, "origin_code": "kommo.ext.30470678",
+              "_links": { "self": { "href": "https://subdomain.kommo.com/api/v4/sources/17619939" } } },
+            { "id": 19352935, "name": "call", "pipeline_id": 5884544, "external_id": "gp02",
+              "services": [], "default": false, "origin_code": null,
+              "_links": { "self": { "href": "https://subdomain.kommo.com/api/v4/sources/19352935" } } }
+        ]
+    }
+}"#;
+
+/// The single update example of the reference.
+const UPDATE_ONE_EXAMPLE: &str = r#"{
+    "id": 17619939, "name": "chat", "pipeline_id": 5867030, "external_id": "kchat01",
+    "services": [], "default": true, "origin_code": "kommo.ext.30470678",
+    "_links": { "self": { "href": "https://subdomain.kommo.com/api/v4/sources/17619939" } }
+}"#;
+
+#[test]
+fn list_request() {
+    let req = api::list_sources();
+    assert_eq!(req.method, Method::Get);
+    assert_eq!(req.path_and_query(), "/api/v4/sources");
+    assert_eq!(req.body, None);
+    assert_eq!(
+        req.url("https://acme.kommo.com/"),
+        "https://acme.kommo.com/api/v4/sources"
+    );
+}
+
+#[test]
+fn filter_by_one_external_id() {
+    let req = api::find_sources(&["kchat01"]);
+    assert_eq!(req.method, Method::Get);
+    assert_eq!(
+        req.path_and_query(),
+        "/api/v4/sources?filter%5Bexternal_id%5D=kchat01"
+    );
+}
+
+#[test]
+fn filter_by_several_external_ids_encodes_each_value() {
+    let req = api::find_sources(&["a&b", "c+d #e", "é"]);
+    assert_eq!(
+        req.path_and_query(),
+        "/api/v4/sources?filter%5Bexternal_id%5D%5B0%5D=a%26b\
+         &filter%5Bexternal_id%5D%5B1%5D=c%2Bd%20%23e\
+         &filter%5Bexternal_id%5D%5B2%5D=%C3%A9"
+    );
+    let (_, q) = req
+        .path_and_query()
+        .split_once('?')
+        .map(|(p, q)| (p.to_owned(), q.to_owned()))
+        .unwrap();
+    assert_eq!(
+        query::decode_query(&q).unwrap(),
+        vec![
+            ("filter[external_id][0]".to_owned(), "a&b".to_owned()),
+            ("filter[external_id][1]".to_owned(), "c+d #e".to_owned()),
+            ("filter[external_id][2]".to_owned(), "é".to_owned()),
+        ]
+    );
+    let none: [&str; 0] = [];
+    assert_eq!(api::find_sources(&none).path_and_query(), "/api/v4/sources");
+}
+
+#[test]
+fn get_one_request() {
+    let req = api::get_source(17619939);
+    assert_eq!(req.method, Method::Get);
+    assert_eq!(req.path_and_query(), "/api/v4/sources/17619939");
+    assert_eq!(req.body, None);
+}
+
+#[test]
+fn add_batch_request_numbers_items() {
+    let mut second = NewSource::new("test_chat", "Kchat02");
+    second.origin_code = Some("kommo.ext.30470678".into());
+    second.pipeline_id = Some(5884544);
+    let req = api::add_sources(&[NewSource::new("chat", "Kchat01"), second]);
+    assert_eq!(req.method, Method::Post);
+    assert_eq!(req.path_and_query(), "/api/v4/sources");
+    assert_eq!(
+        req.body,
+        Some(json!([
+            {"name": "chat", "external_id": "Kchat01", "request_id": "0"},
+            {"name": "test_chat", "external_id": "Kchat02", "origin_code": "kommo.ext.30470678",
+             "pipeline_id": 5884544, "request_id": "1"}
+        ]))
+    );
+}
+
+#[test]
+fn update_batch_request_sends_only_set_fields() {
+    let mut a = SourcePatch::new(17619939);
+    a.default = Some(true);
+    let mut b = SourcePatch::new(19352935);
+    b.name = Some("call".into());
+    let req = api::update_sources(&[a, b]);
+    assert_eq!(req.method, Method::Patch);
+    assert_eq!(req.path_and_query(), "/api/v4/sources");
+    assert_eq!(
+        req.body,
+        Some(json!([
+            {"id": 17619939, "default": true, "request_id": "0"},
+            {"id": 19352935, "name": "call", "request_id": "1"}
+        ]))
+    );
+}
+
+#[test]
+fn update_one_request_puts_the_id_in_the_path() {
+    let mut p = SourcePatch::new(17619939);
+    p.default = Some(true);
+    let req = api::update_source(&p);
+    assert_eq!(req.method, Method::Patch);
+    assert_eq!(req.path_and_query(), "/api/v4/sources/17619939");
+    assert_eq!(req.body_json().as_deref(), Some(r#"{"default":true}"#));
+}
+
+#[test]
+fn delete_requests() {
+    let req = api::delete_sources(&[17489247, 17489251]);
+    assert_eq!(req.method, Method::Delete);
+    assert_eq!(req.path_and_query(), "/api/v4/sources");
+    assert_eq!(
+        req.body_json().as_deref(),
+        Some(r#"[{"id":17489247},{"id":17489251}]"#)
+    );
+    let one = api::delete_source(17489247);
+    assert_eq!(one.method, Method::Delete);
+    assert_eq!(one.path_and_query(), "/api/v4/sources/17489247");
+    assert_eq!(one.body, None);
+}
+
+#[test]
+fn pipeline_and_account_requests() {
+    assert_eq!(
+        api::list_pipelines().path_and_query(),
+        "/api/v4/leads/pipelines"
+    );
+    assert_eq!(api::list_pipelines().method, Method::Get);
+    assert_eq!(api::get_account().path_and_query(), "/api/v4/account");
+    assert_eq!(api::get_account().method, Method::Get);
+}
+
+#[test]
+fn only_get_and_delete_are_idempotent() {
+    assert!(Method::Get.is_idempotent());
+    assert!(Method::Delete.is_idempotent());
+    assert!(!Method::Post.is_idempotent());
+    assert!(!Method::Patch.is_idempotent());
+}
+
+#[test]
+fn decodes_the_reference_examples() {
+    let list = api::decode_sources(200, HAL, None, LIST_EXAMPLE.as_bytes()).unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[1].external_id, "kchat02");
+    assert_eq!(list[1].pipeline_id, 5884544);
+
+    let added = api::decode_sources(200, HAL, None, ADD_EXAMPLE.as_bytes()).unwrap();
+    let ids: Vec<_> = added.iter().map(|s| s.request_id.as_deref()).collect();
+    assert_eq!(ids, [Some("0"), Some("1")]);
+    assert_eq!(added[1].external_id, "kchat04");
+
+    let updated = api::decode_sources(200, HAL, None, UPDATE_EXAMPLE.as_bytes()).unwrap();
+    assert_eq!(updated[0].default, Some(true));
+    assert_eq!(updated[1].origin_code, None);
+    assert_eq!(updated[1].name, "call");
+
+    let one = api::decode_source(200, HAL, None, UPDATE_ONE_EXAMPLE.as_bytes())
+        .unwrap()
+        .unwrap();
+    assert_eq!(one.id, 17619939);
+    assert_eq!(one.default, Some(true));
+}
+
+#[test]
+fn no_content_is_an_answer_in_every_place() {
+    assert_eq!(api::decode_sources(204, None, None, b"").unwrap(), vec![]);
+    assert_eq!(api::decode_source(204, None, None, b"").unwrap(), None);
+    assert_eq!(api::decode_deleted(204, None, None, b""), Ok(()));
+    assert_eq!(api::decode_pipelines(204, None, None, b"").unwrap(), vec![]);
+}
+
+#[test]
+fn decodes_pipelines() {
+    let body = json!({"_total_items": 2, "_embedded": {"pipelines": [
+        {"id": 1, "name": "Sales", "sort": 1, "is_main": true, "is_archive": false,
+         "_embedded": {"statuses": [{"id": 142, "name": "Won"}]}},
+        {"id": 2, "name": "Old", "sort": 2, "is_main": false, "is_archive": true}
+    ]}})
+    .to_string();
+    let pipelines = api::decode_pipelines(200, HAL, None, body.as_bytes()).unwrap();
+    assert_eq!(pipelines.len(), 2);
+    assert!(pipelines[0].is_main);
+    assert!(pipelines[1].is_archive);
+}
+
+#[test]
+fn decodes_the_account() {
+    let body = br#"{"id": 30470678, "name": "Acme", "subdomain": "acme", "country": "BR"}"#;
+    let account = api::decode_account(200, Some("application/hal+json"), None, body).unwrap();
+    assert_eq!((account.id, account.subdomain.as_str()), (30470678, "acme"));
+}
+
+#[test]
+fn success_without_a_usable_body_is_a_decode_error() {
+    assert!(matches!(
+        api::decode_sources(200, HAL, None, b""),
+        Err(ApiError::Decode(_))
+    ));
+    assert!(matches!(
+        api::decode_sources(200, Some("text/html"), None, b"<html></html>"),
+        Err(ApiError::Decode(_))
+    ));
+    assert!(matches!(
+        api::decode_source(200, HAL, None, b"{not json"),
+        Err(ApiError::Decode(_))
+    ));
+    assert!(matches!(
+        api::decode_sources(200, HAL, None, br#"{"_embedded": {"sources": {}}}"#),
+        Err(ApiError::Decode(_))
+    ));
+    assert!(matches!(
+        api::decode_account(204, None, None, b""),
+        Err(ApiError::Decode(_))
+    ));
+}
+
+#[test]
+fn validation_errors_map_back_to_items() {
+    let body = json!({
+        "title": "Bad Request", "type": "https://httpstatus.es/400", "status": 400,
+        "detail": "Request validation failed",
+        "validation-errors": [
+            {"request_id": "1", "errors": [
+                {"code": "NotSupportedChoice", "path": "pipeline_id", "detail": "unknown pipeline"},
+                {"code": "InvalidType", "path": "name", "detail": "must be a string"}
+            ]},
+            {"request_id": "0", "errors": [{"code": "FieldMissing", "path": "external_id", "detail": "required"}]}
+        ]
+    })
+    .to_string();
+    let err = api::decode_sources(400, PROBLEM, None, body.as_bytes()).unwrap_err();
+    let ApiError::Validation { problem, items } = &err else {
+        panic!("expected a validation error, got {err:?}");
+    };
+    assert_eq!(problem.title.as_deref(), Some("Bad Request"));
+    assert_eq!(problem.kind.as_deref(), Some("https://httpstatus.es/400"));
+    assert_eq!(problem.status, Some(400));
+    assert_eq!(problem.detail.as_deref(), Some("Request validation failed"));
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].index, Some(1));
+    assert_eq!(items[0].request_id.as_deref(), Some("1"));
+    assert_eq!(
+        items[0].errors,
+        vec![
+            FieldError {
+                code: "NotSupportedChoice".into(),
+                path: "pipeline_id".into(),
+                detail: "unknown pipeline".into()
+            },
+            FieldError {
+                code: "InvalidType".into(),
+                path: "name".into(),
+                detail: "must be a string".into()
+            }
+        ]
+    );
+    assert_eq!(items[1].index, Some(0));
+    assert_eq!(items[1].errors[0].code, "FieldMissing");
+    assert!(err.to_string().contains("Request validation failed"));
+}
+
+#[test]
+fn a_bad_request_without_validation_errors_keeps_its_detail() {
+    let err = api::decode_sources(
+        400,
+        Some("application/problem+json"),
+        None,
+        br#"{"detail":"Request data can not be empty"}"#,
+    )
+    .unwrap_err();
+    match err {
+        ApiError::Validation { problem, items } => {
+            assert_eq!(
+                problem.detail.as_deref(),
+                Some("Request data can not be empty")
+            );
+            assert_eq!(problem.status, Some(400));
+            assert!(items.is_empty());
+        }
+        other => panic!("expected validation, got {other:?}"),
+    }
+}
+
+#[test]
+fn each_error_status_has_its_case() {
+    let unauthorized = br#"{"title":"Unauthorized","type":"https://httpstatus.es/401","status":401,"detail":"Unauthorized"}"#;
+    assert_eq!(
+        api::decode_sources(401, PROBLEM, None, unauthorized),
+        Err(ApiError::Unauthorized)
+    );
+    assert_eq!(
+        api::decode_sources(402, PROBLEM, None, b"{}"),
+        Err(ApiError::PaymentRequired)
+    );
+    assert_eq!(
+        api::decode_sources(403, None, None, b""),
+        Err(ApiError::Forbidden)
+    );
+    assert_eq!(
+        api::decode_source(404, Some("text/plain"), None, b"Not Found"),
+        Err(ApiError::NotFound)
+    );
+    assert_eq!(
+        api::decode_deleted(404, None, None, b""),
+        Err(ApiError::NotFound)
+    );
+    assert_eq!(
+        api::decode_sources(409, Some("text/plain"), None, b"conflict here"),
+        Err(ApiError::Http {
+            status: 409,
+            detail: Some("conflict here".into())
+        })
+    );
+    assert_eq!(
+        api::decode_pipelines(
+            500,
+            PROBLEM,
+            None,
+            br#"{"title":"Internal Server Error","trace_id":"abc123"}"#
+        ),
+        Err(ApiError::Server {
+            status: 500,
+            trace_id: Some("abc123".into()),
+            detail: None
+        })
+    );
+    assert_eq!(
+        api::decode_account(503, Some("text/html"), None, b"<html>down</html>"),
+        Err(ApiError::Server {
+            status: 503,
+            trace_id: None,
+            detail: None
+        })
+    );
+}
+
+#[test]
+fn rate_limit_reads_the_wait_from_header_or_body() {
+    assert_eq!(
+        api::decode_sources(429, None, Some("2"), b""),
+        Err(ApiError::RateLimited {
+            retry_after: Some(Duration::from_secs(2))
+        })
+    );
+    assert_eq!(
+        api::decode_sources(429, PROBLEM, None, br#"{"retry_after": 1.5}"#),
+        Err(ApiError::RateLimited {
+            retry_after: Some(Duration::from_millis(1500))
+        })
+    );
+    assert_eq!(
+        api::decode_sources(429, None, Some("Wed, 21 Oct 2015 07:28:00 GMT"), b""),
+        Err(ApiError::RateLimited { retry_after: None })
+    );
+}
+
+#[test]
+fn messages_are_readable() {
+    let cases = [
+        (ApiError::Unauthorized, "not authorized"),
+        (ApiError::NotFound, "not found"),
+        (
+            ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(3)),
+            },
+            "retry in 3 s",
+        ),
+        (
+            ApiError::Server {
+                status: 502,
+                trace_id: Some("t1".into()),
+                detail: None,
+            },
+            "server error 502 (trace id t1)",
+        ),
+        (ApiError::Timeout, "did not answer in time"),
+    ];
+    for (err, text) in cases {
+        assert!(err.to_string().contains(text), "{err} lacks {text}");
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn filter_encoding_round_trips(ids in proptest::collection::vec(any::<String>(), 1..5)) {
+            let req = api::find_sources(&ids);
+            let pq = req.path_and_query();
+            let (path, q) = pq.split_once('?').expect("a query");
+            prop_assert_eq!(path, "/api/v4/sources");
+            prop_assert!(q.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%=&".contains(&b)));
+            let decoded = query::decode_query(q).expect("decodes");
+            let values: Vec<String> = decoded.iter().map(|(_, v)| v.clone()).collect();
+            prop_assert_eq!(values, ids.clone());
+            prop_assert_eq!(decoded, req.query);
+        }
+
+        #[test]
+        fn decoding_bytes_never_panics(
+            status in prop_oneof![Just(200u16), Just(204), Just(400), Just(429), Just(500), 100u16..600],
+            ct in proptest::option::of(prop_oneof![
+                Just("application/hal+json".to_owned()),
+                Just("application/problem+json; charset=utf-8".to_owned()),
+                Just("text/plain".to_owned()),
+                ".{0,20}",
+            ]),
+            retry in proptest::option::of(".{0,8}"),
+            body in proptest::collection::vec(any::<u8>(), 0..256),
+        ) {
+            let (ct, retry) = (ct.as_deref(), retry.as_deref());
+            let _ = api::decode_sources(status, ct, retry, &body);
+            let _ = api::decode_source(status, ct, retry, &body);
+            let _ = api::decode_deleted(status, ct, retry, &body);
+            let _ = api::decode_pipelines(status, ct, retry, &body);
+            let _ = api::decode_account(status, ct, retry, &body);
+        }
+
+        #[test]
+        fn decoding_json_never_panics(status in 100u16..600, value in json_value()) {
+            let body = value.to_string();
+            let ct = Some("application/problem+json");
+            let _ = api::decode_sources(status, ct, None, body.as_bytes());
+            let _ = api::decode_source(status, ct, None, body.as_bytes());
+            let _ = api::decode_pipelines(status, ct, None, body.as_bytes());
+            let _ = api::decode_account(status, ct, None, body.as_bytes());
+            let _ = api::decode_error(status, ct, None, body.as_bytes());
+        }
+    }
+
+    /// Arbitrary JSON, biased towards the keys the decoder looks at.
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let key = prop_oneof![
+            Just("_embedded".to_owned()),
+            Just("sources".to_owned()),
+            Just("pipelines".to_owned()),
+            Just("id".to_owned()),
+            Just("services".to_owned()),
+            Just("params".to_owned()),
+            Just("validation-errors".to_owned()),
+            Just("errors".to_owned()),
+            Just("request_id".to_owned()),
+            Just("retry_after".to_owned()),
+            Just("status".to_owned()),
+            "[a-z_]{1,8}",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".{0,10}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(5, 64, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(key.clone(), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+}
