@@ -1,6 +1,34 @@
 //! The Kommo-like pages that host the widget: Settings modal, advanced page, Digital Pipeline.
+//!
+//! Routes (all `GET` unless noted):
+//! - `/` dashboard, `/settings/widgets` (Integrations with the widget's tile and modal),
+//!   `/settings/widgets/sources_manager/advanced` (advanced settings, container
+//!   `#work-area-sources_manager`), `/digital-pipeline` and `/leads/pipeline/{id}/settings`
+//!   (Digital Pipeline; the widget attached as a source renders into `#dp-source-sources_manager`);
+//! - `/widgets/sources_manager/{file}`: the built widget folder (`?v=` is ignored);
+//! - `/vendor/require.js`, `/vendor/jquery.js`: the npm packages, from `vendor_dir`;
+//! - `/__sandbox/host` (`GET`, `POST` `{"wasm_mime": "correct"|"wrong"|"text", "csp": "none"|"strict"}`
+//!   as JSON or query), `POST /__sandbox/host/reset`, `GET|POST /__sandbox/host/settings`
+//!   (saved widget settings, `POST` merges an object), `GET|POST /__sandbox/host/attachments`
+//!   (`{"pipeline_id": N, "attached": bool}`).
+
+mod control;
+mod files;
+mod pages;
+mod state;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub use pages::STRICT_CSP;
+pub use state::{Csp, HostState, Switches, WasmMime};
+
+use pages::Page;
 
 /// What the host pages serve and how they introduce themselves.
 #[derive(Clone, Debug)]
@@ -16,7 +44,134 @@ pub struct HostConfig {
 /// The widget code under which the host serves and registers the widget.
 pub const WIDGET_CODE: &str = "sources_manager";
 
+const HOST_JS: &str = include_str!("../../host/host.js");
+const HOST_CSS: &str = include_str!("../../host/host.css");
+
+/// Configuration and mutable state, handed to every handler.
+#[derive(Clone)]
+struct Shared {
+    config: Arc<HostConfig>,
+    state: HostState,
+}
+
+impl FromRef<Shared> for HostState {
+    fn from_ref(shared: &Shared) -> HostState {
+        shared.state.clone()
+    }
+}
+
+impl Shared {
+    /// Checked on every request: the widget may be built while the sandbox runs.
+    fn widget_built(&self) -> bool {
+        self.config
+            .widget_dir
+            .as_ref()
+            .is_some_and(|dir| dir.join("script.js").is_file())
+    }
+
+    fn page(&self, page: Page) -> Response {
+        pages::respond(page, self.widget_built(), self.state.switches().csp)
+    }
+}
+
 /// Routes of the host pages; merged into the sandbox's router.
-pub fn router(_config: HostConfig) -> axum::Router {
+pub fn router(config: HostConfig) -> axum::Router {
+    let shared = Shared {
+        state: HostState::new(config.demo_token.as_deref()),
+        config: Arc::new(config),
+    };
+    let advanced = format!("/settings/widgets/{WIDGET_CODE}/advanced");
+    let widget_files = format!("/widgets/{WIDGET_CODE}/{{*file}}");
     axum::Router::new()
+        .route(
+            "/",
+            get(|s: State<Shared>| async move { s.page(Page::Dashboard) }),
+        )
+        .route(
+            "/settings/widgets",
+            get(|s: State<Shared>| async move { s.page(Page::Integrations) }),
+        )
+        .route(
+            &advanced,
+            get(|s: State<Shared>| async move { s.page(Page::Advanced) }),
+        )
+        .route(
+            "/digital-pipeline",
+            get(|s: State<Shared>| async move { s.page(Page::Pipeline(None)) }),
+        )
+        .route("/leads/pipeline/{id}/settings", get(pipeline_page))
+        .route(&widget_files, get(widget_file))
+        .route("/vendor/require.js", get(require_js))
+        .route("/vendor/jquery.js", get(jquery_js))
+        .route(
+            "/host-assets/host.js",
+            get(|| async { asset(HOST_JS, "application/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/host-assets/host.css",
+            get(|| async { asset(HOST_CSS, "text/css; charset=utf-8") }),
+        )
+        .route(
+            "/__sandbox/host",
+            get(control::get_switches).post(control::post_switches),
+        )
+        .route("/__sandbox/host/reset", post(control::reset))
+        .route(
+            "/__sandbox/host/settings",
+            get(control::get_settings).post(control::post_settings),
+        )
+        .route(
+            "/__sandbox/host/attachments",
+            get(control::get_attachments).post(control::post_attachments),
+        )
+        .with_state(shared)
+}
+
+async fn pipeline_page(shared: State<Shared>, Path(id): Path<String>) -> Response {
+    match id.parse::<u64>() {
+        Ok(id) => shared.page(Page::Pipeline(Some(id))),
+        Err(_) => pages::not_found_page(),
+    }
+}
+
+async fn widget_file(shared: State<Shared>, Path(file): Path<String>) -> Response {
+    let Some(dir) = shared.config.widget_dir.as_ref() else {
+        return files::not_found();
+    };
+    match files::resolve(dir, &file) {
+        Some(path) => files::serve(&path, shared.state.switches().wasm_mime).await,
+        None => files::not_found(),
+    }
+}
+
+async fn vendor(shared: &Shared, relative: &str) -> Response {
+    let path = shared.config.vendor_dir.join(relative);
+    if !path.is_file() {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "The host's npm packages are missing: run `npm ci` at the repository root\n",
+        )
+            .into_response();
+    }
+    files::serve(&path, WasmMime::Correct).await
+}
+
+async fn require_js(shared: State<Shared>) -> Response {
+    vendor(&shared, "requirejs/require.js").await
+}
+
+async fn jquery_js(shared: State<Shared>) -> Response {
+    vendor(&shared, "jquery/dist/jquery.min.js").await
+}
+
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
 }
