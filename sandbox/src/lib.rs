@@ -1,3 +1,23 @@
 //! A stand-in for Kommo on loopback: the Sources API and a widget host page.
 
+// Handlers return early with a finished `Response` as the error; it is large, but boxing
+// every early answer would only add noise to code that runs once per request.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod control;
+pub mod faults;
 pub mod host;
+pub mod model;
+pub mod persist;
+pub mod request;
+pub mod respond;
+pub mod rules;
+pub mod server;
+pub mod store;
+
+pub use app::App;
+pub use config::{parse_args, Cli, Command, Config, DEMO_TOKEN};
+pub use server::{router, serve, spawn, Running};

@@ -1,0 +1,132 @@
+//! The shared state behind every route: store, tokens, faults, rate limiter.
+
+use crate::config::Config;
+use crate::faults::{Faults, RateLimiter};
+use crate::persist;
+use crate::respond::{problem, too_many_requests};
+use crate::store::{fingerprint, Store};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+/// The running sandbox's state.
+#[derive(Debug)]
+pub struct App {
+    /// The configuration it was started with.
+    pub config: Config,
+    /// Accepted token -> integration key.
+    tokens: HashMap<String, String>,
+    store: Mutex<Store>,
+    faults: Mutex<Faults>,
+    limiter: Mutex<RateLimiter>,
+}
+
+/// Locks a mutex even if a panicking holder poisoned it: every change is all-or-nothing,
+/// so the data behind a poisoned lock is still consistent.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl App {
+    /// Builds the state, loading `--state` if it exists; the error is a message for the user.
+    pub fn new(config: Config) -> Result<Arc<App>, String> {
+        let tokens: HashMap<String, String> = config
+            .effective_tokens()
+            .into_iter()
+            .map(|t| {
+                let k = fingerprint(&t);
+                (t, k)
+            })
+            .collect();
+        let token_list = config.effective_tokens();
+        let store = match &config.state_file {
+            Some(path) => {
+                let mut store = persist::load(path)?
+                    .unwrap_or_else(|| Store::initial(&token_list, config.empty));
+                store.ensure(&token_list, config.empty);
+                persist::save(path, &store)
+                    .map_err(|e| format!("cannot write state file {}: {e}", path.display()))?;
+                store
+            }
+            None => Store::initial(&token_list, config.empty),
+        };
+        Ok(Arc::new(App {
+            config,
+            tokens,
+            store: Mutex::new(store),
+            faults: Mutex::new(Faults::default()),
+            limiter: Mutex::new(RateLimiter::default()),
+        }))
+    }
+
+    /// The faults and counters.
+    pub fn faults(&self) -> MutexGuard<'_, Faults> {
+        lock(&self.faults)
+    }
+
+    /// Checks the bearer token and the rate limit; returns the integration key.
+    pub fn authorize(&self, headers: &HeaderMap) -> Result<String, Response> {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                let (scheme, rest) = v.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+            });
+        let Some(key) = token.and_then(|t| self.tokens.get(t)) else {
+            return Err(problem(
+                StatusCode::UNAUTHORIZED,
+                "Missing or unknown bearer token",
+            ));
+        };
+        lock(&self.limiter)
+            .check(key, self.config.rate_limit, Instant::now())
+            .map_err(too_many_requests)?;
+        Ok(key.clone())
+    }
+
+    /// Reads the store.
+    pub fn read<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        f(&lock(&self.store))
+    }
+
+    /// Changes the store all-or-nothing: the change is made on a copy, saved durably when
+    /// `--state` is set, and only then becomes visible.
+    pub fn change<T, E>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<Result<T, E>, Response> {
+        let mut store = lock(&self.store);
+        let mut candidate = store.clone();
+        let out = match f(&mut candidate) {
+            Ok(v) => v,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Some(path) = &self.config.state_file {
+            if persist::save(path, &candidate).is_err() {
+                return Err(problem(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Could not save the sandbox state",
+                ));
+            }
+        }
+        *store = candidate;
+        Ok(Ok(out))
+    }
+
+    /// Puts the store back to its initial data and clears faults, counters and rate windows.
+    pub fn reset(&self) -> Result<(), Response> {
+        let tokens = self.config.effective_tokens();
+        let empty = self.config.empty;
+        self.change(|s| {
+            *s = Store::initial(&tokens, empty);
+            Ok::<(), ()>(())
+        })?
+        .ok();
+        *self.faults() = Faults::default();
+        lock(&self.limiter).clear();
+        Ok(())
+    }
+}

@@ -1,0 +1,210 @@
+//! The command line and the configuration it produces.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The token used when no `--token` is given; printed at start so a person can paste it.
+pub const DEMO_TOKEN: &str = "sandbox-demo-token";
+
+/// Address used when `--addr` is not given.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// Help text printed by `--help`.
+pub const USAGE: &str = "\
+kommo-sandbox: a stand-in for Kommo's Sources API and widget host on loopback
+
+Usage: kommo-sandbox [OPTIONS]
+
+Options:
+  --addr ADDR         address to listen on (default 127.0.0.1:8080; port 0 picks a free port)
+  --token T           a bearer token; each one is an integration with its own sources (repeatable;
+                      without any, the demo token sandbox-demo-token is used and printed)
+  --max-sources N     sources allowed per integration (default 50)
+  --rate-limit N      requests per second per token, 0 turns it off (default 7)
+  --state FILE        load state from FILE at start and write every change to it durably
+  --empty             start without demo sources (pipelines always exist)
+  --widget-dir DIR    the built widget folder served under /widgets/<code>/
+  --vendor-dir DIR    the npm node_modules folder holding requirejs and jquery
+  -h, --help          print this help
+";
+
+/// Everything the server needs besides its listening socket.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Bearer tokens, one per integration; empty means the demo token alone.
+    pub tokens: Vec<String>,
+    /// Sources allowed per integration.
+    pub max_sources: usize,
+    /// Requests per second per token; 0 disables the limit.
+    pub rate_limit: u32,
+    /// Where state is loaded from and saved to, if anywhere.
+    pub state_file: Option<PathBuf>,
+    /// Start without demo sources.
+    pub empty: bool,
+    /// The built widget folder for the host pages.
+    pub widget_dir: Option<PathBuf>,
+    /// The npm `node_modules` folder for the host pages.
+    pub vendor_dir: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            tokens: Vec::new(),
+            max_sources: 50,
+            rate_limit: 7,
+            state_file: None,
+            empty: false,
+            widget_dir: None,
+            vendor_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../node_modules")),
+        }
+    }
+}
+
+impl Config {
+    /// The tokens actually accepted: the configured ones, or the demo token alone.
+    pub fn effective_tokens(&self) -> Vec<String> {
+        if self.tokens.is_empty() {
+            vec![DEMO_TOKEN.to_string()]
+        } else {
+            self.tokens.clone()
+        }
+    }
+
+    /// The demo token when it is in use (no `--token` given), for printing and the host page.
+    pub fn demo_token(&self) -> Option<&'static str> {
+        self.tokens.is_empty().then_some(DEMO_TOKEN)
+    }
+}
+
+/// A parsed command line.
+#[derive(Clone, Debug)]
+pub struct Cli {
+    /// The address to bind.
+    pub addr: SocketAddr,
+    /// The server configuration.
+    pub config: Config,
+}
+
+/// What the command line asks for.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Run the server.
+    Run(Cli),
+    /// Print the help text and exit.
+    Help,
+}
+
+/// Parses the arguments after the program name; the error is a message for the user.
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
+    let mut addr: SocketAddr = DEFAULT_ADDR.parse().expect("default address is valid");
+    let mut config = Config::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            match inline.clone().or_else(|| args.next()) {
+                Some(v) => Ok(v),
+                None => Err(format!("{name} needs a value")),
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--addr" => {
+                let v = value("--addr")?;
+                addr = v
+                    .parse()
+                    .map_err(|_| format!("--addr: not an address like 127.0.0.1:8080: {v}"))?;
+            }
+            "--token" => {
+                let v = value("--token")?;
+                if v.is_empty() || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    return Err("--token: a token must be non-empty and contain no spaces".into());
+                }
+                config.tokens.push(v);
+            }
+            "--max-sources" => {
+                let v = value("--max-sources")?;
+                config.max_sources = v
+                    .parse()
+                    .map_err(|_| format!("--max-sources: not a number: {v}"))?;
+            }
+            "--rate-limit" => {
+                let v = value("--rate-limit")?;
+                config.rate_limit = v
+                    .parse()
+                    .map_err(|_| format!("--rate-limit: not a number: {v}"))?;
+            }
+            "--state" => config.state_file = Some(PathBuf::from(value("--state")?)),
+            "--widget-dir" => config.widget_dir = Some(PathBuf::from(value("--widget-dir")?)),
+            "--vendor-dir" => config.vendor_dir = PathBuf::from(value("--vendor-dir")?),
+            "--empty" if inline.is_none() => config.empty = true,
+            _ => return Err(format!("unknown argument: {arg} (see --help)")),
+        }
+    }
+    Ok(Command::Run(Cli { addr, config }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<Cli, String> {
+        match parse_args(args.iter().map(|s| s.to_string()))? {
+            Command::Run(cli) => Ok(cli),
+            Command::Help => Err("help".into()),
+        }
+    }
+
+    #[test]
+    fn parses_every_flag() {
+        let cli = run(&[
+            "--addr",
+            "127.0.0.1:0",
+            "--token",
+            "a",
+            "--token=b",
+            "--max-sources",
+            "3",
+            "--rate-limit",
+            "0",
+            "--state",
+            "/tmp/s.json",
+            "--empty",
+            "--widget-dir",
+            "w",
+            "--vendor-dir",
+            "v",
+        ])
+        .unwrap();
+        assert_eq!(cli.addr.port(), 0);
+        assert_eq!(cli.config.tokens, vec!["a", "b"]);
+        assert_eq!(cli.config.max_sources, 3);
+        assert_eq!(cli.config.rate_limit, 0);
+        assert!(cli.config.empty);
+        assert_eq!(cli.config.vendor_dir, PathBuf::from("v"));
+        assert_eq!(cli.config.demo_token(), None);
+    }
+
+    #[test]
+    fn defaults_use_the_demo_token() {
+        let cli = run(&[]).unwrap();
+        assert_eq!(cli.addr.to_string(), DEFAULT_ADDR);
+        assert_eq!(cli.config.effective_tokens(), vec![DEMO_TOKEN]);
+        assert_eq!(cli.config.rate_limit, 7);
+        assert_eq!(cli.config.max_sources, 50);
+    }
+
+    #[test]
+    fn rejects_unknown_and_incomplete_flags() {
+        assert!(run(&["--bogus"]).unwrap_err().contains("--bogus"));
+        assert!(run(&["--addr"]).unwrap_err().contains("needs a value"));
+        assert!(run(&["--max-sources", "x"]).is_err());
+        assert!(run(&["--empty=1"]).is_err());
+        assert_eq!(run(&["--help"]).unwrap_err(), "help");
+    }
+}

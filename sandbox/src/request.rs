@@ -1,0 +1,147 @@
+//! Reading requests: bounded bodies, JSON, the external_id filter, the base URL.
+
+use crate::respond::problem;
+use axum::body::Body;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use http_body_util::BodyExt;
+use serde_json::Value;
+
+/// Largest accepted request body.
+pub const MAX_BODY: usize = 1 << 20;
+/// How much of an oversized body is still read (and dropped) so the client sees the 413
+/// instead of a reset connection.
+const DRAIN_LIMIT: usize = 16 << 20;
+
+/// Reads the whole body, or answers 413 when it is over [`MAX_BODY`].
+pub async fn read_body(mut body: Body) -> Result<Vec<u8>, Response> {
+    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|_| problem(StatusCode::BAD_REQUEST, "Could not read request body"))?;
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen > MAX_BODY {
+                if seen > DRAIN_LIMIT {
+                    break;
+                }
+                continue;
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    if seen > MAX_BODY {
+        return Err(problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Request body is larger than 1 MiB",
+        ));
+    }
+    Ok(buf)
+}
+
+/// Reads the body as JSON; empty bodies and invalid JSON get Kommo-style 400s.
+pub async fn read_json(body: Body) -> Result<Value, Response> {
+    let bytes = read_body(body).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(problem(
+            StatusCode::BAD_REQUEST,
+            "Request data can not be empty",
+        ));
+    }
+    // serde_json refuses nesting deeper than 128 levels, so deep bodies end here too.
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| problem(StatusCode::BAD_REQUEST, &format!("Invalid JSON: {e}")))?;
+    Ok(value)
+}
+
+/// Reads a batch body: a JSON array.
+pub async fn read_array(body: Body) -> Result<Vec<Value>, Response> {
+    match read_json(body).await? {
+        Value::Array(items) => Ok(items),
+        _ => Err(problem(
+            StatusCode::BAD_REQUEST,
+            "Request body must be a JSON array of items",
+        )),
+    }
+}
+
+/// `http://<Host>` for HAL links, as Kommo builds them from the address used.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// Decodes one query component: `+` is a space, `%XX` a byte; `None` if malformed or not UTF-8.
+pub fn decode_component(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3)?;
+                let hex = std::str::from_utf8(hex).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The lower-cased values of `filter[external_id]` / `filter[external_id][N]`, if any given.
+pub fn external_id_filter(query: Option<&str>) -> Result<Option<Vec<String>>, String> {
+    let Some(query) = query else {
+        return Ok(None);
+    };
+    let mut values: Option<Vec<String>> = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = decode_component(k).ok_or("malformed query string")?;
+        let is_filter = key == "filter[external_id]"
+            || (key.starts_with("filter[external_id][") && key.ends_with(']'));
+        if is_filter {
+            let value = decode_component(v).ok_or("malformed query string")?;
+            values
+                .get_or_insert_with(Vec::new)
+                .push(value.to_lowercase());
+        }
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_filters_of_both_shapes() {
+        assert_eq!(external_id_filter(None).unwrap(), None);
+        assert_eq!(external_id_filter(Some("page=1")).unwrap(), None);
+        assert_eq!(
+            external_id_filter(Some("filter[external_id]=KChat01")).unwrap(),
+            Some(vec!["kchat01".to_string()])
+        );
+        assert_eq!(
+            external_id_filter(Some(
+                "filter%5Bexternal_id%5D%5B0%5D=a%26b&filter[external_id][1]=c%2Bd+e%23"
+            ))
+            .unwrap(),
+            Some(vec!["a&b".to_string(), "c+d e#".to_string()])
+        );
+        assert!(external_id_filter(Some("filter[external_id]=%zz")).is_err());
+        assert!(external_id_filter(Some("filter[external_id]=%ff")).is_err());
+    }
+}
