@@ -1,1 +1,178 @@
-//! The UI behaviour: state, messages, effects and the reducer (in progress).
+//! The UI behaviour: state, messages, effects and the reducer; no web-sys, tested natively.
+//!
+//! `update(&mut State, Msg) -> Vec<Effect>` is the whole behaviour; the wasm side turns
+//! DOM events into [`Msg`], runs the [`Effect`]s and renders [`view::view`] of the state.
+
+pub mod check;
+pub mod event;
+pub mod import;
+pub mod node;
+pub mod state;
+mod update;
+pub mod view;
+
+pub use state::*;
+pub use update::update;
+
+use crate::api::ApiError;
+use crate::model::{NewSource, Pipeline, Source, SourcePatch};
+
+/// An API call the UI wants made, in domain terms; the wasm side builds and sends it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Call {
+    /// `GET /sources`.
+    ListSources,
+    /// `GET /leads/pipelines`.
+    ListPipelines,
+    /// `GET /sources?filter[external_id]...`.
+    Find(Vec<String>),
+    /// Batch `POST /sources`.
+    Create(Vec<NewSource>),
+    /// `PATCH /sources/{id}`.
+    UpdateOne(SourcePatch),
+    /// Batch `PATCH /sources`.
+    Update(Vec<SourcePatch>),
+    /// `DELETE /sources/{id}`.
+    DeleteOne(u64),
+    /// Batch `DELETE /sources`.
+    Delete(Vec<u64>),
+}
+
+/// What a successful call returned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// Sources (list, find, create, batch update); empty for 204.
+    Sources(Vec<Source>),
+    /// One updated source; `None` when the server answered 204 (gone).
+    One(Option<Source>),
+    /// Pipelines.
+    Pipelines(Vec<Pipeline>),
+    /// A delete went through.
+    Deleted,
+}
+
+/// Timers the UI runs; each carries a generation so a stale tick is ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// One second of a 429 wait.
+    Countdown(u32),
+    /// One second of a delete's undo window.
+    Undo(u32),
+}
+
+/// Side effects `update` asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Send `call`; answer with [`Msg::Reply`] carrying `job`.
+    Call(Job, Call),
+    /// Answer with [`Msg::Tick`] after `ms` milliseconds.
+    After(Timer, u32),
+    /// Put text on the clipboard.
+    Copy(String),
+    /// Offer a file to save.
+    Download(String),
+    /// Move keyboard focus to the first element matching this selector inside the widget.
+    Focus(String),
+    /// Ask the host to close the widget's own dialog layer (Digital Pipeline).
+    Close,
+}
+
+/// An edit of one field of a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Name typed.
+    Name(String),
+    /// External id typed (new rows).
+    ExternalId(String),
+    /// Pipeline chosen.
+    Pipeline(u64),
+    /// Origin code typed.
+    Origin(String),
+    /// Page name typed.
+    PageName(usize, String),
+    /// Page id typed.
+    PageId(usize, String),
+    /// Page phone typed.
+    PageLink(usize, String),
+    /// `waba` toggled.
+    Waba(bool),
+    /// `is_supports_list_message` toggled.
+    ListMessage(bool),
+    /// Page added.
+    AddPage,
+    /// Page removed.
+    RemovePage(usize),
+}
+
+/// Everything that can happen to the widget.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    /// Mounted: load data.
+    Start,
+    /// A call finished.
+    Reply(Job, Result<Reply, ApiError>),
+    /// A timer fired.
+    Tick(Timer),
+    /// Search text typed.
+    Search(String),
+    /// Sort by a column (again: reverse).
+    Sort(SortBy),
+    /// Lookup text typed.
+    LookupText(String),
+    /// Run the server lookup.
+    LookupGo,
+    /// A field of a row edited.
+    Edit(RowKey, Edit),
+    /// Open or close a row's WhatsApp editor.
+    ToggleWa(RowKey),
+    /// Tick or untick a row.
+    Select(RowKey, bool),
+    /// Tick or untick every visible saved row.
+    SelectAll(bool),
+    /// Add an empty draft row.
+    AddDraft,
+    /// Save one row (create a draft, or patch a saved row).
+    Save(RowKey),
+    /// Create every draft in one request.
+    CreateAll,
+    /// Save every edited saved row in one request.
+    SaveAll,
+    /// Drop a row's edits (or a draft).
+    Revert(RowKey),
+    /// Make a row the default (true) or clear it (false).
+    Default(RowKey, bool),
+    /// Ask to delete one row.
+    AskDelete(RowKey),
+    /// Ask to delete the ticked rows.
+    AskDeleteSelected,
+    /// Confirm the delete dialog.
+    ConfirmDelete,
+    /// Cancel a confirmed delete during its undo window.
+    Undo,
+    /// Close the open dialog.
+    CloseDialog,
+    /// Resend the failed request.
+    Retry,
+    /// Reload the list.
+    Refresh,
+    /// Copy a row's `_embedded.source` JSON.
+    Copy(RowKey),
+    /// Export all sources.
+    Export,
+    /// An import file was read.
+    ImportText(String),
+    /// An import file was too large to read.
+    ImportTooBig,
+    /// Apply the previewed import.
+    ImportApply,
+    /// Test the connection (settings).
+    Test,
+    /// The host asked to add a source to this pipeline.
+    AddAsSource(u64),
+    /// In the add-source dialog, the source chosen to move (0: none).
+    ChooseMove(u64),
+    /// Move the chosen source to the dialog's pipeline.
+    Move,
+    /// Escape pressed.
+    Escape,
+}

@@ -1,0 +1,162 @@
+//! A light description of the DOM the view wants; the wasm side patches the real DOM to match.
+//!
+//! Plain data so that the view can be built and inspected in native tests.
+
+use std::borrow::Cow;
+
+/// Text that is usually static but sometimes built at run time.
+pub type Str = Cow<'static, str>;
+
+/// One node of the wanted DOM: an element or a text node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// An element with attributes and children.
+    El(El),
+    /// A text node; always rendered as text, never parsed as markup.
+    Text(Str),
+}
+
+/// An element: tag, optional key for keyed lists, attributes and children.
+#[derive(Clone, Debug, PartialEq)]
+pub struct El {
+    /// Lower-case tag name.
+    pub tag: &'static str,
+    /// Identity among its siblings; when every element child of a parent has one,
+    /// children are matched by key so rows keep their DOM (and focus) across patches.
+    pub key: Option<Str>,
+    /// Attributes in insertion order. `value` and `checked` are applied as properties.
+    pub attrs: Vec<(&'static str, Str)>,
+    /// Children in order.
+    pub kids: Vec<Node>,
+}
+
+/// Starts an element.
+pub fn el(tag: &'static str) -> El {
+    El {
+        tag,
+        key: None,
+        attrs: Vec::new(),
+        kids: Vec::new(),
+    }
+}
+
+/// A text node.
+pub fn text(s: impl Into<Str>) -> Node {
+    Node::Text(s.into())
+}
+
+impl El {
+    /// Sets the key used to match this element among its siblings.
+    pub fn key(mut self, k: impl Into<Str>) -> Self {
+        self.key = Some(k.into());
+        self
+    }
+
+    /// Adds an attribute.
+    pub fn attr(mut self, name: &'static str, v: impl Into<Str>) -> Self {
+        self.attrs.push((name, v.into()));
+        self
+    }
+
+    /// Adds an attribute only when `on` is true (for boolean attributes such as `disabled`).
+    pub fn flag(self, name: &'static str, on: bool) -> Self {
+        if on {
+            self.attr(name, "")
+        } else {
+            self
+        }
+    }
+
+    /// Sets the class attribute.
+    pub fn class(self, c: impl Into<Str>) -> Self {
+        self.attr("class", c)
+    }
+
+    /// Names the action an event on this element produces (read by the event decoder).
+    pub fn act(self, a: &'static str) -> Self {
+        self.attr("data-a", a)
+    }
+
+    /// Adds a child node.
+    pub fn kid(mut self, n: impl Into<Node>) -> Self {
+        self.kids.push(n.into());
+        self
+    }
+
+    /// Adds a child text node.
+    pub fn txt(mut self, s: impl Into<Str>) -> Self {
+        self.kids.push(Node::Text(s.into()));
+        self
+    }
+
+    /// Adds children.
+    pub fn kids(mut self, it: impl IntoIterator<Item = Node>) -> Self {
+        self.kids.extend(it);
+        self
+    }
+
+    /// Adds a child when present.
+    pub fn opt(mut self, n: Option<Node>) -> Self {
+        if let Some(n) = n {
+            self.kids.push(n);
+        }
+        self
+    }
+
+    /// The value of an attribute, if set.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+impl From<El> for Node {
+    fn from(e: El) -> Node {
+        Node::El(e)
+    }
+}
+
+impl Node {
+    /// The element, when this is one.
+    pub fn as_el(&self) -> Option<&El> {
+        match self {
+            Node::El(e) => Some(e),
+            Node::Text(_) => None,
+        }
+    }
+
+    /// All text below this node, concatenated (what a user would read).
+    pub fn text_content(&self) -> String {
+        let mut s = String::new();
+        self.collect_text(&mut s);
+        s
+    }
+
+    fn collect_text(&self, out: &mut String) {
+        match self {
+            Node::Text(t) => out.push_str(t),
+            Node::El(e) => e.kids.iter().for_each(|k| k.collect_text(out)),
+        }
+    }
+
+    /// Depth-first search for the first element matching `pred`.
+    pub fn find(&self, pred: &dyn Fn(&El) -> bool) -> Option<&El> {
+        let e = self.as_el()?;
+        if pred(e) {
+            return Some(e);
+        }
+        e.kids.iter().find_map(|k| k.find(pred))
+    }
+
+    /// Depth-first list of every element matching `pred`.
+    pub fn find_all<'a>(&'a self, pred: &dyn Fn(&El) -> bool, out: &mut Vec<&'a El>) {
+        if let Node::El(e) = self {
+            if pred(e) {
+                out.push(e);
+            }
+            e.kids.iter().for_each(|k| k.find_all(pred, out));
+        }
+    }
+}

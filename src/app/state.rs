@@ -1,0 +1,541 @@
+//! What the widget knows at any moment: server data, the user's drafts and what is in flight.
+
+use crate::i18n::{Lang, T};
+use crate::model::{NewSource, Page, Params, Pipeline, Service, Source, SourcePatch};
+
+/// Where the widget is mounted; decides how much of the manager is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The settings modal: connection test and a compact list.
+    Settings,
+    /// The advanced settings page: the full manager.
+    Advanced,
+    /// Digital Pipeline's "add as source": create or move a source into one pipeline.
+    AddSource,
+}
+
+/// Identity of a row that survives re-sorting, filtering and saving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RowKey {
+    /// A source the server knows, by its id.
+    Saved(u64),
+    /// A draft not yet created, by a local counter.
+    New(u32),
+}
+
+/// A field of a row that can carry an error or be edited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Source name.
+    Name,
+    /// External id.
+    ExternalId,
+    /// Pipeline.
+    Pipeline,
+    /// Origin code.
+    OriginCode,
+    /// Default flag.
+    Default,
+    /// A WhatsApp page's name, by index.
+    PageName(usize),
+    /// A WhatsApp page's id, by index.
+    PageId(usize),
+    /// A WhatsApp page's phone link, by index.
+    PageLink(usize),
+    /// The services as a whole, or the row as a whole.
+    Row,
+}
+
+/// An error shown under a field: a localized message, or the server's own words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field it belongs to.
+    pub field: Field,
+    /// The message key.
+    pub msg: T,
+    /// Text from the server, shown after the message when present.
+    pub detail: Option<String>,
+}
+
+/// A page of a WhatsApp service as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageDraft {
+    /// Label of the entry.
+    pub name: String,
+    /// Identifier of the entry.
+    pub id: String,
+    /// Phone number the button writes to.
+    pub link: String,
+}
+
+/// The editable copy of a source (or of a new one), as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    /// Name.
+    pub name: String,
+    /// External id (only editable on new rows).
+    pub external_id: String,
+    /// Pipeline id; 0 means none chosen.
+    pub pipeline_id: u64,
+    /// Default flag.
+    pub default: bool,
+    /// Origin code; empty means not set.
+    pub origin_code: String,
+    /// WhatsApp pages.
+    pub pages: Vec<PageDraft>,
+    /// WhatsApp `waba` flag.
+    pub waba: bool,
+    /// WhatsApp `is_supports_list_message` flag.
+    pub list_message: bool,
+    /// Other services of the source, kept as they came so a save does not drop them.
+    pub other_services: Vec<Service>,
+    /// Whether the source came with `params` on its WhatsApp service.
+    pub had_params: bool,
+}
+
+impl Draft {
+    /// The editable copy of a server source.
+    pub fn of(s: &Source) -> Draft {
+        let mut d = Draft {
+            name: s.name.clone(),
+            external_id: s.external_id.clone(),
+            pipeline_id: s.pipeline_id,
+            default: s.is_default(),
+            origin_code: s.origin_code.clone().unwrap_or_default(),
+            ..Draft::default()
+        };
+        let mut wa_seen = false;
+        for svc in &s.services {
+            if svc.kind == Service::WHATSAPP && !wa_seen {
+                wa_seen = true;
+                d.pages = svc
+                    .pages
+                    .iter()
+                    .map(|p| PageDraft {
+                        name: p.name.clone(),
+                        id: p.id.clone(),
+                        link: p.link.clone(),
+                    })
+                    .collect();
+                if let Some(p) = &svc.params {
+                    d.had_params = true;
+                    d.waba = p.waba.unwrap_or(false);
+                    d.list_message = p.is_supports_list_message.unwrap_or(false);
+                }
+            } else {
+                d.other_services.push(svc.clone());
+            }
+        }
+        d
+    }
+
+    /// The services this draft describes: the WhatsApp one first (when it has pages or
+    /// flags), then any other service unchanged.
+    pub fn services(&self) -> Vec<Service> {
+        let mut out = Vec::new();
+        if !self.pages.is_empty() || self.waba || self.list_message || self.had_params {
+            let mut svc = Service::whatsapp(
+                self.pages
+                    .iter()
+                    .map(|p| Page {
+                        name: p.name.trim().to_owned(),
+                        id: p.id.trim().to_owned(),
+                        link: p.link.trim().to_owned(),
+                    })
+                    .collect(),
+            );
+            if self.waba || self.list_message || self.had_params {
+                svc.params = Some(Params {
+                    waba: Some(self.waba),
+                    is_supports_list_message: Some(self.list_message),
+                });
+            }
+            out.push(svc);
+        }
+        out.extend(self.other_services.iter().cloned());
+        out
+    }
+
+    /// The origin code to send, when one is typed.
+    pub fn origin(&self) -> Option<String> {
+        let o = self.origin_code.trim();
+        (!o.is_empty()).then(|| o.to_owned())
+    }
+
+    /// The source this draft would become, with `id` (0 for a new one).
+    pub fn to_source(&self, id: u64) -> Source {
+        Source {
+            id,
+            name: self.name.trim().to_owned(),
+            pipeline_id: self.pipeline_id,
+            external_id: self.external_id.trim().to_owned(),
+            default: Some(self.default),
+            origin_code: self.origin(),
+            services: self.services(),
+            links: None,
+            request_id: None,
+        }
+    }
+
+    /// The create request for this draft.
+    pub fn to_new(&self) -> NewSource {
+        let services = self.services();
+        NewSource {
+            name: self.name.trim().to_owned(),
+            external_id: self.external_id.trim().to_owned(),
+            pipeline_id: (self.pipeline_id != 0).then_some(self.pipeline_id),
+            default: self.default.then_some(true),
+            origin_code: self.origin(),
+            services: (!services.is_empty()).then_some(services),
+        }
+    }
+}
+
+/// One line of the manager: a saved source with its edits, or a new draft.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Identity.
+    pub key: RowKey,
+    /// The server's copy, for saved rows.
+    pub orig: Option<Source>,
+    /// What the user sees and types.
+    pub draft: Draft,
+    /// Errors to show on the row's fields.
+    pub errors: Vec<FieldError>,
+    /// Ticked for bulk actions.
+    pub selected: bool,
+    /// WhatsApp editor open.
+    pub wa_open: bool,
+}
+
+impl Row {
+    /// A row for a server source.
+    pub fn saved(s: Source) -> Row {
+        Row {
+            key: RowKey::Saved(s.id),
+            draft: Draft::of(&s),
+            orig: Some(s),
+            errors: Vec::new(),
+            selected: false,
+            wa_open: false,
+        }
+    }
+
+    /// The partial update that would save this row's edits (saved rows only).
+    pub fn patch(&self) -> Option<SourcePatch> {
+        let orig = self.orig.as_ref()?;
+        let p = SourcePatch::diff(orig, &self.draft.to_source(orig.id));
+        (!p.is_empty()).then_some(p)
+    }
+
+    /// Whether the row has something to save.
+    pub fn dirty(&self) -> bool {
+        match self.key {
+            RowKey::New(_) => true,
+            RowKey::Saved(_) => self.patch().is_some(),
+        }
+    }
+
+    /// The first error on `f`.
+    pub fn error(&self, f: Field) -> Option<&FieldError> {
+        self.errors.iter().find(|e| e.field == f)
+    }
+}
+
+/// Columns the list can be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortBy {
+    /// Server order (creation).
+    None,
+    /// By name.
+    Name,
+    /// By external id.
+    ExternalId,
+}
+
+/// Progress of the initial load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Load {
+    /// Requests sent, nothing shown yet.
+    Loading,
+    /// Data shown.
+    Ready,
+    /// The load failed; the banner says why.
+    Failed,
+}
+
+/// A request in flight, by purpose; only one mutating job runs at a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// Listing sources (load or refresh).
+    Sources,
+    /// Listing pipelines.
+    Pipelines,
+    /// Testing the connection (settings).
+    Test,
+    /// Looking up external ids on the server.
+    Lookup,
+    /// Creating these drafts, in request_id order.
+    Create(Vec<RowKey>),
+    /// Saving these rows, in request_id order.
+    Save(Vec<RowKey>),
+    /// Setting or clearing the default flag of this row.
+    Default(RowKey),
+    /// Deleting these sources.
+    Delete(Vec<u64>),
+    /// Import: creating, then updating.
+    ImportCreate,
+    /// Import: updating.
+    ImportUpdate,
+}
+
+impl Job {
+    /// Whether the job changes data (and so blocks other changes while it runs).
+    pub fn mutating(&self) -> bool {
+        !matches!(
+            self,
+            Job::Sources | Job::Pipelines | Job::Test | Job::Lookup
+        )
+    }
+}
+
+/// A message shown above the list, with what the user can do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Banner {
+    /// Error (true) or information.
+    pub error: bool,
+    /// Message key.
+    pub msg: T,
+    /// The server's detail, when it helps.
+    pub detail: Option<String>,
+    /// A retry button resends the failed request.
+    pub retry: bool,
+}
+
+/// A delete confirmed and waiting for its undo window to pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingDelete {
+    /// Sources to delete.
+    pub ids: Vec<u64>,
+    /// Their names, for the message.
+    pub names: Vec<String>,
+    /// Seconds left before the request is sent.
+    pub left: u32,
+}
+
+/// What the server said about an external id lookup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LookupResult {
+    /// Found sources.
+    Found(Vec<Source>),
+    /// No source has that external id.
+    Missing,
+}
+
+/// An import file, parsed and compared with the current sources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportPlan {
+    /// Sources to create.
+    pub create: Vec<NewSource>,
+    /// Updates to existing sources (matched by external_id, case-insensitively).
+    pub update: Vec<SourcePatch>,
+    /// Names for the preview of each update, in the same order.
+    pub update_names: Vec<String>,
+    /// Items identical to what exists.
+    pub unchanged: usize,
+}
+
+/// A dialog over the manager.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    /// Confirm deleting these sources.
+    ConfirmDelete(Vec<u64>),
+    /// Preview of an import before applying it.
+    Import(ImportPlan),
+    /// Add a source to a pipeline (Digital Pipeline), or move one there.
+    AddSource {
+        /// Target pipeline.
+        pipeline_id: u64,
+        /// Source chosen to move, if any (0: create a new one).
+        move_id: u64,
+        /// The draft row the dialog creates.
+        draft: RowKey,
+        /// Done: the source is in the pipeline.
+        done: bool,
+    },
+}
+
+/// Result of the settings' connection test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Conn {
+    /// Not tested yet.
+    Unknown,
+    /// The token works; this many sources exist.
+    Ok(usize),
+    /// It does not; the message says why.
+    Failed(T),
+}
+
+/// The whole state of one mounted widget.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    /// Where it is mounted.
+    pub mode: Mode,
+    /// UI language.
+    pub lang: Lang,
+    /// How many sources the integration may have.
+    pub limit: usize,
+    /// Initial load.
+    pub load: Load,
+    /// Whether the pipelines have arrived.
+    pub pipelines_ready: bool,
+    /// Account pipelines.
+    pub pipelines: Vec<Pipeline>,
+    /// Saved sources and drafts, in server order with drafts last.
+    pub rows: Vec<Row>,
+    /// Counter for draft keys.
+    pub next_new: u32,
+    /// Search text (name or external id).
+    pub search: String,
+    /// Sort column.
+    pub sort: SortBy,
+    /// Sort direction.
+    pub sort_desc: bool,
+    /// External id typed in the server lookup.
+    pub lookup: String,
+    /// Last lookup answer.
+    pub lookup_result: Option<LookupResult>,
+    /// Requests in flight.
+    pub jobs: Vec<Job>,
+    /// Message above the list.
+    pub banner: Option<Banner>,
+    /// The failed request the banner's retry (or the 429 countdown) resends.
+    pub retry: Option<(Job, super::Call)>,
+    /// Seconds left of a 429 wait.
+    pub countdown: u32,
+    /// A delete waiting for its undo window.
+    pub pending: Option<PendingDelete>,
+    /// Open dialog.
+    pub dialog: Option<Dialog>,
+    /// Import file problems, shown in the bar.
+    pub import_error: Option<super::import::ImportError>,
+    /// An import being applied (its update half waits for the create half).
+    pub importing: Option<ImportPlan>,
+    /// Requests in flight with what they send, so a failure can be retried as it was.
+    pub in_flight: Vec<(Job, super::Call)>,
+    /// Drafts as they were when last sent, to tell later typing from the saved state.
+    pub sent: Vec<(RowKey, Draft)>,
+    /// Generation of the running timers; bumping it orphans older ticks.
+    pub timer_gen: u32,
+    /// Connection test result.
+    pub conn: Conn,
+    /// Short status for screen readers and the user ("Saved", "Created 2 sources").
+    pub status: Option<(T, usize)>,
+    /// The add-as-source pipeline passed at mount or by the host.
+    pub add_pipeline: Option<u64>,
+}
+
+impl State {
+    /// A fresh state for a mount.
+    pub fn new(mode: Mode, lang: Lang, limit: usize, add_pipeline: Option<u64>) -> State {
+        State {
+            mode,
+            lang,
+            limit: if limit == 0 { 50 } else { limit },
+            load: Load::Loading,
+            pipelines_ready: false,
+            pipelines: Vec::new(),
+            rows: Vec::new(),
+            next_new: 0,
+            search: String::new(),
+            sort: SortBy::None,
+            sort_desc: false,
+            lookup: String::new(),
+            lookup_result: None,
+            jobs: Vec::new(),
+            banner: None,
+            retry: None,
+            countdown: 0,
+            pending: None,
+            dialog: None,
+            import_error: None,
+            importing: None,
+            in_flight: Vec::new(),
+            sent: Vec::new(),
+            timer_gen: 0,
+            conn: Conn::Unknown,
+            status: None,
+            add_pipeline,
+        }
+    }
+
+    /// Whether a change is in flight (so change controls are disabled).
+    pub fn saving(&self) -> bool {
+        self.jobs.iter().any(Job::mutating) || self.pending.is_some() || self.countdown > 0
+    }
+
+    /// Whether a job of this kind is in flight.
+    pub fn running(&self, f: impl Fn(&Job) -> bool) -> bool {
+        self.jobs.iter().any(f)
+    }
+
+    /// Saved sources (drafts excluded).
+    pub fn saved_count(&self) -> usize {
+        self.rows.iter().filter(|r| r.orig.is_some()).count()
+    }
+
+    /// The row with this key.
+    pub fn row(&self, k: RowKey) -> Option<&Row> {
+        self.rows.iter().find(|r| r.key == k)
+    }
+
+    /// The row with this key, mutably.
+    pub fn row_mut(&mut self, k: RowKey) -> Option<&mut Row> {
+        self.rows.iter_mut().find(|r| r.key == k)
+    }
+
+    /// The pipeline with this id.
+    pub fn pipeline(&self, id: u64) -> Option<&Pipeline> {
+        self.pipelines.iter().find(|p| p.id == id)
+    }
+
+    /// The main pipeline's id (or the first one's), 0 when none is known.
+    pub fn main_pipeline(&self) -> u64 {
+        self.pipelines
+            .iter()
+            .find(|p| p.is_main)
+            .or_else(|| self.pipelines.first())
+            .map_or(0, |p| p.id)
+    }
+
+    /// Rows in display order: searched, then sorted.
+    pub fn visible(&self) -> Vec<&Row> {
+        let q = self.search.trim().to_lowercase();
+        let mut v: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| {
+                q.is_empty()
+                    || r.key_is_new()
+                    || r.draft.name.to_lowercase().contains(&q)
+                    || r.draft.external_id.to_lowercase().contains(&q)
+            })
+            .collect();
+        match self.sort {
+            SortBy::None => {}
+            SortBy::Name => v.sort_by_key(|r| r.draft.name.to_lowercase()),
+            SortBy::ExternalId => v.sort_by_key(|r| r.draft.external_id.to_lowercase()),
+        }
+        if self.sort_desc && self.sort != SortBy::None {
+            v.reverse();
+        }
+        v
+    }
+}
+
+impl Row {
+    /// Whether this is a draft not yet created.
+    pub fn key_is_new(&self) -> bool {
+        matches!(self.key, RowKey::New(_))
+    }
+}

@@ -1,0 +1,927 @@
+//! The reducer: every message's effect on the state, and the requests and timers it asks for.
+
+use super::check;
+use super::import;
+use super::*;
+use crate::api::ApiError;
+use crate::i18n::T;
+use crate::model::Source;
+
+/// Seconds a confirmed delete waits for an "undo" before it is sent.
+pub const UNDO_SECONDS: u32 = 5;
+/// Wait after a 429 that did not say how long.
+const DEFAULT_WAIT: u32 = 5;
+
+/// Applies `msg` to `s` and returns what must happen outside the state.
+pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Start => {
+            send(s, &mut fx, Job::Sources, Call::ListSources);
+            send(s, &mut fx, Job::Pipelines, Call::ListPipelines);
+            if let Some(pid) = s.add_pipeline {
+                open_add(s, pid, &mut fx);
+            }
+        }
+        Msg::Refresh => {
+            if !s.running(|j| *j == Job::Sources) {
+                send(s, &mut fx, Job::Sources, Call::ListSources);
+            }
+        }
+        Msg::Test => {
+            if !s.running(|j| *j == Job::Test) {
+                s.conn = Conn::Unknown;
+                send(s, &mut fx, Job::Test, Call::ListSources);
+            }
+        }
+        Msg::Reply(job, res) => reply(s, job, res, &mut fx),
+        Msg::Tick(t) => tick(s, t, &mut fx),
+        Msg::Search(q) => s.search = q,
+        Msg::Sort(by) => {
+            if s.sort == by {
+                s.sort_desc = !s.sort_desc;
+            } else {
+                s.sort = by;
+                s.sort_desc = false;
+            }
+        }
+        Msg::LookupText(q) => {
+            s.lookup = q;
+            s.lookup_result = None;
+        }
+        Msg::LookupGo => {
+            let ids: Vec<String> = s
+                .lookup
+                .split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if !ids.is_empty() && !s.running(|j| *j == Job::Lookup) {
+                s.lookup_result = None;
+                send(s, &mut fx, Job::Lookup, Call::Find(ids));
+            }
+        }
+        Msg::Edit(k, e) => edit(s, k, e),
+        Msg::ToggleWa(k) => {
+            if let Some(r) = s.row_mut(k) {
+                r.wa_open = !r.wa_open;
+            }
+        }
+        Msg::Select(k, on) => {
+            if let Some(r) = s.row_mut(k) {
+                r.selected = on && r.orig.is_some();
+            }
+        }
+        Msg::SelectAll(on) => {
+            let keys: Vec<RowKey> = s.visible().iter().map(|r| r.key).collect();
+            for r in s.rows.iter_mut() {
+                if keys.contains(&r.key) {
+                    r.selected = on && r.orig.is_some();
+                }
+            }
+        }
+        Msg::AddDraft => {
+            add_draft(s, 0);
+            fx.push(Effect::Focus(String::from("tbody tr:last-child input")));
+        }
+        Msg::Save(k) => save(s, vec![k], &mut fx),
+        Msg::CreateAll => {
+            let keys = s.rows.iter().filter(|r| r.key_is_new()).map(|r| r.key);
+            save(s, keys.collect(), &mut fx)
+        }
+        Msg::SaveAll => {
+            let keys = s.rows.iter().filter(|r| !r.key_is_new() && r.dirty());
+            save(s, keys.map(|r| r.key).collect(), &mut fx)
+        }
+        Msg::Revert(k) => revert(s, k),
+        Msg::Default(k, on) => make_default(s, k, on, &mut fx),
+        Msg::AskDelete(k) => match k {
+            RowKey::New(_) => revert(s, k),
+            RowKey::Saved(id) => ask_delete(s, vec![id], &mut fx),
+        },
+        Msg::AskDeleteSelected => {
+            let ids: Vec<u64> = s
+                .rows
+                .iter()
+                .filter(|r| r.selected)
+                .filter_map(|r| r.orig.as_ref().map(|o| o.id))
+                .collect();
+            if !ids.is_empty() {
+                ask_delete(s, ids, &mut fx);
+            }
+        }
+        Msg::ConfirmDelete => {
+            if let Some(Dialog::ConfirmDelete(ids)) = s.dialog.take() {
+                let names = ids
+                    .iter()
+                    .filter_map(|id| s.row(RowKey::Saved(*id)))
+                    .map(|r| r.orig.as_ref().map_or("", |o| o.name.as_str()).to_owned())
+                    .collect();
+                s.timer_gen += 1;
+                s.pending = Some(PendingDelete {
+                    ids,
+                    names,
+                    left: UNDO_SECONDS,
+                });
+                fx.push(Effect::After(Timer::Undo(s.timer_gen), 1000));
+                fx.push(Effect::Focus(String::from("[data-a=undo]")));
+            }
+        }
+        Msg::Undo => {
+            if s.pending.take().is_some() {
+                s.status = None;
+                fx.push(Effect::Focus(String::from("[data-a=add]")));
+            }
+        }
+        Msg::CloseDialog | Msg::Escape => close_dialog(s, &mut fx),
+        Msg::Retry => {
+            if let Some((job, call)) = s.retry.take() {
+                s.banner = None;
+                s.countdown = 0;
+                send(s, &mut fx, job, call);
+            }
+        }
+        Msg::Copy(k) => {
+            if let Some(r) = s.row(k) {
+                let ext = r
+                    .orig
+                    .as_ref()
+                    .map_or(r.draft.external_id.as_str(), |o| o.external_id.as_str());
+                let v = serde_json::json!({ "external_id": ext, "type": "widget" });
+                fx.push(Effect::Copy(v.to_string()));
+                s.status = Some((T::Copied, 0));
+            }
+        }
+        Msg::Export => {
+            let all: Vec<_> = s
+                .rows
+                .iter()
+                .filter_map(|r| r.orig.as_ref())
+                .map(import::exported)
+                .collect();
+            if let Ok(text) = serde_json::to_string_pretty(&all) {
+                fx.push(Effect::Download(text));
+            }
+        }
+        Msg::ImportText(text) => match import::plan(s, &text) {
+            Ok(plan) => {
+                s.import_error = None;
+                s.dialog = Some(Dialog::Import(plan));
+                fx.push(Effect::Focus(String::from(".ksm-dlg [data-first]")));
+            }
+            Err(e) => s.import_error = Some(e),
+        },
+        Msg::ImportTooBig => s.import_error = Some(import::ImportError::new(T::ImportTooBig)),
+        Msg::ImportApply => {
+            if s.saving() {
+                return fx;
+            }
+            if let Some(Dialog::Import(plan)) = s.dialog.take() {
+                if !plan.create.is_empty() {
+                    let call = Call::Create(plan.create.clone());
+                    s.importing = Some(plan);
+                    send(s, &mut fx, Job::ImportCreate, call);
+                } else if !plan.update.is_empty() {
+                    let call = Call::Update(plan.update.clone());
+                    s.importing = Some(plan);
+                    send(s, &mut fx, Job::ImportUpdate, call);
+                }
+            }
+        }
+        Msg::AddAsSource(pid) => open_add(s, pid, &mut fx),
+        Msg::ChooseMove(id) => {
+            if let Some(Dialog::AddSource { move_id, .. }) = &mut s.dialog {
+                *move_id = id;
+            }
+        }
+        Msg::Move => {
+            if let Some(Dialog::AddSource {
+                pipeline_id,
+                move_id,
+                ..
+            }) = s.dialog.clone()
+            {
+                if move_id != 0 && !s.saving() {
+                    if let Some(r) = s.row_mut(RowKey::Saved(move_id)) {
+                        r.draft.pipeline_id = pipeline_id;
+                    }
+                    save(s, vec![RowKey::Saved(move_id)], &mut fx);
+                }
+            }
+        }
+    }
+    fx
+}
+
+/// Records the job and asks for the call.
+fn send(s: &mut State, fx: &mut Vec<Effect>, job: Job, call: Call) {
+    s.jobs.push(job.clone());
+    s.in_flight.push((job.clone(), call.clone()));
+    fx.push(Effect::Call(job, call));
+}
+
+fn finish(s: &mut State, job: &Job) -> Option<Call> {
+    if let Some(i) = s.jobs.iter().position(|j| j == job) {
+        s.jobs.remove(i);
+    }
+    let i = s.in_flight.iter().position(|(j, _)| j == job)?;
+    Some(s.in_flight.remove(i).1)
+}
+
+fn add_draft(s: &mut State, pipeline_id: u64) -> RowKey {
+    let key = RowKey::New(s.next_new);
+    s.next_new += 1;
+    let pipeline_id = if pipeline_id == 0 {
+        s.main_pipeline()
+    } else {
+        pipeline_id
+    };
+    s.rows.push(Row {
+        key,
+        orig: None,
+        draft: Draft {
+            pipeline_id,
+            ..Draft::default()
+        },
+        errors: Vec::new(),
+        selected: false,
+        wa_open: false,
+    });
+    key
+}
+
+fn edit(s: &mut State, k: RowKey, e: Edit) {
+    let Some(i) = s.rows.iter().position(|r| r.key == k) else {
+        return;
+    };
+    let d = &mut s.rows[i].draft;
+    let field = match e {
+        Edit::Name(v) => {
+            d.name = v;
+            Field::Name
+        }
+        Edit::ExternalId(v) => {
+            d.external_id = v;
+            Field::ExternalId
+        }
+        Edit::Pipeline(v) => {
+            d.pipeline_id = v;
+            Field::Pipeline
+        }
+        Edit::Origin(v) => {
+            d.origin_code = v;
+            Field::OriginCode
+        }
+        Edit::PageName(p, v) => match d.pages.get_mut(p) {
+            Some(page) => {
+                page.name = v;
+                Field::PageName(p)
+            }
+            None => return,
+        },
+        Edit::PageId(p, v) => match d.pages.get_mut(p) {
+            Some(page) => {
+                page.id = v;
+                Field::PageId(p)
+            }
+            None => return,
+        },
+        Edit::PageLink(p, v) => match d.pages.get_mut(p) {
+            Some(page) => {
+                page.link = v;
+                Field::PageLink(p)
+            }
+            None => return,
+        },
+        Edit::Waba(v) => {
+            d.waba = v;
+            Field::Row
+        }
+        Edit::ListMessage(v) => {
+            d.list_message = v;
+            Field::Row
+        }
+        Edit::AddPage => {
+            d.pages.push(PageDraft::default());
+            Field::Row
+        }
+        Edit::RemovePage(p) => {
+            if p < d.pages.len() {
+                d.pages.remove(p);
+            }
+            // Indexes moved: page errors no longer point at the right page.
+            s.rows[i].errors.retain(|e| {
+                !matches!(
+                    e.field,
+                    Field::PageName(_) | Field::PageId(_) | Field::PageLink(_)
+                )
+            });
+            Field::Row
+        }
+    };
+    // Validate as the user types: refresh the errors of the edited field and of fields
+    // that already show one; untouched fields of a new row stay quiet until a save.
+    let fresh = check::row(s, &s.rows[i]);
+    let row = &mut s.rows[i];
+    let shown: Vec<Field> = row.errors.iter().map(|e| e.field).collect();
+    row.errors = fresh
+        .into_iter()
+        .filter(|e| e.field == field || shown.contains(&e.field))
+        .collect();
+}
+
+fn revert(s: &mut State, k: RowKey) {
+    let Some(i) = s.rows.iter().position(|r| r.key == k) else {
+        return;
+    };
+    match &s.rows[i].orig {
+        None => {
+            s.rows.remove(i);
+        }
+        Some(o) => {
+            let d = Draft::of(o);
+            let r = &mut s.rows[i];
+            r.draft = d;
+            r.errors.clear();
+        }
+    }
+}
+
+/// Validates rows `keys` and sends one request for them: a create for drafts, a
+/// single or batch PATCH for saved rows.
+fn save(s: &mut State, keys: Vec<RowKey>, fx: &mut Vec<Effect>) {
+    if keys.is_empty() || s.saving() {
+        return;
+    }
+    let mut bad = false;
+    for k in &keys {
+        let Some(r) = s.row(*k) else { continue };
+        let errs = check::row(s, r);
+        bad |= !errs.is_empty();
+        if let Some(r) = s.row_mut(*k) {
+            r.errors = errs;
+        }
+    }
+    let new: Vec<RowKey> = keys
+        .iter()
+        .copied()
+        .filter(|k| matches!(k, RowKey::New(_)))
+        .collect();
+    if bad {
+        s.status = Some((T::ErrFix, 0));
+        focus_first_error(s, fx);
+        return;
+    }
+    if !new.is_empty() {
+        let drafts: Vec<&Row> = new.iter().filter_map(|k| s.row(*k)).collect();
+        if let Some(e) = check::batch(s, &drafts) {
+            s.banner = Some(Banner {
+                error: true,
+                msg: e,
+                detail: None,
+                retry: false,
+            });
+            return;
+        }
+        let items = drafts.iter().map(|r| r.draft.to_new()).collect();
+        s.sent = new
+            .iter()
+            .filter_map(|k| s.row(*k).map(|r| (*k, r.draft.clone())))
+            .collect();
+        send(s, fx, Job::Create(new), Call::Create(items));
+        return;
+    }
+    let mut patches = Vec::new();
+    let mut sent = Vec::new();
+    for k in keys {
+        if let Some(r) = s.row(k) {
+            if let Some(p) = r.patch() {
+                patches.push(p);
+                sent.push((k, r.draft.clone()));
+            }
+        }
+    }
+    if patches.is_empty() {
+        return;
+    }
+    let keys: Vec<RowKey> = sent.iter().map(|(k, _)| *k).collect();
+    s.sent = sent;
+    let call = if patches.len() == 1 {
+        Call::UpdateOne(patches.remove(0))
+    } else {
+        Call::Update(patches)
+    };
+    send(s, fx, Job::Save(keys), call);
+}
+
+fn focus_first_error(s: &State, fx: &mut Vec<Effect>) {
+    let _ = s;
+    fx.push(Effect::Focus(String::from("[aria-invalid=true]")));
+}
+
+fn make_default(s: &mut State, k: RowKey, on: bool, fx: &mut Vec<Effect>) {
+    match k {
+        RowKey::New(_) => {
+            // A draft's flag goes out with its create.
+            for r in s.rows.iter_mut().filter(|r| r.key_is_new()) {
+                r.draft.default = false;
+            }
+            if let Some(r) = s.row_mut(k) {
+                r.draft.default = on;
+            }
+        }
+        RowKey::Saved(id) => {
+            if s.saving() {
+                return;
+            }
+            let mut p = crate::model::SourcePatch::new(id);
+            p.default = Some(on);
+            send(s, fx, Job::Default(k), Call::UpdateOne(p));
+        }
+    }
+}
+
+fn ask_delete(s: &mut State, ids: Vec<u64>, fx: &mut Vec<Effect>) {
+    if s.saving() {
+        return;
+    }
+    s.dialog = Some(Dialog::ConfirmDelete(ids));
+    fx.push(Effect::Focus(String::from(".ksm-dlg [data-first]")));
+}
+
+fn close_dialog(s: &mut State, fx: &mut Vec<Effect>) {
+    match s.dialog.take() {
+        Some(Dialog::AddSource { draft, done, .. }) => {
+            if !done {
+                if let Some(r) = s.row(draft) {
+                    if r.orig.is_none() {
+                        revert(s, draft);
+                    }
+                }
+            }
+            if s.mode == Mode::AddSource {
+                fx.push(Effect::Close);
+            }
+        }
+        Some(_) => fx.push(Effect::Focus(String::from("[data-a=add]"))),
+        None => {}
+    }
+}
+
+fn open_add(s: &mut State, pid: u64, fx: &mut Vec<Effect>) {
+    // Reuse an untouched draft from an earlier open instead of piling them up.
+    if let Some(Dialog::AddSource { draft, .. }) = s.dialog.take() {
+        if s.row(draft).is_some_and(|r| r.orig.is_none()) {
+            revert(s, draft);
+        }
+    }
+    let draft = add_draft(s, pid);
+    if let Some(name) = s.pipeline(pid).map(|p| p.name.clone()) {
+        if let Some(r) = s.row_mut(draft) {
+            r.draft.name = name;
+        }
+    }
+    s.dialog = Some(Dialog::AddSource {
+        pipeline_id: pid,
+        move_id: 0,
+        draft,
+        done: false,
+    });
+    fx.push(Effect::Focus(String::from(".ksm-dlg [data-first]")));
+}
+
+fn tick(s: &mut State, t: Timer, fx: &mut Vec<Effect>) {
+    match t {
+        Timer::Undo(g) if g == s.timer_gen => {
+            let Some(p) = &mut s.pending else { return };
+            p.left = p.left.saturating_sub(1);
+            if p.left > 0 {
+                fx.push(Effect::After(Timer::Undo(g), 1000));
+                return;
+            }
+            let ids = s.pending.take().map(|p| p.ids).unwrap_or_default();
+            let call = if ids.len() == 1 {
+                Call::DeleteOne(ids[0])
+            } else {
+                Call::Delete(ids.clone())
+            };
+            send(s, fx, Job::Delete(ids), call);
+        }
+        Timer::Countdown(g) if g == s.timer_gen && s.countdown > 0 => {
+            s.countdown -= 1;
+            if s.countdown > 0 {
+                fx.push(Effect::After(Timer::Countdown(g), 1000));
+            } else if let Some((job, call)) = s.retry.take() {
+                s.banner = None;
+                send(s, fx, job, call);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Replaces the server copy of saved rows with `fresh`; drafts the user has not touched
+/// since they were sent follow the server, edited ones keep what was typed.
+fn absorb(s: &mut State, fresh: Vec<Source>) {
+    for src in fresh {
+        let key = RowKey::Saved(src.id);
+        let sent = s
+            .sent
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, d)| d.clone());
+        if src.is_default() {
+            clear_other_defaults(s, src.id);
+        }
+        match s.row_mut(key) {
+            Some(r) => {
+                let follow = match &sent {
+                    Some(d) => *d == r.draft,
+                    None => r.patch().is_none(),
+                };
+                if follow {
+                    r.draft = Draft::of(&src);
+                    r.errors.clear();
+                }
+                r.orig = Some(src);
+            }
+            None => s.rows.push(Row::saved(src)),
+        }
+    }
+}
+
+fn clear_other_defaults(s: &mut State, keep: u64) {
+    for r in s.rows.iter_mut() {
+        let Some(o) = &mut r.orig else { continue };
+        if o.id != keep && o.is_default() {
+            let was_clean = r.draft.default;
+            o.default = Some(false);
+            if was_clean {
+                r.draft.default = false;
+            }
+        }
+    }
+}
+
+fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Effect>) {
+    let Some(call) = finish(s, &job) else { return };
+    let res = match res {
+        Ok(r) => r,
+        Err(e) => return failed(s, job, call, e, fx),
+    };
+    if job.mutating() {
+        s.banner = None;
+    }
+    match (job, res) {
+        (Job::Sources, Reply::Sources(list)) | (Job::Test, Reply::Sources(list)) => {
+            if matches!(s.banner, Some(Banner { retry: true, .. })) {
+                s.banner = None;
+            }
+            if s.running(|j| *j == Job::Test) || s.conn != Conn::Unknown || s.mode == Mode::Settings
+            {
+                s.conn = Conn::Ok(list.len());
+            }
+            merge_list(s, list);
+            s.load = Load::Ready;
+        }
+        (Job::Pipelines, Reply::Pipelines(mut p)) => {
+            p.sort_by_key(|x| (x.sort, x.id));
+            s.pipelines = p;
+            s.pipelines_ready = true;
+            let main = s.main_pipeline();
+            for r in s.rows.iter_mut().filter(|r| r.orig.is_none()) {
+                if r.draft.pipeline_id == 0 {
+                    r.draft.pipeline_id = main;
+                }
+            }
+            if let Some(Dialog::AddSource {
+                pipeline_id, draft, ..
+            }) = &s.dialog
+            {
+                let (pid, dk) = (*pipeline_id, *draft);
+                let name = s.pipeline(pid).map(|p| p.name.clone());
+                if let (Some(name), Some(r)) = (name, s.row_mut(dk)) {
+                    if r.draft.name.is_empty() {
+                        r.draft.name = name;
+                    }
+                }
+            }
+        }
+        (Job::Lookup, Reply::Sources(list)) => {
+            s.lookup_result = Some(if list.is_empty() {
+                LookupResult::Missing
+            } else {
+                LookupResult::Found(list)
+            });
+        }
+        (Job::Create(keys), Reply::Sources(list)) => {
+            let n = list.len();
+            for (pos, src) in list.into_iter().enumerate() {
+                // Map back by request_id, never by position, when the server echoes it.
+                let idx = src
+                    .request_id
+                    .as_deref()
+                    .and_then(crate::api::index_of_request_id)
+                    .unwrap_or(pos);
+                if src.is_default() {
+                    clear_other_defaults(s, src.id);
+                }
+                let Some(k) = keys.get(idx) else { continue };
+                match s.rows.iter().position(|r| r.key == *k) {
+                    Some(i) => s.rows[i] = Row::saved(src),
+                    None => s.rows.push(Row::saved(src)),
+                }
+            }
+            s.sent.clear();
+            s.status = Some((T::CreatedN, n));
+            add_done(s, fx);
+        }
+        (Job::Save(_), Reply::Sources(list)) => {
+            let n = list.len();
+            absorb(s, list);
+            s.sent.clear();
+            s.status = Some((T::SavedN, n));
+            add_done(s, fx);
+        }
+        (Job::Save(_), Reply::One(one)) => {
+            match one {
+                Some(src) => {
+                    absorb(s, vec![src]);
+                    s.status = Some((T::Saved, 0));
+                    add_done(s, fx);
+                }
+                None => gone(s, &call),
+            }
+            s.sent.clear();
+        }
+        (Job::Default(k), Reply::One(one)) => match one {
+            Some(src) => {
+                let on = src.is_default();
+                if on {
+                    clear_other_defaults(s, src.id);
+                }
+                if let Some(r) = s.row_mut(k) {
+                    r.draft.default = on;
+                    r.orig = Some(src);
+                }
+                s.status = Some((T::Saved, 0));
+            }
+            None => gone(s, &call),
+        },
+        (Job::Delete(ids), Reply::Deleted) => {
+            let n = ids.len();
+            s.rows
+                .retain(|r| !matches!(r.key, RowKey::Saved(id) if ids.contains(&id)));
+            s.status = Some((T::DeletedN, n));
+            fx.push(Effect::Focus(String::from("[data-a=add]")));
+        }
+        (Job::ImportCreate, Reply::Sources(list)) => {
+            for src in list {
+                if src.is_default() {
+                    clear_other_defaults(s, src.id);
+                }
+                s.rows.push(Row::saved(src));
+            }
+            match s.importing.as_ref().map(|p| p.update.clone()) {
+                Some(u) if !u.is_empty() => send(s, fx, Job::ImportUpdate, Call::Update(u)),
+                _ => {
+                    s.importing = None;
+                    s.status = Some((T::ImportDone, 0));
+                }
+            }
+        }
+        (Job::ImportUpdate, Reply::Sources(list)) => {
+            absorb(s, list);
+            s.importing = None;
+            s.status = Some((T::ImportDone, 0));
+        }
+        _ => {}
+    }
+}
+
+/// A single-source PATCH answered 204: the source was deleted elsewhere. Keep the
+/// user's edits on the row and say so.
+fn gone(s: &mut State, call: &Call) {
+    if let Call::UpdateOne(p) = call {
+        if let Some(r) = s.row_mut(RowKey::Saved(p.id)) {
+            r.errors = vec![FieldError {
+                field: Field::Row,
+                msg: T::ErrGone,
+                detail: None,
+            }];
+        }
+    }
+}
+
+fn add_done(s: &mut State, fx: &mut Vec<Effect>) {
+    if let Some(Dialog::AddSource {
+        pipeline_id,
+        draft,
+        move_id,
+        done,
+    }) = &mut s.dialog
+    {
+        let created = !s.rows.iter().any(|r| r.key == *draft);
+        let moved = *move_id != 0
+            && s.rows.iter().any(|r| {
+                r.key == RowKey::Saved(*move_id)
+                    && r.orig
+                        .as_ref()
+                        .is_some_and(|o| o.pipeline_id == *pipeline_id)
+            });
+        if created || moved {
+            *done = true;
+            fx.push(Effect::Focus(String::from(".ksm-dlg [data-first]")));
+        }
+    }
+}
+
+/// Takes a fresh list from the server without losing anything typed.
+fn merge_list(s: &mut State, list: Vec<Source>) {
+    let ids: Vec<u64> = list.iter().map(|x| x.id).collect();
+    // Rows the server no longer has: drop clean ones, keep edited ones with a note.
+    s.rows.retain_mut(|r| match r.key {
+        RowKey::New(_) => true,
+        RowKey::Saved(id) if ids.contains(&id) => true,
+        RowKey::Saved(_) => {
+            if r.patch().is_some() {
+                r.errors = vec![FieldError {
+                    field: Field::Row,
+                    msg: T::ErrGone,
+                    detail: None,
+                }];
+                true
+            } else {
+                false
+            }
+        }
+    });
+    let drafts_at = s
+        .rows
+        .iter()
+        .position(|r| r.key_is_new())
+        .unwrap_or(s.rows.len());
+    let mut saved: Vec<Row> = Vec::with_capacity(list.len());
+    for src in list {
+        let key = RowKey::Saved(src.id);
+        match s.rows[..drafts_at].iter().position(|r| r.key == key) {
+            Some(i) => {
+                let mut r = s.rows[i].clone();
+                if r.orig.as_ref() != Some(&src) {
+                    if r.patch().is_none() {
+                        r.draft = Draft::of(&src);
+                    }
+                    r.orig = Some(src);
+                }
+                saved.push(r);
+            }
+            None => saved.push(Row::saved(src)),
+        }
+    }
+    // Edited rows that vanished on the server stay, after the fresh ones.
+    let gone: Vec<Row> = s.rows[..drafts_at]
+        .iter()
+        .filter(|r| !matches!(r.key, RowKey::Saved(id) if ids.contains(&id)))
+        .cloned()
+        .collect();
+    let drafts: Vec<Row> = s.rows.drain(drafts_at..).collect();
+    s.rows = saved;
+    s.rows.extend(gone);
+    s.rows.extend(drafts);
+}
+
+fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>) {
+    if job == Job::Sources && s.load == Load::Loading {
+        s.load = Load::Failed;
+    }
+    if job == Job::Test {
+        s.conn = Conn::Failed(message(&e));
+    }
+    if job == Job::Lookup {
+        s.lookup_result = None;
+    }
+    match &e {
+        ApiError::Validation { problem, items } => {
+            let keys: Vec<RowKey> = match &job {
+                Job::Create(k) | Job::Save(k) => k.clone(),
+                Job::Default(k) => vec![*k],
+                _ => Vec::new(),
+            };
+            let mut placed = false;
+            for item in items {
+                let k = match item.index {
+                    Some(i) => keys.get(i).copied(),
+                    None if keys.len() == 1 => keys.first().copied(),
+                    None => None,
+                };
+                let Some(r) = k.and_then(|k| s.row_mut(k)) else {
+                    continue;
+                };
+                for fe in &item.errors {
+                    r.errors.push(FieldError {
+                        field: check::field_of_path(&fe.path),
+                        msg: T::VServer,
+                        detail: Some(fe.detail.clone()).filter(|d| !d.is_empty()),
+                    });
+                    placed = true;
+                }
+            }
+            s.banner = Some(Banner {
+                error: true,
+                msg: if placed { T::ErrRejected } else { T::ErrHttp },
+                detail: problem.detail.clone(),
+                retry: false,
+            });
+            if placed {
+                focus_first_error(s, fx);
+            }
+        }
+        ApiError::RateLimited { retry_after } => {
+            let secs = retry_after
+                .map(|d| d.as_secs() as u32 + u32::from(d.subsec_nanos() > 0))
+                .unwrap_or(DEFAULT_WAIT)
+                .clamp(1, 600);
+            s.timer_gen += 1;
+            s.countdown = secs;
+            s.banner = Some(Banner {
+                error: true,
+                msg: T::ErrRateLimited,
+                detail: None,
+                retry: false,
+            });
+            s.retry = Some((job, call));
+            fx.push(Effect::After(Timer::Countdown(s.timer_gen), 1000));
+        }
+        ApiError::NotFound if matches!(call, Call::DeleteOne(_)) => {
+            // Already gone: the goal of the delete is reached.
+            if let Call::DeleteOne(id) = call {
+                s.rows.retain(|r| r.key != RowKey::Saved(id));
+            }
+            s.status = Some((T::DeletedN, 1));
+        }
+        ApiError::NotFound if matches!(call, Call::UpdateOne(_)) => gone(s, &call),
+        _ => {
+            let retry = job != Job::Test;
+            s.banner = Some(Banner {
+                error: true,
+                msg: message(&e),
+                detail: detail(&e),
+                retry,
+            });
+            if retry {
+                s.retry = Some((job, call));
+            }
+        }
+    }
+}
+
+/// The message key for an error.
+pub fn message(e: &ApiError) -> T {
+    match e {
+        ApiError::Validation { .. } => T::ErrRejected,
+        ApiError::Unauthorized => T::ErrUnauthorized,
+        ApiError::PaymentRequired => T::ErrPayment,
+        ApiError::Forbidden => T::ErrForbidden,
+        ApiError::NotFound => T::ErrNotFound,
+        ApiError::RateLimited { .. } => T::ErrRateLimited,
+        ApiError::Server { .. } => T::ErrServer,
+        ApiError::Http { .. } => T::ErrHttp,
+        ApiError::Network(_) => T::ErrNetwork,
+        ApiError::Timeout => T::ErrTimeout,
+        ApiError::Decode(_) => T::ErrDecode,
+    }
+}
+
+/// The server's own words worth showing next to the message.
+fn detail(e: &ApiError) -> Option<String> {
+    match e {
+        ApiError::Server {
+            status,
+            trace_id,
+            detail,
+        } => {
+            let mut out = String::from("HTTP ");
+            out.push_str(&status.to_string());
+            if let Some(d) = detail {
+                out.push_str(": ");
+                out.push_str(d);
+            }
+            if let Some(t) = trace_id {
+                out.push_str(" · trace_id ");
+                out.push_str(t);
+            }
+            Some(out)
+        }
+        ApiError::Http { status, detail } => {
+            let mut out = String::from("HTTP ");
+            out.push_str(&status.to_string());
+            if let Some(d) = detail {
+                out.push_str(": ");
+                out.push_str(d);
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
