@@ -1,0 +1,433 @@
+//! The host pages over real HTTP: pages, widget files and their Content-Types, the test
+//! switches, the "no widget" notice, path traversal and the saved settings.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use sandbox::host::{router, HostConfig};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const PAGES: [&str; 5] = [
+    "/",
+    "/settings/widgets",
+    "/settings/widgets/sources_manager/advanced",
+    "/digital-pipeline",
+    "/leads/pipeline/42/settings",
+];
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn fake_widget() -> PathBuf {
+    repo().join("tests/e2e/fixtures/fake-widget")
+}
+
+fn config(widget_dir: Option<PathBuf>, demo_token: Option<&str>) -> HostConfig {
+    HostConfig {
+        widget_dir,
+        vendor_dir: repo().join("node_modules"),
+        demo_token: demo_token.map(str::to_owned),
+    }
+}
+
+/// A host router on an ephemeral loopback port.
+async fn start(config: HostConfig) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router(config)).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// A scratch folder under the system temp dir, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "sandbox-host-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn get(url: &str) -> (u16, String, Vec<u8>) {
+    let response = reqwest::get(url).await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+async fn text(url: &str) -> String {
+    let (status, content_type, body) = get(url).await;
+    assert_eq!(status, 200, "{url}");
+    assert!(
+        content_type.starts_with("text/html"),
+        "{url}: {content_type}"
+    );
+    String::from_utf8(body).unwrap()
+}
+
+async fn post(url: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Sends `path` byte for byte (clients normalise `..` away), returns status line and body.
+async fn raw_get(base: &str, path: &str) -> (u16, String) {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, answer)
+}
+
+#[tokio::test]
+async fn every_page_is_html_that_loads_requirejs_and_the_host_script() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    for page in PAGES {
+        let html = text(&format!("{base}{page}")).await;
+        assert!(
+            html.contains("<script src=\"/vendor/require.js\">"),
+            "{page}"
+        );
+        assert!(
+            html.contains("<script src=\"/host-assets/host.js\">"),
+            "{page}"
+        );
+        assert!(html.contains("class=\"nav-left\""), "{page}");
+        assert!(!html.contains("No widget is built yet"), "{page}");
+        assert!(!html.contains("{{"), "{page} has an unfilled placeholder");
+    }
+    let advanced = text(&format!("{base}/settings/widgets/sources_manager/advanced")).await;
+    assert!(advanced.contains("<div id=\"work-area-sources_manager\""));
+    let settings = text(&format!("{base}/settings/widgets")).await;
+    assert!(settings.contains("id=\"widget-tile-sources_manager\""));
+    let pipeline = text(&format!("{base}/leads/pipeline/42/settings")).await;
+    assert!(pipeline.contains("data-pipeline=\"42\""));
+    assert!(pipeline.contains("id=\"dp-source-sources_manager\""));
+
+    let (status, content_type, _) = get(&format!("{base}/leads/pipeline/abc/settings")).await;
+    assert_eq!((status, content_type.starts_with("text/html")), (404, true));
+}
+
+#[tokio::test]
+async fn host_script_styles_and_npm_packages_are_served_as_javascript_and_css() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    let (status, content_type, body) = get(&format!("{base}/host-assets/host.js")).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/javascript"));
+    assert!(String::from_utf8(body).unwrap().contains("window.__host"));
+    let (status, content_type, _) = get(&format!("{base}/host-assets/host.css")).await;
+    assert_eq!((status, content_type.starts_with("text/css")), (200, true));
+
+    let (status, content_type, body) = get(&format!("{base}/vendor/require.js")).await;
+    assert_eq!(status, 200, "run `npm ci` first");
+    assert!(content_type.starts_with("application/javascript"));
+    assert!(String::from_utf8(body).unwrap().contains("RequireJS 2."));
+    let (status, content_type, body) = get(&format!("{base}/vendor/jquery.js")).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/javascript"));
+    assert!(String::from_utf8(body).unwrap().contains("jQuery v3."));
+}
+
+#[tokio::test]
+async fn missing_npm_packages_are_a_404_that_says_what_to_run() {
+    let empty = Scratch::new();
+    let base = start(HostConfig {
+        widget_dir: Some(fake_widget()),
+        vendor_dir: empty.0.clone(),
+        demo_token: None,
+    })
+    .await;
+    let (status, _, body) = get(&format!("{base}/vendor/require.js")).await;
+    assert_eq!(status, 404);
+    assert!(String::from_utf8(body).unwrap().contains("npm ci"));
+}
+
+#[tokio::test]
+async fn widget_files_come_with_the_content_type_of_their_extension() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    let w = format!("{base}/widgets/sources_manager");
+    for (file, expected) in [
+        ("script.js", "application/javascript"),
+        ("script.js?v=0.0.7", "application/javascript"),
+        ("manifest.json", "application/json"),
+        ("i18n/en.json?v=0.0.7", "application/json"),
+        ("style.css", "text/css"),
+        ("images/logo.png", "image/png"),
+        ("empty.wasm?v=1", "application/wasm"),
+    ] {
+        let (status, content_type, body) = get(&format!("{w}/{file}")).await;
+        assert_eq!(status, 200, "{file}");
+        assert!(content_type.starts_with(expected), "{file}: {content_type}");
+        let on_disk = std::fs::read(fake_widget().join(file.split('?').next().unwrap())).unwrap();
+        assert_eq!(body, on_disk, "{file} is served byte for byte");
+    }
+    let (status, _, _) = get(&format!("{w}/nothing-here.js")).await;
+    assert_eq!(status, 404);
+    let (status, _, _) = get(&format!("{w}/images")).await;
+    assert_eq!(status, 404, "a folder is not a file");
+    let (status, _, _) = get(&format!("{base}/widgets/another_widget/script.js")).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_wasm_mime_switch_relabels_wasm_and_reset_restores_it() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    let wasm = format!("{base}/widgets/sources_manager/empty.wasm");
+    let switches = format!("{base}/__sandbox/host");
+
+    let (status, now) = post(&switches, json!({ "wasm_mime": "wrong" })).await;
+    assert_eq!((status, now["wasm_mime"].as_str()), (200, Some("wrong")));
+    assert_eq!(get(&wasm).await.1, "application/octet-stream");
+    let read: Value = reqwest::get(&switches).await.unwrap().json().await.unwrap();
+    assert_eq!(read, json!({ "wasm_mime": "wrong", "csp": "none" }));
+
+    let response = reqwest::Client::new()
+        .post(format!("{switches}?wasm_mime=text"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(get(&wasm).await.1, "text/plain");
+
+    let (status, _) = post(&switches, json!({ "wasm_mime": "sometimes" })).await;
+    assert_eq!(status, 400);
+    let (status, _) = post(&switches, json!({ "mime": "wrong" })).await;
+    assert_eq!(status, 400, "unknown switch names are refused, not ignored");
+    assert_eq!(
+        get(&wasm).await.1,
+        "text/plain",
+        "a refused change changes nothing"
+    );
+
+    let (status, _) = post(&format!("{switches}/reset"), Value::Null).await;
+    assert_eq!(status, 200);
+    assert_eq!(get(&wasm).await.1, "application/wasm");
+}
+
+#[tokio::test]
+async fn the_csp_switch_puts_a_policy_without_wasm_eval_on_every_page() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    let client = reqwest::Client::new();
+    for page in PAGES {
+        let response = client.get(format!("{base}{page}")).send().await.unwrap();
+        assert!(response.headers().get(CONTENT_SECURITY_POLICY).is_none());
+    }
+    let (status, _) = post(
+        &format!("{base}/__sandbox/host"),
+        json!({ "csp": "strict" }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    for page in PAGES {
+        let response = client.get(format!("{base}{page}")).send().await.unwrap();
+        let policy = response
+            .headers()
+            .get(CONTENT_SECURITY_POLICY)
+            .unwrap_or_else(|| panic!("{page} has no CSP"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(policy.contains("script-src 'self'"), "{policy}");
+        assert!(!policy.contains("wasm-unsafe-eval") && !policy.contains("unsafe-eval"));
+    }
+    post(&format!("{base}/__sandbox/host"), json!({ "csp": "none" })).await;
+    let response = client.get(format!("{base}/")).send().await.unwrap();
+    assert!(response.headers().get(CONTENT_SECURITY_POLICY).is_none());
+}
+
+#[tokio::test]
+async fn without_a_built_widget_every_page_says_so() {
+    let no_dir = start(config(None, None)).await;
+    let scratch = Scratch::new();
+    std::fs::copy(
+        fake_widget().join("manifest.json"),
+        scratch.0.join("manifest.json"),
+    )
+    .unwrap();
+    let no_script = start(config(Some(scratch.0.clone()), None)).await;
+    for base in [&no_dir, &no_script] {
+        for page in PAGES {
+            let html = text(&format!("{base}{page}")).await;
+            assert!(
+                html.contains("No widget is built yet: run <code>cargo xtask dev</code>"),
+                "{base}{page}"
+            );
+            assert!(html.contains("data-widget=\"missing\""));
+            assert!(!html.contains("work-area-sources_manager"));
+            assert!(!html.contains("widget-tile-sources_manager"));
+        }
+    }
+    let (status, _, _) = get(&format!("{no_dir}/widgets/sources_manager/manifest.json")).await;
+    assert_eq!(status, 404);
+
+    // Building the widget while the sandbox runs is picked up on the next request.
+    std::fs::copy(fake_widget().join("script.js"), scratch.0.join("script.js")).unwrap();
+    let html = text(&format!("{no_script}/settings/widgets")).await;
+    assert!(!html.contains("No widget is built yet"));
+    assert!(html.contains("widget-tile-sources_manager"));
+}
+
+#[tokio::test]
+async fn paths_leading_out_of_the_widget_folder_are_refused() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    // The fixture is four levels below the repository root, whose Cargo.toml is the target.
+    let attempts = [
+        "/widgets/sources_manager/../../Cargo.toml",
+        "/widgets/sources_manager/../../../../Cargo.toml",
+        "/widgets/sources_manager/i18n/../../../../../Cargo.toml",
+        "/widgets/sources_manager/%2e%2e/%2e%2e/%2e%2e/%2e%2e/Cargo.toml",
+        "/widgets/sources_manager/..%2f..%2f..%2f..%2fCargo.toml",
+        "/widgets/sources_manager/%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2FCargo.toml",
+        "/widgets/sources_manager/..%5c..%5c..%5c..%5cCargo.toml",
+        "/widgets/sources_manager/%252e%252e/%252e%252e/%252e%252e/%252e%252e/Cargo.toml",
+        "/widgets/sources_manager//etc/passwd",
+        "/widgets/sources_manager/%2fetc%2fpasswd",
+        "/widgets/sources_manager/./script.js",
+        "/widgets/sources_manager/%00script.js",
+    ];
+    for path in attempts {
+        let (status, answer) = raw_get(&base, path).await;
+        assert!(status == 404 || status == 400, "{path} answered {status}");
+        assert!(
+            !answer.contains("[workspace]") && !answer.contains("[package]"),
+            "{path}"
+        );
+        assert!(!answer.contains("root:"), "{path}");
+    }
+    // The same request without the detour works, so the refusals above are not a broken route.
+    let (status, _) = raw_get(&base, "/widgets/sources_manager/script.js").await;
+    assert_eq!(status, 200);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_symlink_inside_the_widget_folder_cannot_lead_outside_it() {
+    let scratch = Scratch::new();
+    std::fs::write(scratch.0.join("script.js"), "define([], function () {});").unwrap();
+    std::os::unix::fs::symlink(repo().join("Cargo.toml"), scratch.0.join("leak.json")).unwrap();
+    let base = start(config(Some(scratch.0.clone()), None)).await;
+    let (status, _, body) = get(&format!("{base}/widgets/sources_manager/leak.json")).await;
+    assert_eq!(status, 404);
+    assert!(!String::from_utf8_lossy(&body).contains("[workspace]"));
+}
+
+#[tokio::test]
+async fn saved_settings_start_with_the_demo_token_merge_and_survive_until_reset() {
+    let base = start(config(Some(fake_widget()), Some("demo-token-123"))).await;
+    let url = format!("{base}/__sandbox/host/settings");
+    let read = || async {
+        reqwest::get(&url)
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    assert_eq!(read().await, json!({ "token": "demo-token-123" }));
+
+    let (status, saved) = post(&url, json!({ "label": "Main office" })).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        saved,
+        json!({ "token": "demo-token-123", "label": "Main office" })
+    );
+    let (_, _) = post(&url, json!({ "token": "replaced" })).await;
+    assert_eq!(
+        read().await,
+        json!({ "token": "replaced", "label": "Main office" })
+    );
+
+    for bad in ["[1, 2]", "\"token\"", "{not json", ""] {
+        let response = reqwest::Client::new()
+            .post(&url)
+            .header(CONTENT_TYPE, "application/json")
+            .body(bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400, "{bad:?}");
+    }
+    assert_eq!(
+        read().await,
+        json!({ "token": "replaced", "label": "Main office" })
+    );
+
+    post(&format!("{base}/__sandbox/host/reset"), Value::Null).await;
+    assert_eq!(read().await, json!({ "token": "demo-token-123" }));
+
+    let without_demo = start(config(Some(fake_widget()), None)).await;
+    let empty: Value = reqwest::get(format!("{without_demo}/__sandbox/host/settings"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(empty, json!({}));
+}
+
+#[tokio::test]
+async fn source_attachments_are_kept_per_pipeline_until_detached_or_reset() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    let url = format!("{base}/__sandbox/host/attachments");
+    assert_eq!(
+        post(&url, json!({ "pipeline_id": 7 })).await.1["pipelines"],
+        json!([7])
+    );
+    assert_eq!(
+        post(&url, json!({ "pipeline_id": 3, "attached": true }))
+            .await
+            .1["pipelines"],
+        json!([3, 7])
+    );
+    assert_eq!(
+        post(&url, json!({ "pipeline_id": 7, "attached": false }))
+            .await
+            .1["pipelines"],
+        json!([3])
+    );
+    assert_eq!(post(&url, json!({ "pipeline_id": "x" })).await.0, 400);
+    assert_eq!(post(&url, json!({ "pipeline_id": -1 })).await.0, 400);
+    let read: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+    assert_eq!(read, json!({ "pipelines": [3] }));
+    post(&format!("{base}/__sandbox/host/reset"), Value::Null).await;
+    let read: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+    assert_eq!(read, json!({ "pipelines": [] }));
+}
