@@ -1,4 +1,5 @@
 //! Request building and response decoding of every Sources API endpoint.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kommo_sources_widget::api::{self, query, ApiError, FieldError, Method};
 use kommo_sources_widget::model::{NewSource, SourcePatch};

@@ -1,4 +1,5 @@
 //! Decoding and encoding of the Sources API models.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kommo_sources_widget::model::{
     Account, DeleteRef, NewSource, Page, Params, Pipeline, Service, Source, SourcePatch,

@@ -1,1 +1,164 @@
-//! Transports that carry API requests: in-memory for tests, fetch on wasm (in progress).
+//! What carries API requests: the [`Transport`] and [`Sleeper`] traits, their wire types,
+//! in-memory implementations for tests ([`memory`]) and `fetch` on wasm.
+//!
+//! The traits return boxed futures without `Send`: in the browser everything runs on one
+//! thread and JS futures are not `Send`.
+
+pub mod memory;
+
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;
+
+use crate::api::Method;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A boxed future that need not be `Send` (wasm futures are not).
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// A request as it goes on the wire; the transport adds origin and credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// HTTP method.
+    pub method: Method,
+    /// Path and encoded query, e.g. `/api/v4/sources?filter%5Bexternal_id%5D=a`.
+    pub path_and_query: String,
+    /// JSON body text.
+    pub body: Option<String>,
+}
+
+/// A response as it came off the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type` header.
+    pub content_type: Option<String>,
+    /// `Retry-After` header.
+    pub retry_after: Option<String>,
+    /// Raw body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A response with a body of the given content type.
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        HttpResponse {
+            status,
+            content_type: Some(content_type.to_owned()),
+            retry_after: None,
+            body: body.into(),
+        }
+    }
+
+    /// A success answer with a HAL JSON body.
+    pub fn hal(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self::new(status, "application/hal+json", body)
+    }
+
+    /// An error answer with a problem+json body.
+    pub fn problem(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self::new(status, "application/problem+json", body)
+    }
+
+    /// An answer without a body, such as 204.
+    pub fn empty(status: u16) -> Self {
+        HttpResponse {
+            status,
+            content_type: None,
+            retry_after: None,
+            body: Vec::new(),
+        }
+    }
+
+    /// The same response with a `Retry-After` header.
+    pub fn with_retry_after(mut self, value: &str) -> Self {
+        self.retry_after = Some(value.to_owned());
+        self
+    }
+}
+
+/// Why a request got no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The connection failed (offline, DNS, CORS, refused).
+    Network(String),
+    /// No answer within the transport's time limit.
+    Timeout,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::Network(msg) => write!(f, "network error: {msg}"),
+            TransportError::Timeout => f.write_str("timed out"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// Sends one HTTP request and returns the response, whatever its status.
+pub trait Transport {
+    /// Sends `req`; only a missing response is an error.
+    fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// A clock that can also wait: real time in the browser, fake time in tests.
+pub trait Sleeper {
+    /// Time elapsed since an arbitrary fixed start.
+    fn now(&self) -> Duration;
+    /// Completes after `duration`.
+    fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()>;
+}
+
+/// A secret credential; its `Debug` never shows the value and it has no `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Token(secret.into())
+    }
+
+    /// The secret itself, for the one place that puts it in a header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether no secret was given.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// How requests authenticate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// No credentials (e.g. a same-origin sandbox).
+    None,
+    /// `Authorization: Bearer <token>` straight to the account (long-lived token).
+    Bearer(Token),
+    /// `X-Auth-Token: <jwt>` to the integration's relay, which holds the OAuth token.
+    XAuthToken(Token),
+}
+
+impl Auth {
+    /// The header name and value to send, if any.
+    pub fn header(&self) -> Option<(&'static str, String)> {
+        match self {
+            Auth::None => None,
+            Auth::Bearer(t) => Some(("Authorization", format!("Bearer {}", t.expose()))),
+            Auth::XAuthToken(t) => Some(("X-Auth-Token", t.expose().to_owned())),
+        }
+    }
+}
