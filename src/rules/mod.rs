@@ -1,0 +1,439 @@
+//! Client-side validation that mirrors the Sources API's own rules.
+//!
+//! Every finding is an [`Issue`]: which item (by index in the batch), which field, and a
+//! stable [`Code`] the UI translates; [`Code::message`] is the English text.
+
+mod fields;
+
+pub use fields::{
+    check_external_id, check_name, check_origin_code, check_phone, check_pipeline,
+    same_external_id, EXTERNAL_ID_MAX, NAME_MAX, ORIGIN_CODE_MAX, PHONE_MAX_DIGITS,
+    PHONE_MIN_DIGITS,
+};
+
+use crate::api::MAX_BATCH;
+use crate::model::{NewSource, Pipeline, Service, Source, SourcePatch};
+use fields::check_required;
+
+/// How many sources an integration may have unless configured otherwise.
+pub const DEFAULT_LIMIT: usize = 50;
+
+/// What a finding is about; stable across releases, so the UI can key translations on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// The name is empty.
+    NameRequired,
+    /// The name is longer than [`NAME_MAX`].
+    NameTooLong,
+    /// The external id is empty.
+    ExternalIdRequired,
+    /// The external id is longer than [`EXTERNAL_ID_MAX`].
+    ExternalIdTooLong,
+    /// The external id has characters outside printable ASCII.
+    ExternalIdNotPrintable,
+    /// Another existing source has this external id (compared case-insensitively).
+    ExternalIdTaken,
+    /// An earlier item of the same batch has this external id.
+    ExternalIdRepeated,
+    /// The origin code is given but empty.
+    OriginCodeEmpty,
+    /// The origin code is only digits.
+    OriginCodeOnlyDigits,
+    /// The origin code is only double quotes.
+    OriginCodeOnlyQuotes,
+    /// The origin code is longer than [`ORIGIN_CODE_MAX`].
+    OriginCodeTooLong,
+    /// The pipeline is not one of the account's pipelines.
+    PipelineUnknown,
+    /// The pipeline is archived (allowed, but leads will land out of sight).
+    PipelineArchived,
+    /// More than one source would be the default.
+    MultipleDefaults,
+    /// More items than one request may carry ([`MAX_BATCH`]).
+    TooManyItems,
+    /// The integration would have more sources than its limit.
+    LimitReached,
+    /// The patch names a source that does not exist.
+    UnknownSource,
+    /// A service page has no name.
+    PageNameRequired,
+    /// A service page has no id.
+    PageIdRequired,
+    /// A WhatsApp page link is not a plausible international phone number.
+    PageLinkInvalid,
+}
+
+impl Code {
+    /// A stable snake_case key, e.g. `external_id_taken`, for translation files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::NameRequired => "name_required",
+            Code::NameTooLong => "name_too_long",
+            Code::ExternalIdRequired => "external_id_required",
+            Code::ExternalIdTooLong => "external_id_too_long",
+            Code::ExternalIdNotPrintable => "external_id_not_printable",
+            Code::ExternalIdTaken => "external_id_taken",
+            Code::ExternalIdRepeated => "external_id_repeated",
+            Code::OriginCodeEmpty => "origin_code_empty",
+            Code::OriginCodeOnlyDigits => "origin_code_only_digits",
+            Code::OriginCodeOnlyQuotes => "origin_code_only_quotes",
+            Code::OriginCodeTooLong => "origin_code_too_long",
+            Code::PipelineUnknown => "pipeline_unknown",
+            Code::PipelineArchived => "pipeline_archived",
+            Code::MultipleDefaults => "multiple_defaults",
+            Code::TooManyItems => "too_many_items",
+            Code::LimitReached => "limit_reached",
+            Code::UnknownSource => "unknown_source",
+            Code::PageNameRequired => "page_name_required",
+            Code::PageIdRequired => "page_id_required",
+            Code::PageLinkInvalid => "page_link_invalid",
+        }
+    }
+
+    /// The English message.
+    pub fn message(self) -> &'static str {
+        match self {
+            Code::NameRequired => "Enter a name.",
+            Code::NameTooLong => "The name can be at most 255 characters long.",
+            Code::ExternalIdRequired => "Enter an external ID.",
+            Code::ExternalIdTooLong => "The external ID can be at most 40 characters long.",
+            Code::ExternalIdNotPrintable => {
+                "The external ID can only contain printable ASCII characters."
+            }
+            Code::ExternalIdTaken => "Another source already uses this external ID.",
+            Code::ExternalIdRepeated => "This external ID appears more than once.",
+            Code::OriginCodeEmpty => "The channel code cannot be empty; leave it out instead.",
+            Code::OriginCodeOnlyDigits => "The channel code cannot be only digits.",
+            Code::OriginCodeOnlyQuotes => "The channel code cannot be only double quotes.",
+            Code::OriginCodeTooLong => "The channel code can be at most 20 characters long.",
+            Code::PipelineUnknown => "Choose one of the account's pipelines.",
+            Code::PipelineArchived => "This pipeline is archived: new leads will not show.",
+            Code::MultipleDefaults => "Only one source can be the default.",
+            Code::TooManyItems => "At most 50 sources can be saved at once.",
+            Code::LimitReached => "The integration would have more sources than it may.",
+            Code::UnknownSource => "This source no longer exists.",
+            Code::PageNameRequired => "Enter a name for the number.",
+            Code::PageIdRequired => "Enter an ID for the number.",
+            Code::PageLinkInvalid => "Enter an international phone number, such as +5511999998888.",
+        }
+    }
+
+    /// Whether the finding blocks saving or only warns.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::PipelineArchived => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Severity {
+    /// The server would reject it; saving is blocked.
+    Error,
+    /// Allowed, but worth telling the user.
+    Warning,
+}
+
+/// The field a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The whole batch (size, limit).
+    Batch,
+    /// The source id of a patch.
+    Id,
+    /// `name`.
+    Name,
+    /// `external_id`.
+    ExternalId,
+    /// `origin_code`.
+    OriginCode,
+    /// `pipeline_id`.
+    PipelineId,
+    /// `default`.
+    Default,
+    /// `services[service].pages[page].name`.
+    PageName {
+        /// Index of the service.
+        service: usize,
+        /// Index of the page within it.
+        page: usize,
+    },
+    /// `services[service].pages[page].id`.
+    PageId {
+        /// Index of the service.
+        service: usize,
+        /// Index of the page within it.
+        page: usize,
+    },
+    /// `services[service].pages[page].link`.
+    PageLink {
+        /// Index of the service.
+        service: usize,
+        /// Index of the page within it.
+        page: usize,
+    },
+}
+
+/// One finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Issue {
+    /// Index of the item in the batch; `None` for the batch as a whole.
+    pub item: Option<usize>,
+    /// The field concerned.
+    pub field: Field,
+    /// What is wrong.
+    pub code: Code,
+}
+
+impl Issue {
+    /// The finding's severity.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// The English message.
+    pub fn message(&self) -> &'static str {
+        self.code.message()
+    }
+}
+
+/// All findings of one validation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Findings in item order.
+    pub issues: Vec<Issue>,
+}
+
+impl Report {
+    /// Whether nothing blocks saving (warnings allowed).
+    pub fn is_valid(&self) -> bool {
+        self.errors().next().is_none()
+    }
+
+    /// The findings that block saving.
+    pub fn errors(&self) -> impl Iterator<Item = &Issue> {
+        self.issues
+            .iter()
+            .filter(|i| i.severity() == Severity::Error)
+    }
+
+    /// The findings that only warn.
+    pub fn warnings(&self) -> impl Iterator<Item = &Issue> {
+        self.issues
+            .iter()
+            .filter(|i| i.severity() == Severity::Warning)
+    }
+
+    /// The findings about item `index`.
+    pub fn for_item(&self, index: usize) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(move |i| i.item == Some(index))
+    }
+
+    /// The codes found for one field of one item (`None` for batch-wide findings).
+    pub fn codes(&self, item: Option<usize>, field: Field) -> Vec<Code> {
+        self.issues
+            .iter()
+            .filter(|i| i.item == item && i.field == field)
+            .map(|i| i.code)
+            .collect()
+    }
+
+    /// Records a finding.
+    fn push(&mut self, item: Option<usize>, field: Field, code: Option<Code>) {
+        if let Some(code) = code {
+            self.issues.push(Issue { item, field, code });
+        }
+    }
+}
+
+/// What validation checks against: the sources that exist, the pipelines, the limit.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The integration's sources as last loaded.
+    pub existing: &'a [Source],
+    /// The account's pipelines; empty means unknown (pipeline ids are then not checked).
+    pub pipelines: &'a [Pipeline],
+    /// Most sources the integration may have.
+    pub limit: usize,
+}
+
+impl<'a> Context<'a> {
+    /// A context with the default limit of [`DEFAULT_LIMIT`] sources.
+    pub fn new(existing: &'a [Source], pipelines: &'a [Pipeline]) -> Self {
+        Context {
+            existing,
+            pipelines,
+            limit: DEFAULT_LIMIT,
+        }
+    }
+
+    /// The same context with another source limit.
+    pub fn with_limit(self, limit: usize) -> Self {
+        Context { limit, ..self }
+    }
+}
+
+/// One value being edited, for [`validate_field`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldValue<'a> {
+    /// A name.
+    Name(&'a str),
+    /// An external id; `editing` is the id of the source it belongs to, if it exists.
+    ExternalId {
+        /// The value typed.
+        value: &'a str,
+        /// The source being edited, which may keep its own external id.
+        editing: Option<u64>,
+    },
+    /// An origin code (an empty input means "none" and is fine).
+    OriginCode(&'a str),
+    /// A pipeline choice.
+    PipelineId(u64),
+    /// A page name.
+    PageName(&'a str),
+    /// A page id.
+    PageId(&'a str),
+    /// A WhatsApp page link.
+    PageLink(&'a str),
+}
+
+/// The first problem with one value as the user types it, if any.
+pub fn validate_field(value: FieldValue<'_>, ctx: &Context<'_>) -> Option<Code> {
+    match value {
+        FieldValue::Name(v) => check_name(v),
+        FieldValue::ExternalId { value, editing } => check_external_id(value).or_else(|| {
+            ctx.existing
+                .iter()
+                .any(|s| Some(s.id) != editing && same_external_id(&s.external_id, value))
+                .then_some(Code::ExternalIdTaken)
+        }),
+        FieldValue::OriginCode(v) if v.is_empty() => None,
+        FieldValue::OriginCode(v) => check_origin_code(v),
+        FieldValue::PipelineId(id) => check_pipeline(id, ctx.pipelines),
+        FieldValue::PageName(v) => check_required(v, Code::PageNameRequired),
+        FieldValue::PageId(v) => check_required(v, Code::PageIdRequired),
+        FieldValue::PageLink(v) => check_phone(v),
+    }
+}
+
+/// Validates a batch of sources to create against what exists.
+pub fn validate_new(items: &[NewSource], ctx: &Context<'_>) -> Report {
+    let mut report = Report::default();
+    if items.len() > MAX_BATCH {
+        report.push(None, Field::Batch, Some(Code::TooManyItems));
+    }
+    if ctx.existing.len() + items.len() > ctx.limit {
+        report.push(None, Field::Batch, Some(Code::LimitReached));
+    }
+    let defaults = ctx.existing.iter().filter(|s| s.is_default()).count()
+        + items.iter().filter(|i| i.default == Some(true)).count();
+    for (index, item) in items.iter().enumerate() {
+        let at = Some(index);
+        report.push(at, Field::Name, check_name(&item.name));
+        let id_code = check_external_id(&item.external_id).or_else(|| {
+            if ctx
+                .existing
+                .iter()
+                .any(|s| same_external_id(&s.external_id, &item.external_id))
+            {
+                Some(Code::ExternalIdTaken)
+            } else if items[..index]
+                .iter()
+                .any(|earlier| same_external_id(&earlier.external_id, &item.external_id))
+            {
+                Some(Code::ExternalIdRepeated)
+            } else {
+                None
+            }
+        });
+        report.push(at, Field::ExternalId, id_code);
+        if let Some(code) = &item.origin_code {
+            report.push(at, Field::OriginCode, check_origin_code(code));
+        }
+        if let Some(pipeline_id) = item.pipeline_id {
+            report.push(
+                at,
+                Field::PipelineId,
+                check_pipeline(pipeline_id, ctx.pipelines),
+            );
+        }
+        if defaults > 1 && item.default == Some(true) {
+            report.push(at, Field::Default, Some(Code::MultipleDefaults));
+        }
+        if let Some(services) = &item.services {
+            check_services(&mut report, index, services);
+        }
+    }
+    report
+}
+
+/// Validates a batch of partial updates against what exists.
+pub fn validate_patches(patches: &[SourcePatch], ctx: &Context<'_>) -> Report {
+    let mut report = Report::default();
+    if patches.len() > MAX_BATCH {
+        report.push(None, Field::Batch, Some(Code::TooManyItems));
+    }
+    // The set as it would be after the batch, to count defaults.
+    let after: Vec<Source> = ctx
+        .existing
+        .iter()
+        .map(|s| {
+            patches
+                .iter()
+                .filter(|p| p.id == s.id)
+                .fold(s.clone(), |s, p| p.apply(&s))
+        })
+        .collect();
+    let defaults = after.iter().filter(|s| s.is_default()).count();
+    for (index, patch) in patches.iter().enumerate() {
+        let at = Some(index);
+        if !ctx.existing.iter().any(|s| s.id == patch.id) {
+            report.push(at, Field::Id, Some(Code::UnknownSource));
+        }
+        if let Some(name) = &patch.name {
+            report.push(at, Field::Name, check_name(name));
+        }
+        if let Some(code) = &patch.origin_code {
+            report.push(at, Field::OriginCode, check_origin_code(code));
+        }
+        if let Some(pipeline_id) = patch.pipeline_id {
+            report.push(
+                at,
+                Field::PipelineId,
+                check_pipeline(pipeline_id, ctx.pipelines),
+            );
+        }
+        if defaults > 1 && patch.default == Some(true) {
+            report.push(at, Field::Default, Some(Code::MultipleDefaults));
+        }
+        if let Some(services) = &patch.services {
+            check_services(&mut report, index, services);
+        }
+    }
+    report
+}
+
+/// Checks every page of every service; links are checked as phone numbers for WhatsApp.
+fn check_services(report: &mut Report, item: usize, services: &[Service]) {
+    for (service, s) in services.iter().enumerate() {
+        let whatsapp = s.kind.eq_ignore_ascii_case(Service::WHATSAPP);
+        for (page, p) in s.pages.iter().enumerate() {
+            let at = Some(item);
+            report.push(
+                at,
+                Field::PageName { service, page },
+                check_required(&p.name, Code::PageNameRequired),
+            );
+            report.push(
+                at,
+                Field::PageId { service, page },
+                check_required(&p.id, Code::PageIdRequired),
+            );
+            if whatsapp {
+                report.push(at, Field::PageLink { service, page }, check_phone(&p.link));
+            }
+        }
+    }
+}
