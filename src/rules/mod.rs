@@ -309,7 +309,7 @@ pub fn validate_field(value: FieldValue<'_>, ctx: &Context<'_>) -> Option<Code> 
                 .any(|s| Some(s.id) != editing && same_external_id(&s.external_id, value))
                 .then_some(Code::ExternalIdTaken)
         }),
-        FieldValue::OriginCode(v) if v.is_empty() => None,
+        FieldValue::OriginCode("") => None,
         FieldValue::OriginCode(v) => check_origin_code(v),
         FieldValue::PipelineId(id) => check_pipeline(id, ctx.pipelines),
         FieldValue::PageName(v) => check_required(v, Code::PageNameRequired),
