@@ -43,8 +43,10 @@ fn op_error(e: OpError) -> Response {
 }
 
 fn source_id(raw: &str) -> Result<u64, Response> {
-    raw.parse::<u64>()
-        .ok()
+    // `u64::from_str` would also take a leading `+`; an id in a path is digits only.
+    Some(raw)
+        .filter(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|r| r.parse::<u64>().ok())
         .filter(|id| *id > 0)
         .ok_or_else(|| problem(StatusCode::NOT_FOUND, "Source not found"))
 }

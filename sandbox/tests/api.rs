@@ -384,12 +384,25 @@ async fn unknown_ids_get_404_on_single_routes_and_400_in_batches() {
             "/api/v4/sources/123",
             "/api/v4/sources/abc",
             "/api/v4/sources/0",
+            "/api/v4/sources/%2B17619939",
+            "/api/v4/sources/-1",
         ] {
             sb.send(method.clone(), path, Some(TOKEN), body)
                 .await
                 .problem(404);
         }
     }
+    let made = sb
+        .create(TOKEN, json!([{"name": "a", "external_id": "a"}]))
+        .await;
+    let id = made[0]["id"].as_u64().unwrap();
+    sb.get(&format!("/api/v4/sources/{id}"), TOKEN)
+        .await
+        .hal(200);
+    // Only plain digits name a source.
+    sb.get(&format!("/api/v4/sources/%2B{id}"), TOKEN)
+        .await
+        .problem(404);
     let a = sb
         .delete("/api/v4/sources", TOKEN, Some(&json!([{"id": 123}])))
         .await;
