@@ -619,3 +619,38 @@ async fn demo_data_has_a_default_whatsapp_services_and_a_null_origin_code() {
     assert_eq!(other.len(), list.len());
     assert_ne!(other[0]["id"], list[0]["id"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creates_respect_the_limit_and_never_share_ids() {
+    let sb = std::sync::Arc::new(
+        start(Config {
+            max_sources: 10,
+            ..config()
+        })
+        .await,
+    );
+    let tasks: Vec<_> = (0..25)
+        .map(|i| {
+            let sb = sb.clone();
+            tokio::spawn(async move {
+                sb.post(
+                    "/api/v4/sources",
+                    TOKEN,
+                    &json!([{"name": format!("n{i}"), "external_id": format!("e{i}")}]),
+                )
+                .await
+                .status
+                .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 10);
+    assert_eq!(statuses.iter().filter(|s| **s == 400).count(), 15);
+    let list = sb.list(TOKEN).await;
+    let ids: std::collections::HashSet<_> = list.iter().map(|s| s["id"].as_u64()).collect();
+    assert_eq!((list.len(), ids.len()), (10, 10));
+}
