@@ -654,3 +654,35 @@ async fn concurrent_creates_respect_the_limit_and_never_share_ids() {
     let ids: std::collections::HashSet<_> = list.iter().map(|s| s["id"].as_u64()).collect();
     assert_eq!((list.len(), ids.len()), (10, 10));
 }
+
+#[tokio::test]
+async fn empty_bodies_get_kommos_message() {
+    let sb = start(config()).await;
+    for (method, path, body) in [
+        (Method::POST, "/api/v4/sources", ""),
+        (Method::POST, "/api/v4/sources", "[]"),
+        (Method::PATCH, "/api/v4/sources", " "),
+        (Method::DELETE, "/api/v4/sources", "[]"),
+    ] {
+        let v = sb
+            .send(method.clone(), path, Some(TOKEN), Some(body))
+            .await
+            .problem(400);
+        assert_eq!(
+            v["detail"], "Request data can not be empty",
+            "{method} {body:?}"
+        );
+    }
+    let made = sb
+        .create(TOKEN, json!([{"name": "a", "external_id": "a"}]))
+        .await;
+    let v = sb
+        .patch(
+            &format!("/api/v4/sources/{}", made[0]["id"]),
+            TOKEN,
+            &json!({}),
+        )
+        .await
+        .problem(400);
+    assert_eq!(v["detail"], "Request data can not be empty");
+}
