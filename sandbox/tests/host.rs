@@ -10,10 +10,12 @@ use sandbox::host::{router, HostConfig};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const PAGES: [&str; 5] = [
+const PAGES: [&str; 7] = [
     "/",
     "/settings/widgets",
+    "/settings/widgets/",
     "/settings/widgets/sources_manager/advanced",
+    "/settings/widgets/sources_manager/",
     "/digital-pipeline",
     "/leads/pipeline/42/settings",
 ];

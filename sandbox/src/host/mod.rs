@@ -2,7 +2,8 @@
 //!
 //! Routes (all `GET` unless noted):
 //! - `/` dashboard, `/settings/widgets` (Integrations with the widget's tile and modal),
-//!   `/settings/widgets/sources_manager/advanced` (advanced settings, container
+//!   `/settings/widgets/sources_manager/advanced` or `/settings/widgets/sources_manager/`
+//!   (advanced settings, container
 //!   `#work-area-sources_manager`), `/digital-pipeline` and `/leads/pipeline/{id}/settings`
 //!   (Digital Pipeline; the widget attached as a source renders into `#dp-source-sources_manager`);
 //! - `/widgets/sources_manager/{file}`: the built widget folder (`?v=` is ignored);
@@ -87,13 +88,13 @@ pub fn router(config: HostConfig) -> axum::Router {
             "/",
             get(|s: State<Shared>| async move { s.page(Page::Dashboard) }),
         )
+        .route("/settings/widgets", get(integrations))
+        .route("/settings/widgets/", get(integrations))
+        .route(&advanced, get(advanced_page))
+        // Kommo's own address of a widget's advanced settings page.
         .route(
-            "/settings/widgets",
-            get(|s: State<Shared>| async move { s.page(Page::Integrations) }),
-        )
-        .route(
-            &advanced,
-            get(|s: State<Shared>| async move { s.page(Page::Advanced) }),
+            &format!("/settings/widgets/{WIDGET_CODE}/"),
+            get(advanced_page),
         )
         .route(
             "/digital-pipeline",
@@ -125,6 +126,14 @@ pub fn router(config: HostConfig) -> axum::Router {
             get(control::get_attachments).post(control::post_attachments),
         )
         .with_state(shared)
+}
+
+async fn integrations(shared: State<Shared>) -> Response {
+    shared.page(Page::Integrations)
+}
+
+async fn advanced_page(shared: State<Shared>) -> Response {
+    shared.page(Page::Advanced)
 }
 
 async fn pipeline_page(shared: State<Shared>, Path(id): Path<String>) -> Response {
