@@ -209,3 +209,39 @@ pub async fn spawn(config: Config, addr: SocketAddr) -> Result<Running, String> 
         task: Some(task),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn status_from(peer: &str, path: &str) -> StatusCode {
+        let app = App::new(Config::default()).unwrap();
+        let mut req = Request::builder().uri(path).body(Body::empty()).unwrap();
+        req.extensions_mut().insert(Conn {
+            peer: peer.parse().unwrap(),
+            kill: Arc::new(Notify::new()),
+        });
+        router(app).oneshot(req).await.unwrap().status()
+    }
+
+    #[tokio::test]
+    async fn control_routes_answer_loopback_clients_only() {
+        assert_eq!(
+            status_from("127.0.0.1:5000", "/__sandbox/counters").await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            status_from("[::1]:5000", "/__sandbox/counters").await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            status_from("192.168.1.20:5000", "/__sandbox/counters").await,
+            StatusCode::FORBIDDEN
+        );
+        // The API itself is not restricted by address.
+        assert_eq!(
+            status_from("192.168.1.20:5000", "/api/v4/account").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}
