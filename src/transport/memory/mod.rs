@@ -1,7 +1,12 @@
-//! In-memory transport and clock for tests: scripted answers, recorded requests, fake time.
+//! In-memory transports and a clock for tests: scripted answers, a stateful fake API,
+//! recorded requests, fake time.
 //!
 //! Both are cheap handles (`Clone` shares state), so a test can keep one copy to script and
 //! inspect while the client owns another.
+
+mod server;
+
+pub use server::MemoryApi;
 
 use super::{HttpRequest, HttpResponse, LocalBoxFuture, Sleeper, Transport, TransportError};
 use std::cell::{Cell, RefCell};
