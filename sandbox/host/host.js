@@ -66,6 +66,20 @@
   };
 
   markChrome();
+  // The slice of Kommo's page global that widgets read for account, user and language.
+  window.AMOCRM = window.AMOCRM || {
+    lang_id: lang,
+    widgets: { list: {} },
+    data: { current_entity: null, current_card: null },
+    constant: function (name) {
+      var constants = {
+        account: { id: ACCOUNT.id, subdomain: ACCOUNT.subdomain, name: ACCOUNT.name },
+        user: { id: USER.id, login: USER.login, name: USER.name },
+        lang: lang
+      };
+      return constants[name];
+    }
+  };
   window.addEventListener('error', function (e) {
     hostError('Uncaught error: ' + (e.error ? describe(e.error) : e.message));
   });

@@ -238,6 +238,13 @@ test('a callback that does not return true is a visible host error', async ({ pa
   await expect(page.locator('#work-area-sources_manager')).toBeEmpty();
 });
 
+test('a widget constructor that throws is reported on the page, not a blank area', async ({ page }) => {
+  await page.addInitScript(() => sessionStorage.setItem('fake-widget.mode', JSON.stringify({ construct: 'throw' })));
+  expect(await open(page, '/settings/widgets/sources_manager/advanced')).toBe(false);
+  await expect(page.locator('#host-errors')).toContainText('The widget constructor threw: fake constructor failure');
+  expect(await lifecycle(page)).toEqual([]);
+});
+
 test('Digital Pipeline lists the API pipelines and attaches the widget as a source', async ({ page, request }) => {
   const api = await request.get(`${sandbox.url}/api/v4/leads/pipelines`, {
     headers: { Authorization: `Bearer ${sandbox.demoToken}` },
