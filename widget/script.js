@@ -191,7 +191,12 @@ define([], function () {
           live.w.on_add_as_source(live.id, pid);
           return true;
         }
-        // Digital Pipeline gives no container: open our own dialog over the page.
+        // Digital Pipeline's source panel, when the host gives one; else our own layer.
+        var panel = document.getElementById('dp-source-' + code());
+        if (panel) {
+          start(panel, 'add_source', { pipeline_id: pid });
+          return true;
+        }
         var layer = document.createElement('div');
         layer.className = 'ksm-layer';
         document.body.appendChild(layer);

@@ -168,7 +168,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             Ok(plan) => {
                 s.import_error = None;
                 s.dialog = Some(Dialog::Import(plan));
-                fx.push(Effect::Focus(String::from(".ksm-dlg [data-first]")));
+                fx.push(Effect::Focus(String::from("[data-first]")));
             }
             Err(e) => s.import_error = Some(e),
         },
@@ -447,7 +447,7 @@ fn ask_delete(s: &mut State, ids: Vec<u64>, fx: &mut Vec<Effect>) {
         return;
     }
     s.dialog = Some(Dialog::ConfirmDelete(ids));
-    fx.push(Effect::Focus(String::from(".ksm-dlg [data-first]")));
+    fx.push(Effect::Focus(String::from("[data-first]")));
 }
 
 fn close_dialog(s: &mut State, fx: &mut Vec<Effect>) {
@@ -488,7 +488,7 @@ fn open_add(s: &mut State, pid: u64, fx: &mut Vec<Effect>) {
         draft,
         done: false,
     });
-    fx.push(Effect::Focus(String::from(".ksm-dlg [data-first]")));
+    fx.push(Effect::Focus(String::from("[data-first]")));
 }
 
 fn tick(s: &mut State, t: Timer, fx: &mut Vec<Effect>) {
@@ -732,7 +732,7 @@ fn add_done(s: &mut State, fx: &mut Vec<Effect>) {
             });
         if created || moved {
             *done = true;
-            fx.push(Effect::Focus(String::from(".ksm-dlg [data-first]")));
+            fx.push(Effect::Focus(String::from("[data-first]")));
         }
     }
 }

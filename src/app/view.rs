@@ -738,10 +738,11 @@ fn toast(s: &State) -> Option<Node> {
     )
 }
 
-fn dialog_shell(l: Lang, title: Vec<Node>, body: Vec<Node>) -> Node {
-    let _ = l;
+fn dialog_shell(s: &State, title: Vec<Node>, body: Vec<Node>) -> Node {
+    // Digital Pipeline gives the widget its own panel: the dialog is the content there.
+    let inline = s.mode == Mode::AddSource;
     el("div")
-        .class("ksm-dlg")
+        .class(if inline { "ksm-panel" } else { "ksm-dlg" })
         .kid(
             el("div")
                 .attr("role", "dialog")
@@ -772,7 +773,7 @@ fn dialog(s: &State) -> Option<Node> {
                 }
             }
             dialog_shell(
-                l,
+                s,
                 vec![text(l.t(T::ConfirmDeleteTitle))],
                 vec![
                     ul.into(),
@@ -851,7 +852,7 @@ fn dialog(s: &State) -> Option<Node> {
                     .kid(btn(l, "close", T::Cancel))
                     .into(),
             );
-            dialog_shell(l, vec![text(l.t(T::ImportTitle))], body)
+            dialog_shell(s, vec![text(l.t(T::ImportTitle))], body)
         }
         Dialog::AddSource {
             pipeline_id,
@@ -870,7 +871,7 @@ fn dialog(s: &State) -> Option<Node> {
                     .txt(" ");
                 p = p.kids(pname);
                 return Some(dialog_shell(
-                    l,
+                    s,
                     title,
                     vec![
                         p.into(),
@@ -975,7 +976,7 @@ fn dialog(s: &State) -> Option<Node> {
                     .kid(btn(l, "close", T::Cancel))
                     .into(),
             );
-            dialog_shell(l, title, body)
+            dialog_shell(s, title, body)
         }
     })
 }

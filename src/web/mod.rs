@@ -1,1 +1,381 @@
-//! The wasm-bindgen surface and DOM view (in progress).
+//! The wasm-bindgen surface (`mount`, `unmount`, `on_add_as_source`) and the mounted app:
+//! delegated DOM events in, keyed patches out, effects run against the host.
+//!
+//! Every listener and timer belongs to the mounted app; `unmount` removes the listeners,
+//! clears the timers and the DOM, and answers that arrive later find no app and are dropped.
+
+pub mod dom;
+pub mod js;
+
+use crate::app::event::{to_msg, Ev, Kind};
+use crate::app::{update, view::view, Call, Effect, Mode, Msg, Reply, State, Timer};
+use crate::client::Client;
+use crate::i18n::Lang;
+use dom::{up_to, Live};
+use js::{JsClock, JsTransport};
+use js_sys::{Function, Reflect};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent};
+
+type Handler = Closure<dyn FnMut(Event)>;
+
+struct Inner {
+    state: State,
+    doc: Document,
+    root: Element,
+    live: Vec<Live>,
+    listeners: Vec<(&'static str, Handler)>,
+    timers: Vec<i32>,
+    client: Rc<Client<JsTransport, JsClock>>,
+    close: Option<Function>,
+}
+
+type AppRef = Rc<RefCell<Inner>>;
+
+thread_local! {
+    static APPS: RefCell<Vec<(u32, AppRef)>> = const { RefCell::new(Vec::new()) };
+    static NEXT: Cell<u32> = const { Cell::new(1) };
+}
+
+fn cfg_str(cfg: &JsValue, k: &str) -> Option<String> {
+    Reflect::get(cfg, &JsValue::from_str(k)).ok()?.as_string()
+}
+
+fn cfg_num(cfg: &JsValue, k: &str) -> Option<f64> {
+    Reflect::get(cfg, &JsValue::from_str(k)).ok()?.as_f64()
+}
+
+fn cfg_fn(cfg: &JsValue, k: &str) -> Option<Function> {
+    Reflect::get(cfg, &JsValue::from_str(k))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// Mounts the widget into `el`. `config`: `{mode: "settings"|"advanced"|"add_source",
+/// lang, limit?, pipeline_id?, request(method, path, body) -> Promise, close?()}`.
+/// Returns the id to pass to [`unmount`] and [`on_add_as_source`].
+#[wasm_bindgen]
+pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
+    let request = cfg_fn(&config, "request")
+        .ok_or_else(|| JsValue::from_str("config.request must be a function"))?;
+    let mode = match cfg_str(&config, "mode").as_deref() {
+        Some("settings") => Mode::Settings,
+        Some("add_source") => Mode::AddSource,
+        _ => Mode::Advanced,
+    };
+    let lang = Lang::from_code(&cfg_str(&config, "lang").unwrap_or_default());
+    let limit = cfg_num(&config, "limit").map_or(50, |n| n as usize);
+    let pid = cfg_num(&config, "pipeline_id")
+        .map(|n| n as u64)
+        .filter(|n| *n > 0);
+    let add = if mode == Mode::AddSource { pid } else { None };
+    let doc = el
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let client = Client::new(JsTransport::new(request), JsClock);
+    let app = Rc::new(RefCell::new(Inner {
+        state: State::new(mode, lang, limit, add),
+        doc,
+        root: el.clone(),
+        live: Vec::new(),
+        listeners: Vec::new(),
+        timers: Vec::new(),
+        client: Rc::new(client),
+        close: cfg_fn(&config, "close"),
+    }));
+    for kind in ["click", "input", "change", "keydown"] {
+        let weak = Rc::downgrade(&app);
+        let h: Handler = Closure::new(move |ev: Event| on_event(&weak, ev));
+        el.add_event_listener_with_callback(kind, h.as_ref().unchecked_ref())?;
+        app.borrow_mut().listeners.push((kind, h));
+    }
+    let id = NEXT.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    });
+    APPS.with(|a| a.borrow_mut().push((id, app.clone())));
+    dispatch(&app, Msg::Start);
+    Ok(id)
+}
+
+/// Unmounts the app `id` (or every app when `id` is 0): listeners, timers and nodes go.
+#[wasm_bindgen]
+pub fn unmount(id: u32) {
+    let gone: Vec<AppRef> = APPS.with(|a| {
+        let mut a = a.borrow_mut();
+        let (out, keep) = a.drain(..).partition(|(i, _)| id == 0 || *i == id);
+        *a = keep;
+        out.into_iter().map(|(_, x)| x).collect()
+    });
+    for app in gone {
+        let mut i = app.borrow_mut();
+        let root = i.root.clone();
+        for (kind, h) in i.listeners.drain(..) {
+            let _ = root.remove_event_listener_with_callback(kind, h.as_ref().unchecked_ref());
+        }
+        if let Some(w) = web_sys::window() {
+            for t in i.timers.drain(..) {
+                w.clear_timeout_with_handle(t);
+            }
+        }
+        for l in i.live.drain(..) {
+            let _ = root.remove_child(l.node());
+        }
+    }
+}
+
+/// Tells mounted app `id` that the host attached the widget as a source of `pipeline_id`.
+#[wasm_bindgen]
+pub fn on_add_as_source(id: u32, pipeline_id: f64) {
+    if let Some(app) = APPS.with(|a| {
+        a.borrow()
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, x)| x.clone())
+    }) {
+        dispatch(&app, Msg::AddAsSource(pipeline_id as u64));
+    }
+}
+
+fn dispatch(app: &AppRef, msg: Msg) {
+    let fx = {
+        let Ok(mut i) = app.try_borrow_mut() else {
+            return;
+        };
+        let fx = update(&mut i.state, msg);
+        render(&mut i);
+        fx
+    };
+    for e in fx {
+        run(app, e);
+    }
+}
+
+fn render(i: &mut Inner) {
+    let node = view(&i.state);
+    let Inner {
+        doc, root, live, ..
+    } = i;
+    let _ = dom::patch_kids(doc, root, live, vec![node]);
+}
+
+fn run(app: &AppRef, e: Effect) {
+    match e {
+        Effect::Call(job, call) => {
+            let client = app.borrow().client.clone();
+            let weak = Rc::downgrade(app);
+            wasm_bindgen_futures::spawn_local(async move {
+                let res = exec(&client, &call).await;
+                if let Some(app) = weak.upgrade() {
+                    dispatch(&app, Msg::Reply(job, res));
+                }
+            });
+        }
+        Effect::After(t, ms) => after(app, t, ms),
+        Effect::Copy(text) => copy(&text),
+        Effect::Download(text) => download(&app.borrow().doc, &text),
+        Effect::Focus(sel) => {
+            let root = app.borrow().root.clone();
+            if let Ok(Some(el)) = root.query_selector(&sel) {
+                if let Ok(h) = el.dyn_into::<HtmlElement>() {
+                    let _ = h.focus();
+                }
+            }
+        }
+        Effect::Close => {
+            let close = app.borrow().close.clone();
+            if let Some(f) = close {
+                let _ = f.call0(&JsValue::NULL);
+            }
+        }
+    }
+}
+
+async fn exec(
+    c: &Client<JsTransport, JsClock>,
+    call: &Call,
+) -> Result<Reply, crate::api::ApiError> {
+    Ok(match call {
+        Call::ListSources => Reply::Sources(c.list_sources().await?),
+        Call::ListPipelines => Reply::Pipelines(c.list_pipelines().await?),
+        Call::Find(ids) => Reply::Sources(c.find_sources(ids).await?),
+        Call::Create(items) => Reply::Sources(c.add_sources(items).await?),
+        Call::UpdateOne(p) => Reply::One(c.update_source(p).await?),
+        Call::Update(ps) => Reply::Sources(c.update_sources(ps).await?),
+        Call::DeleteOne(id) => {
+            c.delete_source(*id).await?;
+            Reply::Deleted
+        }
+        Call::Delete(ids) => {
+            c.delete_sources(ids).await?;
+            Reply::Deleted
+        }
+    })
+}
+
+fn after(app: &AppRef, t: Timer, ms: u32) {
+    let Some(w) = web_sys::window() else { return };
+    let weak = Rc::downgrade(app);
+    let slot = Rc::new(Cell::new(0));
+    let s2 = slot.clone();
+    let cb = Closure::once_into_js(move || {
+        if let Some(app) = weak.upgrade() {
+            if let Ok(mut i) = app.try_borrow_mut() {
+                let h = s2.get();
+                i.timers.retain(|x| *x != h);
+            }
+            dispatch(&app, Msg::Tick(t));
+        }
+    });
+    if let Ok(h) =
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms as i32)
+    {
+        slot.set(h);
+        app.borrow_mut().timers.push(h);
+    }
+}
+
+fn copy(text: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let nav = w.navigator();
+    let Ok(clip) = Reflect::get(&nav, &JsValue::from_str("clipboard")) else {
+        return;
+    };
+    if let Ok(f) = Reflect::get(&clip, &JsValue::from_str("writeText")) {
+        if let Ok(f) = f.dyn_into::<Function>() {
+            if let Ok(p) = f.call1(&clip, &JsValue::from_str(text)) {
+                // A refused clipboard is not an error worth a message; swallow the rejection.
+                if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn download(doc: &Document, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = doc.create_element("a") {
+        let _ = a.set_attribute("href", &url);
+        let _ = a.set_attribute("download", "kommo-sources.json");
+        if let Some(body) = doc.body() {
+            let _ = body.append_child(&a);
+            if let Ok(h) = a.clone().dyn_into::<HtmlElement>() {
+                h.click();
+            }
+            let _ = body.remove_child(&a);
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn attr(e: &Element, name: &str) -> String {
+    e.get_attribute(name).unwrap_or_default()
+}
+
+fn on_event(weak: &Weak<RefCell<Inner>>, ev: Event) {
+    let Some(app) = weak.upgrade() else { return };
+    let root = app.borrow().root.clone();
+    let Some(target) = ev.target().and_then(|t| dom::as_element(t.into())) else {
+        return;
+    };
+    let kind = match ev.type_().as_str() {
+        "click" => Kind::Click,
+        "input" => Kind::Input,
+        "change" => Kind::Change,
+        _ => match ev
+            .dyn_ref::<KeyboardEvent>()
+            .map(KeyboardEvent::key)
+            .as_deref()
+        {
+            Some("Escape") => Kind::Escape,
+            // Enter on a button already clicks it; only text fields need it.
+            Some("Enter") if target.tag_name() == "INPUT" => Kind::Enter,
+            _ => return,
+        },
+    };
+    let ctl = up_to(&target, &root, "data-a");
+    if kind == Kind::Escape {
+        ev.prevent_default();
+        dispatch(&app, Msg::Escape);
+        return;
+    }
+    let Some(ctl) = ctl else { return };
+    let act = attr(&ctl, "data-a");
+    if act == "import" && kind == Kind::Change {
+        read_file(&app, &ctl);
+        return;
+    }
+    let key = up_to(&ctl, &root, "data-k")
+        .map(|k| attr(&k, "data-k"))
+        .unwrap_or_default();
+    let idx = attr(&ctl, "data-i");
+    let value = dom::prop_str(&ctl, "value");
+    let checked = Reflect::get(&ctl, &JsValue::from_str("checked"))
+        .ok()
+        .and_then(|c| c.as_bool())
+        .unwrap_or(false);
+    let msg = to_msg(Ev {
+        kind,
+        act: &act,
+        key: &key,
+        idx: &idx,
+        value,
+        checked,
+    });
+    if let Some(msg) = msg {
+        if kind == Kind::Enter {
+            ev.prevent_default();
+        }
+        dispatch(&app, msg);
+    }
+}
+
+fn read_file(app: &AppRef, input: &Element) {
+    let Ok(files) = Reflect::get(input, &JsValue::from_str("files")) else {
+        return;
+    };
+    let Ok(file) = Reflect::get(&files, &JsValue::from_f64(0.0)) else {
+        return;
+    };
+    // Let the same file be picked again after a fix.
+    let _ = Reflect::set(input, &JsValue::from_str("value"), &JsValue::from_str(""));
+    let Some(file) = file.dyn_ref::<web_sys::File>().cloned() else {
+        return;
+    };
+    if file.size() > crate::app::import::MAX_BYTES as f64 {
+        dispatch(app, Msg::ImportTooBig);
+        return;
+    }
+    let weak = Rc::downgrade(app);
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+        if let Some(app) = weak.upgrade() {
+            let msg = match text.ok().and_then(|t| t.as_string()) {
+                Some(t) => Msg::ImportText(t),
+                None => Msg::ImportText(String::new()),
+            };
+            dispatch(&app, msg);
+        }
+    });
+}
+
+/// Mounted apps, for tests that check nothing is left behind.
+pub fn mounted_count() -> usize {
+    APPS.with(|a| a.borrow().len())
+}
