@@ -12,7 +12,7 @@
 //! use kommo_sources_widget::transport::memory::{FakeClock, ScriptedTransport};
 //! use kommo_sources_widget::transport::HttpResponse;
 //!
-//! // In the browser: Client::new(FetchTransport::new(origin, Auth::Bearer(token)), BrowserSleeper)
+//! // A scripted transport and a fake clock stand in for fetch and real time.
 //! let transport = ScriptedTransport::new();
 //! transport.push_response(HttpResponse::hal(200,
 //!     r#"{"_embedded":{"sources":[{"id":7,"name":"Chat","external_id":"chat","request_id":"0"}]}}"#));
@@ -21,6 +21,17 @@
 //! let created = pollster::block_on(client.add_sources(&[NewSource::new("Chat", "chat")]))?;
 //! assert_eq!(created[0].id, 7);
 //! # Ok::<(), kommo_sources_widget::api::ApiError>(())
+//! ```
+//!
+//! In the browser the same client runs over `fetch` (wasm32 only):
+//!
+//! ```ignore
+//! use kommo_sources_widget::transport::fetch::{BrowserSleeper, FetchTransport};
+//! use kommo_sources_widget::transport::{Auth, Token};
+//!
+//! let transport = FetchTransport::new("https://acme.kommo.com", Auth::Bearer(Token::new(token)));
+//! let client = Client::new(transport, BrowserSleeper);
+//! let sources = client.list_sources().await?;
 //! ```
 
 use crate::api::{self, ApiError, ApiRequest};

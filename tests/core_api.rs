@@ -223,6 +223,24 @@ fn decodes_the_reference_examples() {
 }
 
 #[test]
+fn batch_results_map_back_by_request_id_not_position() {
+    let body = json!({"_embedded": {"sources": [
+        {"id": 11, "name": "b", "external_id": "b", "request_id": "1"},
+        {"id": 10, "name": "a", "external_id": "a", "request_id": "0"},
+        {"id": 99, "name": "x", "external_id": "x", "request_id": "7"},
+        {"id": 98, "name": "y", "external_id": "y"}
+    ]}})
+    .to_string();
+    let results = api::decode_sources(200, HAL, None, body.as_bytes()).unwrap();
+    let slots = api::by_request_id(3, results);
+    let ids: Vec<Option<u64>> = slots.iter().map(|s| s.as_ref().map(|s| s.id)).collect();
+    assert_eq!(ids, [Some(10), Some(11), None]);
+    assert_eq!(api::index_of_request_id("01"), None);
+    assert_eq!(api::index_of_request_id("x"), None);
+    assert_eq!(api::index_of_request_id("12"), Some(12));
+}
+
+#[test]
 fn no_content_is_an_answer_in_every_place() {
     assert_eq!(api::decode_sources(204, None, None, b"").unwrap(), vec![]);
     assert_eq!(api::decode_source(204, None, None, b"").unwrap(), None);

@@ -215,3 +215,63 @@ fn rejects_what_cannot_be_a_source() {
     assert!(serde_json::from_value::<Source>(json!({"name": "no id"})).is_err());
     assert!(serde_json::from_value::<Source>(json!({"id": 1, "services": "x"})).is_err());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_source() -> impl Strategy<Value = Source> {
+        (
+            "[a-z ]{0,8}",
+            0u64..4,
+            proptest::option::of(any::<bool>()),
+            proptest::option::of("[a-z.]{1,8}"),
+            proptest::collection::vec("[0-9]{7,9}", 0..3),
+        )
+            .prop_map(|(name, pipeline_id, default, origin_code, links)| Source {
+                id: 1,
+                name,
+                pipeline_id,
+                external_id: "ext".into(),
+                default,
+                origin_code,
+                services: if links.is_empty() {
+                    vec![]
+                } else {
+                    vec![Service::whatsapp(
+                        links
+                            .into_iter()
+                            .map(|link| Page {
+                                name: "n".into(),
+                                id: link.clone(),
+                                link,
+                            })
+                            .collect(),
+                    )]
+                },
+                links: None,
+                request_id: None,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Applying the diff reproduces the edit, except what the API cannot express.
+        #[test]
+        fn diff_then_apply_reproduces_the_edit(original in any_source(), edited in any_source()) {
+            let patch = SourcePatch::diff(&original, &edited);
+            let result = patch.apply(&original);
+            prop_assert_eq!(&result.name, &edited.name);
+            prop_assert_eq!(result.pipeline_id, edited.pipeline_id);
+            prop_assert_eq!(result.is_default(), edited.is_default());
+            prop_assert_eq!(&result.services, &edited.services);
+            if edited.origin_code.is_some() {
+                prop_assert_eq!(&result.origin_code, &edited.origin_code);
+            }
+            let sent = serde_json::to_value(&patch).unwrap();
+            prop_assert_eq!(sent.get("name").is_some(), original.name != edited.name);
+            prop_assert_eq!(sent.get("default").is_some(), original.is_default() != edited.is_default());
+        }
+    }
+}

@@ -13,7 +13,7 @@ pub use decode::{
 };
 pub use error::{ApiError, FieldError, ItemErrors, Problem};
 
-use crate::model::{DeleteRef, NewSource, SourcePatch};
+use crate::model::{DeleteRef, NewSource, Source, SourcePatch};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -190,6 +190,20 @@ pub fn index_of_request_id(request_id: &str) -> Option<usize> {
     } else {
         None
     }
+}
+
+/// Puts batch results back in input order by their `request_id`, never by position.
+///
+/// Slot `i` holds the result for input item `i`, or `None` when the answer had none for it.
+pub fn by_request_id(len: usize, results: Vec<Source>) -> Vec<Option<Source>> {
+    let mut slots: Vec<Option<Source>> = vec![None; len];
+    for source in results {
+        let index = source.request_id.as_deref().and_then(index_of_request_id);
+        if let Some(slot) = index.and_then(|i| slots.get_mut(i)) {
+            *slot = Some(source);
+        }
+    }
+    slots
 }
 
 /// Path of one source.
