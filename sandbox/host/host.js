@@ -322,6 +322,7 @@
     head.appendChild(logo);
     head.appendChild(intro);
     block.appendChild(head);
+    // As in Kommo, Save sits at the top: whatever the widget appends comes below the fields.
 
     var form = el('form', 'widget_settings_block__fields');
     form.noValidate = true;
@@ -339,10 +340,12 @@
     cancel.addEventListener('click', function () { closeSettings(); });
     var status = el('span', 'widget_settings_block__status');
     status.setAttribute('role', 'status');
-    controls.appendChild(save);
-    controls.appendChild(cancel);
+    var buttons = el('div', 'widget_settings_block__buttons');
+    buttons.appendChild(save);
+    buttons.appendChild(cancel);
+    controls.appendChild(buttons);
     controls.appendChild(status);
-    block.appendChild(controls);
+    head.appendChild(controls);
     modalBody.appendChild(block);
 
     modal.save = save;
