@@ -339,3 +339,18 @@ fn the_token_never_shows() {
         .iter()
         .all(|r| !r.request.path_and_query.contains("token")));
 }
+
+#[test]
+fn shared_and_borrowed_transports_work_too() {
+    let t = ScriptedTransport::new();
+    let clock = FakeClock::new();
+    t.push_response(HttpResponse::empty(204));
+    let by_ref = Client::new(&t, &clock);
+    assert_eq!(block_on(by_ref.list_sources()), Ok(vec![]));
+    let shared: std::rc::Rc<dyn kommo_sources_widget::transport::Transport> =
+        std::rc::Rc::new(t.clone());
+    t.push_response(HttpResponse::empty(204));
+    let by_rc = Client::new(shared, std::rc::Rc::new(clock));
+    assert_eq!(block_on(by_rc.get_source(1)), Ok(None));
+    assert_eq!(t.requests().len(), 2);
+}

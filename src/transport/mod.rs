@@ -114,6 +114,38 @@ pub trait Sleeper {
     fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()>;
 }
 
+impl<T: Transport + ?Sized> Transport for std::rc::Rc<T> {
+    fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
+        (**self).send(req)
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for &T {
+    fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
+        (**self).send(req)
+    }
+}
+
+impl<S: Sleeper + ?Sized> Sleeper for std::rc::Rc<S> {
+    fn now(&self) -> Duration {
+        (**self).now()
+    }
+
+    fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
+        (**self).sleep(duration)
+    }
+}
+
+impl<S: Sleeper + ?Sized> Sleeper for &S {
+    fn now(&self) -> Duration {
+        (**self).now()
+    }
+
+    fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
+        (**self).sleep(duration)
+    }
+}
+
 /// A secret credential; its `Debug` never shows the value and it has no `Display`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(String);
