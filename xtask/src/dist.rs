@@ -25,8 +25,8 @@ const IMAGES: &[(&str, u32, u32)] = &[
 /// The Digital Pipeline logo, required only with the `digital_pipeline` location.
 const DP_IMAGE: (&str, u32, u32) = ("images/logo_dp.png", 174, 109);
 
-/// Builds, checks and zips the widget; prints each file's size raw and gzip.
-pub fn dist() -> Result {
+/// Builds, checks and zips the widget; prints each file's size raw and gzip; returns the zip.
+pub fn dist() -> Result<PathBuf> {
     let dir = build::widget()?;
     let files = list_files(&dir)?;
     check(&dir, &files)?;
@@ -45,7 +45,20 @@ pub fn dist() -> Result {
     let zip_len = fs::metadata(&zip_path).map(|m| m.len()).unwrap_or(0);
     println!("{:<28} {:>10}", "dist/widget.zip", zip_len);
     say(&format!("wrote {}", zip_path.display()));
-    Ok(())
+    Ok(zip_path)
+}
+
+/// Unpacks `zip` into a fresh `dest`, the way Kommo receives the archive.
+pub fn extract(zip: &Path, dest: &Path) -> Result {
+    if dest.exists() {
+        fs::remove_dir_all(dest).map_err(|e| format!("cannot clear {}: {e}", dest.display()))?;
+    }
+    let file = fs::File::open(zip).map_err(|e| format!("cannot open {}: {e}", zip.display()))?;
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| format!("{} is not a zip: {e}", zip.display()))?;
+    archive
+        .extract(dest)
+        .map_err(|e| format!("cannot unpack {}: {e}", zip.display()))
 }
 
 /// The bytes of `data` after gzip at the highest level: the figure budgets are written in.

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         "build" => build::widget().map(|_| ()),
         "dev" => dev::dev(rest),
         "test" => test::test(rest),
-        "dist" => dist::dist(),
+        "dist" => dist::dist().map(|_| ()),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::build;
 use crate::cmd::{command, root, run, say, Result};
+use crate::dist;
 use crate::setup::{self, Need};
 
 /// A test layer, in the order they run.
@@ -144,8 +145,12 @@ fn e2e() -> Result<Outcome> {
         return Ok(Outcome::Absent("no tests/e2e/*.spec.ts"));
     }
     setup::ensure(&[Need::Browser, Need::Node])?;
+    // The browser tests run what Kommo would receive: the checked zip, unpacked.
     let widget_dir: Option<PathBuf> = if build::widget_exists() {
-        Some(build::widget()?)
+        let zip = dist::dist()?;
+        let unpacked = root().join("target/e2e-widget");
+        dist::extract(&zip, &unpacked)?;
+        Some(unpacked)
     } else {
         None
     };
@@ -160,7 +165,10 @@ fn e2e() -> Result<Outcome> {
     ]))?;
     let mut npx = command("npx");
     npx.args(["playwright", "test"])
-        .env("SANDBOX_BIN", root().join("target/debug/kommo-sandbox"))
+        .env(
+            "KOMMO_SANDBOX_BIN",
+            root().join("target/debug/kommo-sandbox"),
+        )
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     if let Some(chromium) = setup::chromium() {
         npx.env("CHROMIUM_PATH", chromium);
