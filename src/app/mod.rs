@@ -8,6 +8,8 @@ pub mod event;
 pub mod import;
 pub mod node;
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod update;
 pub mod view;
 

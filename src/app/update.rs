@@ -8,7 +8,7 @@ use crate::i18n::T;
 use crate::model::Source;
 
 /// Seconds a confirmed delete waits for an "undo" before it is sent.
-pub const UNDO_SECONDS: u32 = 5;
+pub(crate) const UNDO_SECONDS: u32 = 5;
 /// Wait after a 429 that did not say how long.
 const DEFAULT_WAIT: u32 = 5;
 
@@ -32,6 +32,9 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             if !s.running(|j| *j == Job::Test) {
                 s.conn = Conn::Unknown;
                 send(s, &mut fx, Job::Test, Call::ListSources);
+                if !s.pipelines_ready && !s.running(|j| *j == Job::Pipelines) {
+                    send(s, &mut fx, Job::Pipelines, Call::ListPipelines);
+                }
             }
         }
         Msg::Reply(job, res) => reply(s, job, res, &mut fx),
@@ -80,6 +83,10 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                     r.selected = on && r.orig.is_some();
                 }
             }
+        }
+        Msg::AddDraft if s.mode == Mode::AddSource => {
+            let pid = s.add_pipeline.unwrap_or(0);
+            open_add(s, pid, &mut fx);
         }
         Msg::AddDraft => {
             add_draft(s, 0);

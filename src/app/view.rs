@@ -47,6 +47,8 @@ pub fn view(s: &State) -> Node {
         Mode::AddSource => {
             if s.load == Load::Loading {
                 root = root.kid(el("p").class("ksm-note").txt(l.t(T::Loading)));
+            } else if s.dialog.is_none() {
+                root = root.kid(btn(l, "add", T::Add).class("ksm-btn ksm-btn--p"));
             }
         }
     }

@@ -1,0 +1,582 @@
+//! Behaviour of the reducer as a user would notice it: what is sent, what is shown, what is kept.
+
+use super::*;
+use crate::api::{FieldError as ApiFieldError, ItemErrors, Problem};
+use crate::i18n::{Lang, T};
+use crate::model::{Page, Service};
+use std::time::Duration;
+
+fn src(id: u64, name: &str, ext: &str, pipeline: u64) -> Source {
+    Source {
+        id,
+        name: name.into(),
+        pipeline_id: pipeline,
+        external_id: ext.into(),
+        default: Some(false),
+        origin_code: None,
+        services: vec![],
+        links: None,
+        request_id: None,
+    }
+}
+
+fn pipes() -> Vec<Pipeline> {
+    vec![
+        Pipeline {
+            id: 10,
+            name: "Sales".into(),
+            is_main: true,
+            is_archive: false,
+            sort: 1,
+        },
+        Pipeline {
+            id: 20,
+            name: "Old".into(),
+            is_main: false,
+            is_archive: true,
+            sort: 2,
+        },
+    ]
+}
+
+/// A loaded manager with sources 1 "Chat"/chat and 2 "Calls"/calls.
+fn loaded() -> State {
+    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    let fx = update(&mut s, Msg::Start);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Call(Job::Sources, Call::ListSources),
+            Effect::Call(Job::Pipelines, Call::ListPipelines)
+        ]
+    );
+    update(
+        &mut s,
+        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
+    );
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Sources(vec![
+                src(1, "Chat", "chat", 10),
+                src(2, "Calls", "calls", 10),
+            ])),
+        ),
+    );
+    assert_eq!(s.load, Load::Ready);
+    s
+}
+
+fn calls(fx: &[Effect]) -> Vec<(Job, Call)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Call(j, c) => Some((j.clone(), c.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn type_name(s: &mut State, k: RowKey, v: &str) {
+    update(s, Msg::Edit(k, Edit::Name(v.into())));
+}
+
+#[test]
+fn a_rename_sends_one_patch_with_only_the_name() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "Website chat");
+    let fx = update(&mut s, Msg::Save(RowKey::Saved(1)));
+    let sent = calls(&fx);
+    assert_eq!(sent.len(), 1);
+    let Call::UpdateOne(p) = &sent[0].1 else {
+        panic!("expected a single PATCH, got {sent:?}")
+    };
+    assert_eq!(p.id, 1);
+    assert_eq!(p.name.as_deref(), Some("Website chat"));
+    assert!(p.default.is_none() && p.pipeline_id.is_none() && p.services.is_none());
+    // A second click while it is in flight sends nothing.
+    assert!(calls(&update(&mut s, Msg::Save(RowKey::Saved(1)))).is_empty());
+    let mut saved = src(1, "Website chat", "chat", 10);
+    saved.default = Some(false);
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Ok(Reply::One(Some(saved)))),
+    );
+    assert!(!s.row(RowKey::Saved(1)).unwrap().dirty());
+    assert_eq!(s.status, Some((T::Saved, 0)));
+}
+
+#[test]
+fn several_edits_go_out_as_one_batch_patch() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "A");
+    update(&mut s, Msg::Edit(RowKey::Saved(2), Edit::Pipeline(20)));
+    let sent = calls(&update(&mut s, Msg::SaveAll));
+    assert_eq!(sent.len(), 1);
+    let Call::Update(ps) = &sent[0].1 else {
+        panic!("expected a batch PATCH")
+    };
+    assert_eq!(ps.len(), 2);
+    assert_eq!(ps[1].pipeline_id, Some(20));
+    assert!(ps[1].name.is_none());
+}
+
+#[test]
+fn drafts_are_created_in_one_post_and_mapped_back_by_request_id() {
+    let mut s = loaded();
+    update(&mut s, Msg::AddDraft);
+    update(&mut s, Msg::AddDraft);
+    let (a, b) = (RowKey::New(0), RowKey::New(1));
+    type_name(&mut s, a, "First");
+    update(&mut s, Msg::Edit(a, Edit::ExternalId("first".into())));
+    type_name(&mut s, b, "Second");
+    update(&mut s, Msg::Edit(b, Edit::ExternalId("second".into())));
+    let sent = calls(&update(&mut s, Msg::CreateAll));
+    assert_eq!(sent.len(), 1);
+    let Call::Create(items) = &sent[0].1 else {
+        panic!("expected a POST")
+    };
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].pipeline_id, Some(10), "main pipeline preselected");
+    // The server answers in another order; request_id says which is which.
+    let mut second = src(31, "Second", "second", 10);
+    second.request_id = Some("1".into());
+    let mut first = src(30, "First", "first", 10);
+    first.request_id = Some("0".into());
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Ok(Reply::Sources(vec![second, first]))),
+    );
+    let names: Vec<_> = s
+        .rows
+        .iter()
+        .map(|r| (r.key, r.draft.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            (RowKey::Saved(1), "Chat"),
+            (RowKey::Saved(2), "Calls"),
+            (RowKey::Saved(30), "First"),
+            (RowKey::Saved(31), "Second")
+        ]
+    );
+    assert_eq!(s.saved_count(), 4);
+}
+
+#[test]
+fn invalid_input_is_stopped_before_any_request_with_field_errors() {
+    let mut s = loaded();
+    update(&mut s, Msg::AddDraft);
+    let k = RowKey::New(0);
+    update(&mut s, Msg::Edit(k, Edit::ExternalId("CHAT".into())));
+    update(&mut s, Msg::Edit(k, Edit::Origin("12345".into())));
+    let fx = update(&mut s, Msg::Save(k));
+    assert!(calls(&fx).is_empty());
+    let r = s.row(k).unwrap();
+    assert_eq!(r.error(Field::Name).map(|e| e.msg), Some(T::VRequired));
+    assert_eq!(
+        r.error(Field::ExternalId).map(|e| e.msg),
+        Some(T::VDuplicate)
+    );
+    assert_eq!(r.error(Field::OriginCode).map(|e| e.msg), Some(T::VDigits));
+    assert!(fx.contains(&Effect::Focus("[aria-invalid=true]".into())));
+    // Fixing a field clears its error as the user types.
+    update(&mut s, Msg::Edit(k, Edit::Origin("kommo.ext.1".into())));
+    assert!(s.row(k).unwrap().error(Field::OriginCode).is_none());
+}
+
+#[test]
+fn the_limit_blocks_a_create_that_would_exceed_it() {
+    let mut s = loaded();
+    s.limit = 2;
+    update(&mut s, Msg::AddDraft);
+    let k = RowKey::New(0);
+    type_name(&mut s, k, "Third");
+    update(&mut s, Msg::Edit(k, Edit::ExternalId("third".into())));
+    assert!(calls(&update(&mut s, Msg::Save(k))).is_empty());
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrLimit));
+}
+
+#[test]
+fn server_validation_errors_land_on_the_row_and_field_they_name() {
+    let mut s = loaded();
+    for _ in 0..2 {
+        update(&mut s, Msg::AddDraft);
+    }
+    for (i, k) in [RowKey::New(0), RowKey::New(1)].into_iter().enumerate() {
+        type_name(&mut s, k, "N");
+        update(&mut s, Msg::Edit(k, Edit::ExternalId(format!("x{i}"))));
+    }
+    let sent = calls(&update(&mut s, Msg::CreateAll));
+    let err = ApiError::Validation {
+        problem: Box::new(Problem {
+            detail: Some("Request validation failed".into()),
+            ..Problem::default()
+        }),
+        items: vec![ItemErrors {
+            request_id: Some("1".into()),
+            index: Some(1),
+            errors: vec![ApiFieldError {
+                code: "NotSupportedChoice".into(),
+                path: "pipeline_id".into(),
+                detail: "no such pipeline".into(),
+            }],
+        }],
+    };
+    update(&mut s, Msg::Reply(sent[0].0.clone(), Err(err)));
+    assert!(s.row(RowKey::New(0)).unwrap().errors.is_empty());
+    let e = s
+        .row(RowKey::New(1))
+        .unwrap()
+        .error(Field::Pipeline)
+        .cloned();
+    assert_eq!(
+        e.and_then(|e| e.detail).as_deref(),
+        Some("no such pipeline")
+    );
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrRejected));
+    // Nothing typed was lost.
+    assert_eq!(s.row(RowKey::New(1)).unwrap().draft.external_id, "x1");
+}
+
+#[test]
+fn a_network_failure_keeps_the_edit_and_retry_resends_the_same_request() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(2), "Phone");
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(2))));
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Err(ApiError::Network("down".into()))),
+    );
+    assert_eq!(s.row(RowKey::Saved(2)).unwrap().draft.name, "Phone");
+    let b = s.banner.clone().unwrap();
+    assert!(b.retry && b.msg == T::ErrNetwork);
+    assert!(!s.saving(), "controls are usable again");
+    let again = calls(&update(&mut s, Msg::Retry));
+    assert_eq!(again, sent);
+}
+
+#[test]
+fn rate_limit_counts_down_the_servers_wait_then_resends_once() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "X");
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(1))));
+    let fx = update(
+        &mut s,
+        Msg::Reply(
+            sent[0].0.clone(),
+            Err(ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(3)),
+            }),
+        ),
+    );
+    assert_eq!(s.countdown, 3);
+    let Some(Effect::After(t, 1000)) = fx.last().cloned() else {
+        panic!("a one-second tick is scheduled")
+    };
+    assert!(calls(&update(&mut s, Msg::Tick(t))).is_empty());
+    assert_eq!(s.countdown, 2);
+    assert!(calls(&update(&mut s, Msg::Tick(t))).is_empty());
+    let resent = calls(&update(&mut s, Msg::Tick(t)));
+    assert_eq!(resent, sent);
+    assert_eq!(s.countdown, 0);
+    // A stale tick does nothing.
+    assert!(calls(&update(&mut s, Msg::Tick(t))).is_empty());
+}
+
+#[test]
+fn delete_waits_for_the_undo_window_and_undo_cancels_it() {
+    let mut s = loaded();
+    update(&mut s, Msg::AskDelete(RowKey::Saved(1)));
+    assert_eq!(s.dialog, Some(Dialog::ConfirmDelete(vec![1])));
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!("undo timer")
+    };
+    assert_eq!(s.pending.as_ref().unwrap().names, vec!["Chat".to_string()]);
+    update(&mut s, Msg::Undo);
+    for _ in 0..10 {
+        assert!(calls(&update(&mut s, Msg::Tick(t))).is_empty());
+    }
+    assert_eq!(s.saved_count(), 2);
+
+    update(&mut s, Msg::AskDelete(RowKey::Saved(1)));
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!("undo timer")
+    };
+    let mut sent = Vec::new();
+    for _ in 0..update::UNDO_SECONDS {
+        sent.extend(calls(&update(&mut s, Msg::Tick(t))));
+    }
+    assert_eq!(sent, vec![(Job::Delete(vec![1]), Call::DeleteOne(1))]);
+    update(&mut s, Msg::Reply(Job::Delete(vec![1]), Ok(Reply::Deleted)));
+    assert_eq!(s.saved_count(), 1);
+}
+
+#[test]
+fn bulk_delete_of_selected_rows_is_one_batch_request() {
+    let mut s = loaded();
+    update(&mut s, Msg::SelectAll(true));
+    update(&mut s, Msg::AskDeleteSelected);
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!()
+    };
+    let mut sent = Vec::new();
+    for _ in 0..update::UNDO_SECONDS {
+        sent.extend(calls(&update(&mut s, Msg::Tick(t))));
+    }
+    assert_eq!(
+        sent,
+        vec![(Job::Delete(vec![1, 2]), Call::Delete(vec![1, 2]))]
+    );
+}
+
+#[test]
+fn making_a_source_default_clears_the_flag_on_the_others() {
+    let mut s = loaded();
+    s.rows[0].orig.as_mut().unwrap().default = Some(true);
+    s.rows[0].draft.default = true;
+    let sent = calls(&update(&mut s, Msg::Default(RowKey::Saved(2), true)));
+    let Call::UpdateOne(p) = &sent[0].1 else {
+        panic!()
+    };
+    assert_eq!((p.id, p.default, p.name.clone()), (2, Some(true), None));
+    let mut now = src(2, "Calls", "calls", 10);
+    now.default = Some(true);
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Ok(Reply::One(Some(now)))),
+    );
+    let defaults: Vec<u64> = s
+        .rows
+        .iter()
+        .filter(|r| r.draft.default)
+        .map(|r| r.orig.as_ref().unwrap().id)
+        .collect();
+    assert_eq!(defaults, vec![2]);
+}
+
+#[test]
+fn a_refresh_keeps_what_the_user_is_typing() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "Typing…");
+    update(&mut s, Msg::Refresh);
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Sources(vec![
+                src(1, "Renamed elsewhere", "chat", 10),
+                src(2, "Calls 2", "calls", 10),
+            ])),
+        ),
+    );
+    assert_eq!(s.row(RowKey::Saved(1)).unwrap().draft.name, "Typing…");
+    assert_eq!(s.row(RowKey::Saved(2)).unwrap().draft.name, "Calls 2");
+}
+
+#[test]
+fn an_unchanged_refresh_leaves_state_and_view_identical() {
+    let mut s = loaded();
+    let before = (s.rows.clone(), view::view(&s));
+    update(&mut s, Msg::Refresh);
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Sources(vec![
+                src(1, "Chat", "chat", 10),
+                src(2, "Calls", "calls", 10),
+            ])),
+        ),
+    );
+    assert_eq!(before, (s.rows.clone(), view::view(&s)));
+}
+
+#[test]
+fn a_source_deleted_elsewhere_is_explained_and_the_edit_kept() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(2), "Still mine");
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(2))));
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Err(ApiError::NotFound)),
+    );
+    let r = s.row(RowKey::Saved(2)).unwrap();
+    assert_eq!(r.error(Field::Row).map(|e| e.msg), Some(T::ErrGone));
+    assert_eq!(r.draft.name, "Still mine");
+}
+
+#[test]
+fn whatsapp_pages_are_validated_and_sent_with_their_params() {
+    let mut s = loaded();
+    let k = RowKey::Saved(1);
+    update(&mut s, Msg::Edit(k, Edit::AddPage));
+    update(&mut s, Msg::Edit(k, Edit::PageName(0, "Main".into())));
+    update(&mut s, Msg::Edit(k, Edit::PageId(0, "p1".into())));
+    update(&mut s, Msg::Edit(k, Edit::PageLink(0, "12ab".into())));
+    assert_eq!(
+        s.row(k).unwrap().error(Field::PageLink(0)).map(|e| e.msg),
+        Some(T::VPhone)
+    );
+    assert!(calls(&update(&mut s, Msg::Save(k))).is_empty());
+    update(
+        &mut s,
+        Msg::Edit(k, Edit::PageLink(0, "+5511999998888".into())),
+    );
+    update(&mut s, Msg::Edit(k, Edit::Waba(true)));
+    let sent = calls(&update(&mut s, Msg::Save(k)));
+    let Call::UpdateOne(p) = &sent[0].1 else {
+        panic!()
+    };
+    let svc: &Service = &p.services.as_ref().unwrap()[0];
+    assert_eq!(svc.kind, "whatsapp");
+    assert_eq!(
+        svc.pages,
+        vec![Page {
+            name: "Main".into(),
+            id: "p1".into(),
+            link: "+5511999998888".into()
+        }]
+    );
+    assert_eq!(svc.params.as_ref().unwrap().waba, Some(true));
+    assert_eq!(p.name, None);
+}
+
+#[test]
+fn copy_gives_the_embedded_source_json_for_leads() {
+    let mut s = loaded();
+    let fx = update(&mut s, Msg::Copy(RowKey::Saved(1)));
+    assert_eq!(
+        fx,
+        vec![Effect::Copy(
+            r#"{"external_id":"chat","type":"widget"}"#.into()
+        )]
+    );
+}
+
+#[test]
+fn import_previews_creates_and_changes_then_applies_post_then_patch() {
+    let mut s = loaded();
+    let file = r#"[{"name":"Chat 2","external_id":"CHAT"},{"name":"Calls","external_id":"calls"},
+                   {"name":"New","external_id":"new-one","pipeline_id":10}]"#;
+    update(&mut s, Msg::ImportText(file.into()));
+    let Some(Dialog::Import(plan)) = s.dialog.clone() else {
+        panic!("preview shown: {:?}", s.import_error)
+    };
+    assert_eq!(plan.create.len(), 1);
+    assert_eq!(plan.update.len(), 1);
+    assert_eq!(plan.update[0].name.as_deref(), Some("Chat 2"));
+    assert_eq!(plan.unchanged, 1);
+    let sent = calls(&update(&mut s, Msg::ImportApply));
+    assert!(matches!(sent[..], [(Job::ImportCreate, Call::Create(_))]));
+    let sent = calls(&update(
+        &mut s,
+        Msg::Reply(
+            Job::ImportCreate,
+            Ok(Reply::Sources(vec![src(40, "New", "new-one", 10)])),
+        ),
+    ));
+    assert!(matches!(sent[..], [(Job::ImportUpdate, Call::Update(_))]));
+}
+
+#[test]
+fn bad_import_files_are_refused_with_a_reason_and_nothing_is_sent() {
+    for (text, want) in [
+        ("not json", T::ImportNotJson),
+        (r#"{"a":1}"#, T::ImportShape),
+        (r#"[{"name":1}]"#, T::ImportShape),
+        (
+            r#"[{"name":"a","external_id":"x"},{"name":"b","external_id":"X"}]"#,
+            T::ImportDup,
+        ),
+        (r#"[{"name":"","external_id":"x"}]"#, T::ImportInvalid),
+        (
+            r#"[{"name":"a","external_id":"x","origin_code":"123"}]"#,
+            T::ImportInvalid,
+        ),
+    ] {
+        let mut s = loaded();
+        let fx = update(&mut s, Msg::ImportText(text.into()));
+        assert!(calls(&fx).is_empty());
+        assert_eq!(s.import_error.as_ref().map(|e| e.msg), Some(want), "{text}");
+        assert!(s.dialog.is_none());
+    }
+}
+
+#[test]
+fn user_strings_stay_text_in_the_view() {
+    let mut s = loaded();
+    let evil = "<img src=x onerror=alert(1)>";
+    type_name(&mut s, RowKey::Saved(1), evil);
+    let v = view::view(&s);
+    let mut inputs = Vec::new();
+    v.find_all(&|e| e.get("data-a") == Some("name"), &mut inputs);
+    assert_eq!(inputs[0].get("value"), Some(evil));
+    let mut imgs = Vec::new();
+    v.find_all(&|e| e.tag == "img", &mut imgs);
+    assert!(imgs.is_empty());
+}
+
+#[test]
+fn add_as_source_prefills_a_draft_in_that_pipeline_and_can_move_one_instead() {
+    let mut s = State::new(Mode::AddSource, Lang::Es, 50, Some(20));
+    update(&mut s, Msg::Start);
+    update(
+        &mut s,
+        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
+    );
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Sources(vec![src(1, "Chat", "chat", 10)])),
+        ),
+    );
+    let Some(Dialog::AddSource { draft, .. }) = s.dialog.clone() else {
+        panic!()
+    };
+    let r = s.row(draft).unwrap();
+    assert_eq!((r.draft.pipeline_id, r.draft.name.as_str()), (20, "Old"));
+    update(&mut s, Msg::ChooseMove(1));
+    let sent = calls(&update(&mut s, Msg::Move));
+    let Call::UpdateOne(p) = &sent[0].1 else {
+        panic!()
+    };
+    assert_eq!((p.id, p.pipeline_id, p.name.clone()), (1, Some(20), None));
+    let mut moved = src(1, "Chat", "chat", 20);
+    moved.default = Some(false);
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Ok(Reply::One(Some(moved)))),
+    );
+    assert!(matches!(
+        s.dialog,
+        Some(Dialog::AddSource { done: true, .. })
+    ));
+    assert_eq!(update(&mut s, Msg::CloseDialog), vec![Effect::Close]);
+}
+
+#[test]
+fn unauthorized_explains_the_token_and_the_connection_test_reports_it() {
+    let mut s = State::new(Mode::Settings, Lang::Pt, 50, None);
+    update(&mut s, Msg::Start);
+    update(
+        &mut s,
+        Msg::Reply(Job::Sources, Err(ApiError::Unauthorized)),
+    );
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrUnauthorized));
+    let sent = calls(&update(&mut s, Msg::Test));
+    assert_eq!(sent[0], (Job::Test, Call::ListSources));
+    update(&mut s, Msg::Reply(Job::Test, Err(ApiError::Unauthorized)));
+    assert_eq!(s.conn, Conn::Failed(T::ErrUnauthorized));
+    update(&mut s, Msg::Test);
+    update(
+        &mut s,
+        Msg::Reply(Job::Test, Ok(Reply::Sources(vec![src(1, "a", "a", 1)]))),
+    );
+    assert_eq!(s.conn, Conn::Ok(1));
+}
