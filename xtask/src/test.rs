@@ -92,7 +92,7 @@ fn native() -> Result<Outcome> {
     Ok(Outcome::Passed)
 }
 
-/// The wasm-bindgen-test files: `tests/web_*.rs`.
+/// The wasm-bindgen-test files: every `tests/*.rs` that compiles only for wasm32.
 fn wasm_test_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests"))
         .into_iter()
@@ -100,8 +100,10 @@ fn wasm_test_names() -> Vec<String> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            let stem = name.strip_suffix(".rs")?;
-            stem.starts_with("web_").then(|| stem.to_owned())
+            let stem = name.strip_suffix(".rs")?.to_owned();
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            text.contains("#![cfg(target_arch = \"wasm32\")]")
+                .then_some(stem)
         })
         .collect();
     names.sort();
@@ -111,7 +113,7 @@ fn wasm_test_names() -> Vec<String> {
 fn wasm() -> Result<Outcome> {
     let names = wasm_test_names();
     if names.is_empty() {
-        return Ok(Outcome::Absent("no tests/web_*.rs"));
+        return Ok(Outcome::Absent("no wasm32-only tests in tests/"));
     }
     setup::ensure(&[Need::Wasm, Need::Browser])?;
     let driver = setup::chromedriver().ok_or("chromedriver is missing after setup")?;
