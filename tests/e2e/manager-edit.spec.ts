@@ -1,0 +1,297 @@
+// Creating, editing, defaulting and deleting sources on the advanced page, checked by what the
+// admin sees and by the requests the sandbox received (one request per action, only the
+// changed fields).
+import { expect, test } from '@playwright/test';
+import {
+  api, banner, DEMO, draftRows, openAdvanced, PIPELINES, recordApi, rowOf, sent, serverSources, status,
+  useWidgetSandbox, zeroCounters,
+} from './fixtures/widget';
+
+const env = useWidgetSandbox();
+
+/** The server id of a demo source, by external_id. */
+async function idOf(request: import('@playwright/test').APIRequestContext, ext: string): Promise<number> {
+  const found = (await serverSources(request, env)).find((s) => s.external_id === ext);
+  expect(found, `the server has ${ext}`).toBeTruthy();
+  return found.id;
+}
+
+test('creating one source: one POST with the typed fields, main pipeline preselected', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+  const calls = recordApi(page);
+
+  await root.getByRole('button', { name: 'Add source' }).click();
+  const draft = draftRows(root);
+  await expect(draft).toHaveCount(1);
+  await expect(draft.getByRole('combobox', { name: 'Pipeline' }).locator('option:checked')).toHaveText(PIPELINES.sales.name);
+  await draft.getByRole('textbox', { name: 'Name' }).fill('Facebook ads');
+  await draft.getByRole('textbox', { name: 'External ID' }).fill('fb-ads');
+  await draft.getByRole('textbox', { name: 'Origin code' }).fill('fb.campaign');
+  await draft.getByRole('button', { name: 'Create', exact: true }).click();
+
+  await expect(status(root)).toHaveText('Sources created: 1');
+  await expect(draftRows(root)).toHaveCount(0);
+  const row = rowOf(root, 'fb-ads');
+  await expect(row.getByRole('textbox', { name: 'Name' })).toHaveValue('Facebook ads');
+  await expect(root.locator('[data-quota] strong')).toHaveText('7 / 50');
+
+  expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
+  expect(calls).toHaveLength(1);
+  const body = JSON.parse(calls[0].body!);
+  expect(body).toHaveLength(1);
+  expect(body[0]).toMatchObject({ name: 'Facebook ads', external_id: 'fb-ads', pipeline_id: PIPELINES.sales.id, origin_code: 'fb.campaign' });
+  const created = (await serverSources(request, env)).find((s) => s.external_id === 'fb-ads');
+  expect(created).toMatchObject({ name: 'Facebook ads', pipeline_id: PIPELINES.sales.id, origin_code: 'fb.campaign' });
+});
+
+test('creating several sources at once sends them in one POST', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+  const calls = recordApi(page);
+
+  const wanted = [
+    { name: 'Newsletter', ext: 'newsletter', pipeline: PIPELINES.sales },
+    { name: 'Referral program', ext: 'referral', pipeline: PIPELINES.partners },
+    { name: 'Fair 2025', ext: 'fair-2025', pipeline: PIPELINES.tradeShow },
+  ];
+  for (const [i, w] of wanted.entries()) {
+    await root.getByRole('button', { name: 'Add source' }).click();
+    const draft = draftRows(root).nth(i);
+    await draft.getByRole('textbox', { name: 'Name' }).fill(w.name);
+    await draft.getByRole('textbox', { name: 'External ID' }).fill(w.ext);
+    await draft.getByRole('combobox', { name: 'Pipeline' }).selectOption(String(w.pipeline.id));
+  }
+  await root.getByRole('button', { name: 'Create new sources (3)' }).click();
+
+  await expect(status(root)).toHaveText('Sources created: 3');
+  await expect(draftRows(root)).toHaveCount(0);
+  for (const w of wanted) await expect(rowOf(root, w.ext).getByRole('textbox', { name: 'Name' })).toHaveValue(w.name);
+  await expect(root.locator('[data-quota] strong')).toHaveText('9 / 50');
+
+  expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
+  const body = JSON.parse(calls[0].body!);
+  expect(body.map((b: any) => [b.name, b.external_id, b.pipeline_id])).toEqual(wanted.map((w) => [w.name, w.ext, w.pipeline.id]));
+});
+
+test('validation as the user types marks the field and stops the create before any request', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+
+  await root.getByRole('button', { name: 'Add source' }).click();
+  const draft = draftRows(root);
+  const name = draft.getByRole('textbox', { name: 'Name' });
+  const ext = draft.getByRole('textbox', { name: 'External ID' });
+  const origin = draft.getByRole('textbox', { name: 'Origin code' });
+
+  // Typed then erased: required, shown at once under the name.
+  await name.fill('x');
+  await name.fill('');
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  await expect(draft.locator('td').nth(1).getByRole('alert')).toHaveText('Required.');
+
+  // An external_id another source has, in other letter case.
+  await ext.fill('SITE-CHAT');
+  await expect(ext).toHaveAttribute('aria-invalid', 'true');
+  await expect(draft.locator('td').nth(2).getByRole('alert')).toHaveText('Another source already uses this external ID.');
+
+  // An origin code of digits only.
+  await origin.fill('12345');
+  await expect(origin).toHaveAttribute('aria-invalid', 'true');
+  await expect(draft.locator('td').nth(5).getByRole('alert')).toHaveText('Must not be only digits.');
+
+  await draft.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(status(root)).toHaveText('Fix the marked fields first.');
+  await expect(page.locator(':focus')).toHaveAttribute('aria-invalid', 'true');
+  expect(await sent(request, env.sb)).toEqual({});
+
+  // Fixing each field clears its message.
+  await name.fill('Landing page');
+  await expect(name).toHaveAttribute('aria-invalid', 'false');
+  await ext.fill('landing');
+  await origin.fill('lp.main');
+  await expect(draft.getByRole('alert')).toHaveCount(0);
+  await draft.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(status(root)).toHaveText('Sources created: 1');
+  expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
+});
+
+test("a server validation error lands on the draft's external ID field", async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  // Another client creates the id after the widget loaded its list.
+  const made = await api(request, env, 'POST', '/api/v4/sources', [{ name: 'Behind the back', external_id: 'promo-x' }]);
+  expect(made.status).toBe(200);
+  await zeroCounters(request, env.sb);
+
+  await root.getByRole('button', { name: 'Add source' }).click();
+  const draft = draftRows(root);
+  await draft.getByRole('textbox', { name: 'Name' }).fill('Promo');
+  const ext = draft.getByRole('textbox', { name: 'External ID' });
+  await ext.fill('PROMO-X');
+  await expect(ext).toHaveAttribute('aria-invalid', 'false');
+  await draft.getByRole('button', { name: 'Create', exact: true }).click();
+
+  await expect(banner(root)).toContainText('The server rejected some fields; see the marked rows.');
+  await expect(ext).toHaveAttribute('aria-invalid', 'true');
+  await expect(draft.locator('td').nth(2).getByRole('alert')).toContainText('Rejected by the server.');
+  await expect(draft.getByRole('textbox', { name: 'Name' })).toHaveAttribute('aria-invalid', 'false');
+  // What was typed is kept.
+  await expect(draft.getByRole('textbox', { name: 'Name' })).toHaveValue('Promo');
+  await expect(ext).toHaveValue('PROMO-X');
+  expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
+});
+
+test('an inline edit saves one PATCH of the source carrying only the changed field', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const id = await idOf(request, DEMO.calls.ext);
+  await zeroCounters(request, env.sb);
+  const calls = recordApi(page);
+
+  const row = rowOf(root, DEMO.calls.ext);
+  const name = row.getByRole('textbox', { name: 'Name' });
+  await name.fill('Phone calls (main line)');
+  await expect(row).toHaveClass(/ksm-dirty/);
+  await row.getByRole('button', { name: 'Save', exact: true }).click();
+
+  await expect(status(root)).toHaveText('Saved.');
+  await expect(row).not.toHaveClass(/ksm-dirty/);
+  expect(calls).toEqual([{ method: 'PATCH', path: `/api/v4/sources/${id}`, body: expect.any(String) }]);
+  expect(JSON.parse(calls[0].body!)).toEqual({ name: 'Phone calls (main line)' });
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 1 });
+  expect((await serverSources(request, env)).find((s) => s.id === id).name).toBe('Phone calls (main line)');
+
+  // Enter in a field saves too, and a pipeline change goes alone.
+  await row.getByRole('combobox', { name: 'Pipeline' }).selectOption(String(PIPELINES.sales.id));
+  await row.getByRole('textbox', { name: 'Origin code' }).press('Enter');
+  await expect.poll(() => calls.length).toBe(2);
+  expect(JSON.parse(calls[1].body!)).toEqual({ pipeline_id: PIPELINES.sales.id });
+  await expect(row).not.toHaveClass(/ksm-dirty/);
+});
+
+test('several edits saved together are one batch PATCH', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const ids = { ig: await idOf(request, DEMO.ig.ext), partners: await idOf(request, DEMO.partners.ext) };
+  await zeroCounters(request, env.sb);
+  const calls = recordApi(page);
+
+  await rowOf(root, DEMO.ig.ext).getByRole('textbox', { name: 'Name' }).fill('Instagram DMs');
+  await rowOf(root, DEMO.partners.ext).getByRole('textbox', { name: 'Origin code' }).fill('partners.web');
+  await root.getByRole('button', { name: 'Save all changes (2)' }).click();
+
+  await expect(status(root)).toHaveText('Sources saved: 2');
+  await expect(root.getByRole('button', { name: /Save all changes/ })).toHaveCount(0);
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources': 1 });
+  expect(calls[0].path).toBe('/api/v4/sources');
+  const body = JSON.parse(calls[0].body!);
+  expect(body).toHaveLength(2);
+  expect(body).toContainEqual(expect.objectContaining({ id: ids.ig, name: 'Instagram DMs' }));
+  expect(body).toContainEqual(expect.objectContaining({ id: ids.partners, origin_code: 'partners.web' }));
+  for (const item of body) expect(Object.keys(item).sort()).toHaveLength(3); // id, request_id, one field
+  const server = await serverSources(request, env);
+  expect(server.find((s) => s.id === ids.ig).name).toBe('Instagram DMs');
+  expect(server.find((s) => s.id === ids.partners).origin_code).toBe('partners.web');
+});
+
+test('making a source the default moves the mark; clearing it leaves none', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const id = await idOf(request, DEMO.calls.ext);
+  await zeroCounters(request, env.sb);
+  const calls = recordApi(page);
+  const mark = (ext: string) => rowOf(root, ext).getByRole('checkbox', { name: 'Default source' });
+
+  await expect(mark(DEMO.calls.ext)).toHaveAttribute('title', 'Make default');
+  await mark(DEMO.calls.ext).check();
+  await expect(status(root)).toHaveText('Saved.');
+  await expect(mark(DEMO.calls.ext)).toBeChecked();
+  await expect(mark(DEMO.chat.ext)).not.toBeChecked();
+  expect(calls.map((c) => [c.method, c.path, JSON.parse(c.body!)])).toEqual([['PATCH', `/api/v4/sources/${id}`, { default: true }]]);
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 1 });
+  let server = await serverSources(request, env);
+  expect(server.filter((s) => s.default).map((s) => s.id)).toEqual([id]);
+  await zeroCounters(request, env.sb);
+
+  await expect(mark(DEMO.calls.ext)).toHaveAttribute('title', 'Clear default');
+  await mark(DEMO.calls.ext).uncheck();
+  await expect.poll(() => calls.length).toBe(2);
+  expect(JSON.parse(calls[1].body!)).toEqual({ default: false });
+  await expect(mark(DEMO.calls.ext)).not.toBeChecked();
+  await expect(root.getByRole('checkbox', { name: 'Default source', checked: true })).toHaveCount(0);
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 1 });
+  server = await serverSources(request, env);
+  expect(server.filter((s) => s.default)).toEqual([]);
+});
+
+test('delete asks with the name, and undo within the window sends nothing', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+
+  const del = rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Delete', exact: true });
+  await del.click();
+  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('listitem')).toHaveText([`${DEMO.calls.name} · ${DEMO.calls.ext}`]);
+  await expect(dialog.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+
+  const toast = root.locator('.ksm-toast');
+  await expect(toast).toContainText('Deleting in seconds:');
+  await expect(toast).toContainText(DEMO.calls.name);
+  await expect(toast.getByRole('button', { name: 'Undo' })).toBeFocused();
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(toast).toHaveCount(0);
+
+  // Past the undo window: still there, and no DELETE reached the server.
+  await page.waitForTimeout(6_500);
+  await expect(rowOf(root, DEMO.calls.ext)).toHaveCount(1);
+  expect(await sent(request, env.sb)).toEqual({});
+  expect((await serverSources(request, env)).map((s) => s.external_id)).toContain(DEMO.calls.ext);
+});
+
+test('a confirmed delete is sent once after the undo window', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const id = await idOf(request, DEMO.calls.ext);
+  await zeroCounters(request, env.sb);
+  const calls = recordApi(page);
+
+  await rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Delete these sources?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(root.locator('[data-undo-left]')).toBeVisible();
+  // Nothing is sent while the countdown runs.
+  expect(await sent(request, env.sb)).toEqual({});
+
+  await expect(status(root)).toHaveText('Sources deleted: 1', { timeout: 10_000 });
+  await expect(rowOf(root, DEMO.calls.ext)).toHaveCount(0);
+  await expect(root.locator('[data-quota] strong')).toHaveText('5 / 50');
+  expect(calls.map((c) => [c.method, c.path])).toEqual([['DELETE', `/api/v4/sources/${id}`]]);
+  expect(await sent(request, env.sb)).toEqual({ 'DELETE /api/v4/sources/{id}': 1 });
+  expect((await serverSources(request, env)).map((s) => s.id)).not.toContain(id);
+});
+
+test('bulk delete of selected sources is one batch DELETE', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const ids = [await idOf(request, DEMO.ig.ext), await idOf(request, DEMO.expo.ext)];
+  await zeroCounters(request, env.sb);
+  const calls = recordApi(page);
+
+  await root.getByRole('checkbox', { name: `Select ${DEMO.ig.name}` }).check();
+  await root.getByRole('checkbox', { name: `Select ${DEMO.expo.name}` }).check();
+  await root.getByRole('button', { name: 'Delete selected (2)' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  await expect(dialog.getByRole('listitem')).toHaveText([
+    `${DEMO.ig.name} · ${DEMO.ig.ext}`,
+    `${DEMO.expo.name} · ${DEMO.expo.ext}`,
+  ]);
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(root.locator('.ksm-toast')).toContainText(`${DEMO.ig.name}, ${DEMO.expo.name}`);
+
+  await expect(status(root)).toHaveText('Sources deleted: 2', { timeout: 10_000 });
+  await expect(rowOf(root, DEMO.ig.ext)).toHaveCount(0);
+  await expect(rowOf(root, DEMO.expo.ext)).toHaveCount(0);
+  await expect(root.locator('[data-quota] strong')).toHaveText('4 / 50');
+  expect(await sent(request, env.sb)).toEqual({ 'DELETE /api/v4/sources': 1 });
+  expect(calls).toHaveLength(1);
+  expect(calls[0].path).toBe('/api/v4/sources');
+  expect(JSON.parse(calls[0].body!)).toEqual(ids.map((id) => ({ id })));
+  const left = (await serverSources(request, env)).map((s) => s.id);
+  for (const id of ids) expect(left).not.toContain(id);
+});
