@@ -63,6 +63,34 @@ fn items(v: Value) -> Option<Vec<Value>> {
     }
 }
 
+/// One import item as a create request. Items are read with the same decoder as the API's
+/// answers (a placeholder `id` added), so the bundle carries one set of decoders, not two.
+fn item_of(mut v: Value) -> Option<NewSource> {
+    let m = v.as_object_mut()?;
+    if !m.get("name").is_some_and(Value::is_string)
+        || !m.get("external_id").is_some_and(Value::is_string)
+    {
+        return None;
+    }
+    let has = |k: &str| m.get(k).is_some_and(|x| !x.is_null());
+    let (p, d, o, sv) = (
+        has("pipeline_id"),
+        has("default"),
+        has("origin_code"),
+        has("services"),
+    );
+    m.insert("id".into(), Value::from(0));
+    let src: Source = serde_json::from_value(v).ok()?;
+    Some(NewSource {
+        pipeline_id: p.then_some(src.pipeline_id),
+        default: if d { src.default } else { None },
+        origin_code: if o { src.origin_code } else { None },
+        services: sv.then_some(src.services),
+        name: src.name,
+        external_id: src.external_id,
+    })
+}
+
 fn label(i: usize, n: &NewSource) -> String {
     let mut s = String::from("#");
     s.push_str(&(i + 1).to_string());
@@ -84,9 +112,10 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
     let raw = items(v).ok_or_else(|| ImportError::new(T::ImportShape))?;
     let mut list = Vec::with_capacity(raw.len());
     for (i, item) in raw.into_iter().enumerate() {
-        let n: NewSource = serde_json::from_value(item)
-            .map_err(|_| ImportError::at(T::ImportShape, label(i, &NewSource::default())))?;
-        list.push(n);
+        list.push(
+            item_of(item)
+                .ok_or_else(|| ImportError::at(T::ImportShape, label(i, &NewSource::default())))?,
+        );
     }
     let mut seen: Vec<String> = Vec::new();
     for (i, n) in list.iter().enumerate() {

@@ -16,9 +16,14 @@ pub enum Node {
     Text(Str),
 }
 
-/// An element: tag, optional key for keyed lists, attributes and children.
+/// An element, boxed so that the view's builder chains move one pointer, not the struct
+/// (this keeps the wasm small).
 #[derive(Clone, Debug, PartialEq)]
-pub struct El {
+pub struct El(pub Box<ElData>);
+
+/// An element's data: tag, optional key for keyed lists, attributes and children.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ElData {
     /// Lower-case tag name.
     pub tag: &'static str,
     /// Identity among its siblings; when every element child of a parent has one,
@@ -31,12 +36,26 @@ pub struct El {
 }
 
 /// Starts an element.
+#[inline(never)]
 pub fn el(tag: &'static str) -> El {
-    El {
+    El(Box::new(ElData {
         tag,
         key: None,
         attrs: Vec::new(),
         kids: Vec::new(),
+    }))
+}
+
+impl std::ops::Deref for El {
+    type Target = ElData;
+    fn deref(&self) -> &ElData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for El {
+    fn deref_mut(&mut self) -> &mut ElData {
+        &mut self.0
     }
 }
 
@@ -53,8 +72,13 @@ impl El {
     }
 
     /// Adds an attribute.
-    pub fn attr(mut self, name: &'static str, v: impl Into<Str>) -> Self {
-        self.attrs.push((name, v.into()));
+    pub fn attr(self, name: &'static str, v: impl Into<Str>) -> Self {
+        self.attr_s(name, v.into())
+    }
+
+    #[inline(never)]
+    fn attr_s(mut self, name: &'static str, v: Str) -> Self {
+        self.attrs.push((name, v));
         self
     }
 
@@ -78,15 +102,19 @@ impl El {
     }
 
     /// Adds a child node.
-    pub fn kid(mut self, n: impl Into<Node>) -> Self {
-        self.kids.push(n.into());
+    pub fn kid(self, n: impl Into<Node>) -> Self {
+        self.kid_n(n.into())
+    }
+
+    #[inline(never)]
+    fn kid_n(mut self, n: Node) -> Self {
+        self.kids.push(n);
         self
     }
 
     /// Adds a child text node.
-    pub fn txt(mut self, s: impl Into<Str>) -> Self {
-        self.kids.push(Node::Text(s.into()));
-        self
+    pub fn txt(self, s: impl Into<Str>) -> Self {
+        self.kid_n(Node::Text(s.into()))
     }
 
     /// Adds children.

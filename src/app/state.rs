@@ -511,7 +511,7 @@ impl State {
     /// Rows in display order: searched, then sorted.
     pub fn visible(&self) -> Vec<&Row> {
         let q = self.search.trim().to_lowercase();
-        let mut v: Vec<&Row> = self
+        let v: Vec<&Row> = self
             .rows
             .iter()
             .filter(|r| {
@@ -521,15 +521,30 @@ impl State {
                     || r.draft.external_id.to_lowercase().contains(&q)
             })
             .collect();
-        match self.sort {
-            SortBy::None => {}
-            SortBy::Name => v.sort_by_key(|r| r.draft.name.to_lowercase()),
-            SortBy::ExternalId => v.sort_by_key(|r| r.draft.external_id.to_lowercase()),
-        }
+        let key: fn(&Row) -> &str = match self.sort {
+            SortBy::None => return v,
+            SortBy::Name => |r| &r.draft.name,
+            SortBy::ExternalId => |r| &r.draft.external_id,
+        };
+        let mut keyed: Vec<(String, &Row)> =
+            v.into_iter().map(|r| (key(r).to_lowercase(), r)).collect();
+        insertion_sort(&mut keyed, |a, b| a.0 < b.0);
+        let mut v: Vec<&Row> = keyed.into_iter().map(|(_, r)| r).collect();
         if self.sort_desc && self.sort != SortBy::None {
             v.reverse();
         }
         v
+    }
+}
+
+/// A stable sort small in code size; lists here hold at most a few hundred items.
+pub fn insertion_sort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
     }
 }
 

@@ -580,3 +580,32 @@ fn unauthorized_explains_the_token_and_the_connection_test_reports_it() {
     );
     assert_eq!(s.conn, Conn::Ok(1));
 }
+
+#[test]
+fn search_and_sort_order_the_rows_as_shown() {
+    let mut s = loaded();
+    update(&mut s, Msg::Refresh);
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Sources(vec![
+                src(1, "beta", "b-2", 10),
+                src(2, "Alpha", "c-1", 10),
+                src(3, "gamma", "A-3", 10),
+            ])),
+        ),
+    );
+    let names =
+        |s: &State| -> Vec<String> { s.visible().iter().map(|r| r.draft.name.clone()).collect() };
+    update(&mut s, Msg::Sort(SortBy::Name));
+    assert_eq!(names(&s), ["Alpha", "beta", "gamma"]);
+    update(&mut s, Msg::Sort(SortBy::Name));
+    assert_eq!(names(&s), ["gamma", "beta", "Alpha"]);
+    update(&mut s, Msg::Sort(SortBy::ExternalId));
+    assert_eq!(names(&s), ["gamma", "beta", "Alpha"]);
+    update(&mut s, Msg::Search("ALP".into()));
+    assert_eq!(names(&s), ["Alpha"]);
+    update(&mut s, Msg::Search("c-1".into()));
+    assert_eq!(names(&s), ["Alpha"]);
+}

@@ -167,7 +167,8 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                 .filter_map(|r| r.orig.as_ref())
                 .map(import::exported)
                 .collect();
-            if let Ok(text) = serde_json::to_string_pretty(&all) {
+            if let Ok(v) = serde_json::to_value(&all) {
+                let text = v.to_string();
                 fx.push(Effect::Download(text));
             }
         }
@@ -593,7 +594,7 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
             s.load = Load::Ready;
         }
         (Job::Pipelines, Reply::Pipelines(mut p)) => {
-            p.sort_by_key(|x| (x.sort, x.id));
+            insertion_sort(&mut p, |a, b| (a.sort, a.id) < (b.sort, b.id));
             s.pipelines = p;
             s.pipelines_ready = true;
             let main = s.main_pipeline();

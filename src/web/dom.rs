@@ -4,7 +4,7 @@
 //! row changes only its own nodes, and rows keep their elements (and focus) when the list
 //! is re-sorted or filtered.
 
-use crate::app::node::{El, Node, Str};
+use crate::app::node::{ElData, Node, Str};
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
@@ -57,12 +57,13 @@ pub fn create(doc: &Document, n: Node) -> Result<Live, JsValue> {
             node: doc.create_text_node(&s),
             s,
         }),
-        Node::El(El {
-            tag,
-            key,
-            attrs,
-            kids,
-        }) => {
+        Node::El(e) => {
+            let ElData {
+                tag,
+                key,
+                attrs,
+                kids,
+            } = *e.0;
             let el = doc.create_element(tag)?;
             let mut live = Vec::with_capacity(kids.len());
             for k in kids {
@@ -140,6 +141,7 @@ pub fn patch(
             },
             Node::El(new),
         ) if *tag == new.tag => {
+            let new = *new.0;
             *key = new.key;
             patch_kids(doc, el, kids, new.kids)?;
             for (name, v) in &new.attrs {
