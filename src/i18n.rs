@@ -83,7 +83,7 @@ strings! {
     Revert => "Undo changes", "Deshacer cambios", "Desfazer alterações";
     Remove => "Remove", "Quitar", "Remover";
     Delete => "Delete", "Eliminar", "Excluir";
-    CopyJson => "Copy lead JSON", "Copiar JSON del lead", "Copiar JSON do lead";
+    CopyJson => "Copy JSON", "Copiar JSON", "Copiar JSON";
     Copied => "Copied the _embedded.source JSON.", "Se copió el JSON de _embedded.source.", "O JSON de _embedded.source foi copiado.";
     Pages => "Pages", "Páginas", "Páginas";
     PageName => "Page name", "Nombre de la página", "Nome da página";

@@ -427,6 +427,8 @@ pub struct State {
     pub sent: Vec<(RowKey, Draft)>,
     /// Generation of the running timers; bumping it orphans older ticks.
     pub timer_gen: u32,
+    /// Selector of the control that opened the current dialog, to return focus to.
+    pub focus_back: Option<String>,
     /// Connection test result.
     pub conn: Conn,
     /// Short status for screen readers and the user ("Saved", "Created 2 sources").
@@ -463,6 +465,7 @@ impl State {
             in_flight: Vec::new(),
             sent: Vec::new(),
             timer_gen: 0,
+            focus_back: None,
             conn: Conn::Unknown,
             status: None,
             add_pipeline,

@@ -105,7 +105,10 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Default(k, on) => make_default(s, k, on, &mut fx),
         Msg::AskDelete(k) => match k {
             RowKey::New(_) => revert(s, k),
-            RowKey::Saved(id) => ask_delete(s, vec![id], &mut fx),
+            RowKey::Saved(id) => {
+                s.focus_back = Some(row_selector(k, "del"));
+                ask_delete(s, vec![id], &mut fx)
+            }
         },
         Msg::AskDeleteSelected => {
             let ids: Vec<u64> = s
@@ -115,6 +118,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                 .filter_map(|r| r.orig.as_ref().map(|o| o.id))
                 .collect();
             if !ids.is_empty() {
+                s.focus_back = Some(String::from("[data-a=delsel]"));
                 ask_delete(s, ids, &mut fx);
             }
         }
@@ -138,7 +142,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Undo => {
             if s.pending.take().is_some() {
                 s.status = None;
-                fx.push(Effect::Focus(String::from("[data-a=add]")));
+                fx.push(Effect::Focus(back(s)));
             }
         }
         Msg::CloseDialog | Msg::Escape => close_dialog(s, &mut fx),
@@ -175,6 +179,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ImportText(text) => match import::plan(s, &text) {
             Ok(plan) => {
                 s.import_error = None;
+                s.focus_back = Some(String::from("[data-a=import]"));
                 s.dialog = Some(Dialog::Import(plan));
                 fx.push(Effect::Focus(String::from("[data-first]")));
             }
@@ -224,6 +229,14 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
 
 /// Records the job and asks for the call.
 fn send(s: &mut State, fx: &mut Vec<Effect>, job: Job, call: Call) {
+    if job.mutating() {
+        // A new change starts: old outcomes no longer describe what is on screen.
+        s.status = None;
+        if s.countdown == 0 {
+            s.banner = None;
+            s.retry = None;
+        }
+    }
     s.jobs.push(job.clone());
     s.in_flight.push((job.clone(), call.clone()));
     fx.push(Effect::Call(job, call));
@@ -472,9 +485,20 @@ fn close_dialog(s: &mut State, fx: &mut Vec<Effect>) {
                 fx.push(Effect::Close);
             }
         }
-        Some(_) => fx.push(Effect::Focus(String::from("[data-a=add]"))),
+        Some(_) => fx.push(Effect::Focus(back(s))),
         None => {}
     }
+}
+
+/// Where focus goes when a dialog or toast closes: the control that opened it, if any.
+fn back(s: &mut State) -> String {
+    s.focus_back
+        .take()
+        .unwrap_or_else(|| String::from("[data-a=add]"))
+}
+
+fn row_selector(k: RowKey, act: &str) -> String {
+    String::from("[data-k=") + &super::event::key_str(k) + "] [data-a=" + act + "]"
 }
 
 fn open_add(s: &mut State, pid: u64, fx: &mut Vec<Effect>) {
@@ -682,6 +706,7 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
             s.rows
                 .retain(|r| !matches!(r.key, RowKey::Saved(id) if ids.contains(&id)));
             s.status = Some((T::DeletedN, n));
+            s.focus_back = None;
             fx.push(Effect::Focus(String::from("[data-a=add]")));
         }
         (Job::ImportCreate, Reply::Sources(list)) => {

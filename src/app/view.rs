@@ -636,6 +636,17 @@ fn wa_row(s: &State, r: &Row) -> Node {
     let l = s.lang;
     let k = key_str(r.key);
     let mut grid = el("div").class("ksm-pages");
+    if !r.draft.pages.is_empty() {
+        for t in [T::PageName, T::PageId, T::PageLink] {
+            grid = grid.kid(
+                el("span")
+                    .class("ksm-note")
+                    .attr("aria-hidden", "true")
+                    .txt(l.t(t)),
+            );
+        }
+        grid = grid.kid(el("span"));
+    }
     for (i, p) in r.draft.pages.iter().enumerate() {
         let f = |act, label, v: &str, f| {
             let e = r.error(f);
