@@ -1,0 +1,80 @@
+// How the widget starts in the host: the wasm loader's fallback for a wrong Content-Type, a
+// clear message when a CSP blocks WebAssembly, and the UI language taken from the host.
+import { expect, test } from '@playwright/test';
+import {
+  ADVANCED, DEMO, hostSwitch, manager, openAdvanced, openPage, rowOf, useWidgetSandbox,
+} from './fixtures/widget';
+
+const env = useWidgetSandbox();
+
+test('a wrong .wasm Content-Type still loads the widget through the fallback', async ({ page, request }) => {
+  for (const mime of ['wrong', 'text']) {
+    await hostSwitch(request, env.sb, { wasm_mime: mime });
+    const types: string[] = [];
+    page.on('response', (r) => { if (r.url().includes('widget_bg.wasm')) types.push(r.headers()['content-type'] ?? ''); });
+    const root = await openAdvanced(page, env);
+    expect(types.length, 'the wasm was fetched').toBeGreaterThan(0);
+    for (const t of types) expect(t).not.toContain('application/wasm');
+    await expect(rowOf(root, DEMO.chat.ext).getByRole('textbox', { name: 'Name' })).toHaveValue(DEMO.chat.name);
+    await expect(page.locator('#work-area-sources_manager [role="alert"]')).toHaveCount(0);
+    page.removeAllListeners('response');
+  }
+});
+
+test('a CSP that blocks WebAssembly shows a clear message instead of a blank area', async ({ page, request }) => {
+  await hostSwitch(request, env.sb, { csp: 'strict' });
+  expect(await openPage(page, env, ADVANCED)).toBe(true);
+  const area = page.locator('#work-area-sources_manager');
+  const alert = area.getByRole('alert');
+  await expect(alert).toHaveText(
+    'WebAssembly is blocked on this page (Content Security Policy), so the sources manager cannot start.');
+  // Retrying cannot help under a CSP, so none is offered; no source request was made.
+  await expect(alert.getByRole('button')).toHaveCount(0);
+  expect(env.seen.urls.filter((u) => u.includes('/api/'))).toEqual([]);
+
+  // In the host's language too.
+  expect(await openPage(page, env, ADVANCED + '?lang=es')).toBe(true);
+  await expect(area.getByRole('alert')).toContainText('WebAssembly está bloqueado en esta página');
+});
+
+test('Spanish UI with ?lang=es', async ({ page }) => {
+  const root = await openAdvanced(page, env, '?lang=es');
+  await expect(root.getByRole('button', { name: 'Añadir fuente' })).toBeVisible();
+  await expect(root.getByRole('searchbox', { name: 'Buscar por nombre o ID externo' })).toBeVisible();
+  await expect(root.getByRole('button', { name: /^Nombre/ })).toBeVisible();
+  await expect(root.locator('thead')).toContainText('Embudo');
+  await expect(root.locator('[data-quota]')).toContainText('Fuentes usadas');
+  await expect(rowOf(root, DEMO.expo.ext).locator('.ksm-tag')).toHaveText('archivado');
+  await expect(rowOf(root, DEMO.chat.ext).getByRole('button', { name: 'Eliminar' })).toBeVisible();
+  await expect(root.getByRole('button', { name: 'Add source' })).toHaveCount(0);
+
+  // Messages as well as labels.
+  await root.getByRole('button', { name: 'Añadir fuente' }).click();
+  await root.locator('tbody tr[data-k^="n"]').getByRole('button', { name: 'Crear', exact: true }).click();
+  await expect(root.locator('[data-status]')).toHaveText('Corrija primero los campos marcados.');
+  await expect(root.locator('tbody tr[data-k^="n"] [role="alert"]').first()).toHaveText('Obligatorio.');
+});
+
+test('Portuguese UI with ?lang=pt', async ({ page }) => {
+  const root = await openAdvanced(page, env, '?lang=pt');
+  await expect(root.getByRole('button', { name: 'Adicionar fonte' })).toBeVisible();
+  await expect(root.getByRole('searchbox', { name: 'Buscar por nome ou ID externo' })).toBeVisible();
+  await expect(root.locator('thead')).toContainText('Funil');
+  await expect(root.locator('[data-quota]')).toContainText('Fontes usadas');
+  await expect(rowOf(root, DEMO.expo.ext).locator('.ksm-tag')).toHaveText('arquivado');
+  await expect(rowOf(root, DEMO.chat.ext).getByRole('button', { name: 'Excluir' })).toBeVisible();
+  await expect(root.getByRole('button', { name: 'Exportar JSON' })).toBeVisible();
+  await expect(root.getByRole('button', { name: 'Add source' })).toHaveCount(0);
+
+  await rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Excluir' }).click();
+  await expect(page.getByRole('dialog', { name: 'Excluir estas fontes?' })).toBeVisible();
+});
+
+test('the settings modal speaks the host language', async ({ page }) => {
+  expect(await openPage(page, env, '/settings/widgets?lang=es')).toBe(true);
+  await page.evaluate(() => (window as any).__host.openSettings());
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Probar conexión' }).click();
+  await expect(dialog.locator('[data-conn="ok"]')).toHaveText('Conectado. Fuentes de esta integración: 6');
+  await expect(manager(page)).toHaveCount(0); // the advanced manager is not on this page
+});
