@@ -1,0 +1,72 @@
+// A few server faults as the admin meets them: a failing load with a retry that works, a
+// failed create that keeps what was typed, and a wrong token explained.
+import { expect, test } from '@playwright/test';
+import {
+  ADVANCED, banner, DEMO, draftRows, fault, manager, openAdvanced, openPage, rowOf, sent, status,
+  useWidgetSandbox, zeroCounters,
+} from './fixtures/widget';
+
+const env = useWidgetSandbox();
+
+const SERVER_FAILED = "Kommo's server failed. Your changes are kept; try again.";
+
+test('a 500 on load shows the reason and a retry button that then loads the list', async ({ page, request }) => {
+  // GETs are retried by the client (3 attempts): fail them all.
+  await fault(request, env.sb, {
+    method: 'GET', path: '/api/v4/sources', status: 500, count: 3,
+    json: { title: 'Internal Server Error', status: 500, detail: 'database unavailable', trace_id: 'trace-abc-123' },
+  });
+  expect(await openPage(page, env, ADVANCED)).toBe(true);
+  const root = manager(page);
+  const alert = banner(root);
+  await expect(alert).toContainText(SERVER_FAILED);
+  await expect(alert).toContainText('HTTP 500');
+  await expect(alert).toContainText('trace-abc-123');
+  await expect(root.locator('tbody tr[data-k^="s"]')).toHaveCount(0);
+  expect((await sent(request, env.sb))['GET /api/v4/sources']).toBe(3);
+
+  await zeroCounters(request, env.sb);
+  await alert.getByRole('button', { name: 'Retry' }).click();
+  await expect(rowOf(root, DEMO.chat.ext).getByRole('textbox', { name: 'Name' })).toHaveValue(DEMO.chat.name);
+  await expect(root.locator('tbody tr[data-k^="s"]')).toHaveCount(6);
+  await expect(alert).toHaveCount(0);
+  expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 1 });
+});
+
+test('a 500 on create keeps the typed draft, and retry creates it once', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await fault(request, env.sb, { method: 'POST', path: '/api/v4/sources', status: 500, json: { title: 'Internal Server Error', status: 500 } });
+  await zeroCounters(request, env.sb);
+
+  await root.getByRole('button', { name: 'Add source' }).click();
+  const draft = draftRows(root);
+  await draft.getByRole('textbox', { name: 'Name' }).fill('Survives errors');
+  await draft.getByRole('textbox', { name: 'External ID' }).fill('survivor');
+  await draft.getByRole('button', { name: 'Create', exact: true }).click();
+
+  await expect(banner(root)).toContainText(SERVER_FAILED);
+  await expect(draft.getByRole('textbox', { name: 'Name' })).toHaveValue('Survives errors');
+  await expect(draft.getByRole('textbox', { name: 'External ID' })).toHaveValue('survivor');
+  // A POST is never repeated on its own.
+  expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
+
+  await banner(root).getByRole('button', { name: 'Retry' }).click();
+  await expect(status(root)).toHaveText('Sources created: 1');
+  await expect(rowOf(root, 'survivor').getByRole('textbox', { name: 'Name' })).toHaveValue('Survives errors');
+  await expect(draftRows(root)).toHaveCount(0);
+  expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 2 });
+});
+
+test('a wrong saved token says the token is wrong and where to fix it', async ({ page, request }) => {
+  const wrong = 'expired-token-0000';
+  env.secrets.add(wrong);
+  expect((await request.post(`${env.sb.url}/__sandbox/host/settings`, { data: { token: wrong } })).ok()).toBe(true);
+  expect(await openPage(page, env, ADVANCED)).toBe(true);
+  const root = manager(page);
+  await expect(banner(root)).toContainText(
+    'The token is missing, wrong or expired. Open the widget settings and enter a valid long-lived token.');
+  await expect(root).not.toContainText(wrong);
+  await expect(root.locator('tbody tr[data-k^="s"]')).toHaveCount(0);
+  // 401 is not retried by itself.
+  expect((await sent(request, env.sb))['GET /api/v4/sources']).toBe(1);
+});

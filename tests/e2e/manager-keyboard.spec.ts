@@ -1,0 +1,97 @@
+// Keyboard-only use of the manager: reaching the create form with Tab, submitting with Enter,
+// and Escape closing dialogs with focus kept in the widget.
+import { expect, Page, test } from '@playwright/test';
+import { DEMO, draftRows, openAdvanced, rowOf, sent, status, useWidgetSandbox, zeroCounters } from './fixtures/widget';
+
+const env = useWidgetSandbox();
+
+/** Presses Tab until the focused element matches `selector`; fails after `max` presses. */
+async function tabTo(page: Page, selector: string, max = 120): Promise<number> {
+  for (let i = 0; i <= max; i++) {
+    if (await page.evaluate((sel) => !!document.activeElement && document.activeElement.matches(sel), selector)) return i;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector} in ${max} presses`);
+}
+
+/** A description of the focused element, for messages. */
+const focused = (page: Page) => page.evaluate(() => {
+  const e = document.activeElement as HTMLElement | null;
+  return e ? `${e.tagName.toLowerCase()}[data-a=${e.getAttribute('data-a')}] ${e.textContent?.trim() ?? ''}` : 'none';
+});
+
+test('Tab reaches the create form, typing fills it and Enter creates the source', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+
+  // From the top of the page, through the host's chrome, to the widget's "Add source".
+  await page.locator('body').focus();
+  await tabTo(page, '#work-area-sources_manager [data-a="add"]');
+  await page.keyboard.press('Enter');
+  await expect(draftRows(root)).toHaveCount(1);
+
+  await tabTo(page, '#work-area-sources_manager tr[data-k^="n"] input[data-a="name"]');
+  await page.keyboard.type('Keyboard source');
+  await page.keyboard.press('Tab');
+  expect(await focused(page)).toContain('[data-a=ext]');
+  await page.keyboard.type('kbd-source');
+  await page.keyboard.press('Enter');
+
+  await expect(status(root)).toHaveText('Sources created: 1');
+  await expect(rowOf(root, 'kbd-source').getByRole('textbox', { name: 'Name' })).toHaveValue('Keyboard source');
+  expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
+});
+
+test('Escape closes the delete confirmation without deleting, and focus stays in the widget', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+
+  const del = rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Delete', exact: true });
+  await del.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(root.locator('.ksm-toast')).toHaveCount(0);
+  // Focus is not dropped to the page: it is on a control of the widget.
+  expect(await page.evaluate(() => {
+    const e = document.activeElement;
+    return !!e && e !== document.body && !!document.getElementById('work-area-sources_manager')!.contains(e);
+  })).toBe(true);
+  await expect(rowOf(root, DEMO.calls.ext)).toHaveCount(1);
+  expect(await sent(request, env.sb)).toEqual({});
+});
+
+test('keyboard-only delete and undo: Enter confirms, Enter on the focused Undo keeps the source', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+
+  await rowOf(root, DEMO.ig.ext).getByRole('button', { name: 'Delete', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Delete these sources?' })).toBeVisible();
+  await page.keyboard.press('Enter');
+  const undo = root.locator('.ksm-toast').getByRole('button', { name: 'Undo' });
+  await expect(undo).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(root.locator('.ksm-toast')).toHaveCount(0);
+  await expect(rowOf(root, DEMO.ig.ext)).toHaveCount(1);
+  expect(await sent(request, env.sb)).toEqual({});
+});
+
+test('Escape closes the import preview and nothing is applied', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+  await root.locator('input[type="file"][data-a="import"]').setInputFiles({
+    name: 'one.json', mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify([{ name: 'From file', external_id: 'from-file' }])),
+  });
+  const dialog = page.getByRole('dialog', { name: 'Import preview' });
+  await expect(dialog.getByRole('button', { name: 'Apply import' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(rowOf(root, 'from-file')).toHaveCount(0);
+  expect(await sent(request, env.sb)).toEqual({});
+});
