@@ -540,7 +540,14 @@ fn add_as_source_prefills_a_draft_in_that_pipeline_and_can_move_one_instead() {
         panic!()
     };
     let r = s.row(draft).unwrap();
-    assert_eq!((r.draft.pipeline_id, r.draft.name.as_str()), (20, "Old"));
+    assert_eq!(
+        (
+            r.draft.pipeline_id,
+            r.draft.name.as_str(),
+            r.draft.external_id.as_str()
+        ),
+        (20, "Old", "old-20")
+    );
     update(&mut s, Msg::ChooseMove(1));
     let sent = calls(&update(&mut s, Msg::Move));
     let Call::UpdateOne(p) = &sent[0].1 else {

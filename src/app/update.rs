@@ -509,11 +509,7 @@ fn open_add(s: &mut State, pid: u64, fx: &mut Vec<Effect>) {
         }
     }
     let draft = add_draft(s, pid);
-    if let Some(name) = s.pipeline(pid).map(|p| p.name.clone()) {
-        if let Some(r) = s.row_mut(draft) {
-            r.draft.name = name;
-        }
-    }
+    prefill(s, draft, pid);
     s.dialog = Some(Dialog::AddSource {
         pipeline_id: pid,
         move_id: 0,
@@ -521,6 +517,51 @@ fn open_add(s: &mut State, pid: u64, fx: &mut Vec<Effect>) {
         done: false,
     });
     fx.push(Effect::Focus(String::from("[data-first]")));
+}
+
+/// Suggests a name (the pipeline's) and a free external id (`<pipeline-slug>-<id>`) for a
+/// source added from Digital Pipeline; fields the user already typed are left alone.
+fn prefill(s: &mut State, draft: RowKey, pid: u64) {
+    let Some(name) = s.pipeline(pid).map(|p| p.name.clone()) else {
+        return;
+    };
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.truncate(24);
+    let mut base = slug.trim_end_matches('-').to_owned();
+    if !base.is_empty() {
+        base.push('-');
+    }
+    base.push_str(&pid.to_string());
+    let taken = |x: &str| {
+        s.rows.iter().any(|r| {
+            r.key != draft
+                && r.orig
+                    .as_ref()
+                    .map_or(&r.draft.external_id, |o| &o.external_id)
+                    .eq_ignore_ascii_case(x)
+        })
+    };
+    let mut ext = base.clone();
+    let mut n = 2;
+    while taken(&ext) {
+        ext = base.clone() + "-" + &n.to_string();
+        n += 1;
+    }
+    if let Some(r) = s.row_mut(draft) {
+        if r.draft.name.is_empty() {
+            r.draft.name = name;
+        }
+        if r.draft.external_id.is_empty() {
+            r.draft.external_id = ext;
+        }
+    }
 }
 
 fn tick(s: &mut State, t: Timer, fx: &mut Vec<Effect>) {
@@ -629,15 +670,9 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
             }
             if let Some(Dialog::AddSource {
                 pipeline_id, draft, ..
-            }) = &s.dialog
+            }) = s.dialog.clone()
             {
-                let (pid, dk) = (*pipeline_id, *draft);
-                let name = s.pipeline(pid).map(|p| p.name.clone());
-                if let (Some(name), Some(r)) = (name, s.row_mut(dk)) {
-                    if r.draft.name.is_empty() {
-                        r.draft.name = name;
-                    }
-                }
+                prefill(s, draft, pipeline_id);
             }
         }
         (Job::Lookup, Reply::Sources(list)) => {
@@ -825,6 +860,15 @@ fn merge_list(s: &mut State, list: Vec<Source>) {
 }
 
 fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>) {
+    // A batch delete refused because some source is already gone (another tab, another
+    // admin): reload the list so what is shown matches the server again.
+    if matches!(job, Job::Delete(_))
+        && matches!(e, ApiError::Validation { .. } | ApiError::NotFound)
+        && matches!(call, Call::Delete(_))
+        && !s.running(|j| *j == Job::Sources)
+    {
+        send(s, fx, Job::Sources, Call::ListSources);
+    }
     if job == Job::Sources && s.load == Load::Loading {
         s.load = Load::Failed;
     }
