@@ -70,3 +70,23 @@ test('a wrong saved token says the token is wrong and where to fix it', async ({
   // 401 is not retried by itself.
   expect((await sent(request, env.sb))['GET /api/v4/sources']).toBe(1);
 });
+
+test('a 429 on a save waits the server time with a visible countdown, then saves once', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await fault(request, env.sb, {
+    method: 'PATCH', path: '/api/v4/sources/*', status: 429, headers: { 'Retry-After': '2' },
+    json: { title: 'Too Many Requests', status: 429, retry_after: 2 },
+  });
+  await zeroCounters(request, env.sb);
+
+  const row = rowOf(root, DEMO.partners.ext);
+  await row.getByRole('textbox', { name: 'Name' }).fill('Partner referrals 2025');
+  await row.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(banner(root)).toContainText('Too many requests. Retrying automatically in seconds:');
+  await expect(banner(root).locator('[data-countdown]')).toHaveText(/^[12]$/);
+
+  await expect(status(root)).toHaveText('Saved.', { timeout: 8_000 });
+  await expect(banner(root)).toHaveCount(0);
+  await expect(row.getByRole('textbox', { name: 'Name' })).toHaveValue('Partner referrals 2025');
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 2 });
+});
