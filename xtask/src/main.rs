@@ -1,5 +1,6 @@
 //! Project tasks as a Rust program: `cargo xtask <task>`.
 
+mod bench;
 mod build;
 mod cmd;
 mod dev;
@@ -17,6 +18,7 @@ cargo xtask <task>
   setup                            install what is missing: wasm target and tools, Chromium, node packages
   build                            build the widget (release) into target/widget
   dist                             build, check and write dist/widget.zip
+  bench [--runs N]                 measure sizes, render time, DOM mutations, requests: target/bench/
 ";
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         "dev" => dev::dev(rest),
         "test" => test::test(rest),
         "dist" => dist::dist().map(|_| ()),
+        "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

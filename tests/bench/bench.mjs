@@ -1,0 +1,419 @@
+// Browser half of `cargo xtask bench`: drives headless Chromium against a running sandbox that
+// already holds the benchmark's sources, and writes the raw measurements as JSON.
+//
+//   node tests/bench/bench.mjs --url http://127.0.0.1:PORT --out target/bench/browser.json [--runs 25]
+//
+// (also BENCH_URL, BENCH_OUT, BENCH_RUNS, CHROMIUM_PATH). Aggregation and budgets are the xtask's
+// job; this file only measures. Progress goes to stderr.
+
+import { chromium } from '@playwright/test';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ARGS = parseArgs(process.argv.slice(2));
+const URL_BASE = (ARGS.url || process.env.BENCH_URL || '').replace(/\/+$/, '');
+const OUT = ARGS.out || process.env.BENCH_OUT || 'target/bench/browser.json';
+const RUNS = Number(ARGS.runs || process.env.BENCH_RUNS || 25);
+const EXPECTED_ROWS = Number(ARGS.rows || process.env.BENCH_ROWS || 50);
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
+];
+
+const CODE = 'sources_manager';
+const PAGE = '/settings/widgets/' + CODE + '/advanced';
+const CONTAINER = '#work-area-' + CODE;
+// A saved source's row: the widget keys rows with data-k ("s<id>" saved, "n<n>" new drafts) and
+// gives the WhatsApp pages row under a source the class ksm-wa. The baseline uses the same hooks.
+const ROW = 'tbody tr[data-k]:not(.ksm-wa)';
+const SAVED_ROW = 'tbody tr[data-k^="s"]:not(.ksm-wa)';
+const SOURCES_PATH = '/api/v4/sources';
+const STEP_TIMEOUT = 30_000;
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) throw new Error('unexpected argument ' + argv[i]);
+    out[m[1]] = m[2] !== undefined ? m[2] : argv[++i];
+  }
+  return out;
+}
+
+function say(msg) {
+  process.stderr.write('bench: ' + msg + '\n');
+}
+
+// Runs in every page before any of the page's own scripts: timestamps for "script.js evaluated"
+// (the load event of its <script>, which fires right after evaluation) and "all rows present"
+// (a MutationObserver that counts rows after each batch of DOM changes).
+function instrument({ container, row, expected }) {
+  const b = (window.__bench = { scriptEval: null, scriptResponseEnd: null, rowsAt: null });
+  document.addEventListener('load', (e) => {
+    const t = e.target;
+    if (b.scriptEval === null && t && t.tagName === 'SCRIPT' && /\/script\.js(\?|$)/.test(t.src || '')) {
+      b.scriptEval = performance.now();
+      performance.mark('bench:script-evaluated');
+    }
+  }, true);
+  const mo = new MutationObserver(() => {
+    const area = document.querySelector(container);
+    if (area && area.querySelectorAll(row).length >= expected) {
+      b.rowsAt = performance.now();
+      performance.mark('bench:rows-present');
+      mo.disconnect();
+    }
+  });
+  mo.observe(document, { childList: true, subtree: true });
+}
+
+// What the page knows once the rows are there: the marks above and the sources response's end.
+function timings(sourcesPath) {
+  const b = window.__bench;
+  const res = performance.getEntriesByType('resource');
+  const script = res.find((e) => /\/script\.js(\?|$)/.test(new URL(e.name).pathname + new URL(e.name).search));
+  const sources = res.find((e) => new URL(e.name).pathname === sourcesPath && e.initiatorType !== 'navigation');
+  return {
+    script_eval: b.scriptEval,
+    script_response_end: script ? script.responseEnd : null,
+    sources_response_end: sources ? sources.responseEnd : null,
+    rows_at: b.rowsAt,
+  };
+}
+
+async function newContext(browser) {
+  return browser.newContext({ viewport: { width: 1280, height: 900 } });
+}
+
+// One cold page load (fresh context: empty cache) of the advanced page; `baseline` swaps the
+// widget's script.js for the vanilla renderer, served from the same address.
+async function loadOnce(browser, baseline, baselineJs) {
+  const ctx = await newContext(browser);
+  try {
+    const page = await ctx.newPage();
+    await page.addInitScript(instrument, { container: CONTAINER, row: ROW, expected: EXPECTED_ROWS });
+    if (baseline) {
+      await page.route(/\/widgets\/sources_manager\/script\.js(\?.*)?$/, (route) =>
+        route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: baselineJs }));
+    }
+    await page.goto(URL_BASE + PAGE);
+    // Rows, or the loader's own error box: either ends the wait.
+    const ok = await page.waitForFunction((c) => (window.__bench && window.__bench.rowsAt !== null) ||
+      !!document.querySelector(c + ' .ksm-error'), CONTAINER, { timeout: STEP_TIMEOUT }).then(() => true, () => false);
+    if (!ok || (await page.evaluate(() => window.__bench.rowsAt === null))) {
+      throw new Error('no ' + EXPECTED_ROWS + ' rows; the page shows: ' + (await shown(page)));
+    }
+    // The resource entry of the sources response is written when its body is complete.
+    const t = await page.evaluate(timings, SOURCES_PATH);
+    if (t.script_eval === null || t.sources_response_end === null) {
+      throw new Error('missing timing marks: ' + JSON.stringify(t));
+    }
+    return {
+      script_to_list_ms: t.rows_at - t.script_eval,
+      render_ms: t.rows_at - t.sources_response_end,
+    };
+  } finally {
+    await ctx.close();
+  }
+}
+
+// What the container and the host say, for an error message when the rows never came.
+async function shown(page) {
+  return page.evaluate((c) => {
+    const area = document.querySelector(c);
+    const host = (window.__host && window.__host.errors) || [];
+    const text = area ? area.innerText.trim().replace(/\s+/g, ' ').slice(0, 200) : 'no container';
+    return JSON.stringify(text) + (host.length ? '; host errors: ' + host.join(' | ') : '');
+  }, CONTAINER).catch((e) => 'nothing readable (' + firstLine(e) + ')');
+}
+
+function firstLine(e) {
+  return (e && e.message ? e.message : String(e)).split('\n')[0];
+}
+
+async function api(method, path) {
+  const res = await fetch(URL_BASE + path, { method });
+  if (!res.ok) throw new Error(method + ' ' + path + ' answered ' + res.status);
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
+const resetCounters = () => api('DELETE', '/__sandbox/counters');
+const counters = () => api('GET', '/__sandbox/counters');
+
+function sum(obj) {
+  return Object.values(obj).reduce((a, b) => a + b, 0);
+}
+
+// Waits until no request is in flight for `quietMs`, as seen by the sandbox's counters and the
+// widget's busy markers, so a late re-render or retry is counted with the action that caused it.
+async function settle(page, quietMs = 400) {
+  let last = JSON.stringify(await counters());
+  let stableSince = Date.now();
+  const deadline = Date.now() + STEP_TIMEOUT;
+  while (Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    const now = JSON.stringify(await counters());
+    const busy = await page.evaluate((c) => !!document.querySelector(c + ' [aria-busy="true"], ' + c + ' tr.ksm-busy'), CONTAINER);
+    if (now !== last || busy) {
+      last = now;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) {
+      return;
+    }
+  }
+  throw new Error('the widget did not settle within ' + STEP_TIMEOUT + ' ms');
+}
+
+// Mutation recording on the widget's container, classified by the row each change falls in.
+function startRecording(container) {
+  const area = document.querySelector(container);
+  const rec = (window.__mut = { records: [] });
+  const keyOf = (n) => {
+    const el = n && (n.nodeType === 1 ? n : n.parentElement);
+    const tr = el && el.closest ? el.closest('tr[data-k]') : null;
+    return tr && area.contains(tr) ? tr.getAttribute('data-k') : null;
+  };
+  const describe = (n) => {
+    if (!n) return '?';
+    if (n.nodeType === 3) return '#text';
+    let d = n.tagName.toLowerCase();
+    if (n.getAttribute('data-a')) d += '[data-a=' + n.getAttribute('data-a') + ']';
+    else if (n.className && typeof n.className === 'string') d += '.' + n.className.trim().split(/\s+/).join('.');
+    return d;
+  };
+  window.__mo = new MutationObserver((list) => {
+    for (const m of list) {
+      // A row added or removed as a whole belongs to that row; anything else to where it happened.
+      const moved = [...m.addedNodes, ...m.removedNodes];
+      const rowKeys = moved.filter((n) => n.nodeType === 1 && n.matches && n.matches('tr[data-k]')).map((n) => n.getAttribute('data-k'));
+      const key = rowKeys.length === moved.length && rowKeys.length > 0 ? [...new Set(rowKeys)].join(',') : keyOf(m.target);
+      rec.records.push({
+        type: m.type,
+        row: key,
+        target: describe(m.target),
+        attribute: m.attributeName || null,
+        nodes: moved.length,
+      });
+    }
+  });
+  window.__mo.observe(area, { childList: true, subtree: true, attributes: true, characterData: true });
+}
+
+function stopRecording() {
+  if (window.__mo) {
+    for (const m of window.__mo.takeRecords()) window.__mut.records.push({ type: m.type, row: null, target: 'late', attribute: m.attributeName || null, nodes: 0 });
+    window.__mo.disconnect();
+  }
+  return window.__mut.records;
+}
+
+function summarize(records, expectRow) {
+  const rows = [...new Set(records.filter((r) => r.row).flatMap((r) => r.row.split(',')))];
+  const tally = (list) => {
+    const where = {};
+    for (const r of list) {
+      const k = r.target + (r.attribute ? ' @' + r.attribute : ' ' + r.type);
+      where[k] = (where[k] || 0) + 1;
+    }
+    return where;
+  };
+  const outside = records.filter((r) => !r.row);
+  const others = records.filter((r) => r.row && expectRow !== undefined && r.row !== expectRow);
+  return {
+    row: expectRow === undefined ? null : expectRow,
+    records: records.length,
+    nodes_touched: records.reduce((a, r) => a + Math.max(1, r.nodes), 0),
+    in_rows: records.length - outside.length,
+    rows_touched: rows,
+    other_rows_touched: expectRow === undefined ? null : rows.filter((k) => k !== expectRow).length,
+    other_rows_detail: tally(others),
+    outside_rows: outside.length,
+    outside_detail: tally(outside),
+    only_that_row: expectRow === undefined ? null : rows.length === 1 && rows[0] === expectRow,
+  };
+}
+
+async function rowKeys(page) {
+  return page.$$eval(CONTAINER + ' ' + SAVED_ROW, (trs) => trs.map((t) => t.getAttribute('data-k')));
+}
+
+// Load, unchanged refresh, edit, delete, create: mutations on the widget and the requests each
+// action sent, from one page as a user would do them.
+async function actions(browser) {
+  const out = { requests: {}, mutations: {}, errors: [] };
+  const ctx = await newContext(browser);
+  const page = await ctx.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  const step = async (name, fn) => {
+    say('action: ' + name);
+    try {
+      await fn();
+    } catch (e) {
+      out.errors.push(name + ': ' + firstLine(e));
+    }
+  };
+  try {
+    await step('load', async () => {
+      await resetCounters();
+      await page.goto(URL_BASE + PAGE);
+      await page.waitForFunction(({ c, r, n }) => {
+        const a = document.querySelector(c);
+        return a && a.querySelectorAll(r).length >= n;
+      }, { c: CONTAINER, r: ROW, n: EXPECTED_ROWS }, { timeout: STEP_TIMEOUT });
+      await settle(page);
+      out.requests.load = await counters();
+    });
+
+    await step('unchanged refresh', async () => {
+      const refresh = page.locator(CONTAINER + ' [data-a=refresh]');
+      await refresh.waitFor({ timeout: STEP_TIMEOUT });
+      await page.evaluate(startRecording, CONTAINER);
+      await resetCounters();
+      await refresh.click();
+      await waitForCount(page, 'GET ' + SOURCES_PATH, 1);
+      await settle(page);
+      out.requests.refresh = await counters();
+      out.mutations.refresh = summarize(await page.evaluate(stopRecording));
+    });
+
+    let keys = await rowKeys(page).catch(() => []);
+    const editKey = keys[Math.min(9, keys.length - 1)];
+    await step('edit one row', async () => {
+      if (!editKey) throw new Error('no saved row to edit');
+      const tr = page.locator(CONTAINER + ' tr[data-k="' + editKey + '"]');
+      const name = tr.locator('[data-a=name]');
+      await page.evaluate(startRecording, CONTAINER);
+      await resetCounters();
+      await name.fill('Bench source edited');
+      await name.press('Enter');
+      await waitForCount(page, null, 1);
+      await settle(page);
+      out.requests.edit = await counters();
+      out.mutations.edit = summarize(await page.evaluate(stopRecording), editKey);
+      const shown = await name.inputValue();
+      if (shown !== 'Bench source edited') throw new Error('the edited name did not stay: ' + shown);
+    });
+
+    keys = await rowKeys(page).catch(() => []);
+    const delKey = keys.find((k) => k !== editKey && k !== keys[0]);
+    await step('delete one row', async () => {
+      if (!delKey) throw new Error('no saved row to delete');
+      const tr = page.locator(CONTAINER + ' tr[data-k="' + delKey + '"]');
+      await page.evaluate(startRecording, CONTAINER);
+      await resetCounters();
+      await tr.locator('[data-a=del]').click();
+      await page.locator(CONTAINER + ' [data-a=confirm]').click();
+      // The widget waits out its undo delay before it sends the DELETE.
+      await tr.waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+      await waitForCount(page, null, 1);
+      await settle(page);
+      out.requests.delete = await counters();
+      out.mutations.delete = summarize(await page.evaluate(stopRecording), delKey);
+    });
+
+    await step('create one source', async () => {
+      const before = (await rowKeys(page)).length;
+      await resetCounters();
+      await page.locator(CONTAINER + ' [data-a=add]').click();
+      const draft = page.locator(CONTAINER + ' tr[data-k^="n"]').last();
+      await draft.locator('[data-a=name]').fill('Bench source created');
+      await draft.locator('[data-a=ext]').fill('bench-created');
+      await draft.locator('[data-a=name]').press('Enter');
+      await page.waitForFunction(({ c, r, n }) => document.querySelector(c).querySelectorAll(r).length > n,
+        { c: CONTAINER, r: SAVED_ROW, n: before }, { timeout: STEP_TIMEOUT });
+      await settle(page);
+      out.requests.create = await counters();
+    });
+  } finally {
+    out.page_errors = pageErrors;
+    await ctx.close();
+  }
+  return out;
+}
+
+// Waits until the sandbox counted `n` requests on `route` (any route when null).
+async function waitForCount(page, route, n) {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  while (Date.now() < deadline) {
+    const c = await counters();
+    const got = route ? c[route] || 0 : sum(c);
+    if (got >= n) return;
+    await page.waitForTimeout(50);
+  }
+  throw new Error('waited in vain for ' + n + ' request(s) on ' + (route || 'any route'));
+}
+
+async function main() {
+  if (!URL_BASE) throw new Error('no sandbox address: pass --url http://127.0.0.1:PORT');
+  const baselineJs = readFileSync(join(HERE, 'baseline.js'), 'utf8');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const result = {
+    runs: RUNS,
+    rows: EXPECTED_ROWS,
+    chromium: browser.version(),
+    widget: { script_to_list_ms: [], render_ms: [] },
+    baseline: { script_to_list_ms: [], render_ms: [] },
+    errors: [],
+  };
+  try {
+    // A renderer that cannot load once is not timed again: its error is the result.
+    const broken = {};
+    for (const baseline of [false, true]) {
+      const name = baseline ? 'baseline' : 'widget';
+      say('warming up the ' + name + ' (one load, not counted)');
+      try {
+        await loadOnce(browser, baseline, baselineJs);
+      } catch (e) {
+        broken[name] = true;
+        result.errors.push(name + ' load: ' + firstLine(e));
+      }
+    }
+    for (let i = 0; i < RUNS && !(broken.widget && broken.baseline); i++) {
+      // Alternate which goes first so drift in machine load falls on both alike.
+      for (const baseline of i % 2 === 0 ? [false, true] : [true, false]) {
+        const name = baseline ? 'baseline' : 'widget';
+        if (broken[name]) continue;
+        try {
+          const r = await loadOnce(browser, baseline, baselineJs);
+          result[name].script_to_list_ms.push(r.script_to_list_ms);
+          result[name].render_ms.push(r.render_ms);
+        } catch (e) {
+          broken[name] = true;
+          result.errors.push(name + ' load run ' + (i + 1) + ': ' + firstLine(e));
+        }
+      }
+      say('load run ' + (i + 1) + '/' + RUNS + ' done');
+    }
+    if (broken.widget) {
+      result.errors.push('actions: not run, the widget does not load');
+    } else {
+      const a = await actions(browser);
+      result.requests = a.requests;
+      result.mutations = a.mutations;
+      result.page_errors = a.page_errors;
+      result.errors.push(...a.errors);
+    }
+  } finally {
+    await browser.close();
+  }
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  say('wrote ' + OUT);
+}
+
+// A hung browser must not hang the command.
+const guard = setTimeout(() => {
+  say('gave up after 15 minutes');
+  process.exit(3);
+}, 15 * 60_000);
+guard.unref();
+
+main().catch((e) => {
+  say('failed: ' + (e && e.stack ? e.stack : e));
+  process.exit(1);
+});
