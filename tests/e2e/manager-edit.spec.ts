@@ -295,3 +295,24 @@ test('bulk delete of selected sources is one batch DELETE', async ({ page, reque
   const left = (await serverSources(request, env)).map((s) => s.id);
   for (const id of ids) expect(left).not.toContain(id);
 });
+
+test('a save in flight disables its control and a second Enter sends nothing more', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  expect((await request.post(`${env.sb.url}/__sandbox/delay`, { data: { ms: 1500, count: 1, method: 'PATCH' } })).ok()).toBe(true);
+  await zeroCounters(request, env.sb);
+
+  const row = rowOf(root, DEMO.ig.ext);
+  const name = row.getByRole('textbox', { name: 'Name' });
+  await name.fill('Instagram (slow server)');
+  await name.press('Enter');
+  const save = row.getByRole('button', { name: 'Save', exact: true });
+  await expect(save).toBeDisabled();
+  await expect(save).toHaveAttribute('aria-busy', 'true');
+  await expect(status(root)).toHaveText('Saving…');
+  await name.press('Enter');
+  await expect(root.getByRole('button', { name: /Save all changes/ })).toBeDisabled();
+
+  await expect(status(root)).toHaveText('Saved.');
+  await expect(row).not.toHaveClass(/ksm-dirty/);
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 1 });
+});

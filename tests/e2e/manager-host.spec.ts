@@ -101,3 +101,17 @@ test('Digital Pipeline: an existing source can be moved into the pipeline with o
   expect(JSON.parse(calls[0].body!)).toEqual({ pipeline_id: PIPELINES.partners.id });
   expect((await serverSources(request, env)).find((s) => s.id === ig.id).pipeline_id).toBe(PIPELINES.partners.id);
 });
+
+test('leaving the advanced page unmounts the widget without leaving anything behind', async ({ page }) => {
+  expect(await openPage(page, env, '/settings/widgets/sources_manager/advanced')).toBe(true);
+  const area = page.locator('#work-area-sources_manager');
+  await expect(area.locator('tbody tr[data-k^="s"]')).toHaveCount(6);
+  for (let i = 0; i < 3; i++) {
+    await page.evaluate(() => (window as any).__host.leaveAdvanced());
+    expect(await page.evaluate(() => (window as any).__host.residue)).toBe(0);
+    await expect(area.locator('.ksm')).toHaveCount(0);
+    await page.evaluate(() => (window as any).__host.enterAdvanced());
+    await expect(area.locator('tbody tr[data-k^="s"]')).toHaveCount(6);
+  }
+  expect(await page.evaluate(() => (window as any).__host.errors.slice())).toEqual([]);
+});
