@@ -18,7 +18,7 @@ cargo xtask <task>
   setup                            install what is missing: wasm target and tools, Chromium, node packages
   build                            build the widget (release) into target/widget
   dist                             build, check and write dist/widget.zip
-  bench [--runs N]                 measure sizes, render time, DOM mutations, requests: target/bench/
+  bench [--runs N] [--widget-dir D] measure sizes, render time, DOM mutations, requests: target/bench/
 ";
 
 fn main() -> ExitCode {
