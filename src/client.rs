@@ -34,7 +34,7 @@
 //! let sources = client.list_sources().await?;
 //! ```
 
-use crate::api::{self, ApiError, ApiRequest};
+use crate::api::{self, wire, ApiError, ApiRequest, Method};
 use crate::model::{Account, NewSource, Pipeline, Source, SourcePatch};
 use crate::transport::{HttpRequest, HttpResponse, Sleeper, Transport, TransportError};
 use std::cell::RefCell;
@@ -114,7 +114,7 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
 
     /// Every source of the integration.
     pub async fn list_sources(&self) -> Result<Vec<Source>, ApiError> {
-        let r = self.send(&api::list_sources()).await?;
+        let r = self.send_bare(api::list_sources()).await?;
         api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
     }
 
@@ -123,13 +123,13 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         &self,
         external_ids: &[I],
     ) -> Result<Vec<Source>, ApiError> {
-        let r = self.send(&api::find_sources(external_ids)).await?;
+        let r = self.send_bare(api::find_sources(external_ids)).await?;
         api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
     }
 
     /// One source; `None` when it no longer exists (204).
     pub async fn get_source(&self, id: u64) -> Result<Option<Source>, ApiError> {
-        let r = self.send(&api::get_source(id)).await?;
+        let r = self.send_bare(api::get_source(id)).await?;
         api::decode_source(r.status, ct(&r), ra(&r), &r.body)
     }
 
@@ -140,7 +140,10 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         if items.is_empty() {
             return Ok(Vec::new());
         }
-        let r = self.send(&api::add_sources(items)).await?;
+        let body = wire::new_sources_body(items);
+        let r = self
+            .send_http(http(Method::Post, api::SOURCES_PATH, body))
+            .await?;
         api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
     }
 
@@ -149,13 +152,19 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         if patches.is_empty() {
             return Ok(Vec::new());
         }
-        let r = self.send(&api::update_sources(patches)).await?;
+        let body = wire::patches_body(patches);
+        let r = self
+            .send_http(http(Method::Patch, api::SOURCES_PATH, body))
+            .await?;
         api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
     }
 
     /// Updates one source; `None` when the server answered without a body.
     pub async fn update_source(&self, patch: &SourcePatch) -> Result<Option<Source>, ApiError> {
-        let r = self.send(&api::update_source(patch)).await?;
+        let path = api::source_path(patch.id);
+        let r = self
+            .send_http(http(Method::Patch, &path, wire::patch_body(patch)))
+            .await?;
         api::decode_source(r.status, ct(&r), ra(&r), &r.body)
     }
 
@@ -164,25 +173,28 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         if ids.is_empty() {
             return Ok(());
         }
-        let r = self.send(&api::delete_sources(ids)).await?;
+        let body = wire::delete_body(ids);
+        let r = self
+            .send_http(http(Method::Delete, api::SOURCES_PATH, body))
+            .await?;
         api::decode_deleted(r.status, ct(&r), ra(&r), &r.body)
     }
 
     /// Deletes one source.
     pub async fn delete_source(&self, id: u64) -> Result<(), ApiError> {
-        let r = self.send(&api::delete_source(id)).await?;
+        let r = self.send_bare(api::delete_source(id)).await?;
         api::decode_deleted(r.status, ct(&r), ra(&r), &r.body)
     }
 
     /// The account's lead pipelines.
     pub async fn list_pipelines(&self) -> Result<Vec<Pipeline>, ApiError> {
-        let r = self.send(&api::list_pipelines()).await?;
+        let r = self.send_bare(api::list_pipelines()).await?;
         api::decode_pipelines(r.status, ct(&r), ra(&r), &r.body)
     }
 
     /// The current account.
     pub async fn get_account(&self) -> Result<Account, ApiError> {
-        let r = self.send(&api::get_account()).await?;
+        let r = self.send_bare(api::get_account()).await?;
         api::decode_account(r.status, ct(&r), ra(&r), &r.body)
     }
 
@@ -190,11 +202,27 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
     ///
     /// Only a missing response is an error here; pass the response to an `api::decode_*`.
     pub async fn send(&self, req: &ApiRequest) -> Result<HttpResponse, ApiError> {
-        let http = HttpRequest {
+        self.send_http(HttpRequest {
             method: req.method,
             path_and_query: req.path_and_query(),
             body: req.body_json(),
-        };
+        })
+        .await
+    }
+
+    /// Sends a request that has no body, without touching its (empty) JSON `Value`.
+    async fn send_bare(&self, req: ApiRequest) -> Result<HttpResponse, ApiError> {
+        self.send_http(HttpRequest {
+            method: req.method,
+            path_and_query: req.path_and_query(),
+            body: None,
+        })
+        .await
+    }
+
+    /// Sends a request already in wire form, throttled and (for GET and DELETE) retried.
+    async fn send_http(&self, http: HttpRequest) -> Result<HttpResponse, ApiError> {
+        let req = &http;
         let retryable = req.method.is_idempotent();
         let mut attempt = 1;
         loop {
@@ -264,6 +292,15 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         if slot > now {
             self.sleeper.sleep(slot - now).await;
         }
+    }
+}
+
+/// A request with a JSON body written by the [`wire`] encoders.
+fn http(method: Method, path: &str, body: String) -> HttpRequest {
+    HttpRequest {
+        method,
+        path_and_query: path.to_owned(),
+        body: Some(body),
     }
 }
 

@@ -5,9 +5,9 @@
 
 use super::error::{ApiError, FieldError, ItemErrors, Problem};
 use super::index_of_request_id;
+use super::json::{self, Json};
+use super::wire::WireError;
 use crate::model::{Account, Pipeline, Source};
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 use std::time::Duration;
 
 /// Sources from a list, filter, batch create or batch update answer; 204 is an empty list.
@@ -19,7 +19,11 @@ pub fn decode_sources(
 ) -> Result<Vec<Source>, ApiError> {
     match status {
         204 => Ok(Vec::new()),
-        200..=299 => embedded_list(&json_body(content_type, body)?, "sources"),
+        200..=299 => embedded_list(
+            &json_body(content_type, body)?,
+            "sources",
+            Source::from_json,
+        ),
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
 }
@@ -37,9 +41,11 @@ pub fn decode_source(
             let value = json_body(content_type, body)?;
             if value.get("id").is_none() && value.get("_embedded").is_some() {
                 // Some answers wrap a single entity like a batch; take its only item.
-                return Ok(embedded_list(&value, "sources")?.into_iter().next());
+                return Ok(embedded_list(&value, "sources", Source::from_json)?
+                    .into_iter()
+                    .next());
             }
-            from_value(value, "source").map(Some)
+            entity(Source::from_json(&value)).map(Some)
         }
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
@@ -67,7 +73,11 @@ pub fn decode_pipelines(
 ) -> Result<Vec<Pipeline>, ApiError> {
     match status {
         204 => Ok(Vec::new()),
-        200..=299 => embedded_list(&json_body(content_type, body)?, "pipelines"),
+        200..=299 => embedded_list(
+            &json_body(content_type, body)?,
+            "pipelines",
+            Pipeline::from_json,
+        ),
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
 }
@@ -80,7 +90,7 @@ pub fn decode_account(
     body: &[u8],
 ) -> Result<Account, ApiError> {
     match status {
-        200..=299 => from_value(json_body(content_type, body)?, "account"),
+        200..=299 => entity(Account::from_json(&json_body(content_type, body)?)),
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
 }
@@ -93,7 +103,7 @@ pub fn decode_error(
     body: &[u8],
 ) -> ApiError {
     let parsed = error_body(content_type, body);
-    let object = parsed.as_ref().and_then(Value::as_object);
+    let object = parsed.as_ref().filter(|v| v.as_object().is_some());
     let mut problem = object.map(problem_of).unwrap_or_default();
     if problem.detail.is_none() && parsed.is_none() {
         problem.detail = plain_text(content_type, body);
@@ -133,16 +143,29 @@ pub fn decode_error(
 /// The wait a `Retry-After` header asks for, when it is a number of seconds.
 ///
 /// The HTTP-date form is not read (it needs a clock): it yields `None` and the caller
-/// falls back to its own backoff.
+/// falls back to its own backoff. Fractions are read to the nanosecond, without floats.
 pub fn parse_retry_after(header: &str) -> Option<Duration> {
     let header = header.trim();
-    if header.is_empty() || !header.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+    let (whole, fraction) = header.split_once('.').unwrap_or((header, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
         return None;
     }
-    header
-        .parse::<f64>()
-        .ok()
-        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+    let secs = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let mut nanos = 0;
+    for (i, b) in fraction.bytes().enumerate() {
+        if i < 9 {
+            nanos = nanos * 10 + u32::from(b - b'0');
+        }
+    }
+    for _ in fraction.len()..9 {
+        nanos *= 10;
+    }
+    Some(Duration::new(secs, nanos))
 }
 
 /// The media type without parameters, lower-cased.
@@ -161,29 +184,34 @@ fn is_json(content_type: &str) -> bool {
     e == "application/json" || e.ends_with("+json")
 }
 
+/// A decode error with a message built from parts.
+fn decode_failure(parts: &[&str]) -> ApiError {
+    ApiError::Decode(parts.concat())
+}
+
 /// The JSON of a success body, which must be present and declared as JSON (or undeclared).
-fn json_body(content_type: Option<&str>, body: &[u8]) -> Result<Value, ApiError> {
+fn json_body(content_type: Option<&str>, body: &[u8]) -> Result<Json, ApiError> {
     if let Some(ct) = content_type {
         if !is_json(ct) {
-            return Err(ApiError::Decode(format!(
-                "expected JSON, got content type {}",
-                essence(ct)
-            )));
+            return Err(decode_failure(&[
+                "expected JSON, got content type ",
+                &essence(ct),
+            ]));
         }
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::Decode("the response body is empty".to_owned()));
+        return Err(decode_failure(&["the response body is empty"]));
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))
+    json::parse(body).map_err(|e| decode_failure(&["invalid JSON: ", e]))
 }
 
 /// The JSON of an error body when it is JSON, whatever it was declared as.
-fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Value> {
+fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Json> {
     let declared_text = content_type.is_some_and(|ct| !is_json(ct));
     if declared_text && !body.trim_ascii_start().starts_with(b"{") {
         return None;
     }
-    serde_json::from_slice(body).ok()
+    json::parse(body).ok()
 }
 
 /// A short plain-text explanation from a non-JSON error body, skipping HTML pages.
@@ -198,39 +226,44 @@ fn plain_text(content_type: Option<&str>, body: &[u8]) -> Option<String> {
 }
 
 /// `_embedded.<key>` decoded as a list; a missing list is an empty one.
-fn embedded_list<T: DeserializeOwned>(value: &Value, key: &str) -> Result<Vec<T>, ApiError> {
-    if !value.is_object() {
-        return Err(ApiError::Decode(format!(
-            "expected a HAL object with {key}"
-        )));
+fn embedded_list<T>(
+    value: &Json,
+    key: &str,
+    item: fn(&Json) -> Result<T, WireError>,
+) -> Result<Vec<T>, ApiError> {
+    if value.as_object().is_none() {
+        return Err(decode_failure(&["expected a HAL object with ", key]));
     }
     match value.get("_embedded").and_then(|e| e.get(key)) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
+        None | Some(Json::Null) => Ok(Vec::new()),
+        Some(Json::Arr(items)) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| {
-                T::deserialize(item)
-                    .map_err(|e| ApiError::Decode(format!("{key}[{i}] is not valid: {e}")))
+            .map(|(i, v)| {
+                item(v).map_err(|e| {
+                    let mut n = String::new();
+                    json::write_u64(&mut n, i as u64);
+                    decode_failure(&[key, "[", &n, "] is not valid: ", &e])
+                })
             })
             .collect(),
-        Some(_) => Err(ApiError::Decode(format!("_embedded.{key} is not a list"))),
+        Some(_) => Err(decode_failure(&["_embedded.", key, " is not a list"])),
     }
 }
 
-/// One entity decoded from JSON.
-fn from_value<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, ApiError> {
-    T::deserialize(value).map_err(|e| ApiError::Decode(format!("the {what} is not valid: {e}")))
+/// One entity's decode result as an API result.
+fn entity<T>(result: Result<T, WireError>) -> Result<T, ApiError> {
+    result.map_err(|e| decode_failure(&["the answer is not valid: ", &e]))
 }
 
 /// The problem fields of an error body.
-fn problem_of(body: &Map<String, Value>) -> Problem {
+fn problem_of(body: &Json) -> Problem {
     Problem {
         title: text(body.get("title")),
         kind: text(body.get("type")),
         status: body.get("status").and_then(|s| match s {
-            Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
-            Value::String(s) => s.parse().ok(),
+            Json::Num(_) => s.as_u64().and_then(|n| u16::try_from(n).ok()),
+            Json::Str(s) => s.parse().ok(),
             _ => None,
         }),
         detail: text(body.get("detail")),
@@ -239,8 +272,8 @@ fn problem_of(body: &Map<String, Value>) -> Problem {
 }
 
 /// The `validation-errors` of a problem body, grouped by item.
-fn validation_items(body: &Map<String, Value>) -> Vec<ItemErrors> {
-    let Some(Value::Array(entries)) = body
+fn validation_items(body: &Json) -> Vec<ItemErrors> {
+    let Some(Json::Arr(entries)) = body
         .get("validation-errors")
         .or_else(|| body.get("validation_errors"))
     else {
@@ -249,18 +282,18 @@ fn validation_items(body: &Map<String, Value>) -> Vec<ItemErrors> {
     let mut items = Vec::new();
     let mut loose = Vec::new();
     for entry in entries {
-        let Some(entry) = entry.as_object() else {
+        if entry.as_object().is_none() {
             continue;
-        };
+        }
         match entry.get("errors") {
-            Some(Value::Array(errors)) => {
+            Some(Json::Arr(errors)) => {
                 let request_id = text(entry.get("request_id"));
                 items.push(ItemErrors {
                     index: request_id.as_deref().and_then(index_of_request_id),
                     request_id,
                     errors: errors
                         .iter()
-                        .filter_map(Value::as_object)
+                        .filter(|e| e.as_object().is_some())
                         .map(field_error)
                         .collect(),
                 });
@@ -280,7 +313,7 @@ fn validation_items(body: &Map<String, Value>) -> Vec<ItemErrors> {
 }
 
 /// One field error, with missing parts left empty.
-fn field_error(e: &Map<String, Value>) -> FieldError {
+fn field_error(e: &Json) -> FieldError {
     FieldError {
         code: text(e.get("code")).unwrap_or_default(),
         path: text(e.get("path")).unwrap_or_default(),
@@ -289,19 +322,17 @@ fn field_error(e: &Map<String, Value>) -> FieldError {
 }
 
 /// A string or number as text.
-fn text(v: Option<&Value>) -> Option<String> {
+fn text(v: Option<&Json>) -> Option<String> {
     match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Json::Str(s) | Json::Num(s) => Some(s.clone()),
         _ => None,
     }
 }
 
 /// A wait in seconds given as a number or numeric string.
-fn seconds(v: &Value) -> Option<Duration> {
+fn seconds(v: &Json) -> Option<Duration> {
     match v {
-        Value::Number(n) => n.as_f64().and_then(|s| Duration::try_from_secs_f64(s).ok()),
-        Value::String(s) => parse_retry_after(s),
+        Json::Num(s) | Json::Str(s) => parse_retry_after(s),
         _ => None,
     }
 }

@@ -5,7 +5,9 @@
 
 mod decode;
 mod error;
+pub mod json;
 pub mod query;
+pub mod wire;
 
 pub use decode::{
     decode_account, decode_deleted, decode_error, decode_pipelines, decode_source, decode_sources,
@@ -13,8 +15,7 @@ pub use decode::{
 };
 pub use error::{ApiError, FieldError, ItemErrors, Problem};
 
-use crate::model::{DeleteRef, NewSource, Source, SourcePatch};
-use serde::Serialize;
+use crate::model::{NewSource, Source, SourcePatch};
 use serde_json::Value;
 
 /// Path of the sources collection.
@@ -80,18 +81,29 @@ impl ApiRequest {
         }
     }
 
+    /// A request whose body is the JSON text the [`wire`] encoders wrote.
+    fn with_body(method: Method, path: impl Into<String>, text: &str) -> Self {
+        let mut req = Self::new(method, path);
+        // The encoders write valid JSON; `Null` would only stand for a bug they have.
+        req.body = Some(serde_json::from_str(text).unwrap_or(Value::Null));
+        req
+    }
+
     /// Path plus percent-encoded query (see [`query`] for the encoding).
     pub fn path_and_query(&self) -> String {
-        if self.query.is_empty() {
-            self.path.clone()
-        } else {
-            format!("{}?{}", self.path, query::encode_query(&self.query))
+        let mut out = self.path.clone();
+        if !self.query.is_empty() {
+            out.push('?');
+            out.push_str(&query::encode_query(&self.query));
         }
+        out
     }
 
     /// Full URL below `base` (an origin such as `https://acme.kommo.com`, trailing `/` allowed).
     pub fn url(&self, base: &str) -> String {
-        format!("{}{}", base.trim_end_matches('/'), self.path_and_query())
+        let mut out = base.trim_end_matches('/').to_owned();
+        out.push_str(&self.path_and_query());
+        out
     }
 
     /// The body as JSON text, if there is one.
@@ -116,7 +128,12 @@ pub fn find_sources<S: AsRef<str>>(external_ids: &[S]) -> ApiRequest {
         many => many
             .iter()
             .enumerate()
-            .map(|(i, id)| (format!("filter[external_id][{i}]"), id.as_ref().to_owned()))
+            .map(|(i, id)| {
+                let mut key = String::from("filter[external_id][");
+                json::write_u64(&mut key, i as u64);
+                key.push(']');
+                (key, id.as_ref().to_owned())
+            })
             .collect(),
     };
     req
@@ -129,35 +146,26 @@ pub fn get_source(id: u64) -> ApiRequest {
 
 /// `POST /api/v4/sources`: create sources; item `i` carries `request_id` `"i"`.
 pub fn add_sources(items: &[NewSource]) -> ApiRequest {
-    let mut req = ApiRequest::new(Method::Post, SOURCES_PATH);
-    req.body = Some(with_request_ids(items));
-    req
+    ApiRequest::with_body(Method::Post, SOURCES_PATH, &wire::new_sources_body(items))
 }
 
 /// `PATCH /api/v4/sources`: update several sources; item `i` carries `request_id` `"i"`.
 pub fn update_sources(patches: &[SourcePatch]) -> ApiRequest {
-    let mut req = ApiRequest::new(Method::Patch, SOURCES_PATH);
-    req.body = Some(with_request_ids(patches));
-    req
+    ApiRequest::with_body(Method::Patch, SOURCES_PATH, &wire::patches_body(patches))
 }
 
 /// `PATCH /api/v4/sources/{id}`: update one source; the id goes in the path, not the body.
 pub fn update_source(patch: &SourcePatch) -> ApiRequest {
-    let mut req = ApiRequest::new(Method::Patch, source_path(patch.id));
-    let mut body = to_value(patch);
-    if let Value::Object(map) = &mut body {
-        map.remove("id");
-    }
-    req.body = Some(body);
-    req
+    ApiRequest::with_body(
+        Method::Patch,
+        source_path(patch.id),
+        &wire::patch_body(patch),
+    )
 }
 
 /// `DELETE /api/v4/sources` with body `[{"id": N}, ...]`: delete several sources.
 pub fn delete_sources(ids: &[u64]) -> ApiRequest {
-    let refs: Vec<DeleteRef> = ids.iter().map(|&id| DeleteRef { id }).collect();
-    let mut req = ApiRequest::new(Method::Delete, SOURCES_PATH);
-    req.body = Some(to_value(&refs));
-    req
+    ApiRequest::with_body(Method::Delete, SOURCES_PATH, &wire::delete_body(ids))
 }
 
 /// `DELETE /api/v4/sources/{id}`: delete one source.
@@ -207,28 +215,9 @@ pub fn by_request_id(len: usize, results: Vec<Source>) -> Vec<Option<Source>> {
 }
 
 /// Path of one source.
-fn source_path(id: u64) -> String {
-    format!("{SOURCES_PATH}/{id}")
-}
-
-/// The items as a JSON array, each object given `request_id` "0", "1", ...
-fn with_request_ids<T: Serialize>(items: &[T]) -> Value {
-    Value::Array(
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let mut v = to_value(item);
-                if let Value::Object(map) = &mut v {
-                    map.insert("request_id".to_owned(), Value::String(request_id(i)));
-                }
-                v
-            })
-            .collect(),
-    )
-}
-
-/// Serialises a model; the models have only string keys and plain data, so this cannot fail.
-fn to_value<T: Serialize>(item: &T) -> Value {
-    serde_json::to_value(item).unwrap_or(Value::Null)
+pub(crate) fn source_path(id: u64) -> String {
+    let mut path = String::from(SOURCES_PATH);
+    path.push('/');
+    json::write_u64(&mut path, id);
+    path
 }
