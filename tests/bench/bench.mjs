@@ -88,17 +88,15 @@ async function newContext(browser) {
   return browser.newContext({ viewport: { width: 1280, height: 900 } });
 }
 
-// One cold page load (fresh context: empty cache) of the advanced page; `baseline` swaps the
-// widget's script.js for the vanilla renderer, served from the same address.
-async function loadOnce(browser, baseline, baselineJs) {
+// One cold page load (fresh context: empty cache) of the advanced page with `script` served as
+// the widget's script.js. Both renderers go through the same interception, so neither pays more.
+async function loadOnce(browser, script) {
   const ctx = await newContext(browser);
   try {
     const page = await ctx.newPage();
     await page.addInitScript(instrument, { container: CONTAINER, row: ROW, expected: EXPECTED_ROWS });
-    if (baseline) {
-      await page.route(/\/widgets\/sources_manager\/script\.js(\?.*)?$/, (route) =>
-        route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: baselineJs }));
-    }
+    await page.route(/\/widgets\/sources_manager\/script\.js(\?.*)?$/, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: script }));
     await page.goto(URL_BASE + PAGE);
     // Rows, or the loader's own error box: either ends the wait.
     const ok = await page.waitForFunction((c) => (window.__bench && window.__bench.rowsAt !== null) ||
@@ -350,7 +348,12 @@ async function waitForCount(page, route, n) {
 
 async function main() {
   if (!URL_BASE) throw new Error('no sandbox address: pass --url http://127.0.0.1:PORT');
-  const baselineJs = readFileSync(join(HERE, 'baseline.js'), 'utf8');
+  const served = await fetch(URL_BASE + '/widgets/' + CODE + '/script.js');
+  if (!served.ok) throw new Error('the sandbox serves no widget script.js (' + served.status + ')');
+  const scripts = {
+    widget: await served.text(),
+    baseline: readFileSync(join(HERE, 'baseline.js'), 'utf8'),
+  };
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   const result = {
     runs: RUNS,
@@ -367,7 +370,7 @@ async function main() {
       const name = baseline ? 'baseline' : 'widget';
       say('warming up the ' + name + ' (one load, not counted)');
       try {
-        await loadOnce(browser, baseline, baselineJs);
+        await loadOnce(browser, scripts[name]);
       } catch (e) {
         broken[name] = true;
         result.errors.push(name + ' load: ' + firstLine(e));
@@ -379,7 +382,7 @@ async function main() {
         const name = baseline ? 'baseline' : 'widget';
         if (broken[name]) continue;
         try {
-          const r = await loadOnce(browser, baseline, baselineJs);
+          const r = await loadOnce(browser, scripts[name]);
           result[name].script_to_list_ms.push(r.script_to_list_ms);
           result[name].render_ms.push(r.render_ms);
         } catch (e) {
