@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{json, Value};
 
 use crate::build;
-use crate::cmd::{command, root, run, say, Result};
+use crate::cmd::{command, output, root, run, say, Result};
 use crate::dist::gzip_len;
 use crate::setup::{self, Need};
 
@@ -73,6 +73,14 @@ pub fn bench(args: &[String]) -> Result {
 
     let out_dir = root().join("target/bench");
     fs::create_dir_all(&out_dir).map_err(|e| format!("cannot create target/bench: {e}"))?;
+    // A private copy, so a build started elsewhere meanwhile cannot change what is measured.
+    let snapshot = out_dir.join("widget");
+    if snapshot.exists() {
+        fs::remove_dir_all(&snapshot)
+            .map_err(|e| format!("cannot clear {}: {e}", snapshot.display()))?;
+    }
+    copy_tree(&widget, &snapshot)?;
+    let widget = snapshot;
     let sizes = sizes(&widget)?;
 
     let sandbox = Sandbox::start(&widget)?;
@@ -104,7 +112,9 @@ pub fn bench(args: &[String]) -> Result {
     let raw: Value = serde_json::from_str(&raw)
         .map_err(|e| format!("{} is not JSON: {e}", raw_path.display()))?;
 
-    let report = report(&sizes, &raw, now());
+    let mut report = report(&sizes, &raw, now());
+    report["commit"] = output(command("git").args(["rev-parse", "--short", "HEAD"]))
+        .map_or(Value::Null, |c| json!(c.trim()));
     let md = markdown(&report);
     write(
         &out_dir.join("report.json"),
@@ -157,6 +167,23 @@ fn parse_args(args: &[String]) -> Result<Options> {
         }
     }
     Ok(opts)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot read {}: {e}", from.display()))?
+            .path();
+        let dest = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_tree(&path, &dest)?;
+        } else {
+            fs::copy(&path, &dest).map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn now() -> u64 {
@@ -607,8 +634,11 @@ fn limit(b: &Value) -> String {
 fn markdown(r: &Value) -> String {
     let mut md = String::new();
     md.push_str(&format!(
-        "Benchmark: {} sources, {} cold page loads per renderer, Chromium {} (`cargo xtask bench`).\n\n",
-        r["sources"], r["runs"], r["chromium"].as_str().unwrap_or("?")
+        "Benchmark: {} sources, {} cold page loads per renderer, Chromium {}, commit {} (`cargo xtask bench`).\n\n",
+        r["sources"],
+        r["runs"],
+        r["chromium"].as_str().unwrap_or("?"),
+        r["commit"].as_str().unwrap_or("?")
     ));
 
     md.push_str("| file | raw | gzip -9 |\n|---|---:|---:|\n");
