@@ -336,3 +336,29 @@ fn seconds(v: &Json) -> Option<Duration> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_whole_and_fractional_seconds_exactly() {
+        let ms = Duration::from_millis;
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("0.1"), Some(ms(100)));
+        assert_eq!(parse_retry_after(".5"), Some(ms(500)));
+        assert_eq!(parse_retry_after("2."), Some(ms(2000)));
+        assert_eq!(parse_retry_after("1.0000000019"), Some(Duration::new(1, 1)));
+        for bad in [
+            "",
+            ".",
+            "1.2.3",
+            "-1",
+            "1e3",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ] {
+            assert_eq!(parse_retry_after(bad), None, "{bad}");
+        }
+        assert_eq!(parse_retry_after("18446744073709551616"), None);
+    }
+}

@@ -133,14 +133,6 @@ impl Source {
             request_id: opt_string(v, "request_id")?,
         })
     }
-
-    /// The `_embedded.source` object that creates a lead from this source through the API.
-    pub fn lead_source_json(&self) -> String {
-        let mut out = String::from("{\"external_id\":");
-        json::write_str(&mut out, &self.external_id);
-        out.push_str(",\"type\":\"widget\"}");
-        out
-    }
 }
 
 impl Service {
@@ -318,6 +310,49 @@ impl<'a> Members<'a> {
 }
 
 impl NewSource {
+    /// Reads a source to create, as strictly as its serde derive: `name` and `external_id`
+    /// are required strings, the rest optional (`null` meaning unset).
+    pub fn from_json(v: &Json) -> Result<NewSource, WireError> {
+        let v = object(v, "source")?;
+        let required = |name: &str| match v.get(name) {
+            Some(Json::Str(s)) => Ok(s.clone()),
+            None => Err(bad(name, "missing")),
+            Some(other) => Err(expected(name, "a string", other)),
+        };
+        let strict_bool = |name: &str| match field(v, name) {
+            None => Ok(None),
+            Some(Json::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(expected(name, "a boolean", other)),
+        };
+        Ok(NewSource {
+            name: required("name")?,
+            external_id: required("external_id")?,
+            pipeline_id: match field(v, "pipeline_id") {
+                None => None,
+                Some(p) => Some(
+                    p.as_u64()
+                        .ok_or_else(|| expected("pipeline_id", "an id", p))?,
+                ),
+            },
+            default: strict_bool("default")?,
+            origin_code: match field(v, "origin_code") {
+                None => None,
+                Some(Json::Str(s)) => Some(s.clone()),
+                Some(other) => return Err(expected("origin_code", "a string", other)),
+            },
+            services: match field(v, "services") {
+                None => None,
+                Some(Json::Arr(items)) => Some(
+                    items
+                        .iter()
+                        .map(Service::from_json)
+                        .collect::<Result<_, _>>()?,
+                ),
+                Some(other) => return Err(expected("services", "an array", other)),
+            },
+        })
+    }
+
     /// Appends the create request item, with `request_id` when it is part of a batch.
     ///
     /// Keys come in sorted order, byte for byte what `serde_json` writes for the same value.
@@ -350,6 +385,28 @@ impl SourcePatch {
         o.services(self.services.as_deref());
         o.close();
     }
+}
+
+/// The `_embedded.source` object that creates a lead from source `external_id` through
+/// the API: `{"external_id":"...","type":"widget"}`.
+pub fn lead_source_json(external_id: &str) -> String {
+    let mut out = String::from("{\"external_id\":");
+    json::write_str(&mut out, external_id);
+    out.push_str(",\"type\":\"widget\"}");
+    out
+}
+
+/// Sources to create as a JSON array without `request_id`s (an export file's content).
+pub fn new_sources_json(items: &[NewSource]) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        item.write_json(&mut out, None);
+    }
+    out.push(']');
+    out
 }
 
 /// The body of a batch create: every item with `request_id` `"i"`.
@@ -398,4 +455,223 @@ pub fn delete_body(ids: &[u64]) -> String {
     }
     out.push(']');
     out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// What the serde path wrote for a batch: each item's value with `request_id` added.
+    fn serde_batch<T: serde::Serialize>(items: &[T]) -> String {
+        let items: Vec<Value> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let mut v = serde_json::to_value(item).unwrap();
+                v["request_id"] = Value::String(i.to_string());
+                v
+            })
+            .collect();
+        Value::Array(items).to_string()
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![".{0,6}", Just("\"\\\u{1}é".to_owned())]
+    }
+
+    fn service() -> impl Strategy<Value = Service> {
+        let page = (text(), text(), text()).prop_map(|(name, id, link)| Page { name, id, link });
+        let params = proptest::option::of((any::<Option<bool>>(), any::<Option<bool>>()).prop_map(
+            |(waba, list)| Params {
+                waba,
+                is_supports_list_message: list,
+            },
+        ));
+        (text(), proptest::collection::vec(page, 0..3), params).prop_map(|(kind, pages, params)| {
+            Service {
+                kind,
+                pages,
+                params,
+            }
+        })
+    }
+
+    fn new_source() -> impl Strategy<Value = NewSource> {
+        (
+            text(),
+            text(),
+            any::<Option<u64>>(),
+            any::<Option<bool>>(),
+            proptest::option::of(text()),
+            proptest::option::of(proptest::collection::vec(service(), 0..3)),
+        )
+            .prop_map(
+                |(name, external_id, pipeline_id, default, origin_code, services)| NewSource {
+                    name,
+                    external_id,
+                    pipeline_id,
+                    default,
+                    origin_code,
+                    services,
+                },
+            )
+    }
+
+    fn patch() -> impl Strategy<Value = SourcePatch> {
+        (
+            any::<u64>(),
+            proptest::option::of(text()),
+            any::<Option<u64>>(),
+            any::<Option<bool>>(),
+            proptest::option::of(text()),
+            proptest::option::of(proptest::collection::vec(service(), 0..3)),
+        )
+            .prop_map(|(id, name, pipeline_id, default, origin_code, services)| {
+                SourcePatch {
+                    id,
+                    name,
+                    pipeline_id,
+                    default,
+                    origin_code,
+                    services,
+                }
+            })
+    }
+
+    fn source() -> impl Strategy<Value = Source> {
+        (
+            any::<u64>(),
+            text(),
+            any::<u64>(),
+            text(),
+            any::<Option<bool>>(),
+            proptest::option::of(text()),
+            proptest::collection::vec(service(), 0..3),
+            proptest::option::of(proptest::option::of(text())),
+            proptest::option::of(text()),
+        )
+            .prop_map(
+                |(
+                    id,
+                    name,
+                    pipeline_id,
+                    external_id,
+                    default,
+                    origin_code,
+                    services,
+                    links,
+                    request_id,
+                )| {
+                    Source {
+                        id,
+                        name,
+                        pipeline_id,
+                        external_id,
+                        default,
+                        origin_code,
+                        services,
+                        links: links.map(|l| Links {
+                            self_link: l.map(|href| Link { href }),
+                        }),
+                        request_id,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn bodies_are_byte_for_byte_what_serde_json_wrote(
+            items in proptest::collection::vec(new_source(), 0..4),
+            patches in proptest::collection::vec(patch(), 1..4),
+            ids in proptest::collection::vec(any::<u64>(), 0..4),
+        ) {
+            prop_assert_eq!(new_sources_body(&items), serde_batch(&items));
+            prop_assert_eq!(patches_body(&patches), serde_batch(&patches));
+            let mut one = serde_json::to_value(&patches[0]).unwrap();
+            one.as_object_mut().unwrap().remove("id");
+            prop_assert_eq!(patch_body(&patches[0]), one.to_string());
+            let refs: Vec<_> = ids.iter().map(|&id| crate::model::DeleteRef { id }).collect();
+            prop_assert_eq!(delete_body(&ids), serde_json::to_string(&refs).unwrap());
+            let export: Value = serde_json::from_str(&new_sources_json(&items)).unwrap();
+            prop_assert_eq!(export, serde_json::to_value(&items).unwrap());
+            if let Some(n) = items.first() {
+                let lead = serde_json::json!({"external_id": n.external_id, "type": "widget"});
+                prop_assert_eq!(lead_source_json(&n.external_id), lead.to_string());
+            }
+        }
+
+        #[test]
+        fn models_read_back_what_serde_wrote(s in source(), n in new_source()) {
+            let v = json::parse(serde_json::to_string(&s).unwrap().as_bytes()).unwrap();
+            prop_assert_eq!(Source::from_json(&v), Ok(s));
+            let v = json::parse(serde_json::to_string(&n).unwrap().as_bytes()).unwrap();
+            prop_assert_eq!(NewSource::from_json(&v), Ok(n));
+        }
+
+        #[test]
+        fn reading_agrees_with_the_serde_derives(v in loose_source()) {
+            let text = v.to_string();
+            let ours = json::parse(text.as_bytes()).unwrap();
+            if let Ok(theirs) = serde_json::from_value::<Source>(v.clone()) {
+                prop_assert_eq!(Source::from_json(&ours), Ok(theirs));
+            }
+            if let Ok(theirs) = serde_json::from_value::<NewSource>(v) {
+                prop_assert_eq!(NewSource::from_json(&ours), Ok(theirs));
+            }
+        }
+    }
+
+    /// Objects with the models' keys and loosely typed values (no floats: their text differs).
+    fn loose_source() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            (0u64..3).prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            prop_oneof![Just("true"), Just("0"), Just("x")].prop_map(Value::from),
+            Just(serde_json::json!([])),
+            Just(serde_json::json!({})),
+        ];
+        let page = proptest::collection::btree_map(
+            prop_oneof![Just("name"), Just("id"), Just("link")].prop_map(String::from),
+            leaf.clone(),
+            0..3,
+        )
+        .prop_map(|m| Value::Object(m.into_iter().collect()));
+        let params = proptest::collection::btree_map(
+            prop_oneof![Just("waba"), Just("is_supports_list_message")].prop_map(String::from),
+            leaf.clone(),
+            0..2,
+        )
+        .prop_map(|m| Value::Object(m.into_iter().collect()));
+        let service = (leaf.clone(), proptest::collection::vec(page, 0..2), prop_oneof![leaf.clone(), params])
+            .prop_map(|(t, pages, params)| serde_json::json!({"type": t, "pages": pages, "params": params}));
+        let value = prop_oneof![
+            3 => leaf,
+            1 => proptest::collection::vec(service, 0..2).prop_map(Value::from),
+            1 => Just(serde_json::json!({"self": {"href": "h"}})),
+        ];
+        proptest::collection::btree_map(
+            prop_oneof![
+                Just("id"),
+                Just("name"),
+                Just("external_id"),
+                Just("pipeline_id"),
+                Just("default"),
+                Just("origin_code"),
+                Just("services"),
+                Just("_links"),
+                Just("request_id"),
+            ]
+            .prop_map(String::from),
+            value,
+            0..9,
+        )
+        .prop_map(|m| Value::Object(m.into_iter().collect()))
+    }
 }
