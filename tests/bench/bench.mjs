@@ -172,8 +172,10 @@ function startRecording(container) {
   const rec = (window.__mut = { records: [] });
   const keyOf = (n) => {
     const el = n && (n.nodeType === 1 ? n : n.parentElement);
+    // Rows are never nested in anything keyed the same way, so the nearest one is the owner,
+    // even when it has been removed since.
     const tr = el && el.closest ? el.closest('tr[data-k]') : null;
-    return tr && area.contains(tr) ? tr.getAttribute('data-k') : null;
+    return tr ? tr.getAttribute('data-k') : null;
   };
   const describe = (n) => {
     if (!n) return '?';
@@ -183,7 +185,7 @@ function startRecording(container) {
     else if (n.className && typeof n.className === 'string') d += '.' + n.className.trim().split(/\s+/).join('.');
     return d;
   };
-  window.__mo = new MutationObserver((list) => {
+  const take = (rec.take = (list) => {
     for (const m of list) {
       // A row added or removed as a whole belongs to that row; anything else to where it happened.
       const moved = [...m.addedNodes, ...m.removedNodes];
@@ -198,12 +200,13 @@ function startRecording(container) {
       });
     }
   });
+  window.__mo = new MutationObserver(take);
   window.__mo.observe(area, { childList: true, subtree: true, attributes: true, characterData: true });
 }
 
 function stopRecording() {
   if (window.__mo) {
-    for (const m of window.__mo.takeRecords()) window.__mut.records.push({ type: m.type, row: null, target: 'late', attribute: m.attributeName || null, nodes: 0 });
+    window.__mut.take(window.__mo.takeRecords());
     window.__mo.disconnect();
   }
   return window.__mut.records;
