@@ -65,7 +65,7 @@ test('copy puts the _embedded.source JSON for creating leads on the clipboard', 
   const root = await openAdvanced(page, env);
   await zeroCounters(request, env.sb);
 
-  await rowOf(root, DEMO.ig.ext).getByRole('button', { name: 'Copy lead JSON' }).click();
+  await rowOf(root, DEMO.ig.ext).getByRole('button', { name: 'Copy JSON' }).click();
   await expect(status(root)).toHaveText('Copied the _embedded.source JSON.');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(JSON.parse(copied)).toEqual({ external_id: DEMO.ig.ext, type: 'widget' });

@@ -200,7 +200,7 @@ test('making a source the default moves the mark; clearing it leaves none', asyn
   const mark = (ext: string) => rowOf(root, ext).getByRole('checkbox', { name: 'Default source' });
 
   await expect(mark(DEMO.calls.ext)).toHaveAttribute('title', 'Make default');
-  await mark(DEMO.calls.ext).check();
+  await mark(DEMO.calls.ext).click();
   await expect(status(root)).toHaveText('Saved.');
   await expect(mark(DEMO.calls.ext)).toBeChecked();
   await expect(mark(DEMO.chat.ext)).not.toBeChecked();
@@ -211,7 +211,7 @@ test('making a source the default moves the mark; clearing it leaves none', asyn
   await zeroCounters(request, env.sb);
 
   await expect(mark(DEMO.calls.ext)).toHaveAttribute('title', 'Clear default');
-  await mark(DEMO.calls.ext).uncheck();
+  await mark(DEMO.calls.ext).click();
   await expect.poll(() => calls.length).toBe(2);
   expect(JSON.parse(calls[1].body!)).toEqual({ default: false });
   await expect(mark(DEMO.calls.ext)).not.toBeChecked();

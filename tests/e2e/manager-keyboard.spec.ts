@@ -42,7 +42,7 @@ test('Tab reaches the create form, typing fills it and Enter creates the source'
   expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
 });
 
-test('Escape closes the delete confirmation without deleting, and focus stays in the widget', async ({ page, request }) => {
+test('Escape closes the delete confirmation without deleting, and focus returns to its Delete button', async ({ page, request }) => {
   const root = await openAdvanced(page, env);
   await zeroCounters(request, env.sb);
 
@@ -56,11 +56,7 @@ test('Escape closes the delete confirmation without deleting, and focus stays in
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(root.locator('.ksm-toast')).toHaveCount(0);
-  // Focus is not dropped to the page: it is on a control of the widget.
-  expect(await page.evaluate(() => {
-    const e = document.activeElement;
-    return !!e && e !== document.body && !!document.getElementById('work-area-sources_manager')!.contains(e);
-  })).toBe(true);
+  await expect(del).toBeFocused();
   await expect(rowOf(root, DEMO.calls.ext)).toHaveCount(1);
   expect(await sent(request, env.sb)).toEqual({});
 });
@@ -78,6 +74,7 @@ test('keyboard-only delete and undo: Enter confirms, Enter on the focused Undo k
   await page.keyboard.press('Enter');
   await expect(root.locator('.ksm-toast')).toHaveCount(0);
   await expect(rowOf(root, DEMO.ig.ext)).toHaveCount(1);
+  await expect(rowOf(root, DEMO.ig.ext).getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
   expect(await sent(request, env.sb)).toEqual({});
 });
 
@@ -92,6 +89,7 @@ test('Escape closes the import preview and nothing is applied', async ({ page, r
   await expect(dialog.getByRole('button', { name: 'Apply import' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
+  await expect(root.locator('input[type="file"][data-a="import"]')).toBeFocused();
   await expect(rowOf(root, 'from-file')).toHaveCount(0);
   expect(await sent(request, env.sb)).toEqual({});
 });
