@@ -51,7 +51,7 @@ function say(msg) {
 // (the load event of its <script>, which fires right after evaluation) and "all rows present"
 // (a MutationObserver that counts rows after each batch of DOM changes).
 function instrument({ container, row, expected }) {
-  const b = (window.__bench = { scriptEval: null, scriptResponseEnd: null, rowsAt: null });
+  const b = (window.__bench = { scriptEval: null, rowsAt: null, rowSelector: container + ' ' + row });
   document.addEventListener('load', (e) => {
     const t = e.target;
     if (b.scriptEval === null && t && t.tagName === 'SCRIPT' && /\/script\.js(\?|$)/.test(t.src || '')) {
@@ -74,13 +74,13 @@ function instrument({ container, row, expected }) {
 function timings(sourcesPath) {
   const b = window.__bench;
   const res = performance.getEntriesByType('resource');
-  const script = res.find((e) => /\/script\.js(\?|$)/.test(new URL(e.name).pathname + new URL(e.name).search));
   const sources = res.find((e) => new URL(e.name).pathname === sourcesPath && e.initiatorType !== 'navigation');
   return {
     script_eval: b.scriptEval,
-    script_response_end: script ? script.responseEnd : null,
     sources_response_end: sources ? sources.responseEnd : null,
     rows_at: b.rowsAt,
+    // How much markup the rows are, so the two renderers can be seen to build alike.
+    row_elements: [...document.querySelectorAll(b.rowSelector)].reduce((n, tr) => n + 1 + tr.querySelectorAll('*').length, 0),
   };
 }
 
@@ -112,6 +112,7 @@ async function loadOnce(browser, script) {
     return {
       script_to_list_ms: t.rows_at - t.script_eval,
       render_ms: t.rows_at - t.sources_response_end,
+      row_elements: t.row_elements,
     };
   } finally {
     await ctx.close();
@@ -362,8 +363,8 @@ async function main() {
     runs: RUNS,
     rows: EXPECTED_ROWS,
     chromium: browser.version(),
-    widget: { script_to_list_ms: [], render_ms: [] },
-    baseline: { script_to_list_ms: [], render_ms: [] },
+    widget: { script_to_list_ms: [], render_ms: [], row_elements: null },
+    baseline: { script_to_list_ms: [], render_ms: [], row_elements: null },
     errors: [],
   };
   try {
@@ -388,6 +389,7 @@ async function main() {
           const r = await loadOnce(browser, scripts[name]);
           result[name].script_to_list_ms.push(r.script_to_list_ms);
           result[name].render_ms.push(r.render_ms);
+          result[name].row_elements = r.row_elements;
         } catch (e) {
           broken[name] = true;
           result.errors.push(name + ' load run ' + (i + 1) + ': ' + firstLine(e));

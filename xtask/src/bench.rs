@@ -473,6 +473,7 @@ fn report(sizes: &Value, raw: &Value, generated_at: u64) -> Value {
                 stats(&samples(&raw[who][what])).unwrap_or(Value::Null),
             );
         }
+        t.insert("row_elements".into(), raw[who]["row_elements"].clone());
         timings.insert(who.into(), Value::Object(t));
     }
     let render_ratio = ratio(
@@ -680,6 +681,11 @@ fn markdown(r: &Value) -> String {
             cell("baseline")
         ));
     }
+
+    md.push_str(&format!(
+        "| elements in the 50 rows | {} | {} | |\n",
+        t["widget"]["row_elements"], t["baseline"]["row_elements"]
+    ));
 
     md.push_str("\n| DOM mutations (MutationObserver on the widget root) | records | rows touched | outside the rows |\n|---|---:|---:|---|\n");
     for (key, label) in [
