@@ -141,6 +141,34 @@ test("a server validation error lands on the draft's external ID field", async (
   expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
 });
 
+test('in a batch create, the server error lands on the row it names by request_id', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  expect((await api(request, env, 'POST', '/api/v4/sources', [{ name: 'Taken', external_id: 'taken-id' }])).status).toBe(200);
+  await zeroCounters(request, env.sb);
+
+  const rows = [{ name: 'Fine one', ext: 'fine-one' }, { name: 'Clashing one', ext: 'Taken-ID' }, { name: 'Fine two', ext: 'fine-two' }];
+  for (const [i, r] of rows.entries()) {
+    await root.getByRole('button', { name: 'Add source' }).click();
+    await draftRows(root).nth(i).getByRole('textbox', { name: 'Name' }).fill(r.name);
+    await draftRows(root).nth(i).getByRole('textbox', { name: 'External ID' }).fill(r.ext);
+  }
+  await root.getByRole('button', { name: 'Create new sources (3)' }).click();
+
+  await expect(banner(root)).toContainText('The server rejected some fields; see the marked rows.');
+  const drafts = draftRows(root);
+  await expect(drafts).toHaveCount(3);
+  await expect(drafts.nth(1).getByRole('textbox', { name: 'External ID' })).toHaveAttribute('aria-invalid', 'true');
+  await expect(drafts.nth(1).locator('td').nth(2).getByRole('alert')).toContainText('Rejected by the server.');
+  for (const i of [0, 2]) {
+    await expect(drafts.nth(i).getByRole('alert')).toHaveCount(0);
+    await expect(drafts.nth(i).getByRole('textbox', { name: 'External ID' })).toHaveAttribute('aria-invalid', 'false');
+  }
+  // All or nothing: none was created, and everything typed is still there.
+  expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
+  for (const [i, r] of rows.entries()) await expect(drafts.nth(i).getByRole('textbox', { name: 'Name' })).toHaveValue(r.name);
+  expect((await serverSources(request, env)).map((s) => s.external_id)).not.toContain('fine-one');
+});
+
 test('an inline edit saves one PATCH of the source carrying only the changed field', async ({ page, request }) => {
   const root = await openAdvanced(page, env);
   const id = await idOf(request, DEMO.calls.ext);
