@@ -16,22 +16,39 @@ define([], function () {
   };
 
   function compile(url) {
+    // Always through bytes: this also covers a .wasm served with a wrong Content-Type, where
+    // compileStreaming refuses to work, and lets tableExport() check the module first.
     return fetch(url, { credentials: 'same-origin' }).then(function (res) {
       if (!res.ok) throw new Error('HTTP ' + res.status);
-      var type = (res.headers.get('Content-Type') || '').split(';')[0].trim();
-      var bytes = function (r) {
-        return r.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
-      };
-      // Streaming needs application/wasm; any other type (or a failed stream) goes through bytes.
-      if (type === 'application/wasm' && WebAssembly.compileStreaming) {
-        var copy = res.clone();
-        return WebAssembly.compileStreaming(res).catch(function (e) {
-          if (blocked(e)) throw e;
-          return bytes(copy);
-        });
+      return res.arrayBuffer();
+    }).then(function (buf) { return WebAssembly.compile(tableExport(new Uint8Array(buf))); });
+  }
+
+  // wasm-opt 108 (Debian's binaryen) rewrites the export of wasm-bindgen's externref table
+  // to point at the function table, and the glue then fails at start. Point it back at the
+  // externref table; a correct module passes through unchanged.
+  function tableExport(b) {
+    var i = 8, ext = -1;
+    function leb() { var r = 0, s = 0, x; do { x = b[i++]; r |= (x & 127) << s; s += 7; } while (x & 128); return r; }
+    while (i < b.length) {
+      var id = b[i++], size = leb(), end = i + size, n, k;
+      if (id === 4) {
+        for (n = leb(), k = 0; k < n; k++) {
+          if (b[i] === 0x6f && ext < 0) ext = k;
+          i++;
+          var flags = b[i++]; leb(); if (flags & 1) leb();
+        }
+      } else if (id === 7 && ext >= 0 && ext < 128) {
+        for (n = leb(), k = 0; k < n; k++) {
+          var len = leb(), name = String.fromCharCode.apply(null, b.subarray(i, i + len));
+          i += len;
+          var kind = b[i++], at = i;
+          if (leb() !== ext && kind === 1 && name === '__wbindgen_externrefs' && i === at + 1) b[at] = ext;
+        }
       }
-      return bytes(res);
-    });
+      i = end;
+    }
+    return b;
   }
 
   function blocked(e) {
