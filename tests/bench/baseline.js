@@ -48,7 +48,17 @@ define([], function () {
     }
     s.value = String(current);
     label.appendChild(s);
+    var archived = pipelines.some(function (p) { return p.id === current && p.is_archive; });
+    if (archived) label.appendChild(el('span', 'ksm-tag ksm-tag--w', 'archived'));
     return label;
+  }
+
+  // Pipelines that arrive after the rows fill their selects in, as the widget's next render does.
+  function fillPipelines(body, sources, pipelines) {
+    for (var i = 0; i < sources.length; i++) {
+      var td = body.children[i].children[3];
+      td.replaceChild(select(pipelines, sources[i].pipeline_id), td.firstChild);
+    }
   }
 
   function cell(child) {
@@ -137,12 +147,16 @@ define([], function () {
         root = el('div', 'ksm');
         area.appendChild(root);
         var pipelines = [];
+        var shown = null;
         get('/api/v4/leads/pipelines').then(function (b) {
           pipelines = (b._embedded && b._embedded.pipelines) || [];
+          if (shown) fillPipelines(shown.body, shown.sources, pipelines);
         }, function () {});
         get('/api/v4/sources').then(function (b) {
           var sources = (b._embedded && b._embedded.sources) || [];
-          root.appendChild(table(sources, pipelines));
+          var wrap = table(sources, pipelines);
+          root.appendChild(wrap);
+          shown = { body: wrap.querySelector('tbody'), sources: sources };
         });
         return true;
       },

@@ -79,9 +79,17 @@ function timings(sourcesPath) {
     script_eval: b.scriptEval,
     sources_response_end: sources ? sources.responseEnd : null,
     rows_at: b.rowsAt,
-    // How much markup the rows are, so the two renderers can be seen to build alike.
-    row_elements: [...document.querySelectorAll(b.rowSelector)].reduce((n, tr) => n + 1 + tr.querySelectorAll('*').length, 0),
   };
+}
+
+// How much markup the rows are once the pipelines are in too, so the two renderers can be seen
+// to build alike.
+async function rowElements(page) {
+  await page.waitForFunction(() => performance.getEntriesByType('resource')
+    .some((e) => new URL(e.name).pathname === '/api/v4/leads/pipelines'), null, { timeout: STEP_TIMEOUT });
+  await page.waitForTimeout(100);
+  return page.evaluate(() => [...document.querySelectorAll(window.__bench.rowSelector)]
+    .reduce((n, tr) => n + 1 + tr.querySelectorAll('*').length, 0));
 }
 
 async function newContext(browser) {
@@ -112,7 +120,7 @@ async function loadOnce(browser, script) {
     return {
       script_to_list_ms: t.rows_at - t.script_eval,
       render_ms: t.rows_at - t.sources_response_end,
-      row_elements: t.row_elements,
+      row_elements: await rowElements(page),
     };
   } finally {
     await ctx.close();
