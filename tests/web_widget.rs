@@ -55,6 +55,7 @@ fn fake(sources: &str) -> Fake {
                     );
                     answer(200, "application/hal+json", &out)
                 }
+                ("DELETE", _) => answer(204, "", ""),
                 _ => answer(500, "text/plain", "unexpected"),
             }
         },
@@ -333,5 +334,50 @@ async fn settings_mode_tests_the_connection() {
         2
     );
     unmount(id);
+    root.remove();
+}
+
+async fn wait_ms(ms: i32) {
+    let p = Promise::new(&mut |r, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&r, ms)
+            .unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn delete_counts_down_then_sends_once_and_unmount_during_the_window_sends_nothing() {
+    let f = fake(&list(&[(1, "Chat", "chat"), (2, "Calls", "calls")]));
+    let root = host();
+    let id = mount(root.clone(), config("advanced", &f)).unwrap();
+    settle().await;
+    let click = |sel: &str| q(&root, sel).dyn_into::<HtmlElement>().unwrap().click();
+    click("tr[data-k=s1] [data-a=del]");
+    assert!(q(&root, ".ksm-dlg")
+        .text_content()
+        .unwrap()
+        .contains("Chat"));
+    click("[data-a=confirm]");
+    wait_ms(1300).await;
+    assert_eq!(q(&root, "[data-undo-left]").text_content().unwrap(), "4");
+    wait_ms(4500).await;
+    let deletes = |f: &Fake| {
+        f.log
+            .borrow()
+            .iter()
+            .filter(|l| l.starts_with("DELETE"))
+            .count()
+    };
+    assert_eq!(deletes(&f), 1);
+    assert!(root.query_selector("tr[data-k=s1]").unwrap().is_none());
+
+    click("tr[data-k=s2] [data-a=del]");
+    click("[data-a=confirm]");
+    wait_ms(1200).await;
+    unmount(id);
+    wait_ms(5000).await;
+    assert_eq!(deletes(&f), 1, "nothing is sent after unmount");
     root.remove();
 }

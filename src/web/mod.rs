@@ -28,7 +28,10 @@ struct Inner {
     root: Element,
     live: Vec<Live>,
     listeners: Vec<(&'static str, Handler)>,
-    timers: Vec<i32>,
+    /// Scheduled ticks: timeout handle, when it is due (ms), and the tick.
+    timers: Vec<(i32, f64, Timer)>,
+    /// The one JS function every timeout calls; owned here so unmount frees it.
+    tick_fn: Option<Closure<dyn FnMut()>>,
     client: Rc<Client<JsTransport, JsClock>>,
     close: Option<Function>,
 }
@@ -84,6 +87,7 @@ pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
         live: Vec::new(),
         listeners: Vec::new(),
         timers: Vec::new(),
+        tick_fn: None,
         client: Rc::new(client),
         close: cfg_fn(&config, "close"),
     }));
@@ -119,13 +123,14 @@ pub fn unmount(id: u32) {
             let _ = root.remove_event_listener_with_callback(kind, h.as_ref().unchecked_ref());
         }
         if let Some(w) = web_sys::window() {
-            for t in i.timers.drain(..) {
+            for (t, _, _) in i.timers.drain(..) {
                 w.clear_timeout_with_handle(t);
             }
         }
         for l in i.live.drain(..) {
             let _ = root.remove_child(l.node());
         }
+        i.tick_fn = None;
     }
 }
 
@@ -231,25 +236,40 @@ async fn exec(
     })
 }
 
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// Schedules `t` after `ms`. Every timeout of an app calls the same JS function, which
+/// dispatches the tick that is due first; no closure outlives the app.
 fn after(app: &AppRef, t: Timer, ms: u32) {
     let Some(w) = web_sys::window() else { return };
-    let weak = Rc::downgrade(app);
-    let slot = Rc::new(Cell::new(0));
-    let s2 = slot.clone();
-    let cb = Closure::once_into_js(move || {
-        if let Some(app) = weak.upgrade() {
-            if let Ok(mut i) = app.try_borrow_mut() {
-                let h = s2.get();
-                i.timers.retain(|x| *x != h);
+    let mut i = app.borrow_mut();
+    if i.tick_fn.is_none() {
+        let weak = Rc::downgrade(app);
+        i.tick_fn = Some(Closure::new(move || {
+            let Some(app) = weak.upgrade() else { return };
+            let due = {
+                let Ok(mut i) = app.try_borrow_mut() else {
+                    return;
+                };
+                let first =
+                    (0..i.timers.len()).min_by(|a, b| i.timers[*a].1.total_cmp(&i.timers[*b].1));
+                first.map(|k| i.timers.remove(k).2)
+            };
+            if let Some(t) = due {
+                dispatch(&app, Msg::Tick(t));
             }
-            dispatch(&app, Msg::Tick(t));
-        }
-    });
-    if let Ok(h) =
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms as i32)
-    {
-        slot.set(h);
-        app.borrow_mut().timers.push(h);
+        }));
+    }
+    let Some(f) = i.tick_fn.as_ref() else { return };
+    if let Ok(h) = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+        f.as_ref().unchecked_ref(),
+        ms as i32,
+    ) {
+        i.timers.push((h, now() + f64::from(ms), t));
     }
 }
 
