@@ -145,6 +145,9 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                 fx.push(Effect::Focus(back(s)));
             }
         }
+        Msg::Escape if s.dialog.is_none() && s.pending.is_some() => {
+            return update(s, Msg::Undo);
+        }
         Msg::CloseDialog | Msg::Escape => close_dialog(s, &mut fx),
         Msg::Retry => {
             if let Some((job, call)) = s.retry.take() {

@@ -339,6 +339,10 @@ fn on_event(weak: &Weak<RefCell<Inner>>, ev: Event) {
             Some("Escape") => Kind::Escape,
             // Enter on a button already clicks it; only text fields need it.
             Some("Enter") if target.tag_name() == "INPUT" => Kind::Enter,
+            Some("Tab") => {
+                trap_focus(&root, &ev);
+                return;
+            }
             _ => return,
         },
     };
@@ -376,6 +380,37 @@ fn on_event(weak: &Weak<RefCell<Inner>>, ev: Event) {
             ev.prevent_default();
         }
         dispatch(&app, msg);
+    }
+}
+
+/// Keeps Tab inside an open dialog: from its last control to its first and back.
+fn trap_focus(root: &Element, ev: &Event) {
+    let Ok(Some(dlg)) = root.query_selector(".ksm-dlg") else {
+        return;
+    };
+    let Ok(list) = dlg.query_selector_all("button:not([disabled]),input:not([disabled]),select")
+    else {
+        return;
+    };
+    let n = list.length();
+    if n == 0 {
+        return;
+    }
+    let (first, last) = (list.get(0), list.get(n - 1));
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .map(web_sys::Node::from);
+    let back = ev
+        .dyn_ref::<KeyboardEvent>()
+        .is_some_and(KeyboardEvent::shift_key);
+    let (edge, to) = if back { (first, last) } else { (last, first) };
+    let inside = active.as_ref().is_some_and(|a| dlg.contains(Some(a)));
+    if !inside || active == edge {
+        if let Some(h) = to.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+            ev.prevent_default();
+            let _ = h.focus();
+        }
     }
 }
 
