@@ -114,7 +114,7 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
 
     /// Every source of the integration.
     pub async fn list_sources(&self) -> Result<Vec<Source>, ApiError> {
-        let r = self.send_bare(api::list_sources()).await?;
+        let r = self.send_get(api::SOURCES_PATH.to_owned()).await?;
         api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
     }
 
@@ -123,13 +123,13 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         &self,
         external_ids: &[I],
     ) -> Result<Vec<Source>, ApiError> {
-        let r = self.send_bare(api::find_sources(external_ids)).await?;
+        let r = self.send_get(api::find_path(external_ids)).await?;
         api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
     }
 
     /// One source; `None` when it no longer exists (204).
     pub async fn get_source(&self, id: u64) -> Result<Option<Source>, ApiError> {
-        let r = self.send_bare(api::get_source(id)).await?;
+        let r = self.send_get(api::source_path(id)).await?;
         api::decode_source(r.status, ct(&r), ra(&r), &r.body)
     }
 
@@ -182,19 +182,25 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
 
     /// Deletes one source.
     pub async fn delete_source(&self, id: u64) -> Result<(), ApiError> {
-        let r = self.send_bare(api::delete_source(id)).await?;
+        let r = self
+            .send_http(HttpRequest {
+                method: Method::Delete,
+                path_and_query: api::source_path(id),
+                body: None,
+            })
+            .await?;
         api::decode_deleted(r.status, ct(&r), ra(&r), &r.body)
     }
 
     /// The account's lead pipelines.
     pub async fn list_pipelines(&self) -> Result<Vec<Pipeline>, ApiError> {
-        let r = self.send_bare(api::list_pipelines()).await?;
+        let r = self.send_get(api::PIPELINES_PATH.to_owned()).await?;
         api::decode_pipelines(r.status, ct(&r), ra(&r), &r.body)
     }
 
     /// The current account.
     pub async fn get_account(&self) -> Result<Account, ApiError> {
-        let r = self.send_bare(api::get_account()).await?;
+        let r = self.send_get(api::ACCOUNT_PATH.to_owned()).await?;
         api::decode_account(r.status, ct(&r), ra(&r), &r.body)
     }
 
@@ -210,11 +216,11 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         .await
     }
 
-    /// Sends a request that has no body, without touching its (empty) JSON `Value`.
-    async fn send_bare(&self, req: ApiRequest) -> Result<HttpResponse, ApiError> {
+    /// Sends a GET of `path_and_query` (no [`ApiRequest`], so no JSON `Value` in the bundle).
+    async fn send_get(&self, path_and_query: String) -> Result<HttpResponse, ApiError> {
         self.send_http(HttpRequest {
-            method: req.method,
-            path_and_query: req.path_and_query(),
+            method: Method::Get,
+            path_and_query,
             body: None,
         })
         .await
@@ -281,7 +287,8 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
                 slot = slot.max(last);
             }
             if starts.len() >= limit {
-                slot = slot.max(starts[starts.len() - limit] + Duration::from_secs(1));
+                slot =
+                    slot.max(starts[starts.len() - limit].saturating_add(Duration::from_secs(1)));
             }
             starts.push_back(slot);
             while starts.len() > limit {
@@ -290,7 +297,7 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
             slot
         };
         if slot > now {
-            self.sleeper.sleep(slot - now).await;
+            self.sleeper.sleep(slot.saturating_sub(now)).await;
         }
     }
 }

@@ -238,8 +238,11 @@ impl Parser<'_> {
                 return Err("invalid number");
             }
         }
-        // Only ASCII digits and signs were consumed.
-        Ok(String::from_utf8_lossy(&self.b[start..self.i]).into_owned())
+        // Only ASCII digits, signs, `.` and `e` were consumed.
+        Ok(self.b[start..self.i]
+            .iter()
+            .map(|&b| char::from(b))
+            .collect())
     }
 
     /// Four hex digits of a `\u` escape.

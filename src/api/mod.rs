@@ -123,7 +123,24 @@ pub fn list_sources() -> ApiRequest {
 /// no ids means no filter.
 pub fn find_sources<S: AsRef<str>>(external_ids: &[S]) -> ApiRequest {
     let mut req = list_sources();
-    req.query = match external_ids {
+    req.query = filter_query(external_ids);
+    req
+}
+
+/// Path and query of [`find_sources`], for callers that need no [`ApiRequest`].
+pub(crate) fn find_path<S: AsRef<str>>(external_ids: &[S]) -> String {
+    let mut out = String::from(SOURCES_PATH);
+    let query = filter_query(external_ids);
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(&query::encode_query(&query));
+    }
+    out
+}
+
+/// The `filter[external_id]` pairs for these ids.
+fn filter_query<S: AsRef<str>>(external_ids: &[S]) -> Vec<(String, String)> {
+    match external_ids {
         [one] => vec![("filter[external_id]".to_owned(), one.as_ref().to_owned())],
         many => many
             .iter()
@@ -135,8 +152,7 @@ pub fn find_sources<S: AsRef<str>>(external_ids: &[S]) -> ApiRequest {
                 (key, id.as_ref().to_owned())
             })
             .collect(),
-    };
-    req
+    }
 }
 
 /// `GET /api/v4/sources/{id}`: one source.
