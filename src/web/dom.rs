@@ -64,7 +64,7 @@ pub fn create(doc: &Document, n: Node) -> Result<Live, JsValue> {
                 attrs,
                 kids,
             } = *e.0;
-            let el = doc.create_element(tag)?;
+            let el = doc.create_element(wasm_bindgen::intern(tag))?;
             let mut live = Vec::with_capacity(kids.len());
             for k in kids {
                 let l = create(doc, k)?;
@@ -73,7 +73,18 @@ pub fn create(doc: &Document, n: Node) -> Result<Live, JsValue> {
             }
             // After the children: a <select>'s value needs its options to exist.
             for (name, v) in &attrs {
-                set_attr(&el, name, v)?;
+                match (*name, v) {
+                    // A fresh control has no typed value to compare with.
+                    ("value", _) => {
+                        Reflect::set(&el, &JsValue::from_str("value"), &JsValue::from_str(v))
+                            .map(drop)?
+                    }
+                    // Static values repeat on every row: pass them once, then by handle.
+                    (_, Str::Borrowed(s)) => {
+                        el.set_attribute(wasm_bindgen::intern(name), wasm_bindgen::intern(s))?
+                    }
+                    _ => el.set_attribute(wasm_bindgen::intern(name), v)?,
+                }
             }
             Ok(Live::El {
                 el,
