@@ -227,7 +227,11 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
     }
 
     /// Sends a request already in wire form, throttled and (for GET and DELETE) retried.
-    async fn send_http(&self, http: HttpRequest) -> Result<HttpResponse, ApiError> {
+    ///
+    /// With the paths of [`api`] and the bodies of [`wire`], a caller that dispatches many
+    /// kinds of calls can await this one future and decode afterwards, which keeps a single
+    /// state machine in the bundle instead of one per typed method.
+    pub async fn send_http(&self, http: HttpRequest) -> Result<HttpResponse, ApiError> {
         let req = &http;
         let retryable = req.method.is_idempotent();
         let mut attempt = 1;

@@ -128,7 +128,7 @@ pub fn find_sources<S: AsRef<str>>(external_ids: &[S]) -> ApiRequest {
 }
 
 /// Path and query of [`find_sources`], for callers that need no [`ApiRequest`].
-pub(crate) fn find_path<S: AsRef<str>>(external_ids: &[S]) -> String {
+pub fn find_path<S: AsRef<str>>(external_ids: &[S]) -> String {
     let mut out = String::from(SOURCES_PATH);
     let query = filter_query(external_ids);
     if !query.is_empty() {
@@ -230,10 +230,24 @@ pub fn by_request_id(len: usize, results: Vec<Source>) -> Vec<Option<Source>> {
     slots
 }
 
-/// Path of one source.
-pub(crate) fn source_path(id: u64) -> String {
+/// Path of one source, `/api/v4/sources/{id}`.
+pub fn source_path(id: u64) -> String {
     let mut path = String::from(SOURCES_PATH);
     path.push('/');
     json::write_u64(&mut path, id);
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_paths_match_the_request_descriptions() {
+        for ids in [&[][..], &["a b"][..], &["x", "é&"][..]] {
+            assert_eq!(find_path(ids), find_sources(ids).path_and_query());
+        }
+        assert_eq!(source_path(17), get_source(17).path_and_query());
+        assert_eq!(source_path(17), "/api/v4/sources/17");
+    }
 }
