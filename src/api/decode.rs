@@ -215,9 +215,15 @@ fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Json> {
 }
 
 /// A short plain-text explanation from a non-JSON error body, skipping HTML pages.
+///
+/// Text after the first byte that is not UTF-8 is dropped (no replacement characters:
+/// a lossy conversion costs the bundle a kilobyte for a case proxies hardly produce).
 fn plain_text(content_type: Option<&str>, body: &[u8]) -> Option<String> {
     let html = content_type.is_some_and(|ct| essence(ct) == "text/html");
-    let text = String::from_utf8_lossy(body);
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default(),
+    };
     let text = text.trim();
     if html || text.is_empty() || text.starts_with('<') {
         return None;
@@ -360,5 +366,14 @@ mod tests {
             assert_eq!(parse_retry_after(bad), None, "{bad}");
         }
         assert_eq!(parse_retry_after("18446744073709551616"), None);
+    }
+
+    #[test]
+    fn plain_text_errors_keep_their_valid_start() {
+        let text = |body: &[u8]| plain_text(Some("text/plain"), body);
+        assert_eq!(text(b" busy \xff\xfe tail").as_deref(), Some("busy"));
+        assert_eq!(text("ação".as_bytes()).as_deref(), Some("ação"));
+        assert_eq!(text(b"\xff"), None);
+        assert_eq!(plain_text(Some("text/html"), b"busy"), None);
     }
 }
