@@ -2,6 +2,7 @@
 // external_ids, pipelines (archived marked), the default, origin codes, WhatsApp pages and the
 // quota; sorting, searching and looking up an external_id on the server.
 import { expect, test } from '@playwright/test';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './fixtures/sandbox';
 import { DEMO, openAdvanced, PIPELINES, recordApi, rowOf, sent, useWidgetSandbox, zeroCounters } from './fixtures/widget';
@@ -133,6 +134,5 @@ test('screenshot of the manager with the demo data for the README', async ({ pag
   await page.evaluate(() => window.scrollTo(0, 0));
   const file = path.join(ROOT, 'docs', 'screenshot.png');
   await page.screenshot({ path: file });
-  const { statSync } = await import('node:fs');
   expect(statSync(file).size).toBeGreaterThan(10_000);
 });

@@ -2,7 +2,7 @@
 // clear message when a CSP blocks WebAssembly, and the UI language taken from the host.
 import { expect, test } from '@playwright/test';
 import {
-  ADVANCED, DEMO, hostSwitch, manager, openAdvanced, openPage, rowOf, useWidgetSandbox,
+  ADVANCED, DEMO, hostSwitch, openAdvanced, openPage, rowOf, useWidgetSandbox,
 } from './fixtures/widget';
 
 const env = useWidgetSandbox();
@@ -76,5 +76,6 @@ test('the settings modal speaks the host language', async ({ page }) => {
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('button', { name: 'Probar conexión' }).click();
   await expect(dialog.locator('[data-conn="ok"]')).toHaveText('Conectado. Fuentes de esta integración: 6');
-  await expect(manager(page)).toHaveCount(0); // the advanced manager is not on this page
+  await expect(dialog.locator('.ksm')).toContainText('Introduzca el token de larga duración de su integración privada');
+  await expect(dialog.getByRole('list', { name: 'Fuentes de leads' }).getByRole('listitem')).toHaveCount(6);
 });
