@@ -53,7 +53,7 @@ impl Json {
     /// The value as a non-negative integer, when it is written as one and fits.
     pub fn as_u64(&self) -> Option<u64> {
         match self {
-            Json::Num(n) if n.bytes().all(|b| b.is_ascii_digit()) => n.parse().ok(),
+            Json::Num(n) => digits(n),
             _ => None,
         }
     }
@@ -61,7 +61,11 @@ impl Json {
     /// The value as an integer, when it is written as one and fits.
     pub fn as_i64(&self) -> Option<i64> {
         match self {
-            Json::Num(n) if n.bytes().all(|b| b.is_ascii_digit() || b == b'-') => n.parse().ok(),
+            Json::Num(n) => match n.strip_prefix('-') {
+                // Through i128 so that i64::MIN, whose magnitude is no i64, still fits.
+                Some(m) => i64::try_from(-i128::from(digits(m)?)).ok(),
+                None => i64::try_from(digits(n)?).ok(),
+            },
             _ => None,
         }
     }
@@ -77,6 +81,20 @@ impl Json {
             Json::Obj(_) => "an object",
         }
     }
+}
+
+/// The value of a non-empty run of ASCII digits, unless it overflows.
+fn digits(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        if b.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+        } else {
+            None
+        }
+    })
 }
 
 /// Parses one JSON document (whitespace around it allowed); the error says what is wrong.
@@ -425,6 +443,18 @@ mod tests {
         assert_eq!(Json::Num("-7".into()).as_i64(), Some(-7));
         assert_eq!(Json::Num("-7".into()).as_u64(), None);
         assert_eq!(Json::Num("18446744073709551616".into()).as_u64(), None);
+        assert_eq!(
+            Json::Num("18446744073709551615".into()).as_u64(),
+            Some(u64::MAX)
+        );
+        assert_eq!(
+            Json::Num("-9223372036854775808".into()).as_i64(),
+            Some(i64::MIN)
+        );
+        assert_eq!(Json::Num("9223372036854775808".into()).as_i64(), None);
+        assert_eq!(Json::Num("-9223372036854775809".into()).as_i64(), None);
+        assert_eq!(Json::Num("1.0".into()).as_u64(), None);
+        assert_eq!(Json::Str("1".into()).as_u64(), None);
     }
 
     #[test]
