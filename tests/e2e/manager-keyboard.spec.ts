@@ -61,6 +61,24 @@ test('Escape closes the delete confirmation without deleting, and focus returns 
   expect(await sent(request, env.sb)).toEqual({});
 });
 
+test('Tab and Shift+Tab stay inside the confirmation dialog', async ({ page }) => {
+  const root = await openAdvanced(page, env);
+  await rowOf(root, DEMO.wa.ext).getByRole('button', { name: 'Delete', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  const confirm = dialog.getByRole('button', { name: 'Delete', exact: true });
+  const cancel = dialog.getByRole('button', { name: 'Cancel' });
+  await expect(confirm).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(cancel).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(confirm).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(cancel).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await expect(rowOf(root, DEMO.wa.ext).getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+});
+
 test('keyboard-only delete and undo: Enter confirms, Enter on the focused Undo keeps the source', async ({ page, request }) => {
   const root = await openAdvanced(page, env);
   await zeroCounters(request, env.sb);
