@@ -349,3 +349,42 @@ test('a save in flight disables its control and a second Enter sends nothing mor
   await expect(row).not.toHaveClass(/ksm-dirty/);
   expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 1 });
 });
+
+test('"Undo changes" restores a row and removing a draft sends nothing', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const origin = (await serverSources(request, env)).find((s) => s.external_id === DEMO.ig.ext).origin_code;
+  expect(origin).toBeTruthy();
+  await zeroCounters(request, env.sb);
+
+  const row = rowOf(root, DEMO.ig.ext);
+  const name = row.getByRole('textbox', { name: 'Name' });
+  await name.fill('Not this name');
+  await row.getByRole('textbox', { name: 'Origin code' }).fill('not.this');
+  await expect(root.getByRole('button', { name: 'Save all changes (1)' })).toBeVisible();
+  await row.getByRole('button', { name: 'Undo changes' }).click();
+  await expect(name).toHaveValue(DEMO.ig.name);
+  await expect(row.getByRole('textbox', { name: 'Origin code' })).toHaveValue(origin);
+  await expect(row).not.toHaveClass(/ksm-dirty/);
+  await expect(root.getByRole('button', { name: /Save all changes/ })).toHaveCount(0);
+
+  await root.getByRole('button', { name: 'Add source' }).click();
+  await draftRows(root).getByRole('textbox', { name: 'Name' }).fill('Never mind');
+  await draftRows(root).getByRole('button', { name: 'Remove' }).click();
+  await expect(draftRows(root)).toHaveCount(0);
+  expect(await sent(request, env.sb)).toEqual({});
+});
+
+test('Refresh shows sources added elsewhere and keeps unsaved edits', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const row = rowOf(root, DEMO.calls.ext);
+  await row.getByRole('textbox', { name: 'Name' }).fill('Phone calls (typed, not saved)');
+  expect((await api(request, env, 'POST', '/api/v4/sources', [{ name: 'Added elsewhere', external_id: 'elsewhere' }])).status).toBe(200);
+  await zeroCounters(request, env.sb);
+
+  await root.getByRole('button', { name: 'Refresh' }).click();
+  await expect(rowOf(root, 'elsewhere').getByRole('textbox', { name: 'Name' })).toHaveValue('Added elsewhere');
+  await expect(root.locator('[data-quota] strong')).toHaveText('7 / 50');
+  await expect(row.getByRole('textbox', { name: 'Name' })).toHaveValue('Phone calls (typed, not saved)');
+  await expect(row).toHaveClass(/ksm-dirty/);
+  expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 1 });
+});
