@@ -417,6 +417,46 @@ pub fn write(out: &mut String, v: &Json) {
     }
 }
 
+/// Appends a value laid out for people: two-space indents, one member or item per line,
+/// as `serde_json::to_string_pretty` writes it (an export file a user may read or edit).
+pub fn write_pretty(out: &mut String, v: &Json, depth: usize) {
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    match v {
+        Json::Arr(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_pretty(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Json::Obj(members) if !members.is_empty() => {
+            out.push('{');
+            for (i, (k, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_str(out, k);
+                out.push_str(": ");
+                write_pretty(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+        other => write(out, other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,6 +540,15 @@ mod tests {
         n.push(' ');
         write_u64(&mut n, u64::MAX);
         assert_eq!(n, "0 18446744073709551615");
+    }
+
+    #[test]
+    fn pretty_output_is_what_serde_json_writes() {
+        let src = r#"{"a":[],"b":{},"c":[1,{"d":null,"e":"x\ny"}],"f":true}"#;
+        let mut ours = String::new();
+        write_pretty(&mut ours, &parse(src.as_bytes()).unwrap(), 0);
+        let value: serde_json::Value = serde_json::from_str(src).unwrap();
+        assert_eq!(ours, serde_json::to_string_pretty(&value).unwrap());
     }
 
     #[test]

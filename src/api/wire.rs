@@ -409,6 +409,20 @@ pub fn new_sources_json(items: &[NewSource]) -> String {
     out
 }
 
+/// [`new_sources_json`] laid out for people, for an export file.
+pub fn new_sources_json_pretty(items: &[NewSource]) -> String {
+    let compact = new_sources_json(items);
+    match json::parse(compact.as_bytes()) {
+        Ok(v) => {
+            let mut out = String::with_capacity(compact.len() * 2);
+            json::write_pretty(&mut out, &v, 0);
+            out
+        }
+        // The encoder writes valid JSON; fall back to it as it is.
+        Err(_) => compact,
+    }
+}
+
 /// The body of a batch create: every item with `request_id` `"i"`.
 pub fn new_sources_body(items: &[NewSource]) -> String {
     let mut out = String::from("[");
@@ -599,6 +613,8 @@ mod tests {
             prop_assert_eq!(delete_body(&ids), serde_json::to_string(&refs).unwrap());
             let export: Value = serde_json::from_str(&new_sources_json(&items)).unwrap();
             prop_assert_eq!(export, serde_json::to_value(&items).unwrap());
+            let pretty: Value = serde_json::from_str(&new_sources_json_pretty(&items)).unwrap();
+            prop_assert_eq!(pretty, serde_json::to_value(&items).unwrap());
             if let Some(n) = items.first() {
                 let lead = serde_json::json!({"external_id": n.external_id, "type": "widget"});
                 prop_assert_eq!(lead_source_json(&n.external_id), lead.to_string());
