@@ -66,6 +66,9 @@ pub fn dev(args: &[String]) -> Result {
             println!("  Open {url}/ in a browser:");
             println!("    Settings > Integrations (the widget's modal): {url}/settings/widgets");
             println!(
+                "    The full manager (advanced settings): {url}/settings/widgets/sources_manager/advanced"
+            );
+            println!(
                 "    Digital Pipeline (add the widget as a lead source): {url}/digital-pipeline"
             );
             println!("  Ctrl-C stops the sandbox.");
