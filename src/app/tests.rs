@@ -616,3 +616,29 @@ fn search_and_sort_order_the_rows_as_shown() {
     update(&mut s, Msg::Search("c-1".into()));
     assert_eq!(names(&s), ["Alpha"]);
 }
+
+#[test]
+fn the_list_appears_once_sources_and_pipelines_are_both_in() {
+    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    update(&mut s, Msg::Start);
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Sources(vec![src(1, "Chat", "chat", 10)])),
+        ),
+    );
+    let rows = |s: &State| {
+        let tree = view::view(s);
+        let mut v = Vec::new();
+        tree.find_all(&|e| e.tag == "tr" && e.get("data-k").is_some(), &mut v);
+        v.len()
+    };
+    assert_eq!(rows(&s), 0, "still waiting for the pipelines");
+    update(&mut s, Msg::Reply(Job::Pipelines, Err(ApiError::Timeout)));
+    assert_eq!(
+        rows(&s),
+        1,
+        "a failed pipeline list does not hide the sources"
+    );
+}

@@ -331,7 +331,9 @@ fn manager(s: &State) -> Vec<Node> {
         }
         out.push(p.into());
     }
-    if s.load == Load::Loading {
+    // The list waits for the pipelines too: its pipeline pickers need their names.
+    let pipelines_pending = !s.pipelines_ready && s.running(|j| *j == Job::Pipelines);
+    if s.load == Load::Loading || pipelines_pending {
         out.push(el("p").class("ksm-note").txt(l.t(T::Loading)).into());
         return out;
     }

@@ -65,9 +65,9 @@ pub fn create(doc: &Document, n: Node) -> Result<Live, JsValue> {
                 kids,
             } = *e.0;
             let el = doc.create_element(wasm_bindgen::intern(tag))?;
-            let mut live = Vec::with_capacity(kids.len());
+            let mut live: Vec<Live> = Vec::with_capacity(kids.len());
             for k in kids {
-                let l = create(doc, k)?;
+                let l = create_like(doc, live.last(), k)?;
                 el.append_child(l.node())?;
                 live.push(l);
             }
@@ -94,6 +94,76 @@ pub fn create(doc: &Document, n: Node) -> Result<Live, JsValue> {
                 kids: live,
             })
         }
+    }
+}
+
+/// Whether `l` was built from a node of the same structure as `n` (tags, attribute names,
+/// children), so a deep clone of `l` needs only its values patched to become `n`.
+fn same_shape(l: &Live, n: &Node) -> bool {
+    match (l, n) {
+        (Live::Text { .. }, Node::Text(_)) => true,
+        (
+            Live::El {
+                tag, attrs, kids, ..
+            },
+            Node::El(e),
+        ) => {
+            *tag == e.tag
+                && attrs.len() == e.attrs.len()
+                && attrs.iter().zip(&e.attrs).all(|(a, b)| a.0 == b.0)
+                && kids.len() == e.kids.len()
+                && kids.iter().zip(&e.kids).all(|(a, b)| same_shape(a, b))
+        }
+        _ => false,
+    }
+}
+
+/// The mirror of `tpl` for `node`, a deep clone of `tpl`'s DOM.
+fn mirror(tpl: &Live, node: web_sys::Node) -> Result<Live, JsValue> {
+    Ok(match tpl {
+        Live::Text { s, .. } => Live::Text {
+            node: node.unchecked_into(),
+            s: s.clone(),
+        },
+        Live::El {
+            tag,
+            key,
+            attrs,
+            kids,
+            ..
+        } => {
+            let tag = *tag;
+            let mut out = Vec::with_capacity(kids.len());
+            let mut cur = node.first_child();
+            for k in kids {
+                let c = cur.ok_or(JsValue::NULL)?;
+                cur = c.next_sibling();
+                out.push(mirror(k, c)?);
+            }
+            Live::El {
+                el: node.unchecked_into(),
+                tag,
+                key: key.clone(),
+                attrs: attrs.clone(),
+                kids: out,
+            }
+        }
+    })
+}
+
+/// Builds DOM for `n`; when `like` (usually the previous sibling, e.g. the row above) has the
+/// same structure, clones it and patches the values, which is far fewer DOM calls than
+/// building a row element by element.
+pub fn create_like(doc: &Document, like: Option<&Live>, n: Node) -> Result<Live, JsValue> {
+    match like {
+        Some(t @ Live::El { el, .. }) if same_shape(t, &n) => {
+            let copy = el.clone_node_with_deep(true)?;
+            let mut l = mirror(t, copy.clone())?;
+            // Same shape: the top element is never replaced, so its parent is not needed.
+            patch(doc, &copy, &mut l, n)?;
+            Ok(l)
+        }
+        _ => create(doc, n),
     }
 }
 
@@ -212,7 +282,10 @@ pub fn patch_kids(
                     patch(doc, pnode, &mut l, n)?;
                     out.push(l);
                 }
-                None => out.push(create(doc, n)?),
+                None => {
+                    let l = create_like(doc, out.last(), n)?;
+                    out.push(l);
+                }
             }
         }
         for l in pool.into_iter().flatten() {
@@ -245,7 +318,7 @@ pub fn patch_kids(
             }
         }
         for n in new {
-            let l = create(doc, n)?;
+            let l = create_like(doc, old.last(), n)?;
             pnode.append_child(l.node())?;
             old.push(l);
         }
