@@ -125,3 +125,80 @@ fn a_typed_value_is_not_overwritten_when_the_state_agrees() {
     patch_kids(&d, &root, &mut live, tree("ab")).unwrap();
     assert_eq!(input.value(), "ab");
 }
+
+#[wasm_bindgen_test]
+fn rows_built_from_the_row_above_carry_their_own_values() {
+    let d = doc();
+    let root = d.create_element("div").unwrap();
+    let mut live: Vec<Live> = Vec::new();
+    let row = |k: &str, v: &str, on: bool| -> Node {
+        el("p")
+            .key(k.to_string())
+            .attr("data-k", k.to_string())
+            .kid(
+                el("input")
+                    .attr("value", v.to_string())
+                    .attr("title", k.to_string()),
+            )
+            .kid(el("span").txt(v.to_string()))
+            .kid(el("input").attr("type", "checkbox").flag("checked", on))
+            .into()
+    };
+    let rows = vec![
+        row("a", "one", false),
+        row("b", "two", false),
+        row("c", "three", true),
+    ];
+    patch_kids(&d, &root, &mut live, rows).unwrap();
+    let ps = root.query_selector_all("p").unwrap();
+    assert_eq!(ps.length(), 3);
+    for (i, (k, v, on)) in [
+        ("a", "one", false),
+        ("b", "two", false),
+        ("c", "three", true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let p: Element = ps.get(i as u32).unwrap().dyn_into().unwrap();
+        assert_eq!(p.get_attribute("data-k").as_deref(), Some(k));
+        let input: web_sys::HtmlInputElement = p
+            .query_selector("input")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        assert_eq!(input.value(), v);
+        assert_eq!(input.get_attribute("title").as_deref(), Some(k));
+        assert_eq!(
+            p.query_selector("span")
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap(),
+            v
+        );
+        let chk: web_sys::HtmlInputElement = p
+            .query_selector("[type=checkbox]")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        assert_eq!(chk.checked(), on);
+    }
+    // Editing one clone leaves the others alone.
+    let first: web_sys::HtmlInputElement = root
+        .query_selector("input")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    first.set_value("changed");
+    let second: web_sys::HtmlInputElement = root
+        .query_selector("p[data-k=b] input")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(second.value(), "two");
+}
