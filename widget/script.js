@@ -153,8 +153,19 @@ define([], function () {
       root.appendChild(box);
     }
 
+    // Kommo may drop a modal's DOM without calling destroy: unmount apps whose root is gone.
+    function prune() {
+      mounted = mounted.filter(function (m) {
+        if (m.root.isConnected) return true;
+        if (m.w && m.id != null) m.w.unmount(m.id);
+        if (m.owned) m.owned.remove();
+        return false;
+      });
+    }
+
     // Mounts the wasm app into a fresh root inside `host`; `extra` adds mode-specific config.
     function start(host, mode, extra, owned) {
+      prune();
       css();
       var root = document.createElement('div');
       root.className = 'ksm';
@@ -164,7 +175,7 @@ define([], function () {
       var gen = alive;
       var go = function () {
         load().then(function (w) {
-          if (gen !== alive || !root.isConnected) return;
+          if (gen !== alive || !root.isConnected) { prune(); return; }
           var cfg = { mode: mode, lang: lang(), request: directRequest(root), widget_code: code() };
           for (var k in extra) cfg[k] = extra[k];
           entry.id = w.mount(root, cfg);
@@ -203,6 +214,7 @@ define([], function () {
       onSave: function () { return true; },
       onAddAsSource: function (pipeline_id) {
         var pid = Number(pipeline_id) || 0;
+        prune();
         var live = mounted.filter(function (m) { return m.w && m.id != null; })[0];
         if (live) {
           live.w.on_add_as_source(live.id, pid);
