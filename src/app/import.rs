@@ -2,9 +2,9 @@
 
 use super::check;
 use super::state::{ImportPlan, State};
+use crate::api::json::{self, Json};
 use crate::i18n::T;
 use crate::model::{NewSource, Source, SourcePatch};
-use serde_json::Value;
 
 /// Largest import file read.
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -46,49 +46,19 @@ pub fn exported(s: &Source) -> NewSource {
 
 /// The list of items in an import file: a plain array, an export of `GET /sources`
 /// (`_embedded.sources`), or `{"sources": [...]}`.
-fn items(v: Value) -> Option<Vec<Value>> {
-    match v {
-        Value::Array(a) => Some(a),
-        Value::Object(mut m) => {
-            let inner = match m.remove("_embedded") {
-                Some(Value::Object(mut e)) => e.remove("sources"),
-                _ => m.remove("sources"),
-            };
-            match inner {
-                Some(Value::Array(a)) => Some(a),
-                _ => None,
-            }
-        }
+fn items(v: &Json) -> Option<&[Json]> {
+    let list = match v {
+        Json::Arr(_) => v,
+        Json::Obj(_) => v
+            .get("_embedded")
+            .and_then(|e| e.get("sources"))
+            .or_else(|| v.get("sources"))?,
+        _ => return None,
+    };
+    match list {
+        Json::Arr(a) => Some(a),
         _ => None,
     }
-}
-
-/// One import item as a create request. Items are read with the same decoder as the API's
-/// answers (a placeholder `id` added), so the bundle carries one set of decoders, not two.
-fn item_of(mut v: Value) -> Option<NewSource> {
-    let m = v.as_object_mut()?;
-    if !m.get("name").is_some_and(Value::is_string)
-        || !m.get("external_id").is_some_and(Value::is_string)
-    {
-        return None;
-    }
-    let has = |k: &str| m.get(k).is_some_and(|x| !x.is_null());
-    let (p, d, o, sv) = (
-        has("pipeline_id"),
-        has("default"),
-        has("origin_code"),
-        has("services"),
-    );
-    m.insert("id".into(), Value::from(0));
-    let src: Source = serde_json::from_value(v).ok()?;
-    Some(NewSource {
-        pipeline_id: p.then_some(src.pipeline_id),
-        default: if d { src.default } else { None },
-        origin_code: if o { src.origin_code } else { None },
-        services: sv.then_some(src.services),
-        name: src.name,
-        external_id: src.external_id,
-    })
 }
 
 fn label(i: usize, n: &NewSource) -> String {
@@ -107,15 +77,14 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
     if text.len() > MAX_BYTES {
         return Err(ImportError::new(T::ImportTooBig));
     }
-    let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+    let v = json::parse(text.trim_start_matches('\u{feff}').as_bytes())
         .map_err(|_| ImportError::new(T::ImportNotJson))?;
-    let raw = items(v).ok_or_else(|| ImportError::new(T::ImportShape))?;
+    let raw = items(&v).ok_or_else(|| ImportError::new(T::ImportShape))?;
     let mut list = Vec::with_capacity(raw.len());
-    for (i, item) in raw.into_iter().enumerate() {
-        list.push(
-            item_of(item)
-                .ok_or_else(|| ImportError::at(T::ImportShape, label(i, &NewSource::default())))?,
-        );
+    for (i, item) in raw.iter().enumerate() {
+        let n = NewSource::from_json(item)
+            .map_err(|_| ImportError::at(T::ImportShape, label(i, &NewSource::default())))?;
+        list.push(n);
     }
     let mut seen: Vec<String> = Vec::new();
     for (i, n) in list.iter().enumerate() {

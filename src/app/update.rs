@@ -162,8 +162,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                     .orig
                     .as_ref()
                     .map_or(r.draft.external_id.as_str(), |o| o.external_id.as_str());
-                let v = serde_json::json!({ "external_id": ext, "type": "widget" });
-                fx.push(Effect::Copy(v.to_string()));
+                fx.push(Effect::Copy(crate::api::wire::lead_source_json(ext)));
                 s.status = Some((T::Copied, 0));
             }
         }
@@ -174,10 +173,9 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                 .filter_map(|r| r.orig.as_ref())
                 .map(import::exported)
                 .collect();
-            if let Ok(v) = serde_json::to_value(&all) {
-                let text = v.to_string();
-                fx.push(Effect::Download(text));
-            }
+            fx.push(Effect::Download(crate::api::wire::new_sources_json_pretty(
+                &all,
+            )));
         }
         Msg::ImportText(text) => match import::plan(s, &text) {
             Ok(plan) => {

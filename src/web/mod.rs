@@ -207,18 +207,41 @@ async fn exec(
     c: &Client<JsTransport, JsClock>,
     call: &Call,
 ) -> Result<Reply, crate::api::ApiError> {
-    use crate::api as a;
-    let req = match call {
-        Call::ListSources => a::list_sources(),
-        Call::ListPipelines => a::list_pipelines(),
-        Call::Find(ids) => a::find_sources(ids),
-        Call::Create(items) => a::add_sources(items),
-        Call::UpdateOne(p) => a::update_source(p),
-        Call::Update(ps) => a::update_sources(ps),
-        Call::DeleteOne(id) => a::delete_source(*id),
-        Call::Delete(ids) => a::delete_sources(ids),
+    use crate::api::{self as a, wire, Method};
+    use crate::transport::HttpRequest;
+    let (method, path, body) = match call {
+        Call::ListSources => (Method::Get, a::SOURCES_PATH.to_owned(), None),
+        Call::ListPipelines => (Method::Get, a::PIPELINES_PATH.to_owned(), None),
+        Call::Find(ids) => (Method::Get, a::find_path(ids), None),
+        Call::Create(items) => (
+            Method::Post,
+            a::SOURCES_PATH.to_owned(),
+            Some(wire::new_sources_body(items)),
+        ),
+        Call::UpdateOne(p) => (
+            Method::Patch,
+            a::source_path(p.id),
+            Some(wire::patch_body(p)),
+        ),
+        Call::Update(ps) => (
+            Method::Patch,
+            a::SOURCES_PATH.to_owned(),
+            Some(wire::patches_body(ps)),
+        ),
+        Call::DeleteOne(id) => (Method::Delete, a::source_path(*id), None),
+        Call::Delete(ids) => (
+            Method::Delete,
+            a::SOURCES_PATH.to_owned(),
+            Some(wire::delete_body(ids)),
+        ),
     };
-    let r = c.send(&req).await?;
+    let r = c
+        .send_http(HttpRequest {
+            method,
+            path_and_query: path,
+            body,
+        })
+        .await?;
     let (st, ct, ra, body) = (
         r.status,
         r.content_type.as_deref(),
