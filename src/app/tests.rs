@@ -642,3 +642,24 @@ fn the_list_appears_once_sources_and_pipelines_are_both_in() {
         "a failed pipeline list does not hide the sources"
     );
 }
+
+#[test]
+fn retry_after_a_failed_first_load_reloads_both_lists() {
+    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    update(&mut s, Msg::Start);
+    update(
+        &mut s,
+        Msg::Reply(Job::Sources, Err(ApiError::Unauthorized)),
+    );
+    update(
+        &mut s,
+        Msg::Reply(Job::Pipelines, Err(ApiError::Unauthorized)),
+    );
+    assert_eq!(s.load, Load::Failed);
+    let mut sent: Vec<Call> = calls(&update(&mut s, Msg::Retry))
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    sent.sort_by_key(|c| format!("{c:?}"));
+    assert_eq!(sent, vec![Call::ListPipelines, Call::ListSources]);
+}

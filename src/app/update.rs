@@ -155,6 +155,14 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                 s.countdown = 0;
                 send(s, &mut fx, job, call);
             }
+            // Both halves of the first load may have failed (a bad token fails both): a
+            // retry brings back whichever is still missing.
+            if s.load != Load::Ready && !s.running(|j| *j == Job::Sources) {
+                send(s, &mut fx, Job::Sources, Call::ListSources);
+            }
+            if !s.pipelines_ready && !s.running(|j| *j == Job::Pipelines) {
+                send(s, &mut fx, Job::Pipelines, Call::ListPipelines);
+            }
         }
         Msg::Copy(k) => {
             if let Some(r) = s.row(k) {
