@@ -281,6 +281,8 @@ pub enum Job {
     Save(Vec<RowKey>),
     /// Setting or clearing the default flag of this row.
     Default(RowKey),
+    /// Checking which of these drafts a lost create answer did create.
+    Reconcile(Vec<RowKey>),
     /// Deleting these sources.
     Delete(Vec<u64>),
     /// Import: creating, then updating.

@@ -663,3 +663,42 @@ fn retry_after_a_failed_first_load_reloads_both_lists() {
     sent.sort_by_key(|c| format!("{c:?}"));
     assert_eq!(sent, vec![Call::ListPipelines, Call::ListSources]);
 }
+
+#[test]
+fn retrying_a_create_whose_answer_was_lost_does_not_create_twice() {
+    let mut s = loaded();
+    update(&mut s, Msg::AddDraft);
+    update(&mut s, Msg::AddDraft);
+    for (k, x) in [(RowKey::New(0), "made"), (RowKey::New(1), "lost")] {
+        type_name(&mut s, k, x);
+        update(&mut s, Msg::Edit(k, Edit::ExternalId(x.into())));
+    }
+    let sent = calls(&update(&mut s, Msg::CreateAll));
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Err(ApiError::Network("reset".into()))),
+    );
+    let check = calls(&update(&mut s, Msg::Retry));
+    assert_eq!(
+        check,
+        vec![(
+            Job::Reconcile(vec![RowKey::New(0), RowKey::New(1)]),
+            Call::Find(vec!["made".into(), "lost".into()])
+        )]
+    );
+    // The server did create "made": only "lost" is posted again.
+    let again = calls(&update(
+        &mut s,
+        Msg::Reply(
+            check[0].0.clone(),
+            Ok(Reply::Sources(vec![src(50, "made", "made", 10)])),
+        ),
+    ));
+    let [(Job::Create(keys), Call::Create(items))] = &again[..] else {
+        panic!("one create expected, got {again:?}")
+    };
+    assert_eq!(keys, &vec![RowKey::New(1)]);
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].external_id, "lost");
+    assert!(s.row(RowKey::Saved(50)).is_some());
+}

@@ -684,6 +684,28 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
                 prefill(s, draft, pipeline_id);
             }
         }
+        (Job::Reconcile(keys), Reply::Sources(found)) => {
+            let mut created = 0;
+            for k in &keys {
+                let Some(i) = s.rows.iter().position(|r| r.key == *k) else {
+                    continue;
+                };
+                let ext = s.rows[i].draft.external_id.trim().to_lowercase();
+                if let Some(src) = found.iter().find(|f| f.external_id.to_lowercase() == ext) {
+                    if s.rows.iter().all(|r| r.key != RowKey::Saved(src.id)) {
+                        s.rows[i] = Row::saved(src.clone());
+                        created += 1;
+                    }
+                }
+            }
+            let rest: Vec<RowKey> = keys.into_iter().filter(|k| s.row(*k).is_some()).collect();
+            if rest.is_empty() {
+                s.status = Some((T::CreatedN, created));
+                add_done(s, fx);
+            } else {
+                save(s, rest, fx);
+            }
+        }
         (Job::Lookup, Reply::Sources(list)) => {
             s.lookup_result = Some(if list.is_empty() {
                 LookupResult::Missing
@@ -956,7 +978,17 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
                 retry,
             });
             if retry {
-                s.retry = Some((job, call));
+                s.retry = Some(match (job, call) {
+                    // The create may have reached the server before the answer was lost:
+                    // the retry first asks which of these external ids exist now.
+                    (Job::Create(keys), Call::Create(items))
+                        if e.is_transient() || matches!(e, ApiError::Decode(_)) =>
+                    {
+                        let ids = items.iter().map(|n| n.external_id.clone()).collect();
+                        (Job::Reconcile(keys), Call::Find(ids))
+                    }
+                    other => other,
+                });
             }
         }
     }

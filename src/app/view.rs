@@ -436,7 +436,7 @@ fn row(s: &State, r: &Row) -> Node {
     let new = r.key_is_new();
     let dirty = r.dirty();
     let in_flight = s.running(|j| match j {
-        Job::Create(ks) | Job::Save(ks) => ks.contains(&r.key),
+        Job::Create(ks) | Job::Save(ks) | Job::Reconcile(ks) => ks.contains(&r.key),
         Job::Default(x) => *x == r.key,
         Job::Delete(ids) => matches!(r.key, RowKey::Saved(id) if ids.contains(&id)),
         _ => false,
