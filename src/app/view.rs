@@ -286,10 +286,9 @@ fn manager(s: &State) -> Vec<Node> {
         .act("import");
     actions = actions
         .kid(el("span").class("ksm-grow"))
-        .kid(busy(
-            btn(l, "refresh", T::Refresh),
-            s.running(|j| *j == Job::Sources),
-        ))
+        // A refresh is harmless to repeat (a second click while one runs is ignored), so it
+        // shows no busy state: an unchanged refresh leaves the DOM untouched.
+        .kid(btn(l, "refresh", T::Refresh))
         .kid(btn(l, "export", T::Export).flag("disabled", s.load != Load::Ready))
         .kid(
             el("label")
