@@ -437,10 +437,13 @@ fn save(s: &mut State, keys: Vec<RowKey>, fx: &mut Vec<Effect>) {
     }
     let keys: Vec<RowKey> = sent.iter().map(|(k, _)| *k).collect();
     s.sent = sent;
-    let call = if patches.len() == 1 {
-        Call::UpdateOne(patches.remove(0))
-    } else {
-        Call::Update(patches)
+    let call = match (patches.pop(), patches.is_empty()) {
+        (Some(one), true) => Call::UpdateOne(one),
+        (Some(last), false) => {
+            patches.push(last);
+            Call::Update(patches)
+        }
+        (None, _) => return,
     };
     send(s, fx, Job::Save(keys), call);
 }
@@ -583,10 +586,9 @@ fn tick(s: &mut State, t: Timer, fx: &mut Vec<Effect>) {
                 return;
             }
             let ids = s.pending.take().map(|p| p.ids).unwrap_or_default();
-            let call = if ids.len() == 1 {
-                Call::DeleteOne(ids[0])
-            } else {
-                Call::Delete(ids.clone())
+            let call = match ids[..] {
+                [one] => Call::DeleteOne(one),
+                _ => Call::Delete(ids.clone()),
             };
             send(s, fx, Job::Delete(ids), call);
         }
