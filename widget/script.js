@@ -65,9 +65,9 @@ define([], function () {
       var v = typeof self.get_version === 'function' ? self.get_version() : params().version;
       return encodeURIComponent(v || '0');
     }
-    function asset(name) {
-      var base = String(params().cdn_path || params().path || '').replace(/\/+$/, '');
-      return base + '/' + name + '?v=' + version();
+    function asset(name, base) {
+      if (base == null) base = params().cdn_path || params().path || '';
+      return String(base).replace(/\/+$/, '') + '/' + name + '?v=' + version();
     }
     function settings() {
       var s = typeof self.get_settings === 'function' ? self.get_settings() : null;
@@ -124,10 +124,18 @@ define([], function () {
     function load() {
       if (!loaded) {
         if (typeof WebAssembly !== 'object') return Promise.reject(new Error('CSP: no WebAssembly'));
-        loaded = Promise.all([import(asset('widget.js')), compile(asset('widget_bg.wasm'))])
-          .then(function (r) {
-            return r[0].default({ module_or_path: r[1] }).then(function () { return r[0]; });
-          });
+        var from = function (base) {
+          return Promise.all([import(asset('widget.js', base)), compile(asset('widget_bg.wasm', base))])
+            .then(function (r) {
+              return r[0].default({ module_or_path: r[1] }).then(function () { return r[0]; });
+            });
+        };
+        var p = params();
+        // Module scripts and fetch need CORS from a CDN; the widget's own path is the fallback.
+        loaded = from(p.cdn_path || p.path || '').catch(function (e) {
+          if (blocked(e) || !p.cdn_path || !p.path || p.cdn_path === p.path) throw e;
+          return from(p.path);
+        });
         loaded.catch(function () { loaded = null; });
       }
       return loaded;
