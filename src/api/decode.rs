@@ -6,7 +6,7 @@
 use super::error::{ApiError, FieldError, ItemErrors, Problem};
 use super::index_of_request_id;
 use super::json::{self, Json};
-use super::wire::WireError;
+use super::wire::{self, WireError};
 use crate::model::{Account, Pipeline, Source};
 use std::time::Duration;
 
@@ -184,9 +184,14 @@ fn is_json(content_type: &str) -> bool {
     e == "application/json" || e.ends_with("+json")
 }
 
-/// A decode error with a message built from parts.
+/// A decode error with a message built from parts (pushed one by one: `concat` would
+/// bring a generic join into the bundle for this alone).
 fn decode_failure(parts: &[&str]) -> ApiError {
-    ApiError::Decode(parts.concat())
+    let mut message = String::new();
+    for part in parts {
+        message.push_str(part);
+    }
+    ApiError::Decode(message)
 }
 
 /// The JSON of a success body, which must be present and declared as JSON (or undeclared).
@@ -242,17 +247,11 @@ fn embedded_list<T>(
     }
     match value.get("_embedded").and_then(|e| e.get(key)) {
         None | Some(Json::Null) => Ok(Vec::new()),
-        Some(Json::Arr(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                item(v).map_err(|e| {
-                    let mut n = String::new();
-                    json::write_u64(&mut n, i as u64);
-                    decode_failure(&[key, "[", &n, "] is not valid: ", &e])
-                })
-            })
-            .collect(),
+        Some(Json::Arr(items)) => wire::read_all(items, item).map_err(|(i, e)| {
+            let mut n = String::new();
+            json::write_u64(&mut n, i as u64);
+            decode_failure(&[key, "[", &n, "] is not valid: ", &e])
+        }),
         Some(_) => Err(decode_failure(&["_embedded.", key, " is not a list"])),
     }
 }

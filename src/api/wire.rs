@@ -96,9 +96,24 @@ fn list<T>(
     match obj.get(name) {
         None | Some(Json::Null) => Ok(Vec::new()),
         Some(Json::Obj(m)) if m.is_empty() => Ok(Vec::new()),
-        Some(Json::Arr(items)) => items.iter().map(item).collect(),
+        Some(Json::Arr(items)) => read_all(items, item).map_err(|(_, e)| e),
         Some(v) => Err(expected(name, "an array", v)),
     }
+}
+
+/// Reads every item with `read`, stopping at the first error, which comes with its index.
+///
+/// A plain loop: `collect` into a `Result` costs the bundle an iterator adapter, a
+/// `from_iter` and an `extend` per item type.
+pub(crate) fn read_all<T>(
+    items: &[Json],
+    read: fn(&Json) -> Result<T, WireError>,
+) -> Result<Vec<T>, (usize, WireError)> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(read(item).map_err(|e| (i, e))?);
+    }
+    Ok(out)
 }
 
 /// An object's check: every model is read from an object.
@@ -342,12 +357,9 @@ impl NewSource {
             },
             services: match field(v, "services") {
                 None => None,
-                Some(Json::Arr(items)) => Some(
-                    items
-                        .iter()
-                        .map(Service::from_json)
-                        .collect::<Result<_, _>>()?,
-                ),
+                Some(Json::Arr(items)) => {
+                    Some(read_all(items, Service::from_json).map_err(|(_, e)| e)?)
+                }
                 Some(other) => return Err(expected("services", "an array", other)),
             },
         })
