@@ -1,6 +1,6 @@
 //! Field-level checks of rows before anything is sent, and mapping of server paths to fields.
 
-use super::state::{Draft, Field, FieldError, Row, State};
+use super::state::{fold, Draft, Field, FieldError, Row, State};
 use crate::api::MAX_BATCH;
 use crate::i18n::T;
 
@@ -98,15 +98,13 @@ pub fn row(s: &State, r: &Row) -> Vec<FieldError> {
         match external_id(&d.external_id) {
             Some(e) => out.push(err(Field::ExternalId, e)),
             None => {
-                let mine = d.external_id.trim().to_lowercase();
+                let mine = fold(d.external_id.trim());
                 let taken = s.rows.iter().any(|o| {
-                    o.key != r.key
-                        && o.orig
-                            .as_ref()
-                            .map_or(o.draft.external_id.as_str(), |x| x.external_id.as_str())
-                            .trim()
-                            .to_lowercase()
-                            == mine
+                    let theirs = o
+                        .orig
+                        .as_ref()
+                        .map_or(o.draft.external_id.as_str(), |x| x.external_id.as_str());
+                    o.key != r.key && fold(theirs.trim()) == mine
                 });
                 if taken {
                     out.push(err(Field::ExternalId, T::VDuplicate));

@@ -1,7 +1,7 @@
 //! Export of all sources to JSON and the checked plan of an import file.
 
 use super::check;
-use super::state::{ImportPlan, State};
+use super::state::{fold, ImportPlan, State};
 use crate::api::json::{self, Json};
 use crate::i18n::T;
 use crate::model::{NewSource, Source, SourcePatch};
@@ -109,7 +109,7 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
             d.push_str(s.lang.t(e));
             return Err(ImportError::at(T::ImportInvalid, d));
         }
-        let key = n.external_id.trim().to_lowercase();
+        let key = fold(n.external_id.trim());
         if seen.contains(&key) {
             return Err(ImportError::at(T::ImportDup, n.external_id.clone()));
         }
@@ -127,12 +127,12 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
     for mut n in list {
         n.name = n.name.trim().to_owned();
         n.external_id = n.external_id.trim().to_owned();
-        let key = n.external_id.to_lowercase();
+        let key = fold(&n.external_id);
         let existing = s
             .rows
             .iter()
             .filter_map(|r| r.orig.as_ref())
-            .find(|o| o.external_id.to_lowercase() == key);
+            .find(|o| fold(&o.external_id) == key);
         match existing {
             None => out.create.push(n),
             Some(o) => {

@@ -515,15 +515,15 @@ impl State {
 
     /// Rows in display order: searched, then sorted.
     pub fn visible(&self) -> Vec<&Row> {
-        let q = self.search.trim().to_lowercase();
+        let q = fold(self.search.trim());
         let v: Vec<&Row> = self
             .rows
             .iter()
             .filter(|r| {
                 q.is_empty()
                     || r.key_is_new()
-                    || r.draft.name.to_lowercase().contains(&q)
-                    || r.draft.external_id.to_lowercase().contains(&q)
+                    || fold(&r.draft.name).contains(&q)
+                    || fold(&r.draft.external_id).contains(&q)
             })
             .collect();
         let key: fn(&Row) -> &str = match self.sort {
@@ -531,8 +531,7 @@ impl State {
             SortBy::Name => |r| &r.draft.name,
             SortBy::ExternalId => |r| &r.draft.external_id,
         };
-        let mut keyed: Vec<(String, &Row)> =
-            v.into_iter().map(|r| (key(r).to_lowercase(), r)).collect();
+        let mut keyed: Vec<(String, &Row)> = v.into_iter().map(|r| (fold(key(r)), r)).collect();
         insertion_sort(&mut keyed, |a, b| a.0 < b.0);
         let mut v: Vec<&Row> = keyed.into_iter().map(|(_, r)| r).collect();
         if self.sort_desc && self.sort != SortBy::None {
@@ -540,6 +539,24 @@ impl State {
         }
         v
     }
+}
+
+/// Lower-cases `s` for case-insensitive search, sort and comparison: ASCII, Latin-1 and
+/// Latin Extended-A (every letter of the widget's languages). Other scripts stay as they are,
+/// which keeps Unicode's full case tables out of the bundle.
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            let lower = match u {
+                0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => u + 32,
+                0x100..=0x137 | 0x14A..=0x177 if u % 2 == 0 => u + 1,
+                0x139..=0x148 | 0x179..=0x17E if u % 2 == 1 => u + 1,
+                _ => u,
+            };
+            char::from_u32(lower).unwrap_or(c)
+        })
+        .collect()
 }
 
 /// A stable sort small in code size; lists here hold at most a few hundred items.

@@ -702,3 +702,10 @@ fn retrying_a_create_whose_answer_was_lost_does_not_create_twice() {
     assert_eq!(items[0].external_id, "lost");
     assert!(s.row(RowKey::Saved(50)).is_some());
 }
+
+#[test]
+fn case_folding_covers_the_letters_of_english_spanish_and_portuguese() {
+    assert_eq!(fold("ÁÉÍÓÚ ÑÇ ÃÕ Ü ABC"), "áéíóú ñç ãõ ü abc");
+    assert_eq!(fold("ĄĆŁŹŻ ŒŠ"), "ąćłźż œš");
+    assert_eq!(fold("× ß 1-2_x"), "× ß 1-2_x");
+}

@@ -538,7 +538,7 @@ fn prefill(s: &mut State, draft: RowKey, pid: u64) {
         return;
     };
     let mut slug = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
+    for c in fold(&name).chars() {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
@@ -692,8 +692,8 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
                 let Some(i) = s.rows.iter().position(|r| r.key == *k) else {
                     continue;
                 };
-                let ext = s.rows[i].draft.external_id.trim().to_lowercase();
-                if let Some(src) = found.iter().find(|f| f.external_id.to_lowercase() == ext) {
+                let ext = fold(s.rows[i].draft.external_id.trim());
+                if let Some(src) = found.iter().find(|f| fold(&f.external_id) == ext) {
                     if s.rows.iter().all(|r| r.key != RowKey::Saved(src.id)) {
                         s.rows[i] = Row::saved(src.clone());
                         created += 1;
