@@ -3,13 +3,7 @@
 use super::state::{fold, Draft, Field, FieldError, Row, State};
 use crate::api::MAX_BATCH;
 use crate::i18n::T;
-
-/// Longest name accepted.
-pub const NAME_MAX: usize = 255;
-/// Longest external id usable with the Chats API.
-pub const EXTERNAL_ID_MAX: usize = 40;
-/// Longest origin code.
-pub const ORIGIN_MAX: usize = 20;
+use crate::rules::{self, Code};
 
 fn err(field: Field, msg: T) -> FieldError {
     FieldError {
@@ -19,63 +13,57 @@ fn err(field: Field, msg: T) -> FieldError {
     }
 }
 
-/// Errors of a name, if any.
-pub fn name(v: &str) -> Option<T> {
-    let v = v.trim();
-    if v.is_empty() {
-        Some(T::VRequired)
-    } else if v.chars().count() > NAME_MAX {
-        Some(T::VTooLong)
-    } else if v.chars().any(char::is_control) {
-        Some(T::VChars)
-    } else {
-        None
+/// The UI message for a finding of the core's rules.
+pub fn message(c: Code) -> T {
+    match c {
+        Code::NameRequired
+        | Code::ExternalIdRequired
+        | Code::PageNameRequired
+        | Code::PageIdRequired => T::VRequired,
+        Code::NameTooLong | Code::ExternalIdTooLong | Code::OriginCodeTooLong => T::VTooLong,
+        Code::ExternalIdNotPrintable => T::VChars,
+        Code::ExternalIdTaken | Code::ExternalIdRepeated => T::VDuplicate,
+        Code::OriginCodeEmpty => T::VRequired,
+        Code::OriginCodeOnlyDigits => T::VDigits,
+        Code::OriginCodeOnlyQuotes => T::VQuotes,
+        Code::PipelineUnknown | Code::PipelineArchived => T::VPipeline,
+        Code::MultipleDefaults => T::VOneDefault,
+        Code::TooManyItems => T::VTooMany,
+        Code::LimitReached => T::ErrLimit,
+        Code::UnknownSource => T::ErrGone,
+        Code::PageLinkInvalid => T::VPhone,
     }
+}
+
+/// Errors of a name, if any: the core's rules, and no control characters (they cannot be
+/// seen or typed back, and the widget refuses them before the server does).
+pub fn name(v: &str) -> Option<T> {
+    rules::check_name(v)
+        .map(message)
+        .or_else(|| v.chars().any(char::is_control).then_some(T::VChars))
 }
 
 /// Errors of an external id on its own (uniqueness is checked against the state).
 pub fn external_id(v: &str) -> Option<T> {
-    let v = v.trim();
-    if v.is_empty() {
-        Some(T::VRequired)
-    } else if v.len() > EXTERNAL_ID_MAX {
-        Some(T::VTooLong)
-    } else if !v.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        Some(T::VChars)
-    } else {
-        None
-    }
+    rules::check_external_id(v.trim()).map(message)
 }
 
 /// Errors of an origin code; empty means "not set" and is fine.
 pub fn origin_code(v: &str) -> Option<T> {
-    let v = v.trim();
-    if v.is_empty() {
-        None
-    } else if v.chars().count() > ORIGIN_MAX {
-        Some(T::VTooLong)
-    } else if v.bytes().all(|b| b.is_ascii_digit()) {
-        Some(T::VDigits)
-    } else if v.chars().all(|c| c == '"') {
-        Some(T::VQuotes)
-    } else if v.chars().any(char::is_control) {
-        Some(T::VChars)
-    } else {
-        None
+    if v.trim().is_empty() {
+        return None;
     }
+    rules::check_origin_code(v)
+        .map(message)
+        .or_else(|| v.chars().any(char::is_control).then_some(T::VChars))
 }
 
-/// Errors of a WhatsApp phone link: an international number, 8 to 15 digits, optional `+`.
+/// Errors of a WhatsApp phone link, if any.
 pub fn phone(v: &str) -> Option<T> {
-    let v = v.trim();
-    if v.is_empty() {
+    if v.trim().is_empty() {
         return Some(T::VRequired);
     }
-    let digits = v.strip_prefix('+').unwrap_or(v);
-    let ok = digits.bytes().all(|b| b.is_ascii_digit())
-        && (8..=15).contains(&digits.len())
-        && !digits.starts_with('0');
-    (!ok).then_some(T::VPhone)
+    rules::check_phone(v).map(message)
 }
 
 /// The `https://wa.me/<number>` link a page produces, when its number is valid.
@@ -83,8 +71,11 @@ pub fn wa_link(v: &str) -> Option<String> {
     if phone(v).is_some() {
         return None;
     }
-    let digits = v.trim().trim_start_matches('+');
-    Some(String::from("https://wa.me/") + digits)
+    let mut n = v.trim();
+    for prefix in ["https://wa.me/", "http://wa.me/", "wa.me/"] {
+        n = n.strip_prefix(prefix).unwrap_or(n);
+    }
+    Some(String::from("https://wa.me/") + n.trim_start_matches('+'))
 }
 
 /// Every error of one row, checked against the other rows and the known pipelines.
@@ -221,6 +212,10 @@ mod tests {
         assert_eq!(phone("12ab"), Some(T::VPhone));
         assert_eq!(phone("0123456789"), Some(T::VPhone));
         assert_eq!(phone("+1234"), Some(T::VPhone));
+        assert_eq!(
+            wa_link("wa.me/+5511999998888").as_deref(),
+            Some("https://wa.me/5511999998888")
+        );
         assert_eq!(
             wa_link(" +5511999998888 ").as_deref(),
             Some("https://wa.me/5511999998888")

@@ -541,22 +541,10 @@ impl State {
     }
 }
 
-/// Lower-cases `s` for case-insensitive search, sort and comparison: ASCII, Latin-1 and
-/// Latin Extended-A (every letter of the widget's languages). Other scripts stay as they are,
-/// which keeps Unicode's full case tables out of the bundle.
+/// Lower-cases `s` for case-insensitive search, sort and comparison (the core's folding,
+/// which keeps Unicode's full case tables out of the bundle).
 pub fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            let lower = match u {
-                0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => u + 32,
-                0x100..=0x137 | 0x14A..=0x177 if u.is_multiple_of(2) => u + 1,
-                0x139..=0x148 | 0x179..=0x17E if !u.is_multiple_of(2) => u + 1,
-                _ => u,
-            };
-            char::from_u32(lower).unwrap_or(c)
-        })
-        .collect()
+    crate::rules::fold_case(s)
 }
 
 /// A stable sort small in code size; lists here hold at most a few hundred items.
