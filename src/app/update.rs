@@ -981,10 +981,14 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
             });
             if retry {
                 s.retry = Some(match (job, call) {
-                    // The create may have reached the server before the answer was lost:
-                    // the retry first asks which of these external ids exist now.
+                    // The answer was lost or garbled, so the create may have happened: the
+                    // retry first asks which of these external ids exist now. (A 5xx is an
+                    // answer: the all-or-nothing batch failed and is simply sent again.)
                     (Job::Create(keys), Call::Create(items))
-                        if e.is_transient() || matches!(e, ApiError::Decode(_)) =>
+                        if matches!(
+                            e,
+                            ApiError::Network(_) | ApiError::Timeout | ApiError::Decode(_)
+                        ) =>
                     {
                         let ids = items.iter().map(|n| n.external_id.clone()).collect();
                         (Job::Reconcile(keys), Call::Find(ids))
