@@ -522,8 +522,8 @@ impl State {
             .filter(|r| {
                 q.is_empty()
                     || r.key_is_new()
-                    || fold(&r.draft.name).contains(&q)
-                    || fold(&r.draft.external_id).contains(&q)
+                    || crate::rules::contains(&fold(&r.draft.name), &q)
+                    || crate::rules::contains(&fold(&r.draft.external_id), &q)
             })
             .collect();
         let key: fn(&Row) -> &str = match self.sort {

@@ -13,8 +13,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// Sends requests through `request(method, path, body) -> Promise<{status, body,
-/// content_type, retry_after}>`; a rejected promise is a network failure, one whose
-/// reason mentions "abort" or "timeout" is a timeout.
+/// content_type, retry_after}>`; a rejected promise is a network failure, one rejected with
+/// an `AbortError` or `TimeoutError` (the loader aborts after its time limit) is a timeout.
 pub struct JsTransport {
     request: Function,
 }
@@ -68,8 +68,7 @@ impl Transport for JsTransport {
                 }
                 Err(e) => {
                     let name = get_str(&e, "name").unwrap_or_default();
-                    let text = e.as_string().unwrap_or_default();
-                    if name == "AbortError" || name == "TimeoutError" || text.contains("timeout") {
+                    if name == "AbortError" || name == "TimeoutError" {
                         Err(TransportError::Timeout)
                     } else {
                         Err(TransportError::Network(String::from("connection failed")))
