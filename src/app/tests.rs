@@ -709,3 +709,36 @@ fn case_folding_covers_the_letters_of_english_spanish_and_portuguese() {
     assert_eq!(fold("ĄĆŁŹŻ ŒŠ"), "ąćłźż œš");
     assert_eq!(fold("× ß 1-2_x"), "× ß 1-2_x");
 }
+
+#[test]
+fn a_success_without_a_body_is_explained_and_nothing_typed_is_lost() {
+    // A single PATCH answered 204: say the answer was unreadable, keep the edit, retry it.
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "Kept");
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(1))));
+    update(&mut s, Msg::Reply(sent[0].0.clone(), Ok(Reply::One(None))));
+    assert_eq!(
+        s.banner.as_ref().map(|b| (b.msg, b.retry)),
+        Some((T::ErrDecode, true))
+    );
+    assert_eq!(s.row(RowKey::Saved(1)).unwrap().draft.name, "Kept");
+    assert_eq!(calls(&update(&mut s, Msg::Retry)), sent);
+
+    // A create answered 204: the retry first looks the external id up.
+    let mut s = loaded();
+    update(&mut s, Msg::AddDraft);
+    let k = RowKey::New(0);
+    type_name(&mut s, k, "Maybe");
+    update(&mut s, Msg::Edit(k, Edit::ExternalId("maybe".into())));
+    let sent = calls(&update(&mut s, Msg::Save(k)));
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Ok(Reply::Sources(vec![]))),
+    );
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrDecode));
+    assert!(s.row(k).is_some(), "the draft stays");
+    assert_eq!(
+        calls(&update(&mut s, Msg::Retry)),
+        vec![(Job::Reconcile(vec![k]), Call::Find(vec!["maybe".into()]))]
+    );
+}

@@ -715,6 +715,16 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
                 LookupResult::Found(list)
             });
         }
+        (Job::Create(keys), Reply::Sources(list)) if list.is_empty() => {
+            // A success without the created sources (e.g. 204): whether they exist is
+            // unknown, so the retry first asks the server, as after a lost answer.
+            let ids = match &call {
+                Call::Create(items) => items.iter().map(|n| n.external_id.clone()).collect(),
+                _ => Vec::new(),
+            };
+            unreadable(s, (Job::Reconcile(keys), Call::Find(ids)));
+        }
+        (job @ Job::Save(_), Reply::Sources(list)) if list.is_empty() => unreadable(s, (job, call)),
         (Job::Create(keys), Reply::Sources(list)) => {
             let n = list.len();
             for (pos, src) in list.into_iter().enumerate() {
@@ -751,7 +761,8 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
                     s.status = Some((T::Saved, 0));
                     add_done(s, fx);
                 }
-                None => gone(s, &call),
+                // A single PATCH answered without the source (a gone source gets 404).
+                None => return unreadable(s, (Job::Save(keys_of(&call)), call)),
             }
             s.sent.clear();
         }
@@ -767,7 +778,7 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
                 }
                 s.status = Some((T::Saved, 0));
             }
-            None => gone(s, &call),
+            None => unreadable(s, (Job::Default(k), call)),
         },
         (Job::Delete(ids), Reply::Deleted) => {
             let n = ids.len();
@@ -801,7 +812,27 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
     }
 }
 
-/// A single-source PATCH answered 204: the source was deleted elsewhere. Keep the
+/// An answer that says "done" without what was done: say so, keep every draft, and let the
+/// retry resend `retry` (a PATCH is safe to repeat; a create is first reconciled).
+fn unreadable(s: &mut State, retry: (Job, Call)) {
+    s.banner = Some(Banner {
+        error: true,
+        msg: T::ErrDecode,
+        detail: None,
+        retry: true,
+    });
+    s.retry = Some(retry);
+}
+
+/// The row keys a single-source call concerns.
+fn keys_of(call: &Call) -> Vec<RowKey> {
+    match call {
+        Call::UpdateOne(p) => vec![RowKey::Saved(p.id)],
+        _ => Vec::new(),
+    }
+}
+
+/// A single-source PATCH answered 404: the source was deleted elsewhere. Keep the
 /// user's edits on the row and say so.
 fn gone(s: &mut State, call: &Call) {
     if let Call::UpdateOne(p) = call {
