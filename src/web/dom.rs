@@ -64,7 +64,7 @@ pub fn create(doc: &Document, n: Node) -> Result<Live, JsValue> {
                 attrs,
                 kids,
             } = *e.0;
-            let el = doc.create_element(wasm_bindgen::intern(tag))?;
+            let el = doc.create_element(tag)?;
             let mut live: Vec<Live> = Vec::with_capacity(kids.len());
             for k in kids {
                 let l = create_like(doc, live.last(), k)?;
@@ -79,11 +79,7 @@ pub fn create(doc: &Document, n: Node) -> Result<Live, JsValue> {
                         Reflect::set(&el, &JsValue::from_str("value"), &JsValue::from_str(v))
                             .map(drop)?
                     }
-                    // Static values repeat on every row: pass them once, then by handle.
-                    (_, Str::Borrowed(s)) => {
-                        el.set_attribute(wasm_bindgen::intern(name), wasm_bindgen::intern(s))?
-                    }
-                    _ => el.set_attribute(wasm_bindgen::intern(name), v)?,
+                    _ => el.set_attribute(name, v)?,
                 }
             }
             Ok(Live::El {
