@@ -79,6 +79,9 @@ pub struct FaultRule {
     /// Close the connection without any answer.
     #[serde(default)]
     pub drop: bool,
+    /// Send the status and headers, then cut the connection in the middle of the body.
+    #[serde(default)]
+    pub truncate: bool,
 }
 
 fn one() -> u64 {
@@ -255,6 +258,7 @@ mod tests {
             body: None,
             json: None,
             drop: false,
+            truncate: false,
         });
         assert!(f.on_request("GET", "/api/v4/sources").fault.is_none());
         assert!(f.on_request("POST", "/api/v4/sources/5").fault.is_some());

@@ -6,17 +6,20 @@ use crate::faults::FaultRule;
 use crate::host::{self, HostConfig};
 use crate::respond::problem;
 use crate::{api, control};
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
+use http_body::Frame;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, Notify};
@@ -91,7 +94,11 @@ fn canned(rule: FaultRule) -> Response {
         (None, Some(j)) => (j.to_string(), Some("application/json")),
         (None, None) => (String::new(), None),
     };
-    let mut r = Response::new(Body::from(body));
+    let mut r = if rule.truncate {
+        Response::new(Body::new(CutBody::after_half_of(body)))
+    } else {
+        Response::new(Body::from(body))
+    };
     *r.status_mut() =
         StatusCode::from_u16(rule.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let content_type = rule.content_type.as_deref().or(default_type);
@@ -104,6 +111,55 @@ fn canned(rule: FaultRule) -> Response {
         }
     }
     r
+}
+
+/// A body that sends its first half and then fails, so the connection breaks mid-answer.
+///
+/// Unlike a connection closed before any byte, a browser has an answer under way here and
+/// cannot quietly resend the request on a fresh connection.
+struct CutBody {
+    first_half: Option<Bytes>,
+    // The break waits a moment so the first half is flushed to the client before it.
+    pause: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl CutBody {
+    fn after_half_of(body: String) -> Self {
+        let mut half = body.len() / 2;
+        while !body.is_char_boundary(half) {
+            half -= 1;
+        }
+        let first = if half == 0 {
+            "{".to_string()
+        } else {
+            body[..half].to_string()
+        };
+        CutBody {
+            first_half: Some(Bytes::from(first)),
+            pause: Box::pin(tokio::time::sleep(Duration::from_millis(100))),
+        }
+    }
+}
+
+impl http_body::Body for CutBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        if let Some(bytes) = self.first_half.take() {
+            return Poll::Ready(Some(Ok(Frame::data(bytes))));
+        }
+        match self.pause.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "answer cut by a fault rule",
+            )))),
+        }
+    }
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish (up to a few seconds).

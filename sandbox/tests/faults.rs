@@ -118,6 +118,27 @@ async fn a_dropped_connection_gets_no_answer_and_the_server_carries_on() {
 }
 
 #[tokio::test]
+async fn a_truncated_answer_breaks_off_mid_body_and_the_server_carries_on() {
+    let sb = start(config()).await;
+    sb.control(
+        Method::POST,
+        "/__sandbox/faults",
+        Some(&json!({"truncate": true, "status": 200, "json": {"_embedded": {"sources": []}}, "method": "GET", "path": "/api/v4/sources"})),
+    )
+    .await;
+    let res = sb
+        .client
+        .get(sb.url("/api/v4/sources"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("the status line and headers arrive");
+    assert_eq!(res.status(), 200);
+    res.text().await.expect_err("the body is cut off");
+    sb.get("/api/v4/sources", TOKEN).await.empty();
+}
+
+#[tokio::test]
 async fn delays_slow_matching_requests_for_a_count() {
     let sb = start(config()).await;
     sb.control(
