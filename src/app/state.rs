@@ -479,6 +479,29 @@ impl State {
         self.jobs.iter().any(Job::mutating) || self.pending.is_some() || self.countdown > 0
     }
 
+    /// Whether Escape means something to the widget now (closes its dialog or undoes a
+    /// pending delete); otherwise the key is the host's, e.g. to close its modal.
+    pub fn takes_escape(&self) -> bool {
+        self.dialog.is_some() || self.pending.is_some()
+    }
+
+    /// Whether row `r` shows as the default: a default change in flight shows its outcome
+    /// at once (on that row, and off on every other row when it sets one); the row's own
+    /// flag otherwise, so a failed change falls back to what the server has.
+    pub fn shown_default(&self, r: &Row) -> bool {
+        let mut shown = r.draft.default;
+        for (job, call) in &self.in_flight {
+            if let (Job::Default(k), super::Call::UpdateOne(p)) = (job, call) {
+                match p.default {
+                    Some(on) if *k == r.key => return on,
+                    Some(true) => shown = false,
+                    _ => {}
+                }
+            }
+        }
+        shown
+    }
+
     /// Whether a job of this kind is in flight.
     pub fn running(&self, f: impl Fn(&Job) -> bool) -> bool {
         self.jobs.iter().any(f)

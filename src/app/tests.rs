@@ -742,3 +742,53 @@ fn a_success_without_a_body_is_explained_and_nothing_typed_is_lost() {
         vec![(Job::Reconcile(vec![k]), Call::Find(vec!["maybe".into()]))]
     );
 }
+
+#[test]
+fn a_default_change_shows_at_once_both_ways_and_falls_back_on_failure() {
+    let mut s = loaded();
+    s.rows[0].orig.as_mut().unwrap().default = Some(true);
+    s.rows[0].draft.default = true;
+    let shown = |s: &State| -> Vec<bool> { s.rows.iter().map(|r| s.shown_default(r)).collect() };
+
+    // Clearing: unticked while the PATCH is out, back on when it fails.
+    let sent = calls(&update(&mut s, Msg::Default(RowKey::Saved(1), false)));
+    assert_eq!(shown(&s), vec![false, false]);
+    update(
+        &mut s,
+        Msg::Reply(
+            sent[0].0.clone(),
+            Err(crate::api::ApiError::Network("offline".into())),
+        ),
+    );
+    assert_eq!(shown(&s), vec![true, false]);
+    assert!(s.banner.as_ref().is_some_and(|b| b.error));
+
+    // Setting another: the mark moves at once.
+    let sent = calls(&update(&mut s, Msg::Default(RowKey::Saved(2), true)));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(shown(&s), vec![false, true]);
+}
+
+#[test]
+fn add_source_focuses_the_new_rows_name_field() {
+    let mut s = loaded();
+    let fx = update(&mut s, Msg::AddDraft);
+    let k = s.rows.last().unwrap().key;
+    let want = String::from("[data-k=") + &event::key_str(k) + "] [data-a=name]";
+    assert_eq!(fx, vec![Effect::Focus(want)]);
+}
+
+#[test]
+fn escape_is_the_widgets_only_while_a_dialog_or_undo_is_open() {
+    let mut s = loaded();
+    assert!(!s.takes_escape());
+    update(&mut s, Msg::AskDelete(RowKey::Saved(1)));
+    assert!(s.takes_escape());
+    update(&mut s, Msg::Escape);
+    assert!(!s.takes_escape());
+    update(&mut s, Msg::AskDelete(RowKey::Saved(1)));
+    update(&mut s, Msg::ConfirmDelete);
+    assert!(s.takes_escape());
+    update(&mut s, Msg::Escape);
+    assert!(s.pending.is_none() && !s.takes_escape());
+}

@@ -89,8 +89,9 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             open_add(s, pid, &mut fx);
         }
         Msg::AddDraft => {
-            add_draft(s, 0);
-            fx.push(Effect::Focus(String::from("tbody tr:last-child input")));
+            // By key, not position: the row's first input is its (disabled) select box.
+            let k = add_draft(s, 0);
+            fx.push(Effect::Focus(row_selector(k, "name")));
         }
         Msg::Save(k) => save(s, vec![k], &mut fx),
         Msg::CreateAll => {

@@ -495,6 +495,7 @@ fn row(s: &State, r: &Row) -> Node {
         )
     };
     let pipe = el("td").kid(pipeline_select(s, r));
+    let on = s.shown_default(r);
     let def = el("td").kid(
         el("input")
             .attr("type", "checkbox")
@@ -503,13 +504,9 @@ fn row(s: &State, r: &Row) -> Node {
             .attr("aria-label", l.t(T::IsDefault))
             .attr(
                 "title",
-                l.t(if r.draft.default {
-                    T::ClearDefault
-                } else {
-                    T::MakeDefault
-                }),
+                l.t(if on { T::ClearDefault } else { T::MakeDefault }),
             )
-            .flag("checked", r.draft.default)
+            .flag("checked", on)
             .flag("disabled", !new && saving),
     );
     let origin = el("td").kid(field_input(

@@ -371,8 +371,11 @@ fn on_event(weak: &Weak<RefCell<Inner>>, ev: Event) {
     };
     let ctl = up_to(&target, &root, "data-a");
     if kind == Kind::Escape {
-        ev.prevent_default();
-        dispatch(&app, Msg::Escape);
+        // Only a key the widget uses is kept from the host.
+        if app.borrow().state.takes_escape() {
+            ev.prevent_default();
+            dispatch(&app, Msg::Escape);
+        }
         return;
     }
     let Some(ctl) = ctl else { return };

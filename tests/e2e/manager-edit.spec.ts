@@ -249,6 +249,41 @@ test('making a source the default moves the mark; clearing it leaves none', asyn
   expect(server.filter((s) => s.default)).toEqual([]);
 });
 
+test('a default change shows at once both ways while the PATCH is out, and a failure puts it back with a message', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const mark = (ext: string) => rowOf(root, ext).getByRole('checkbox', { name: 'Default source' });
+  await expect(mark(DEMO.chat.ext)).toBeChecked();
+  const slow = () => request.post(`${env.sb.url}/__sandbox/delay`, { data: { ms: 1500, count: 1, method: 'PATCH' } });
+
+  // Clearing: unticked as soon as it is clicked, and it stays so while the server is slow.
+  expect((await slow()).ok()).toBe(true);
+  await mark(DEMO.chat.ext).click();
+  expect(await mark(DEMO.chat.ext).isChecked()).toBe(false);
+  await expect(status(root)).toHaveText('Saving…');
+  expect(await mark(DEMO.chat.ext).isChecked()).toBe(false);
+  await expect(status(root)).toHaveText('Saved.');
+  await expect(root.getByRole('checkbox', { name: 'Default source', checked: true })).toHaveCount(0);
+
+  // Setting: ticked at once as well.
+  expect((await slow()).ok()).toBe(true);
+  await mark(DEMO.calls.ext).click();
+  expect(await mark(DEMO.calls.ext).isChecked()).toBe(true);
+  await expect(status(root)).toHaveText('Saving…');
+  expect(await mark(DEMO.calls.ext).isChecked()).toBe(true);
+  await expect(status(root)).toHaveText('Saved.');
+  await expect(mark(DEMO.calls.ext)).toBeChecked();
+
+  // A refused change goes back to what the server has and says why.
+  const id = await idOf(request, DEMO.calls.ext);
+  expect((await request.post(`${env.sb.url}/__sandbox/faults`, {
+    data: { method: 'PATCH', path: `/api/v4/sources/${id}`, status: 500, count: 3, json: { title: 'Internal Server Error', status: 500 } },
+  })).ok()).toBe(true);
+  await mark(DEMO.calls.ext).click();
+  await expect(banner(root)).toBeVisible();
+  await expect(mark(DEMO.calls.ext)).toBeChecked();
+  expect((await serverSources(request, env)).filter((s) => s.default).map((s) => s.id)).toEqual([id]);
+});
+
 test('delete asks with the name; undo sends nothing; a confirmed delete is sent once after the window', async ({ page, request }) => {
   // The page's clock is driven by the test so the undo window passes without waiting for it.
   await page.clock.install();

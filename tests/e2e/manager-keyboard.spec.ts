@@ -111,3 +111,29 @@ test('Escape closes the import preview and nothing is applied', async ({ page, r
   await expect(rowOf(root, 'from-file')).toHaveCount(0);
   expect(await sent(request, env.sb)).toEqual({});
 });
+
+test('Add source, clicked or pressed with Enter, puts focus in the new row\'s Name field', async ({ page }) => {
+  const root = await openAdvanced(page, env);
+  const add = root.getByRole('button', { name: 'Add source' });
+  await add.click();
+  await expect(draftRows(root).nth(0).getByRole('textbox', { name: 'Name' })).toBeFocused();
+
+  await add.focus();
+  await page.keyboard.press('Enter');
+  await expect(draftRows(root)).toHaveCount(2);
+  const second = draftRows(root).nth(1).getByRole('textbox', { name: 'Name' });
+  await expect(second).toBeFocused();
+  await page.keyboard.type('Typed right away');
+  await expect(second).toHaveValue('Typed right away');
+});
+
+test('Escape inside the settings modal closes the host modal when no widget dialog is open', async ({ page }) => {
+  await page.goto(env.sb.url + '/settings/widgets');
+  expect(await page.evaluate(() => (window as any).__host.ready)).toBe(true);
+  await page.evaluate(() => (window as any).__host.openSettings());
+  const dialog = page.getByRole('dialog', { name: 'Lead Sources Manager' });
+  await dialog.getByRole('button', { name: 'Test connection' }).focus();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__host.lifecycle.slice(-1))).toEqual(['destroy']);
+});
