@@ -205,6 +205,13 @@ define([], function () {
       });
     }
 
+    // Cancel or Close in Digital Pipeline's panel: the host closes its panel on Escape, so ask
+    // it the way a user would. A host that does not keeps the widget's "Add source" button.
+    function closePanel(panel) {
+      if (typeof KeyboardEvent !== 'function') return;
+      panel.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+    }
+
     this.callbacks = {
       render: function () { return true; },
       init: function () { return true; },
@@ -231,7 +238,7 @@ define([], function () {
         // Digital Pipeline's source panel, when the host gives one; else our own layer.
         var panel = document.getElementById('dp-source-' + code());
         if (panel) {
-          start(panel, 'add_source', { pipeline_id: pid });
+          start(panel, 'add_source', { pipeline_id: pid, close: function () { closePanel(panel); } });
           return true;
         }
         var layer = document.createElement('div');

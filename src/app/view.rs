@@ -38,23 +38,34 @@ fn busy(b: El, on: bool) -> El {
 /// The whole widget for `s`.
 pub fn view(s: &State) -> Node {
     let l = s.lang;
-    let mut root = el("div").class("ksm-app");
-    root = root.kid(live_status(s));
-    root = root.opt(banner(s));
-    match s.mode {
-        Mode::Settings => root = root.kids(settings(s)),
-        Mode::Advanced => root = root.kids(manager(s)),
+    let body = match s.mode {
+        Mode::Settings => settings(s),
+        Mode::Advanced => manager(s),
         Mode::AddSource => {
             if s.load == Load::Loading {
-                root = root.kid(el("p").class("ksm-note").txt(l.t(T::Loading)));
+                vec![el("p").class("ksm-note").txt(l.t(T::Loading)).into()]
             } else if s.dialog.is_none() {
-                root = root.kid(btn(l, "add", T::Add).class("ksm-btn ksm-btn--p"));
+                vec![btn(l, "add", T::Add).class("ksm-btn ksm-btn--p").into()]
+            } else {
+                Vec::new()
             }
         }
+    };
+    // Keyed parts: a banner or a loading note coming or going must not rebuild (and so
+    // unfocus) the parts after it, such as an open dialog.
+    let mut kids = vec![slot(live_status(s), 0)];
+    kids.extend(banner(s).map(|n| slot(n, 1)));
+    kids.extend(body.into_iter().zip(10..).map(|(n, i)| slot(n, i)));
+    kids.extend(toast(s).map(|n| slot(n, 2)));
+    kids.extend(dialog(s).map(|n| slot(n, 3)));
+    el("div").class("ksm-app").kids(kids).into()
+}
+
+fn slot(n: Node, k: u32) -> Node {
+    match n {
+        Node::El(e) => e.key(num(k as usize)).into(),
+        t => t,
     }
-    root = root.opt(toast(s));
-    root = root.opt(dialog(s));
-    root.into()
 }
 
 fn live_status(s: &State) -> Node {

@@ -102,6 +102,50 @@ test('Digital Pipeline: an existing source can be moved into the pipeline with o
   expect((await serverSources(request, env)).find((s) => s.id === ig.id).pipeline_id).toBe(PIPELINES.partners.id);
 });
 
+test('Digital Pipeline: the form\'s Name field gets focus and keeps it once the lists arrive', async ({ page, request }) => {
+  expect(await openPage(page, env, '/digital-pipeline')).toBe(true);
+  // A slow list: the form is up (and focused) before the sources arrive and the panel changes.
+  expect((await request.post(`${env.sb.url}/__sandbox/delay`, { data: { ms: 600, count: 1, method: 'GET' } })).ok()).toBe(true);
+  await page.evaluate((id) => (window as any).__host.addAsSource(id), PIPELINES.partners.id);
+  const offer = page.locator('#dp-source-sources_manager').getByRole('dialog');
+  const name = offer.getByRole('textbox', { name: 'Name' });
+  await expect(name).toBeFocused();
+  await expect(offer.getByRole('combobox', { name: 'Or move an existing source here' })).toBeVisible();
+  await expect(name).toHaveValue(PIPELINES.partners.name);
+  await page.waitForTimeout(300);
+  await expect(name).toBeFocused();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' (typed)');
+  await expect(name).toHaveValue(`${PIPELINES.partners.name} (typed)`);
+});
+
+for (const how of ['Cancel', 'Escape'] as const) {
+  test(`Digital Pipeline: ${how} closes the host's panel, creates nothing and leaves nothing behind`, async ({ page, request }) => {
+    expect(await openPage(page, env, '/digital-pipeline')).toBe(true);
+    await page.evaluate((id) => (window as any).__host.addAsSource(id), PIPELINES.partners.id);
+    const panel = page.locator('#dp-panel');
+    const offer = page.locator('#dp-source-sources_manager').getByRole('dialog');
+    await expect(offer.getByRole('textbox', { name: 'Name' })).toBeFocused();
+    await zeroCounters(request, env.sb);
+
+    if (how === 'Cancel') await offer.getByRole('button', { name: 'Cancel' }).click();
+    else await page.keyboard.press('Escape');
+    await expect(panel).toBeHidden();
+    expect(await page.evaluate(() => (window as any).__host.lifecycle.slice(-1))).toEqual(['destroy']);
+    expect(await page.evaluate(() => (window as any).__host.residue)).toBe(0);
+    // Focus goes back to the host's control that opened the panel.
+    await expect(page.locator('#dp-add-source')).toBeFocused();
+    expect(await sent(request, env.sb)).toEqual({});
+    expect(await page.evaluate(() => (window as any).__host.errors.slice())).toEqual([]);
+
+    // Adding again opens a fresh, working form.
+    await page.evaluate((id) => (window as any).__host.addAsSource(id), PIPELINES.partners.id);
+    await expect(panel).toBeVisible();
+    await expect(offer.getByRole('textbox', { name: 'Name' })).toBeFocused();
+    await expect(offer.getByRole('textbox', { name: 'Name' })).toHaveValue(PIPELINES.partners.name);
+  });
+}
+
 test('leaving the advanced page unmounts the widget without leaving anything behind', async ({ page }) => {
   expect(await openPage(page, env, '/settings/widgets/sources_manager/advanced')).toBe(true);
   const area = page.locator('#work-area-sources_manager');
