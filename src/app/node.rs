@@ -66,8 +66,13 @@ pub fn text(s: impl Into<Str>) -> Node {
 
 impl El {
     /// Sets the key used to match this element among its siblings.
-    pub fn key(mut self, k: impl Into<Str>) -> Self {
-        self.key = Some(k.into());
+    pub fn key(self, k: impl Into<Str>) -> Self {
+        self.key_s(k.into())
+    }
+
+    #[inline(never)]
+    fn key_s(mut self, k: Str) -> Self {
+        self.key = Some(k);
         self
     }
 

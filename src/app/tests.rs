@@ -4,6 +4,7 @@ use super::*;
 use crate::api::{FieldError as ApiFieldError, ItemErrors, Problem};
 use crate::i18n::{Lang, T};
 use crate::model::{Page, Service};
+use node::Node;
 use std::time::Duration;
 
 fn src(id: u64, name: &str, ext: &str, pipeline: u64) -> Source {
@@ -791,4 +792,42 @@ fn escape_is_the_widgets_only_while_a_dialog_or_undo_is_open() {
     assert!(s.takes_escape());
     update(&mut s, Msg::Escape);
     assert!(s.pending.is_none() && !s.takes_escape());
+}
+
+#[test]
+fn every_top_level_part_is_keyed_so_a_banner_does_not_rebuild_what_follows() {
+    let keys = |s: &State| -> Vec<String> {
+        let Node::El(root) = view::view(s) else {
+            panic!("root is an element")
+        };
+        root.kids
+            .iter()
+            .map(|k| match k {
+                Node::El(e) => e.key.as_deref().unwrap_or("").to_owned(),
+                Node::Text(_) => String::new(),
+            })
+            .collect()
+    };
+    let mut s = loaded();
+    update(&mut s, Msg::AskDelete(RowKey::Saved(1)));
+    let before = keys(&s);
+    assert_eq!(before.first().map(String::as_str), Some("st"));
+    assert_eq!(before.last().map(String::as_str), Some("dl"));
+    let fx = update(&mut s, Msg::Refresh);
+    let (job, _) = calls(&fx).remove(0);
+    update(
+        &mut s,
+        Msg::Reply(job, Err(crate::api::ApiError::Network("offline".into()))),
+    );
+    let after = keys(&s);
+    assert!(after.contains(&"bn".to_owned()));
+    assert!(after.iter().all(|k| !k.is_empty()), "{after:?}");
+    assert_eq!(after.len(), before.len() + 1);
+
+    let mut add = State::new(Mode::AddSource, Lang::En, 50, Some(10));
+    update(&mut add, Msg::Start);
+    assert_eq!(keys(&add), vec!["st", "load", "dl"]);
+    let mut set = State::new(Mode::Settings, Lang::En, 50, None);
+    update(&mut set, Msg::Start);
+    assert!(keys(&set).iter().all(|k| !k.is_empty()));
 }

@@ -43,9 +43,16 @@ pub fn view(s: &State) -> Node {
         Mode::Advanced => manager(s),
         Mode::AddSource => {
             if s.load == Load::Loading {
-                vec![el("p").class("ksm-note").txt(l.t(T::Loading)).into()]
+                vec![el("p")
+                    .key("load")
+                    .class("ksm-note")
+                    .txt(l.t(T::Loading))
+                    .into()]
             } else if s.dialog.is_none() {
-                vec![btn(l, "add", T::Add).class("ksm-btn ksm-btn--p").into()]
+                vec![btn(l, "add", T::Add)
+                    .key("add")
+                    .class("ksm-btn ksm-btn--p")
+                    .into()]
             } else {
                 Vec::new()
             }
@@ -53,24 +60,21 @@ pub fn view(s: &State) -> Node {
     };
     // Keyed parts: a banner or a loading note coming or going must not rebuild (and so
     // unfocus) the parts after it, such as an open dialog.
-    let mut kids = vec![slot(live_status(s), 0)];
-    kids.extend(banner(s).map(|n| slot(n, 1)));
-    kids.extend(body.into_iter().zip(10..).map(|(n, i)| slot(n, i)));
-    kids.extend(toast(s).map(|n| slot(n, 2)));
-    kids.extend(dialog(s).map(|n| slot(n, 3)));
-    el("div").class("ksm-app").kids(kids).into()
-}
-
-fn slot(n: Node, k: u32) -> Node {
-    match n {
-        Node::El(e) => e.key(num(k as usize)).into(),
-        t => t,
-    }
+    // Every part builds itself with its key.
+    el("div")
+        .class("ksm-app")
+        .kid(live_status(s))
+        .opt(banner(s))
+        .kids(body)
+        .opt(toast(s))
+        .opt(dialog(s))
+        .into()
 }
 
 fn live_status(s: &State) -> Node {
     let l = s.lang;
     let mut p = el("p")
+        .key("st")
         .class("ksm-note")
         .attr("aria-live", "polite")
         .attr("data-status", "");
@@ -100,6 +104,7 @@ fn banner(s: &State) -> Option<Node> {
         p = p.txt(" (").txt(d.clone()).txt(")");
     }
     let mut div = el("div")
+        .key("bn")
         .class(if b.error {
             "ksm-banner ksm-banner--e"
         } else {
@@ -183,8 +188,13 @@ fn settings(s: &State) -> Vec<Node> {
         list = list.kid(li);
     }
     vec![
-        el("p").class("ksm-note").txt(l.t(T::ConnHint)).into(),
+        el("p")
+            .key("s0")
+            .class("ksm-note")
+            .txt(l.t(T::ConnHint))
+            .into(),
         el("div")
+            .key("s1")
             .class("ksm-bar")
             .kid(busy(
                 btn(l, "test", T::Test).class("ksm-btn ksm-btn--p"),
@@ -192,9 +202,13 @@ fn settings(s: &State) -> Vec<Node> {
             ))
             .opt(result)
             .into(),
-        el("div").class("ksm-bar").kid(quota(s)).into(),
-        list.into(),
-        el("p").class("ksm-note").txt(l.t(T::ManageHint)).into(),
+        el("div").key("s2").class("ksm-bar").kid(quota(s)).into(),
+        list.key("s3").into(),
+        el("p")
+            .key("s4")
+            .class("ksm-note")
+            .txt(l.t(T::ManageHint))
+            .into(),
     ]
 }
 
@@ -245,14 +259,17 @@ fn manager(s: &State) -> Vec<Node> {
         .attr("value", s.lookup.clone());
     let looking = s.running(|j| *j == Job::Lookup);
     let top = el("div")
+        .key("top")
         .class("ksm-bar")
         .kid(el("div").class("ksm-grow").kid(search))
         .kid(el("div").class("ksm-grow").kid(lookup))
         .kid(busy(btn(l, "lookup-go", T::LookupGo), looking))
         .kid(quota(s));
 
-    let mut actions = el("div").class("ksm-bar").kid(
+    // Keyed by action: a button appearing before the others must not shift their roles.
+    let mut actions = el("div").key("acts").class("ksm-bar").kid(
         btn(l, "add", T::Add)
+            .key("add")
             .class("ksm-btn ksm-btn--p")
             .flag("disabled", full),
     );
@@ -260,6 +277,7 @@ fn manager(s: &State) -> Vec<Node> {
         actions = actions.kid(
             busy(
                 btn(l, "createall", T::CreateN)
+                    .key("createall")
                     .txt(" (")
                     .txt(num(drafts))
                     .txt(")"),
@@ -272,6 +290,7 @@ fn manager(s: &State) -> Vec<Node> {
         actions = actions.kid(
             busy(
                 btn(l, "saveall", T::SaveN)
+                    .key("saveall")
                     .txt(" (")
                     .txt(num(dirty))
                     .txt(")"),
@@ -283,6 +302,7 @@ fn manager(s: &State) -> Vec<Node> {
     if selected > 0 {
         actions = actions.kid(busy(
             btn(l, "delsel", T::DeleteSel)
+                .key("delsel")
                 .class("ksm-btn ksm-btn--d")
                 .txt(" (")
                 .txt(num(selected))
@@ -296,13 +316,18 @@ fn manager(s: &State) -> Vec<Node> {
         .class("ksm-sr")
         .act("import");
     actions = actions
-        .kid(el("span").class("ksm-grow"))
+        .kid(el("span").key("grow").class("ksm-grow"))
         // A refresh is harmless to repeat (a second click while one runs is ignored), so it
         // shows no busy state: an unchanged refresh leaves the DOM untouched.
-        .kid(btn(l, "refresh", T::Refresh))
-        .kid(btn(l, "export", T::Export).flag("disabled", s.load != Load::Ready))
+        .kid(btn(l, "refresh", T::Refresh).key("refresh"))
+        .kid(
+            btn(l, "export", T::Export)
+                .key("export")
+                .flag("disabled", s.load != Load::Ready),
+        )
         .kid(
             el("label")
+                .key("import")
                 .class("ksm-btn")
                 .attr("aria-disabled", if saving { "true" } else { "false" })
                 .kid(file)
@@ -312,6 +337,7 @@ fn manager(s: &State) -> Vec<Node> {
     let mut out: Vec<Node> = vec![top.into(), actions.into()];
     if let Some(e) = &s.import_error {
         let mut p = el("p")
+            .key("ierr")
             .class("ksm-err")
             .attr("role", "alert")
             .attr("data-import-error", "")
@@ -322,7 +348,10 @@ fn manager(s: &State) -> Vec<Node> {
         out.push(p.into());
     }
     if let Some(r) = &s.lookup_result {
-        let mut p = el("div").class("ksm-banner").attr("data-lookup", "");
+        let mut p = el("div")
+            .key("look")
+            .class("ksm-banner")
+            .attr("data-lookup", "");
         match r {
             LookupResult::Missing => p = p.kid(el("p").txt(l.t(T::LookupMissing))),
             LookupResult::Found(list) => {
@@ -344,7 +373,13 @@ fn manager(s: &State) -> Vec<Node> {
     // The list waits for the pipelines too: its pipeline pickers need their names.
     let pipelines_pending = !s.pipelines_ready && s.running(|j| *j == Job::Pipelines);
     if s.load == Load::Loading || pipelines_pending {
-        out.push(el("p").class("ksm-note").txt(l.t(T::Loading)).into());
+        out.push(
+            el("p")
+                .key("load")
+                .class("ksm-note")
+                .txt(l.t(T::Loading))
+                .into(),
+        );
         return out;
     }
     out.push(table(s));
@@ -398,7 +433,7 @@ fn table(s: &State) -> Node {
             body = body.kid(wa_row(s, r));
         }
     }
-    let mut wrap = el("div").class("ksm-wrap").kid(
+    let mut wrap = el("div").key("tbl").class("ksm-wrap").kid(
         el("table")
             .class("ksm-table")
             .attr("aria-label", l.t(T::Title))
@@ -455,7 +490,9 @@ fn row(s: &State, r: &Row) -> Node {
         .pending
         .as_ref()
         .is_some_and(|p| matches!(r.key, RowKey::Saved(id) if p.ids.contains(&id)));
-    let saving = s.saving();
+    // Only this row's own request (or a 429 wait) locks its controls, so a save elsewhere
+    // leaves this row's DOM alone; `update` still refuses a second change while one runs.
+    let locked = in_flight || pending || s.countdown > 0;
     let mut class = String::new();
     if new {
         class.push_str("ksm-new ");
@@ -518,7 +555,7 @@ fn row(s: &State, r: &Row) -> Node {
                 l.t(if on { T::ClearDefault } else { T::MakeDefault }),
             )
             .flag("checked", on)
-            .flag("disabled", !new && saving),
+            .flag("disabled", !new && locked),
     );
     let origin = el("td").kid(field_input(
         l,
@@ -552,7 +589,7 @@ fn row(s: &State, r: &Row) -> Node {
         acts = acts.kid(busy(
             small(l, "save", if new { T::Create } else { T::Save })
                 .class("ksm-btn ksm-btn--s ksm-btn--p"),
-            in_flight || saving,
+            in_flight || s.saving(),
         ));
         if !new {
             acts = acts.kid(small(l, "revert", T::Revert));
@@ -564,7 +601,7 @@ fn row(s: &State, r: &Row) -> Node {
     acts = acts.kid(
         small(l, "del", if new { T::Remove } else { T::Delete })
             .class("ksm-btn ksm-btn--s ksm-btn--d")
-            .flag("disabled", !new && saving),
+            .flag("disabled", !new && locked),
     );
     let mut acts_td = el("td").kid(acts);
     if let Some(e) = r.error(Field::Row) {
@@ -741,6 +778,7 @@ fn toast(s: &State) -> Option<Node> {
     let p = s.pending.as_ref()?;
     Some(
         el("div")
+            .key("to")
             .class("ksm-toast")
             .attr("role", "status")
             .kid(
@@ -764,6 +802,7 @@ fn dialog_shell(s: &State, title: Vec<Node>, body: Vec<Node>) -> Node {
     // Digital Pipeline gives the widget its own panel: the dialog is the content there.
     let inline = s.mode == Mode::AddSource;
     el("div")
+        .key("dl")
         .class(if inline { "ksm-panel" } else { "ksm-dlg" })
         .kid(
             el("div")

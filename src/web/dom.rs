@@ -167,8 +167,10 @@ fn set_attr(el: &Element, name: &str, v: &str) -> Result<(), JsValue> {
     match name {
         "value" => {
             // Compare with the live property: the user's typing changes it without us.
-            if Reflect::get(el, &"value".into())?.as_string().as_deref() != Some(v) {
-                Reflect::set(el, &"value".into(), &v.into())?;
+            // Loosely: a meter's live value is a number, and 6 == "6" must not count as a change.
+            let v = JsValue::from_str(v);
+            if !Reflect::get(el, &"value".into())?.loose_eq(&v) {
+                Reflect::set(el, &"value".into(), &v)?;
             }
             Ok(())
         }

@@ -423,3 +423,40 @@ test('Refresh shows sources added elsewhere and keeps unsaved edits', async ({ p
   await expect(row).toHaveClass(/ksm-dirty/);
   expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 1 });
 });
+
+test('saving one row changes the DOM of that row only, and the toolbar buttons keep their actions', async ({ page }) => {
+  const root = await openAdvanced(page, env);
+  const refresh = await root.locator('[data-a="refresh"]').elementHandle();
+  const exportBtn = await root.locator('[data-a="export"]').elementHandle();
+  // Rows whose DOM changes, by data-k (`-` for changes outside the rows).
+  await root.evaluate((el) => {
+    const touched = new Set<string>();
+    (window as any).__touched = touched;
+    (window as any).__obs = new MutationObserver((list) => {
+      for (const m of list) {
+        const at = m.target instanceof Element ? m.target : m.target.parentElement;
+        touched.add(at?.closest('tr[data-k]')?.getAttribute('data-k') ?? '-');
+      }
+    });
+    (window as any).__obs.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  const touched = () => page.evaluate(() => [...(window as any).__touched].sort());
+
+  const row = rowOf(root, DEMO.ig.ext);
+  const key = await row.getAttribute('data-k');
+  await row.getByRole('textbox', { name: 'Name' }).fill('Instagram, renamed');
+  await expect(root.getByRole('button', { name: /Save all changes/ })).toBeVisible();
+  expect(await refresh!.getAttribute('data-a')).toBe('refresh');
+  expect(await exportBtn!.getAttribute('data-a')).toBe('export');
+  await row.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(status(root)).toHaveText('Saved.');
+  expect((await touched()).filter((k) => k !== '-')).toEqual([key]);
+
+  // A refresh that brings nothing new changes nothing.
+  await page.evaluate(() => (window as any).__touched.clear());
+  const answered = page.waitForResponse((r) => r.url().includes('/api/v4/sources') && r.request().method() === 'GET');
+  await root.locator('[data-a="refresh"]').click();
+  await answered;
+  await page.waitForTimeout(200);
+  expect(await touched()).toEqual([]);
+});
