@@ -336,3 +336,55 @@ for (const a of ACTIONS) {
     });
   }
 }
+
+// The settings modal's connection test under the same faults: the reason is said next to the
+// button, the button works again, and once the fault is gone the test passes.
+const CONNECTION: Record<string, string> = {
+  '401': MSG.unauthorized,
+  '402': MSG.payment,
+  '403': MSG.forbidden,
+  '404 JSON': MSG.notFound,
+  '404 plain text': MSG.notFound,
+  '500 trace_id': MSG.server,
+  '502': MSG.server,
+  '504': MSG.server,
+  'past the client timeout': MSG.timeout,
+  'dropped connection': MSG.network,
+  '200 malformed JSON': MSG.decode,
+  '200 empty body': MSG.decode,
+  '200 wrong Content-Type': MSG.decode,
+};
+
+for (const f of FAULTS.filter((x) => x.name in CONNECTION)) {
+  test(`settings modal: test connection × ${f.name}`, async ({ page, request }) => {
+    await page.clock.install();
+    expect(await openPage(page, env, '/settings/widgets')).toBe(true);
+    await page.evaluate(() => (window as any).__host.openSettings());
+    const dialog = page.getByRole('dialog', { name: 'Lead Sources Manager' });
+    await expect(dialog.locator('[data-conn="ok"]')).toBeVisible();
+    await markPage(page);
+    const token = dialog.getByRole('textbox', { name: 'Long-lived token' });
+    await expect(token).toHaveValue(env.token);
+    const button = dialog.getByRole('button', { name: 'Test connection' });
+
+    await zeroCounters(request, env.sb);
+    const n = attempts(f, 'GET');
+    const dropped = f.name === 'dropped connection';
+    await arm(request, env.sb, f, 'GET', '/api/v4/sources', dropped ? 10 * n : n);
+    const calls = recordApi(page);
+    await button.click();
+    const failed = dialog.locator('[data-conn="failed"]');
+    await pumpUntil(page, failed, CONNECTION[f.name], !!f.timeout);
+    await expect(failed).toHaveText(CONNECTION[f.name]);
+    await expect(button).toBeEnabled();
+    await expect(token).toHaveValue(env.token);
+    expect(calls.filter((c) => c.method === 'GET'), 'GETs sent by the page').toHaveLength(n);
+    await expectNoSecretShown(dialog.locator('.ksm'), env);
+
+    await disarm(request, env.sb);
+    await button.click();
+    await expect(dialog.locator('[data-conn="ok"]')).toHaveText('Connected. Sources of this integration: 6');
+    await expectSamePage(page);
+    await expectNoCrash(page, env);
+  });
+}
