@@ -154,6 +154,8 @@ const ACTIONS: Action[] = [
       await expect(rowOf(root, DEMO.calls.ext).getByRole('checkbox', { name: 'Default source' })).toBeEnabled();
     },
     async done(_page, root, request) {
+      // The mark moves at once; the answer is awaited before looking at the server.
+      await expect(status(root)).toHaveText('Saved.');
       await expect(rowOf(root, DEMO.calls.ext).getByRole('checkbox', { name: 'Default source' })).toBeChecked();
       await expect(rowOf(root, DEMO.chat.ext).getByRole('checkbox', { name: 'Default source' })).not.toBeChecked();
       const server = await serverSources(request, env);
