@@ -43,6 +43,20 @@ pub fn widget() -> Result<PathBuf> {
     Ok(widget_dir())
 }
 
+/// Builds the sandbox (debug profile) and returns its binary.
+pub fn sandbox() -> Result<PathBuf> {
+    say("building the sandbox");
+    run(command("cargo").args([
+        "build",
+        "--quiet",
+        "-p",
+        "sandbox",
+        "--bin",
+        "kommo-sandbox",
+    ]))?;
+    Ok(root().join("target/debug/kommo-sandbox"))
+}
+
 /// Copies the manifest, `widget/` and the wasm-pack output into one folder.
 fn assemble(pkg: &Path, dest: &Path) -> Result {
     if dest.exists() {

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
 use crate::build;
-use crate::cmd::{command, root, run, say, Result};
+use crate::cmd::{command, say, Result};
 use crate::setup::{self, Need};
 
 /// Where the sandbox listens unless `--addr` says otherwise.
@@ -36,16 +36,7 @@ pub fn dev(args: &[String]) -> Result {
         None
     };
 
-    say("building the sandbox");
-    run(command("cargo").args([
-        "build",
-        "--quiet",
-        "-p",
-        "sandbox",
-        "--bin",
-        "kommo-sandbox",
-    ]))?;
-    let mut sandbox = command(root().join("target/debug/kommo-sandbox"));
+    let mut sandbox = command(build::sandbox()?);
     sandbox.args(["--addr", &addr]);
     if let Some(dir) = &widget_dir {
         sandbox.arg("--widget-dir").arg(dir);

@@ -156,21 +156,10 @@ fn e2e() -> Result<Outcome> {
     } else {
         None
     };
-    say("building the sandbox for the browser tests");
-    run(command("cargo").args([
-        "build",
-        "--quiet",
-        "-p",
-        "sandbox",
-        "--bin",
-        "kommo-sandbox",
-    ]))?;
+    let sandbox = build::sandbox()?;
     let mut npx = command("npx");
     npx.args(["playwright", "test"])
-        .env(
-            "KOMMO_SANDBOX_BIN",
-            root().join("target/debug/kommo-sandbox"),
-        )
+        .env("KOMMO_SANDBOX_BIN", sandbox)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     if let Some(chromium) = setup::chromium() {
         npx.env("CHROMIUM_PATH", chromium);
