@@ -101,6 +101,9 @@ define([], function () {
           credentials: 'omit', cache: 'no-store', signal: ctl ? ctl.signal : undefined
         }).then(function (res) {
           return res.text().then(function (text) {
+            // A server may echo the request's header back (in a detail or trace id): the
+            // token must never reach the wasm, which could show it in a banner.
+            if (t) text = text.split(t).join('[token]');
             return {
               status: res.status, body: text,
               content_type: res.headers.get('Content-Type') || '',

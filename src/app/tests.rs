@@ -831,3 +831,27 @@ fn every_top_level_part_is_keyed_so_a_banner_does_not_rebuild_what_follows() {
     update(&mut set, Msg::Start);
     assert!(keys(&set).iter().all(|k| !k.is_empty()));
 }
+
+#[test]
+fn a_failed_first_load_claims_neither_an_empty_list_nor_a_quota() {
+    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    update(&mut s, Msg::Start);
+    update(
+        &mut s,
+        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
+    );
+    update(
+        &mut s,
+        Msg::Reply(Job::Sources, Err(ApiError::Unauthorized)),
+    );
+    let shown = view::view(&s).text_content();
+    assert!(shown.contains(Lang::En.t(T::ErrUnauthorized)), "{shown}");
+    assert!(!shown.contains(Lang::En.t(T::Empty)), "{shown}");
+    assert!(!shown.contains("0 / 50"), "{shown}");
+
+    update(&mut s, Msg::Retry);
+    update(&mut s, Msg::Reply(Job::Sources, Ok(Reply::Sources(vec![]))));
+    let shown = view::view(&s).text_content();
+    assert!(shown.contains(Lang::En.t(T::Empty)), "{shown}");
+    assert!(shown.contains("0 / 50"), "{shown}");
+}

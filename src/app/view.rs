@@ -118,28 +118,34 @@ fn banner(s: &State) -> Option<Node> {
     Some(div.into())
 }
 
-fn quota(s: &State) -> Node {
+/// The quota bar, only once the list was read: before that a count of 0 would be a guess.
+fn quota(s: &State) -> Option<Node> {
+    if s.load != Load::Ready {
+        return None;
+    }
     let l = s.lang;
     let n = s.saved_count();
     let full = n >= s.limit;
-    el("span")
-        .class(if full {
-            "ksm-quota ksm-quota--full"
-        } else {
-            "ksm-quota"
-        })
-        .attr("data-quota", "")
-        .txt(l.t(T::Quota))
-        .kid(
-            el("meter")
-                .attr("min", "0")
-                .attr("max", num(s.limit))
-                .attr("value", num(n))
-                .attr("aria-hidden", "true"),
-        )
-        .kid(el("strong").txt(num(n) + " / " + &num(s.limit)))
-        .opt(full.then(|| el("span").class("ksm-sr").txt(l.t(T::QuotaFull)).into()))
-        .into()
+    Some(
+        el("span")
+            .class(if full {
+                "ksm-quota ksm-quota--full"
+            } else {
+                "ksm-quota"
+            })
+            .attr("data-quota", "")
+            .txt(l.t(T::Quota))
+            .kid(
+                el("meter")
+                    .attr("min", "0")
+                    .attr("max", num(s.limit))
+                    .attr("value", num(n))
+                    .attr("aria-hidden", "true"),
+            )
+            .kid(el("strong").txt(num(n) + " / " + &num(s.limit)))
+            .opt(full.then(|| el("span").class("ksm-sr").txt(l.t(T::QuotaFull)).into()))
+            .into(),
+    )
 }
 
 fn settings(s: &State) -> Vec<Node> {
@@ -202,7 +208,7 @@ fn settings(s: &State) -> Vec<Node> {
             ))
             .opt(result)
             .into(),
-        el("div").key("s2").class("ksm-bar").kid(quota(s)).into(),
+        el("div").key("s2").class("ksm-bar").opt(quota(s)).into(),
         list.key("s3").into(),
         el("p")
             .key("s4")
@@ -264,7 +270,7 @@ fn manager(s: &State) -> Vec<Node> {
         .kid(el("div").class("ksm-grow").kid(search))
         .kid(el("div").class("ksm-grow").kid(lookup))
         .kid(busy(btn(l, "lookup-go", T::LookupGo), looking))
-        .kid(quota(s));
+        .opt(quota(s));
 
     // Keyed by action: a button appearing before the others must not shift their roles.
     let mut actions = el("div").key("acts").class("ksm-bar").kid(
@@ -440,7 +446,8 @@ fn table(s: &State) -> Node {
             .kid(head)
             .kid(body),
     );
-    if rows.is_empty() {
+    // After a failed first load the list is unknown, not empty: the banner says why.
+    if rows.is_empty() && s.load == Load::Ready {
         let m = if s.rows.is_empty() {
             T::Empty
         } else {

@@ -9,7 +9,7 @@ import {
   pumpUntil, VALIDATION_DETAIL,
 } from './fixtures/proof';
 import {
-  ADVANCED, banner, DEMO, draftRows, manager, openAdvanced, openPage, recordApi, rowOf, sent, serverSources, status,
+  ADVANCED, banner, DEMO, draftRows, fault, manager, openAdvanced, openPage, recordApi, rowOf, sent, serverSources, status,
   useWidgetSandbox, zeroCounters,
 } from './fixtures/widget';
 
@@ -386,3 +386,21 @@ for (const f of FAULTS.filter((x) => x.name in CONNECTION)) {
     await expectNoCrash(page, env);
   });
 }
+
+// A server that echoes the request's Authorization header back in its error must not make
+// the banner show the token: the loader redacts it before the widget reads the answer.
+test('load × 500 echoing the token: the banner shows [token], never the token', async ({ page, request }) => {
+  const bad = `bad header Authorization: Bearer ${env.token}`;
+  await fault(request, env.sb, {
+    method: 'GET', path: '/api/v4/sources', status: 500, content_type: 'application/problem+json', count: 3,
+    json: { title: 'Internal Server Error', status: 500, detail: bad, trace_id: env.token },
+  });
+  expect(await openPage(page, env, ADVANCED)).toBe(true);
+  const root = manager(page);
+  await expect(banner(root)).toContainText(MSG.server);
+  await expect(banner(root)).toContainText('bad header Authorization: Bearer [token]');
+  await expectNoSecretShown(root, env);
+  // Nothing was loaded: no empty list and no quota are claimed for an account not yet read.
+  await expect(root).not.toContainText('No sources yet');
+  await expect(root).not.toContainText('/ 50');
+});
