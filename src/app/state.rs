@@ -289,6 +289,8 @@ pub enum Job {
     ImportCreate,
     /// Import: updating.
     ImportUpdate,
+    /// Import: checking which items a create without a readable answer did create.
+    ImportReconcile,
 }
 
 impl Job {

@@ -855,3 +855,60 @@ fn a_failed_first_load_claims_neither_an_empty_list_nor_a_quota() {
     assert!(shown.contains(Lang::En.t(T::Empty)), "{shown}");
     assert!(shown.contains("0 / 50"), "{shown}");
 }
+
+#[test]
+fn an_import_answered_without_its_sources_is_not_reported_applied_and_retry_asks_first() {
+    let mut s = loaded();
+    let file = r#"[{"name":"A","external_id":"imp-a","pipeline_id":10},
+                   {"name":"B","external_id":"imp-b","pipeline_id":10}]"#;
+    update(&mut s, Msg::ImportText(file.into()));
+    let sent = calls(&update(&mut s, Msg::ImportApply));
+    assert!(matches!(sent[..], [(Job::ImportCreate, Call::Create(_))]));
+    // A 204: success, but no created source in the answer.
+    update(
+        &mut s,
+        Msg::Reply(Job::ImportCreate, Ok(Reply::Sources(vec![]))),
+    );
+    assert_ne!(s.status, Some((T::ImportDone, 0)));
+    let shown = view::view(&s).text_content();
+    assert!(shown.contains(Lang::En.t(T::ErrDecode)), "{shown}");
+    assert!(!shown.contains(Lang::En.t(T::ImportDone)), "{shown}");
+
+    // Retry looks the external ids up before sending anything again.
+    let sent = calls(&update(&mut s, Msg::Retry));
+    assert_eq!(
+        sent,
+        vec![(
+            Job::ImportReconcile,
+            Call::Find(vec!["imp-a".into(), "imp-b".into()])
+        )]
+    );
+    // imp-a was made after all: only imp-b is posted again.
+    let sent = calls(&update(
+        &mut s,
+        Msg::Reply(
+            Job::ImportReconcile,
+            Ok(Reply::Sources(vec![src(41, "A", "imp-a", 10)])),
+        ),
+    ));
+    let [(Job::ImportCreate, Call::Create(items))] = &sent[..] else {
+        panic!("one create expected: {sent:?}")
+    };
+    assert_eq!(
+        items
+            .iter()
+            .map(|n| n.external_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["imp-b"]
+    );
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::ImportCreate,
+            Ok(Reply::Sources(vec![src(42, "B", "imp-b", 10)])),
+        ),
+    );
+    assert_eq!(s.status, Some((T::ImportDone, 0)));
+    assert!(s.row(RowKey::Saved(41)).is_some() && s.row(RowKey::Saved(42)).is_some());
+    assert!(s.banner.is_none());
+}

@@ -789,19 +789,46 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
             s.focus_back = None;
             fx.push(Effect::Focus(String::from("[data-a=add]")));
         }
+        (Job::ImportCreate, Reply::Sources(list)) if list.is_empty() => {
+            // A success without the created sources (e.g. 204): whether they exist is
+            // unknown, so the retry first asks the server, as after a lost answer.
+            unreadable(s, (Job::ImportReconcile, Call::Find(external_ids(&call))));
+        }
         (Job::ImportCreate, Reply::Sources(list)) => {
-            for src in list {
-                if src.is_default() {
-                    clear_other_defaults(s, src.id);
-                }
-                s.rows.push(Row::saved(src));
-            }
-            match s.importing.as_ref().map(|p| p.update.clone()) {
-                Some(u) if !u.is_empty() => send(s, fx, Job::ImportUpdate, Call::Update(u)),
-                _ => {
-                    s.importing = None;
-                    s.status = Some((T::ImportDone, 0));
-                }
+            add_imported(s, list);
+            import_updates(s, fx);
+        }
+        (Job::ImportReconcile, Reply::Sources(found)) => {
+            let ids = match call {
+                Call::Find(ids) => ids,
+                _ => Vec::new(),
+            };
+            let found: Vec<Source> = found
+                .into_iter()
+                .filter(|f| ids.iter().any(|i| fold(i.trim()) == fold(&f.external_id)))
+                .collect();
+            let missing: Vec<NewSource> = s
+                .importing
+                .as_ref()
+                .map(|p| p.create.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|n| {
+                    // Only what this round asked about: earlier rounds' items were created.
+                    let ext = fold(n.external_id.trim());
+                    ids.iter().any(|i| fold(i.trim()) == ext)
+                        && !found.iter().any(|f| fold(&f.external_id) == ext)
+                })
+                .collect();
+            let fresh: Vec<Source> = found
+                .into_iter()
+                .filter(|f| s.rows.iter().all(|r| r.key != RowKey::Saved(f.id)))
+                .collect();
+            add_imported(s, fresh);
+            if missing.is_empty() {
+                import_updates(s, fx);
+            } else {
+                send(s, fx, Job::ImportCreate, Call::Create(missing));
             }
         }
         (Job::ImportUpdate, Reply::Sources(list)) => {
@@ -810,6 +837,35 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
             s.status = Some((T::ImportDone, 0));
         }
         _ => {}
+    }
+}
+
+/// The external ids a batch create sent.
+fn external_ids(call: &Call) -> Vec<String> {
+    match call {
+        Call::Create(items) => items.iter().map(|n| n.external_id.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Shows sources an import created.
+fn add_imported(s: &mut State, list: Vec<Source>) {
+    for src in list {
+        if src.is_default() {
+            clear_other_defaults(s, src.id);
+        }
+        s.rows.push(Row::saved(src));
+    }
+}
+
+/// After the import's creates: sends its updates, or reports it applied.
+fn import_updates(s: &mut State, fx: &mut Vec<Effect>) {
+    match s.importing.as_ref().map(|p| p.update.clone()) {
+        Some(u) if !u.is_empty() => send(s, fx, Job::ImportUpdate, Call::Update(u)),
+        _ => {
+            s.importing = None;
+            s.status = Some((T::ImportDone, 0));
+        }
     }
 }
 
@@ -1024,6 +1080,14 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
                     {
                         let ids = items.iter().map(|n| n.external_id.clone()).collect();
                         (Job::Reconcile(keys), Call::Find(ids))
+                    }
+                    (Job::ImportCreate, call @ Call::Create(_))
+                        if matches!(
+                            e,
+                            ApiError::Network(_) | ApiError::Timeout | ApiError::Decode(_)
+                        ) =>
+                    {
+                        (Job::ImportReconcile, Call::Find(external_ids(&call)))
                     }
                     other => other,
                 });

@@ -86,7 +86,6 @@ const ACTIONS: Action[] = [
       await expect(rowOf(root, DEMO.chat.ext).getByRole('textbox', { name: 'Name' })).toHaveValue(DEMO.chat.name);
     },
     // A 204 is Kommo's answer for "no sources": an empty list is right for it.
-    // Left out until fixed in the widget: a 204 to the import's POST is reported as applied.
     skip: (f) => f.name === '204 instead of a body',
   },
   {
@@ -232,8 +231,6 @@ const ACTIONS: Action[] = [
       const exts = await serverExts(request);
       for (const i of IMPORT) expect(exts.filter((e) => e === i.external_id)).toHaveLength(1);
     },
-    // Left out until fixed in the widget: a 204 to the import's POST is reported as applied.
-    skip: (f) => f.name === '204 instead of a body',
   },
 ];
 
