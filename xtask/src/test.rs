@@ -88,6 +88,8 @@ enum Outcome {
 }
 
 fn native() -> Result<Outcome> {
+    // The sandbox's host tests serve RequireJS and jQuery from node_modules.
+    setup::ensure(&[Need::Node])?;
     run(command("cargo").args(["test", "--workspace"]))?;
     Ok(Outcome::Passed)
 }
