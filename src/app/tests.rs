@@ -336,6 +336,37 @@ fn bulk_delete_of_selected_rows_is_one_batch_request() {
 }
 
 #[test]
+fn a_bulk_delete_refused_with_404_keeps_its_message_through_the_reload() {
+    let mut s = loaded();
+    update(&mut s, Msg::SelectAll(true));
+    update(&mut s, Msg::AskDeleteSelected);
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!()
+    };
+    for _ in 0..update::UNDO_SECONDS {
+        update(&mut s, Msg::Tick(t));
+    }
+    let fx = update(
+        &mut s,
+        Msg::Reply(Job::Delete(vec![1, 2]), Err(ApiError::NotFound)),
+    );
+    assert_eq!(calls(&fx), vec![(Job::Sources, Call::ListSources)]);
+    // Source 1 was deleted elsewhere; the reload shows that without the message going away.
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Sources(vec![src(2, "Calls", "calls", 10)])),
+        ),
+    );
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrNotFound));
+    assert_eq!(s.retry, None);
+    assert_eq!(s.saved_count(), 1);
+    assert!(s.row(RowKey::Saved(2)).unwrap().selected);
+}
+
+#[test]
 fn making_a_source_default_clears_the_flag_on_the_others() {
     let mut s = loaded();
     s.rows[0].orig.as_mut().unwrap().default = Some(true);

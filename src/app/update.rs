@@ -983,11 +983,10 @@ fn merge_list(s: &mut State, list: Vec<Source>) {
 fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>) {
     // A batch delete refused because some source is already gone (another tab, another
     // admin): reload the list so what is shown matches the server again.
-    if matches!(job, Job::Delete(_))
+    let refused_batch = matches!(job, Job::Delete(_))
         && matches!(e, ApiError::Validation { .. } | ApiError::NotFound)
-        && matches!(call, Call::Delete(_))
-        && !s.running(|j| *j == Job::Sources)
-    {
+        && matches!(call, Call::Delete(_));
+    if refused_batch && !s.running(|j| *j == Job::Sources) {
         send(s, fx, Job::Sources, Call::ListSources);
     }
     if job == Job::Sources && s.load == Load::Loading {
@@ -1060,7 +1059,9 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
         }
         ApiError::NotFound if matches!(call, Call::UpdateOne(_)) => gone(s, &call),
         _ => {
-            let retry = job != Job::Test;
+            // The same batch would be refused again; the reload shows what is left to delete.
+            // Without a retry the banner also outlives that reload, which clears retryable ones.
+            let retry = job != Job::Test && !refused_batch;
             s.banner = Some(Banner {
                 error: true,
                 msg: message(&e),
