@@ -104,6 +104,7 @@ strings! {
     CreatedN => "Sources created:", "Fuentes creadas:", "Fontes criadas:";
     SavedN => "Sources saved:", "Fuentes guardadas:", "Fontes salvas:";
     DeletedN => "Sources deleted:", "Fuentes eliminadas:", "Fontes excluídas:";
+    DeletedElsewhere => "This source had already been deleted elsewhere.", "Esta fuente ya había sido eliminada en otro lugar.", "Esta fonte já havia sido excluída em outro lugar.";
     Retry => "Retry", "Reintentar", "Tentar novamente";
     Close => "Close", "Cerrar", "Fechar";
     Cancel => "Cancel", "Cancelar", "Cancelar";
@@ -146,6 +147,7 @@ strings! {
     ErrRejected => "The server rejected some fields; see the marked rows.", "El servidor rechazó algunos campos; vea las filas marcadas.", "O servidor rejeitou alguns campos; veja as linhas marcadas.";
     ErrFix => "Fix the marked fields first.", "Corrija primero los campos marcados.", "Corrija primeiro os campos marcados.";
     ErrGone => "This source no longer exists on the server.", "Esta fuente ya no existe en el servidor.", "Esta fonte não existe mais no servidor.";
+    ErrGoneSome => "Some of these sources no longer exist (deleted elsewhere). The list was reloaded: select again what is left to delete.", "Algunas de estas fuentes ya no existen (eliminadas en otro lugar). La lista se recargó: seleccione de nuevo lo que queda por eliminar.", "Algumas destas fontes não existem mais (excluídas em outro lugar). A lista foi recarregada: selecione novamente o que falta excluir.";
     ErrLimit => "This would exceed the limit of sources.", "Esto superaría el límite de fuentes.", "Isto excederia o limite de fontes.";
     VRequired => "Required.", "Obligatorio.", "Obrigatório.";
     VTooLong => "Too long.", "Demasiado largo.", "Longo demais.";

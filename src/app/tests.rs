@@ -360,10 +360,40 @@ fn a_bulk_delete_refused_with_404_keeps_its_message_through_the_reload() {
             Ok(Reply::Sources(vec![src(2, "Calls", "calls", 10)])),
         ),
     );
-    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrNotFound));
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrGoneSome));
     assert_eq!(s.retry, None);
     assert_eq!(s.saved_count(), 1);
     assert!(s.row(RowKey::Saved(2)).unwrap().selected);
+}
+
+#[test]
+fn a_bulk_delete_naming_a_source_deleted_elsewhere_explains_it() {
+    let mut s = loaded();
+    update(&mut s, Msg::SelectAll(true));
+    update(&mut s, Msg::AskDeleteSelected);
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!()
+    };
+    for _ in 0..update::UNDO_SECONDS {
+        update(&mut s, Msg::Tick(t));
+    }
+    // Kommo-style refusal: 400 with an item error `NotFound` on the gone id.
+    let refused = ApiError::Validation {
+        problem: Box::new(Problem::default()),
+        items: vec![ItemErrors {
+            request_id: None,
+            index: Some(0),
+            errors: vec![ApiFieldError {
+                code: "NotFound".into(),
+                path: "id".into(),
+                detail: "source 1 not found".into(),
+            }],
+        }],
+    };
+    let fx = update(&mut s, Msg::Reply(Job::Delete(vec![1, 2]), Err(refused)));
+    assert_eq!(calls(&fx), vec![(Job::Sources, Call::ListSources)]);
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrGoneSome));
 }
 
 #[test]
@@ -440,6 +470,46 @@ fn a_source_deleted_elsewhere_is_explained_and_the_edit_kept() {
     let r = s.row(RowKey::Saved(2)).unwrap();
     assert_eq!(r.error(Field::Row).map(|e| e.msg), Some(T::ErrGone));
     assert_eq!(r.draft.name, "Still mine");
+}
+
+#[test]
+fn deleting_a_source_deleted_elsewhere_says_so_and_keeps_other_drafts() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "Unsaved");
+    update(&mut s, Msg::AddDraft);
+    let draft = s.rows.iter().find(|r| r.key_is_new()).unwrap().key;
+    type_name(&mut s, draft, "Half typed");
+    update(&mut s, Msg::AskDelete(RowKey::Saved(2)));
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!()
+    };
+    for _ in 0..update::UNDO_SECONDS {
+        update(&mut s, Msg::Tick(t));
+    }
+    update(
+        &mut s,
+        Msg::Reply(Job::Delete(vec![2]), Err(ApiError::NotFound)),
+    );
+    assert_eq!(s.status, Some((T::DeletedElsewhere, 0)));
+    assert!(s.row(RowKey::Saved(2)).is_none());
+    assert_eq!(s.row(RowKey::Saved(1)).unwrap().draft.name, "Unsaved");
+    assert_eq!(s.row(draft).unwrap().draft.name, "Half typed");
+}
+
+#[test]
+fn a_refresh_answered_204_keeps_edited_rows_with_a_note_and_drafts() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "Unsaved");
+    update(&mut s, Msg::AddDraft);
+    update(&mut s, Msg::Refresh);
+    // Every source was deleted elsewhere: Kommo answers the list with 204 (no sources).
+    update(&mut s, Msg::Reply(Job::Sources, Ok(Reply::Sources(vec![]))));
+    assert!(s.row(RowKey::Saved(2)).is_none());
+    let r = s.row(RowKey::Saved(1)).unwrap();
+    assert_eq!(r.draft.name, "Unsaved");
+    assert_eq!(r.error(Field::Row).map(|e| e.msg), Some(T::ErrGone));
+    assert_eq!(s.rows.iter().filter(|r| r.key_is_new()).count(), 1);
 }
 
 #[test]

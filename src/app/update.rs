@@ -989,6 +989,26 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
     if refused_batch && !s.running(|j| *j == Job::Sources) {
         send(s, fx, Job::Sources, Call::ListSources);
     }
+    // Refused because a source in it is gone (404, or an item error `NotFound`): say that,
+    // rather than a bare "not found" or "request failed".
+    let gone_in_batch = refused_batch
+        && match &e {
+            ApiError::NotFound => true,
+            ApiError::Validation { items, .. } => items
+                .iter()
+                .flat_map(|i| i.errors.iter())
+                .any(|fe| fe.code == "NotFound"),
+            _ => false,
+        };
+    if gone_in_batch {
+        s.banner = Some(Banner {
+            error: true,
+            msg: T::ErrGoneSome,
+            detail: None,
+            retry: false,
+        });
+        return;
+    }
     if job == Job::Sources && s.load == Load::Loading {
         s.load = Load::Failed;
     }
@@ -1051,17 +1071,15 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
             fx.push(Effect::After(Timer::Countdown(s.timer_gen), 1000));
         }
         ApiError::NotFound if matches!(call, Call::DeleteOne(_)) => {
-            // Already gone: the goal of the delete is reached.
+            // Already gone: the goal of the delete is reached, but not by this delete.
             if let Call::DeleteOne(id) = call {
                 s.rows.retain(|r| r.key != RowKey::Saved(id));
             }
-            s.status = Some((T::DeletedN, 1));
+            s.status = Some((T::DeletedElsewhere, 0));
         }
         ApiError::NotFound if matches!(call, Call::UpdateOne(_)) => gone(s, &call),
         _ => {
-            // The same batch would be refused again; the reload shows what is left to delete.
-            // Without a retry the banner also outlives that reload, which clears retryable ones.
-            let retry = job != Job::Test && !refused_batch;
+            let retry = job != Job::Test;
             s.banner = Some(Banner {
                 error: true,
                 msg: message(&e),

@@ -249,7 +249,9 @@ function expected(f: Fault, a: Action): string[] {
     case '401': return [MSG.unauthorized];
     case '402': return [MSG.payment];
     case '403': return [MSG.forbidden];
-    case '404 JSON': case '404 plain text': return a.name === 'edit' || a.name === 'default' ? [MSG.gone] : [MSG.notFound];
+    case '404 JSON': case '404 plain text':
+      if (a.name === 'edit' || a.name === 'default') return [MSG.gone];
+      return a.name === 'bulk delete' ? [MSG.goneSome] : [MSG.notFound];
     case '429 Retry-After': return [MSG.rateLimited];
     case '500 trace_id': return [MSG.server, 'HTTP 500', 'proof database down', 'proof-trace-500'];
     case '502': return [MSG.server, 'HTTP 502'];
