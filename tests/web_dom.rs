@@ -4,7 +4,7 @@
 
 use js_sys::Array;
 use kommo_sources_widget::app::node::{el, Node};
-use kommo_sources_widget::web::dom::{patch_kids, Live};
+use kommo_sources_widget::web::dom::{prop_str, Tree};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -51,31 +51,29 @@ fn li(root: &Element, k: &str) -> Element {
 
 #[wasm_bindgen_test]
 fn identical_render_causes_no_mutation() {
-    let d = doc();
-    let root = d.create_element("div").unwrap();
-    let mut live: Vec<Live> = Vec::new();
-    patch_kids(&d, &root, &mut live, list(&["a", "b", "c"])).unwrap();
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
+    t.render(list(&["a", "b", "c"])).unwrap();
     assert_eq!(root.text_content().unwrap(), "abc");
     let n = mutations(&root, || {
-        patch_kids(&d, &root, &mut live, list(&["a", "b", "c"])).unwrap();
+        t.render(list(&["a", "b", "c"])).unwrap();
     });
     assert_eq!(n, 0);
 }
 
 #[wasm_bindgen_test]
 fn keyed_children_keep_their_nodes_when_reordered_and_only_the_removed_one_goes() {
-    let d = doc();
-    let root = d.create_element("div").unwrap();
-    let mut live: Vec<Live> = Vec::new();
-    patch_kids(&d, &root, &mut live, list(&["a", "b", "c", "d"])).unwrap();
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
+    t.render(list(&["a", "b", "c", "d"])).unwrap();
     let (a, b, c) = (li(&root, "a"), li(&root, "b"), li(&root, "c"));
-    patch_kids(&d, &root, &mut live, list(&["c", "a", "b", "d"])).unwrap();
+    t.render(list(&["c", "a", "b", "d"])).unwrap();
     assert_eq!(root.text_content().unwrap(), "cabd");
     assert!(li(&root, "a").is_same_node(Some(&a)));
     assert!(li(&root, "c").is_same_node(Some(&c)));
     // Deleting one row: a single child-list mutation.
     let n = mutations(&root, || {
-        patch_kids(&d, &root, &mut live, list(&["c", "a", "d"])).unwrap();
+        t.render(list(&["c", "a", "d"])).unwrap();
     });
     assert_eq!(n, 1);
     assert!(root.query_selector("li[data-k='b']").unwrap().is_none());
@@ -84,16 +82,15 @@ fn keyed_children_keep_their_nodes_when_reordered_and_only_the_removed_one_goes(
 
 #[wasm_bindgen_test]
 fn markup_in_text_and_attributes_is_never_parsed() {
-    let d = doc();
-    let root = d.create_element("div").unwrap();
-    let mut live: Vec<Live> = Vec::new();
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
     let evil = "<img src=x onerror=\"window.__pwned=1\">";
     let tree: Vec<Node> = vec![el("p")
         .attr("title", evil)
         .txt(evil)
         .kid(el("input").attr("value", evil))
         .into()];
-    patch_kids(&d, &root, &mut live, tree).unwrap();
+    t.render(tree).unwrap();
     assert!(root.query_selector("img").unwrap().is_none());
     assert_eq!(root.text_content().unwrap(), evil);
     let input: web_sys::HtmlInputElement = root
@@ -107,11 +104,10 @@ fn markup_in_text_and_attributes_is_never_parsed() {
 
 #[wasm_bindgen_test]
 fn a_typed_value_is_not_overwritten_when_the_state_agrees() {
-    let d = doc();
-    let root = d.create_element("div").unwrap();
-    let mut live: Vec<Live> = Vec::new();
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
     let tree = |v: &str| -> Vec<Node> { vec![el("input").attr("value", v.to_string()).into()] };
-    patch_kids(&d, &root, &mut live, tree("ab")).unwrap();
+    t.render(tree("ab")).unwrap();
     let input: web_sys::HtmlInputElement = root
         .query_selector("input")
         .unwrap()
@@ -119,18 +115,17 @@ fn a_typed_value_is_not_overwritten_when_the_state_agrees() {
         .dyn_into()
         .unwrap();
     input.set_value("abc");
-    patch_kids(&d, &root, &mut live, tree("abc")).unwrap();
+    t.render(tree("abc")).unwrap();
     assert_eq!(input.value(), "abc");
     // The state can still reset it (e.g. "undo changes").
-    patch_kids(&d, &root, &mut live, tree("ab")).unwrap();
+    t.render(tree("ab")).unwrap();
     assert_eq!(input.value(), "ab");
 }
 
 #[wasm_bindgen_test]
 fn rows_built_from_the_row_above_carry_their_own_values() {
-    let d = doc();
-    let root = d.create_element("div").unwrap();
-    let mut live: Vec<Live> = Vec::new();
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
     let row = |k: &str, v: &str, on: bool| -> Node {
         el("p")
             .key(k.to_string())
@@ -149,7 +144,7 @@ fn rows_built_from_the_row_above_carry_their_own_values() {
         row("b", "two", false),
         row("c", "three", true),
     ];
-    patch_kids(&d, &root, &mut live, rows).unwrap();
+    t.render(rows).unwrap();
     let ps = root.query_selector_all("p").unwrap();
     assert_eq!(ps.length(), 3);
     for (i, (k, v, on)) in [
@@ -201,4 +196,246 @@ fn rows_built_from_the_row_above_carry_their_own_values() {
         .dyn_into()
         .unwrap();
     assert_eq!(second.value(), "two");
+}
+
+fn keys(root: &Element) -> String {
+    let all = root.query_selector_all("li").unwrap();
+    (0..all.length())
+        .map(|i| {
+            all.get(i)
+                .unwrap()
+                .unchecked_into::<Element>()
+                .get_attribute("data-k")
+                .unwrap()
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[wasm_bindgen_test]
+fn keyed_inserts_at_either_end_and_in_the_middle_touch_only_the_new_rows() {
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
+    t.render(list(&["b", "d"])).unwrap();
+    let (b, d) = (li(&root, "b"), li(&root, "d"));
+    // One insertion each: the kept rows are not moved around them.
+    let n = mutations(&root, || {
+        t.render(list(&["a", "b", "c", "d", "e"])).unwrap()
+    });
+    assert_eq!(n, 3);
+    assert_eq!(keys(&root), "a,b,c,d,e");
+    assert!(li(&root, "b").is_same_node(Some(&b)));
+    assert!(li(&root, "d").is_same_node(Some(&d)));
+    assert_eq!(root.text_content().unwrap(), "abcde");
+}
+
+#[wasm_bindgen_test]
+fn a_reversed_list_keeps_every_node_and_a_full_swap_back_restores_the_order() {
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
+    let ks = ["a", "b", "c", "d", "e", "f"];
+    t.render(list(&ks)).unwrap();
+    let before: Vec<Element> = ks.iter().map(|k| li(&root, k)).collect();
+    t.render(list(&["f", "e", "d", "c", "b", "a"])).unwrap();
+    assert_eq!(keys(&root), "f,e,d,c,b,a");
+    t.render(list(&["c", "a", "f", "b", "e", "d"])).unwrap();
+    assert_eq!(keys(&root), "c,a,f,b,e,d");
+    for (k, el) in ks.iter().zip(&before) {
+        assert!(li(&root, k).is_same_node(Some(el)), "row {k} was rebuilt");
+    }
+    // Removing everything then building again reuses node numbers safely.
+    t.render(vec![el("ul").into()]).unwrap();
+    assert_eq!(keys(&root), "");
+    t.render(list(&["x", "y"])).unwrap();
+    assert_eq!(keys(&root), "x,y");
+    assert!(before.iter().all(|e| !e.is_connected()));
+}
+
+#[wasm_bindgen_test]
+fn a_focused_row_keeps_focus_when_rows_come_and_go_around_it() {
+    let root = doc().create_element("div").unwrap();
+    doc().body().unwrap().append_child(&root).unwrap();
+    let mut t = Tree::new(&root);
+    let rows = |ks: &[&str]| -> Vec<Node> {
+        vec![el("div")
+            .kids(ks.iter().map(|k| {
+                el("p")
+                    .key(k.to_string())
+                    .kid(el("input").attr("data-k", k.to_string()))
+                    .into()
+            }))
+            .into()]
+    };
+    t.render(rows(&["a", "b", "c"])).unwrap();
+    let b: web_sys::HtmlElement = root
+        .query_selector("[data-k=b]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    b.focus().unwrap();
+    t.render(rows(&["x", "b", "y"])).unwrap();
+    let active = doc().active_element().unwrap();
+    assert!(active.is_same_node(Some(&b)));
+    t.close().unwrap();
+    assert_eq!(root.child_nodes().length(), 0);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn text_and_attribute_changes_are_one_mutation_each() {
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
+    let p = |s: &str, title: Option<&str>, hidden: bool| -> Vec<Node> {
+        let mut e = el("p").txt(s.to_string()).flag("hidden", hidden);
+        if let Some(x) = title {
+            e = e.attr("title", x.to_string());
+        }
+        vec![e.into()]
+    };
+    t.render(p("one", None, false)).unwrap();
+    let node = root.first_element_child().unwrap();
+    assert_eq!(
+        mutations(&root, || t.render(p("two", None, false)).unwrap()),
+        1
+    );
+    assert_eq!(node.text_content().unwrap(), "two");
+    assert_eq!(
+        mutations(&root, || t.render(p("two", Some("t"), true)).unwrap()),
+        2
+    );
+    assert_eq!(node.get_attribute("title").as_deref(), Some("t"));
+    assert!(node.has_attribute("hidden"));
+    assert_eq!(
+        mutations(&root, || t.render(p("two", Some("u"), false)).unwrap()),
+        2
+    );
+    assert_eq!(node.get_attribute("title").as_deref(), Some("u"));
+    assert!(!node.has_attribute("hidden"));
+    assert_eq!(
+        mutations(&root, || t.render(p("two", None, false)).unwrap()),
+        1
+    );
+    assert!(!node.has_attribute("title"));
+    // Same element throughout: only its values changed.
+    assert!(root
+        .first_element_child()
+        .unwrap()
+        .is_same_node(Some(&node)));
+    // Another tag in the same place replaces the element.
+    t.render(vec![el("span").txt("x").into()]).unwrap();
+    assert_eq!(root.inner_html(), "<span>x</span>");
+}
+
+#[wasm_bindgen_test]
+fn checked_is_compared_with_the_live_box() {
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
+    let boxed = |on: bool| -> Vec<Node> {
+        vec![el("input")
+            .attr("type", "checkbox")
+            .flag("checked", on)
+            .into()]
+    };
+    t.render(boxed(true)).unwrap();
+    let b: web_sys::HtmlInputElement = root.first_element_child().unwrap().dyn_into().unwrap();
+    assert!(b.checked());
+    // The user unticks it but the state still says ticked (e.g. the change was refused).
+    b.set_checked(false);
+    t.render(boxed(true)).unwrap();
+    assert!(b.checked());
+    t.render(boxed(false)).unwrap();
+    assert!(!b.checked());
+    t.render(boxed(true)).unwrap();
+    assert!(b.checked());
+}
+
+#[wasm_bindgen_test]
+fn a_select_gets_its_value_after_its_options_and_option_values_stay_attributes() {
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
+    let sel = |opts: &[&str], v: &str| -> Vec<Node> {
+        vec![el("select")
+            .kids(opts.iter().map(|o| {
+                el("option")
+                    .attr("value", o.to_string())
+                    .txt(o.to_string())
+                    .into()
+            }))
+            .attr("value", v.to_string())
+            .into()]
+    };
+    t.render(sel(&["1", "2", "3"], "3")).unwrap();
+    // No HtmlSelectElement binding here: read and write `value` as a plain property.
+    let s = root.first_element_child().unwrap();
+    let value = || prop_str(&s, "value");
+    assert_eq!(value(), "3");
+    assert_eq!(
+        mutations(&root, || t.render(sel(&["1", "2", "3"], "3")).unwrap()),
+        0
+    );
+    // The user picks another option; an unchanged state puts the wanted one back.
+    js_sys::Reflect::set(&s, &"value".into(), &"1".into()).unwrap();
+    assert_eq!(value(), "1");
+    t.render(sel(&["1", "2", "3"], "3")).unwrap();
+    assert_eq!(value(), "3");
+    t.render(sel(&["1", "2", "4"], "4")).unwrap();
+    assert_eq!(value(), "4");
+    let last = s.last_element_child().unwrap();
+    assert_eq!(last.get_attribute("value").as_deref(), Some("4"));
+    assert_eq!(last.text_content().unwrap(), "4");
+}
+
+#[wasm_bindgen_test]
+fn rows_of_alternating_shapes_are_each_built_right() {
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
+    // Every third row carries an extra tag, as rows on an archived pipeline do.
+    let rows: Vec<Node> = vec![el("ul")
+        .kids((0..9).map(|i| {
+            let mut li = el("li")
+                .key(format!("r{i}"))
+                .attr("data-k", format!("r{i}"))
+                .kid(el("input").attr("value", format!("v{i}")));
+            if i % 3 == 2 {
+                li = li.kid(el("b").txt(format!("tag{i}")));
+            }
+            li.into()
+        }))
+        .into()];
+    t.render(rows).unwrap();
+    let all = root.query_selector_all("li").unwrap();
+    assert_eq!(all.length(), 9);
+    for i in 0..9u32 {
+        let li: Element = all.get(i).unwrap().dyn_into().unwrap();
+        assert_eq!(li.get_attribute("data-k").unwrap(), format!("r{i}"));
+        let input: web_sys::HtmlInputElement = li
+            .query_selector("input")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        assert_eq!(input.value(), format!("v{i}"));
+        let tag = li.query_selector("b").unwrap();
+        assert_eq!(
+            tag.map(|b| b.text_content().unwrap()),
+            (i % 3 == 2).then(|| format!("tag{i}"))
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn non_ascii_text_and_attributes_arrive_whole() {
+    let root = doc().create_element("div").unwrap();
+    let mut t = Tree::new(&root);
+    let s = "Fuente 😀 ñ — 中文";
+    t.render(vec![el("p")
+        .attr("title", s)
+        .txt(s)
+        .kid(el("i").txt("after"))
+        .into()])
+        .unwrap();
+    let p = root.first_element_child().unwrap();
+    assert_eq!(p.get_attribute("title").as_deref(), Some(s));
+    assert_eq!(p.text_content().unwrap(), format!("{s}after"));
 }

@@ -11,7 +11,7 @@ use crate::app::event::{to_msg, Ev, Kind};
 use crate::app::{update, view::view, Call, Effect, Mode, Msg, Reply, State, Timer};
 use crate::client::Client;
 use crate::i18n::Lang;
-use dom::{up_to, Live};
+use dom::{up_to, Tree};
 use js::{JsClock, JsTransport};
 use js_sys::{Function, Reflect};
 use std::cell::{Cell, RefCell};
@@ -26,7 +26,8 @@ struct Inner {
     state: State,
     doc: Document,
     root: Element,
-    live: Vec<Live>,
+    /// The rendered DOM; gone once unmounted.
+    tree: Option<Tree>,
     listeners: Vec<(&'static str, Handler)>,
     /// Scheduled ticks: timeout handle, when it is due (ms), and the tick.
     timers: Vec<(i32, f64, Timer)>,
@@ -59,7 +60,8 @@ fn cfg_fn(cfg: &JsValue, k: &str) -> Option<Function> {
 }
 
 /// Mounts the widget into `el`. `config`: `{mode: "settings"|"advanced"|"add_source",
-/// lang, limit?, pipeline_id?, request(method, path, body) -> Promise, close?()}`.
+/// lang, strings? (the i18n file's `ui` table), limit?, pipeline_id?, request(method, path,
+/// body) -> Promise, close?()}`.
 /// Returns the id to pass to [`unmount`] and [`on_add_as_source`].
 #[wasm_bindgen]
 pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
@@ -71,6 +73,15 @@ pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
         _ => Mode::Advanced,
     };
     let lang = Lang::from_code(&cfg_str(&config, "lang").unwrap_or_default());
+    if let Ok(table) = Reflect::get(&config, &JsValue::from_str("strings")) {
+        if table.is_object() {
+            crate::i18n::load(lang, |k| {
+                Reflect::get(&table, &JsValue::from_str(k))
+                    .ok()?
+                    .as_string()
+            });
+        }
+    }
     let limit = cfg_num(&config, "limit").map_or(50, |n| n as usize);
     let pid = cfg_num(&config, "pipeline_id")
         .map(|n| n as u64)
@@ -84,7 +95,7 @@ pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
         state: State::new(mode, lang, limit, add),
         doc,
         root: el.clone(),
-        live: Vec::new(),
+        tree: Some(Tree::new(&el)),
         listeners: Vec::new(),
         timers: Vec::new(),
         tick_fn: None,
@@ -127,8 +138,8 @@ pub fn unmount(id: u32) {
                 w.clear_timeout_with_handle(t);
             }
         }
-        for l in i.live.drain(..) {
-            let _ = root.remove_child(l.node());
+        if let Some(t) = i.tree.take() {
+            let _ = t.close();
         }
         i.tick_fn = None;
     }
@@ -162,11 +173,9 @@ fn dispatch(app: &AppRef, msg: Msg) {
 }
 
 fn render(i: &mut Inner) {
-    let node = view(&i.state);
-    let Inner {
-        doc, root, live, ..
-    } = i;
-    let _ = dom::patch_kids(doc, root, live, vec![node]);
+    if let Some(t) = i.tree.as_mut() {
+        let _ = t.render(vec![view(&i.state)]);
+    }
 }
 
 fn run(app: &AppRef, e: Effect) {

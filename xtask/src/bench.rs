@@ -376,20 +376,51 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
 // ------------------------------------------------------------------ figures
 
 /// The shipped files whose sizes are reported, in the table's order.
-const SIZED: [&str; 4] = ["widget_bg.wasm", "widget.js", "script.js", "style.css"];
+const SIZED: [&str; 5] = [
+    "widget_bg.wasm",
+    "widget.js",
+    SNIPPETS,
+    "script.js",
+    "style.css",
+];
 
-/// Raw and gzip -9 bytes of each shipped file that budgets speak of.
+/// The JS that Rust code inlines, which widget.js imports: part of the JS glue.
+const SNIPPETS: &str = "snippets/*.js";
+
+/// Raw and gzip -9 bytes of each shipped file that budgets speak of (the snippets summed,
+/// each gzipped on its own as it is served).
 fn sizes(dir: &Path) -> Result<Value> {
     let mut out = serde_json::Map::new();
     for name in SIZED {
-        let path: PathBuf = dir.join(name);
-        let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        out.insert(
-            name.to_owned(),
-            json!({"raw": bytes.len(), "gzip": gzip_len(&bytes)}),
-        );
+        let files = if name == SNIPPETS {
+            js_files(&dir.join("snippets"))
+        } else {
+            vec![dir.join(name)]
+        };
+        let (mut raw, mut gzip) = (0, 0);
+        for path in files {
+            let bytes =
+                fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            raw += bytes.len();
+            gzip += gzip_len(&bytes);
+        }
+        out.insert(name.to_owned(), json!({"raw": raw, "gzip": gzip}));
     }
     Ok(Value::Object(out))
+}
+
+/// Every `.js` file below `dir` (none when it does not exist).
+fn js_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(js_files(&path));
+        } else if path.extension().is_some_and(|e| e == "js") {
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// Median, p90 (nearest rank) and min of samples; `None` when there are none.
@@ -486,7 +517,7 @@ fn report(sizes: &Value, raw: &Value, generated_at: u64) -> Value {
     );
 
     let gz = |name: &str| sizes[name]["gzip"].as_f64().unwrap_or(0.0);
-    let js_css = gz("script.js") + gz("widget.js") + gz("style.css");
+    let js_css = gz("script.js") + gz("widget.js") + gz(SNIPPETS) + gz("style.css");
     let mutations = &raw["mutations"];
     let requests = &raw["requests"];
 
@@ -504,9 +535,10 @@ fn report(sizes: &Value, raw: &Value, generated_at: u64) -> Value {
             JS_CSS_GZIP_MAX,
             "bytes",
             format!(
-                "script.js {}, widget.js {}, style.css {}",
+                "script.js {}, widget.js {}, {SNIPPETS} {}, style.css {}",
                 gz("script.js"),
                 gz("widget.js"),
+                gz(SNIPPETS),
                 gz("style.css")
             ),
         ),

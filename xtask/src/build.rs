@@ -67,6 +67,11 @@ fn assemble(pkg: &Path, dest: &Path) -> Result {
     for file in ["widget.js", "widget_bg.wasm"] {
         copy(&pkg.join(file), &dest.join(file))?;
     }
+    // JS that Rust code inlines (`#[wasm_bindgen(inline_js)]`): widget.js imports it from here.
+    let snippets = pkg.join("snippets");
+    if snippets.is_dir() {
+        copy_tree(&snippets, &dest.join("snippets"))?;
+    }
     Ok(())
 }
 
