@@ -79,6 +79,13 @@ define([], function () {
         document.documentElement.lang || navigator.language || 'en').slice(0, 2).toLowerCase();
       return TEXT[l] ? l : 'en';
     }
+    // The i18n file's `ui` table of the host's language: the wasm's UI texts (English is
+    // compiled in as the fallback).
+    function strings() {
+      var t = typeof self.i18n === 'function' ? self.i18n('ui') : null;
+      if (!t || typeof t !== 'object') t = self.langs && self.langs.ui;
+      return t && typeof t === 'object' ? t : null;
+    }
     function code() { return settings().widget_code || params().widget_code || self.code || ''; }
 
     // Direct mode: the account's own origin with the integration's long-lived token.
@@ -187,7 +194,7 @@ define([], function () {
       var go = function () {
         load().then(function (w) {
           if (gen !== alive || !root.isConnected) { prune(); return; }
-          var cfg = { mode: mode, lang: lang(), request: directRequest(root), widget_code: code() };
+          var cfg = { mode: mode, lang: lang(), strings: strings(), request: directRequest(root), widget_code: code() };
           for (var k in extra) cfg[k] = extra[k];
           entry.id = w.mount(root, cfg);
           entry.w = w;
