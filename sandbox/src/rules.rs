@@ -143,6 +143,8 @@ pub fn fields(item: &Map<String, Value>, kind: Kind, errors: &mut Vec<FieldError
                     "name",
                     "name must not be empty",
                 ));
+            } else if has_control(s) {
+                errors.push(control_error("name"));
             } else if trimmed.chars().count() > MAX_TEXT_LEN {
                 errors.push(FieldError::new(
                     TOO_LONG,
@@ -261,7 +263,60 @@ fn origin_code_problem(s: &str) -> Option<FieldError> {
     if s.chars().all(|c| c == '"') {
         return bad("origin_code must not be only double quotes");
     }
+    if has_control(s) {
+        return Some(control_error("origin_code"));
+    }
     None
+}
+
+/// Whether `s` holds a control character (C0, DEL or C1), which no one can see or type back.
+fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
+fn control_error(path: &str) -> FieldError {
+    FieldError::new(
+        INVALID_VALUE,
+        path,
+        format!("{path} must not contain control characters"),
+    )
+}
+
+/// Fewest digits of a WhatsApp page's phone number.
+pub const PHONE_MIN_DIGITS: usize = 7;
+/// Most digits of a WhatsApp page's phone number (E.164).
+pub const PHONE_MAX_DIGITS: usize = 15;
+
+/// Whether `link` is a phone number `https://wa.me/<link>` can write to: 7 to 15 digits, not
+/// starting with 0, optionally after `+`, `wa.me/`, `http://wa.me/` or `https://wa.me/`.
+pub fn is_phone_link(link: &str) -> bool {
+    let mut number = link.trim();
+    for prefix in ["https://wa.me/", "http://wa.me/", "wa.me/"] {
+        if let Some(rest) = number.strip_prefix(prefix) {
+            number = rest;
+            break;
+        }
+    }
+    let digits = number.strip_prefix('+').unwrap_or(number);
+    (PHONE_MIN_DIGITS..=PHONE_MAX_DIGITS).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+}
+
+/// The value rules of one page field that is already a string of an allowed length.
+fn page_value_problem(key: &str, path: &str, s: &str) -> Option<FieldError> {
+    let bad = |d: String| Some(FieldError::new(INVALID_VALUE, path, d));
+    if s.trim().is_empty() {
+        return bad(format!("{key} must not be empty"));
+    }
+    match key {
+        "name" if has_control(s) => Some(control_error(path)),
+        "link" if !is_phone_link(s) => bad(format!(
+            "link must be an international phone number: {PHONE_MIN_DIGITS} to \
+             {PHONE_MAX_DIGITS} digits, not starting with 0, optionally after + or wa.me/"
+        )),
+        _ => None,
+    }
 }
 
 fn services(v: &Value, errors: &mut Vec<FieldError>) -> Option<Vec<Service>> {
@@ -356,7 +411,15 @@ fn pages(v: Option<&Value>, path: &str, errors: &mut Vec<FieldError>) -> Option<
         };
         let mut text = |key: &str| -> Option<String> {
             match obj.get(key) {
-                Some(Value::String(s)) if s.chars().count() <= MAX_TEXT_LEN => Some(s.clone()),
+                Some(Value::String(s)) if s.chars().count() <= MAX_TEXT_LEN => {
+                    match page_value_problem(key, &format!("{ppath}.{key}"), s) {
+                        Some(e) => {
+                            errors.push(e);
+                            None
+                        }
+                        None => Some(s.clone()),
+                    }
+                }
                 Some(Value::String(_)) => {
                     errors.push(FieldError::new(
                         TOO_LONG,
@@ -484,9 +547,87 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_are_refused_in_names_origin_codes_and_page_names() {
+        for (field, value) in [
+            ("name", "a\u{7}b"),
+            ("name", "\u{1b}[31mred"),
+            ("name", "del\u{7f}"),
+            ("name", "c1\u{85}"),
+            ("origin_code", "kommo\u{0}x"),
+        ] {
+            let mut item = json!({"name": "a", "external_id": "b"});
+            item[field] = json!(value);
+            let (_, e) = check(item, Kind::Create);
+            assert_eq!(e.len(), 1, "{field} {value:?}");
+            assert_eq!((e[0].code, e[0].path.as_str()), (INVALID_VALUE, field));
+            assert!(e[0].detail.contains("control characters"));
+        }
+        let (f, e) = check(
+            json!({"name": "  Spaces around are trimmed  "}),
+            Kind::Update,
+        );
+        assert!(e.is_empty());
+        assert_eq!(f.name.as_deref(), Some("Spaces around are trimmed"));
+    }
+
+    #[test]
+    fn page_links_must_be_phone_numbers_and_names_and_ids_not_blank() {
+        for good in [
+            "15550101234",
+            "+5511999998888",
+            "wa.me/5511999998888",
+            "https://wa.me/+5511999998888",
+            " 1234567 ",
+            "123456789012345",
+        ] {
+            assert!(is_phone_link(good), "{good}");
+        }
+        for bad in [
+            "call me",
+            "12ab",
+            "+1234",
+            "0123456789",
+            "++5511999998888",
+            "1234567890123456",
+            "https://example.com/5511999998888",
+            "+55 11 99999 8888",
+            "",
+        ] {
+            assert!(!is_phone_link(bad), "{bad}");
+        }
+        let page = |name: &str, id: &str, link: &str| {
+            check(
+                json!({"services":[{"type":"whatsapp","pages":[{"name":name,"id":id,"link":link}]}]}),
+                Kind::Update,
+            )
+            .1
+        };
+        assert!(page("Main", "p1", "+5511999998888").is_empty());
+        let e = page("Main", "p1", "call me");
+        assert_eq!(
+            (e[0].code, e[0].path.as_str()),
+            (INVALID_VALUE, "services.0.pages.0.link")
+        );
+        assert!(e[0].detail.contains("international phone number"));
+        let e = page("  ", "\t", "");
+        let paths: Vec<_> = e.iter().map(|e| (e.code, e.path.as_str())).collect();
+        assert_eq!(
+            paths,
+            [
+                (INVALID_VALUE, "services.0.pages.0.name"),
+                (INVALID_VALUE, "services.0.pages.0.id"),
+                (INVALID_VALUE, "services.0.pages.0.link"),
+            ]
+        );
+        let e = page("bell\u{7}", "p1", "+5511999998888");
+        assert_eq!(e[0].path, "services.0.pages.0.name");
+        assert!(e[0].detail.contains("control characters"));
+    }
+
+    #[test]
     fn services_accept_empty_params_array() {
         let (f, e) = check(
-            json!({"services":[{"type":"whatsapp","pages":[{"name":"n","id":"1","link":"155"}],"params":[]}]}),
+            json!({"services":[{"type":"whatsapp","pages":[{"name":"n","id":"1","link":"15550101234"}],"params":[]}]}),
             Kind::Update,
         );
         assert!(e.is_empty(), "{e:?}");

@@ -285,3 +285,160 @@ async fn bad_input_never_changes_the_store() {
     let health = sb.send(Method::GET, "/healthz", None, None).await;
     assert_eq!(health.status, 200);
 }
+
+/// Values the widget refuses on their field, sent straight to the API: each is refused with
+/// a 400 whose single item error names the field (`code`, `path`) and says why (`detail`),
+/// for a create and for a PATCH of a saved source, and nothing changes.
+#[tokio::test]
+async fn names_origin_codes_and_whatsapp_pages_the_widget_refuses_are_refused_here_too() {
+    let sb = start(Config {
+        empty: false,
+        ..config()
+    })
+    .await;
+    let id = sb.list(TOKEN).await[0]["id"].as_u64().unwrap();
+    let one = format!("/api/v4/sources/{id}");
+    let before = snapshot(&sb).await;
+    let page = |name: &str, pid: &str, link: &str| json!([{"type": "whatsapp", "pages": [{"name": name, "id": pid, "link": link}]}]);
+    let ok = "+5511999998888";
+    let pages = "services.0.pages.0";
+    // (fields, path, words the detail must hold)
+    let cases: Vec<(serde_json::Value, String, &str)> = vec![
+        (
+            json!({"name": "a\u{7}b"}),
+            "name".into(),
+            "control characters",
+        ),
+        (
+            json!({"name": "\u{1b}[31mred"}),
+            "name".into(),
+            "control characters",
+        ),
+        (
+            json!({"name": "nul\u{0}here"}),
+            "name".into(),
+            "control characters",
+        ),
+        (
+            json!({"name": "del\u{7f}"}),
+            "name".into(),
+            "control characters",
+        ),
+        (
+            json!({"name": "line\nbreak"}),
+            "name".into(),
+            "control characters",
+        ),
+        (
+            json!({"name": "c1\u{9b}31m"}),
+            "name".into(),
+            "control characters",
+        ),
+        (
+            json!({"origin_code": "kommo\u{0}x"}),
+            "origin_code".into(),
+            "control characters",
+        ),
+        (
+            json!({"services": page("Main", "p1", "call me")}),
+            format!("{pages}.link"),
+            "international phone number",
+        ),
+        (
+            json!({"services": page("Main", "p1", "12ab")}),
+            format!("{pages}.link"),
+            "international phone number",
+        ),
+        (
+            json!({"services": page("Main", "p1", "+1234")}),
+            format!("{pages}.link"),
+            "international phone number",
+        ),
+        (
+            json!({"services": page("Main", "p1", "0123456789")}),
+            format!("{pages}.link"),
+            "international phone number",
+        ),
+        (
+            json!({"services": page("Main", "p1", "++5511999998888")}),
+            format!("{pages}.link"),
+            "international phone number",
+        ),
+        (
+            json!({"services": page("Main", "p1", "1234567890123456")}),
+            format!("{pages}.link"),
+            "international phone number",
+        ),
+        (
+            json!({"services": page("Main", "p1", "https://evil.example/5511999998888")}),
+            format!("{pages}.link"),
+            "international phone number",
+        ),
+        (
+            json!({"services": page("Main", "p1", "")}),
+            format!("{pages}.link"),
+            "must not be empty",
+        ),
+        (
+            json!({"services": page("", "p1", ok)}),
+            format!("{pages}.name"),
+            "must not be empty",
+        ),
+        (
+            json!({"services": page("   ", "p1", ok)}),
+            format!("{pages}.name"),
+            "must not be empty",
+        ),
+        (
+            json!({"services": page("bell\u{7}", "p1", ok)}),
+            format!("{pages}.name"),
+            "control characters",
+        ),
+        (
+            json!({"services": page("Main", "  ", ok)}),
+            format!("{pages}.id"),
+            "must not be empty",
+        ),
+    ];
+    for (i, (fields, path, words)) in cases.into_iter().enumerate() {
+        let mut item = json!({"name": "Valid", "external_id": format!("fid-{i}")});
+        for (k, v) in fields.as_object().unwrap() {
+            item[k] = v.clone();
+        }
+        let created = sb.post("/api/v4/sources", TOKEN, &json!([item])).await;
+        let patched = sb.patch(&one, TOKEN, &fields).await;
+        for (what, answer) in [("POST", created), ("PATCH", patched)] {
+            let p = answer.problem(400);
+            let groups = p["validation-errors"]
+                .as_array()
+                .unwrap_or_else(|| panic!("case {i} {what}: no validation-errors in {p}"));
+            let errors = groups[0]["errors"].as_array().unwrap();
+            assert_eq!(errors.len(), 1, "case {i} {what}: {p}");
+            assert_eq!(errors[0]["code"], "InvalidValue", "case {i} {what}");
+            assert_eq!(errors[0]["path"], path.as_str(), "case {i} {what}");
+            let detail = errors[0]["detail"].as_str().unwrap();
+            assert!(detail.contains(words), "case {i} {what}: {detail}");
+        }
+        assert_eq!(snapshot(&sb).await, before, "case {i} changed the store");
+    }
+
+    // The forms the widget accepts are accepted here too.
+    for (i, link) in [
+        "+5511999998888",
+        "5511999998888",
+        "wa.me/5511999998888",
+        "https://wa.me/+5511999998888",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let made = sb
+            .post(
+                "/api/v4/sources",
+                TOKEN,
+                &json!([{"name": "Fine", "external_id": format!("ok-{i}"), "services": page("Main", "p1", link)}]),
+            )
+            .await;
+        assert_eq!(made.status.as_u16(), 200, "{link}: {}", made.text);
+    }
+}

@@ -61,20 +61,44 @@ async function expectInert(page: Page, area: Locator, dialogs: string[]): Promis
   expect(handlers, 'event handler attributes inside the widget').toEqual([]);
 }
 
-/** Creates one source per payload with the payload in every string field, via the API. */
+/** A valid WhatsApp number per payload (the sandbox, like the widget, refuses other links). */
+const phone = (i: number) => `+55119999${1000 + i}`;
+
+/**
+ * Creates one source per payload with the payload in every string field the API accepts it
+ * in, via the API: everything but the page link, which must be a phone number.
+ */
 async function seed(request: APIRequestContext): Promise<void> {
   const items = PAYLOADS.map((p, i) => ({
     name: p,
     external_id: `${p}#${i}`,
     origin_code: SHORT[i % SHORT.length],
-    services: [{ type: 'whatsapp', pages: [{ name: p, id: `${p}#id`, link: p }] }],
+    services: [{ type: 'whatsapp', pages: [{ name: p, id: `${p}#id`, link: phone(i) }] }],
   }));
   const res = await api(request, env, 'POST', '/api/v4/sources', items);
   expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
 }
 
+/**
+ * Makes the page's next list answer carry each payload as its source's page link too: a
+ * server may hold a link written by another client under other rules, and the widget must
+ * still show it as text and make no link of it.
+ */
+async function payloadLinksOnNextLoad(request: APIRequestContext): Promise<void> {
+  const list = await api(request, env, 'GET', '/api/v4/sources');
+  expect(list.status).toBe(200);
+  for (const s of list.body._embedded.sources) {
+    const i = PAYLOADS.indexOf(s.name);
+    if (i >= 0) s.services[0].pages[0].link = PAYLOADS[i];
+  }
+  await fault(request, env.sb, {
+    method: 'GET', path: '/api/v4/sources', status: 200, content_type: 'application/hal+json', json: list.body,
+  });
+}
+
 test('payloads in name, external_id, origin_code and WhatsApp pages stay text on the advanced page', async ({ page, request }) => {
   await seed(request);
+  await payloadLinksOnNextLoad(request);
   const dialogs = await watch(page);
   const root = await openAdvanced(page, env);
   const area = page.locator('#work-area-sources_manager');
