@@ -239,3 +239,49 @@ for (const kind of ['modal', 'advanced'] as const) {
     await expectNoCrash(page, env);
   });
 }
+
+test(`advanced: ${CYCLES} cycles left while the load is still on the wire drop the late answers and leave nothing behind`, async ({ page, request }) => {
+  test.setTimeout(300_000);
+  await page.addInitScript(instrument);
+  expect(await openPage(page, env, ADVANCED)).toBe(true);
+  await expect(manager(page).locator('tbody tr[data-k^="s"]')).toHaveCount(6);
+  await page.evaluate(() => { (window as any).__life.track(); (window as any).__host.leaveAdvanced(); });
+  const cdp = await page.context().newCDPSession(page);
+  // Every list answer now comes 150 ms late: each cycle leaves before it arrives.
+  expect((await request.post(`${env.sb.url}/__sandbox/delay`, { data: { method: 'GET', path: '/api/v4/sources', ms: 150 } })).ok()).toBe(true);
+
+  const run = (n: number) => page.evaluate(async (n) => {
+    const host = (window as any).__host;
+    const life = (window as any).__life;
+    for (let i = 0; i < n; i++) {
+      if (!(await host.enterAdvanced())) return 'enter failed at ' + i;
+      // Mounted (the wasm is compiled once, so this is a microtask away), not yet loaded.
+      for (let t = 0; t < 100 && !document.querySelector('.ksm .ksm-app'); t++) await new Promise((r) => setTimeout(r, 5));
+      if (!document.querySelector('.ksm .ksm-app')) return 'not mounted at ' + i;
+      if (document.querySelector('.ksm tbody tr[data-k^="s"]')) return 'loaded before leaving at ' + i;
+      life.track();
+      await host.leaveAdvanced();
+      if (document.querySelector('.ksm')) return 'widget left in the page at ' + i;
+      // The late answers arrive with no app to take them; the loader's abort timers end with
+      // them. Waiting for that keeps each cycle the same work: without it, how many requests
+      // overlap (and so the allocator's high-water mark) depends on the machine's speed.
+      for (let t = 0; t < 400 && life.timers() > 0; t++) await new Promise((r) => setTimeout(r, 10));
+      if (life.timers() !== 0) return life.timers() + ' timers left at ' + i;
+    }
+    return 'ok';
+  }, n);
+
+  expect(await run(WARM_UP)).toBe('ok');
+  const before = await measure(page, cdp);
+  expect(await run(CYCLES)).toBe('ok');
+  const after = await measure(page, cdp);
+  console.log(`advanced in-flight lifecycle after ${WARM_UP} and ${WARM_UP + CYCLES} cycles: ${JSON.stringify({ before, after })}`);
+  expect(after.tracked, 'widget roots seen').toBe(1 + WARM_UP + CYCLES);
+  expect(after.roots, 'widget roots alive [connected, detached]').toEqual([0, 0]);
+  expectFlat(before, after);
+
+  expect((await request.delete(`${env.sb.url}/__sandbox/delay`)).ok()).toBe(true);
+  expect(await page.evaluate(() => (window as any).__host.enterAdvanced())).toBe(true);
+  await expect(manager(page).locator('tbody tr[data-k^="s"]')).toHaveCount(6);
+  await expectNoCrash(page, env);
+});
