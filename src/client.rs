@@ -23,16 +23,8 @@
 //! # Ok::<(), kommo_sources_widget::api::ApiError>(())
 //! ```
 //!
-//! In the browser the same client runs over `fetch` (wasm32 only):
-//!
-//! ```ignore
-//! use kommo_sources_widget::transport::fetch::{BrowserSleeper, FetchTransport};
-//! use kommo_sources_widget::transport::{Auth, Token};
-//!
-//! let transport = FetchTransport::new("https://acme.kommo.com", Auth::Bearer(Token::new(token)));
-//! let client = Client::new(transport, BrowserSleeper);
-//! let sources = client.list_sources().await?;
-//! ```
+//! In the widget the same client runs over the host page's `request` function
+//! (`web::js::JsTransport`, wasm32 only), which adds origin and credentials.
 
 use crate::api::{self, wire, ApiError, ApiRequest, Method};
 use crate::model::{Account, NewSource, Pipeline, Source, SourcePatch};
@@ -211,12 +203,12 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         self.send_http(HttpRequest {
             method: req.method,
             path_and_query: req.path_and_query(),
-            body: req.body_json(),
+            body: req.body.clone(),
         })
         .await
     }
 
-    /// Sends a GET of `path_and_query` (no [`ApiRequest`], so no JSON `Value` in the bundle).
+    /// Sends a GET of `path_and_query` without building an [`ApiRequest`].
     async fn send_get(&self, path_and_query: String) -> Result<HttpResponse, ApiError> {
         self.send_http(HttpRequest {
             method: Method::Get,

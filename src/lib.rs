@@ -1,6 +1,6 @@
 //! A Kommo widget that manages an integration's lead sources through the Sources API.
 //!
-//! Everything but `web` (and the fetch transport) is plain Rust that compiles and is tested
+//! Everything but `web` is plain Rust that compiles and is tested
 //! natively; `web` is the `#[wasm_bindgen]` surface and the DOM, built only for wasm32.
 
 pub mod api;

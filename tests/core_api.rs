@@ -3,8 +3,15 @@
 
 use kommo_sources_widget::api::{self, query, ApiError, FieldError, Method};
 use kommo_sources_widget::model::{NewSource, SourcePatch};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
+
+/// The request's body text read back as JSON, to compare with a `json!` value.
+fn body_value(req: &api::ApiRequest) -> Option<Value> {
+    req.body
+        .as_deref()
+        .map(|b| serde_json::from_str(b).expect("the body is valid JSON"))
+}
 
 const HAL: Option<&str> = Some("application/hal+json");
 const PROBLEM: Option<&str> = Some("application/problem+json; charset=utf-8");
@@ -127,7 +134,7 @@ fn add_batch_request_numbers_items() {
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.path_and_query(), "/api/v4/sources");
     assert_eq!(
-        req.body,
+        body_value(&req),
         Some(json!([
             {"name": "chat", "external_id": "Kchat01", "request_id": "0"},
             {"name": "test_chat", "external_id": "Kchat02", "origin_code": "kommo.ext.30470678",
@@ -146,7 +153,7 @@ fn update_batch_request_sends_only_set_fields() {
     assert_eq!(req.method, Method::Patch);
     assert_eq!(req.path_and_query(), "/api/v4/sources");
     assert_eq!(
-        req.body,
+        body_value(&req),
         Some(json!([
             {"id": 17619939, "default": true, "request_id": "0"},
             {"id": 19352935, "name": "call", "request_id": "1"}
@@ -161,7 +168,7 @@ fn update_one_request_puts_the_id_in_the_path() {
     let req = api::update_source(&p);
     assert_eq!(req.method, Method::Patch);
     assert_eq!(req.path_and_query(), "/api/v4/sources/17619939");
-    assert_eq!(req.body_json().as_deref(), Some(r#"{"default":true}"#));
+    assert_eq!(req.body.as_deref(), Some(r#"{"default":true}"#));
 }
 
 #[test]
@@ -170,7 +177,7 @@ fn delete_requests() {
     assert_eq!(req.method, Method::Delete);
     assert_eq!(req.path_and_query(), "/api/v4/sources");
     assert_eq!(
-        req.body_json().as_deref(),
+        req.body.as_deref(),
         Some(r#"[{"id":17489247},{"id":17489251}]"#)
     );
     let one = api::delete_source(17489247);

@@ -16,7 +16,6 @@ pub use decode::{
 pub use error::{ApiError, FieldError, ItemErrors, Problem};
 
 use crate::model::{NewSource, Source, SourcePatch};
-use serde_json::Value;
 
 /// Path of the sources collection.
 pub const SOURCES_PATH: &str = "/api/v4/sources";
@@ -57,7 +56,7 @@ impl Method {
     }
 }
 
-/// One API call described as data: method, path, query and JSON body.
+/// One API call described as data: method, path, query and JSON body text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiRequest {
     /// HTTP method.
@@ -66,8 +65,8 @@ pub struct ApiRequest {
     pub path: String,
     /// Query pairs, not yet encoded.
     pub query: Vec<(String, String)>,
-    /// JSON body, if any.
-    pub body: Option<Value>,
+    /// JSON body as the [`wire`] encoders wrote it, if any.
+    pub body: Option<String>,
 }
 
 impl ApiRequest {
@@ -82,10 +81,9 @@ impl ApiRequest {
     }
 
     /// A request whose body is the JSON text the [`wire`] encoders wrote.
-    fn with_body(method: Method, path: impl Into<String>, text: &str) -> Self {
+    fn with_body(method: Method, path: impl Into<String>, text: String) -> Self {
         let mut req = Self::new(method, path);
-        // The encoders write valid JSON; `Null` would only stand for a bug they have.
-        req.body = Some(serde_json::from_str(text).unwrap_or(Value::Null));
+        req.body = Some(text);
         req
     }
 
@@ -104,11 +102,6 @@ impl ApiRequest {
         let mut out = base.trim_end_matches('/').to_owned();
         out.push_str(&self.path_and_query());
         out
-    }
-
-    /// The body as JSON text, if there is one.
-    pub fn body_json(&self) -> Option<String> {
-        self.body.as_ref().map(Value::to_string)
     }
 }
 
@@ -162,12 +155,12 @@ pub fn get_source(id: u64) -> ApiRequest {
 
 /// `POST /api/v4/sources`: create sources; item `i` carries `request_id` `"i"`.
 pub fn add_sources(items: &[NewSource]) -> ApiRequest {
-    ApiRequest::with_body(Method::Post, SOURCES_PATH, &wire::new_sources_body(items))
+    ApiRequest::with_body(Method::Post, SOURCES_PATH, wire::new_sources_body(items))
 }
 
 /// `PATCH /api/v4/sources`: update several sources; item `i` carries `request_id` `"i"`.
 pub fn update_sources(patches: &[SourcePatch]) -> ApiRequest {
-    ApiRequest::with_body(Method::Patch, SOURCES_PATH, &wire::patches_body(patches))
+    ApiRequest::with_body(Method::Patch, SOURCES_PATH, wire::patches_body(patches))
 }
 
 /// `PATCH /api/v4/sources/{id}`: update one source; the id goes in the path, not the body.
@@ -175,13 +168,13 @@ pub fn update_source(patch: &SourcePatch) -> ApiRequest {
     ApiRequest::with_body(
         Method::Patch,
         source_path(patch.id),
-        &wire::patch_body(patch),
+        wire::patch_body(patch),
     )
 }
 
 /// `DELETE /api/v4/sources` with body `[{"id": N}, ...]`: delete several sources.
 pub fn delete_sources(ids: &[u64]) -> ApiRequest {
-    ApiRequest::with_body(Method::Delete, SOURCES_PATH, &wire::delete_body(ids))
+    ApiRequest::with_body(Method::Delete, SOURCES_PATH, wire::delete_body(ids))
 }
 
 /// `DELETE /api/v4/sources/{id}`: delete one source.

@@ -1,13 +1,12 @@
-//! What carries API requests: the [`Transport`] and [`Sleeper`] traits, their wire types,
-//! in-memory implementations for tests ([`memory`]) and `fetch` on wasm.
+//! What carries API requests: the [`Transport`] and [`Sleeper`] traits, their wire types and
+//! in-memory implementations for tests ([`memory`]). In the widget the host page's `request`
+//! function is the transport (`web::js`): it adds origin and credentials, so no token ever
+//! enters the wasm.
 //!
 //! The traits return boxed futures without `Send`: in the browser everything runs on one
 //! thread and JS futures are not `Send`.
 
 pub mod memory;
-
-#[cfg(target_arch = "wasm32")]
-pub mod fetch;
 
 use crate::api::Method;
 use std::fmt;
@@ -143,54 +142,5 @@ impl<S: Sleeper + ?Sized> Sleeper for &S {
 
     fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
         (**self).sleep(duration)
-    }
-}
-
-/// A secret credential; its `Debug` never shows the value and it has no `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
-
-impl Token {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> Self {
-        Token(secret.into())
-    }
-
-    /// The secret itself, for the one place that puts it in a header.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether no secret was given.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
-    }
-}
-
-/// How requests authenticate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auth {
-    /// No credentials (e.g. a same-origin sandbox).
-    None,
-    /// `Authorization: Bearer <token>` straight to the account (long-lived token).
-    Bearer(Token),
-    /// `X-Auth-Token: <jwt>` to the integration's relay, which holds the OAuth token.
-    XAuthToken(Token),
-}
-
-impl Auth {
-    /// The header name and value to send, if any.
-    pub fn header(&self) -> Option<(&'static str, String)> {
-        match self {
-            Auth::None => None,
-            Auth::Bearer(t) => Some(("Authorization", format!("Bearer {}", t.expose()))),
-            Auth::XAuthToken(t) => Some(("X-Auth-Token", t.expose().to_owned())),
-        }
     }
 }
