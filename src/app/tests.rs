@@ -513,6 +513,40 @@ fn a_refresh_answered_204_keeps_edited_rows_with_a_note_and_drafts() {
 }
 
 #[test]
+fn a_batch_save_naming_a_source_deleted_elsewhere_marks_that_row() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "One");
+    type_name(&mut s, RowKey::Saved(2), "Two");
+    let sent = calls(&update(&mut s, Msg::SaveAll));
+    assert!(matches!(sent[0].1, Call::Update(_)));
+    let refused = ApiError::Validation {
+        problem: Box::new(Problem::default()),
+        items: vec![ItemErrors {
+            request_id: Some("1".into()),
+            index: Some(1),
+            errors: vec![ApiFieldError {
+                code: "NotFound".into(),
+                path: "id".into(),
+                detail: "source 2 not found".into(),
+            }],
+        }],
+    };
+    update(&mut s, Msg::Reply(sent[0].0.clone(), Err(refused)));
+    let gone = s.row(RowKey::Saved(2)).unwrap();
+    assert_eq!(gone.error(Field::Row).map(|e| e.msg), Some(T::ErrGone));
+    assert_eq!(gone.draft.name, "Two");
+    let kept = s.row(RowKey::Saved(1)).unwrap();
+    assert!(kept.errors.is_empty());
+    assert_eq!(kept.draft.name, "One");
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrRejected));
+    // Undoing the edit of the gone row drops it (nothing to go back to); the other is saved.
+    update(&mut s, Msg::Revert(RowKey::Saved(2)));
+    assert!(s.row(RowKey::Saved(2)).is_none());
+    let sent = calls(&update(&mut s, Msg::SaveAll));
+    assert!(matches!(&sent[0].1, Call::UpdateOne(p) if p.id == 1));
+}
+
+#[test]
 fn whatsapp_pages_are_validated_and_sent_with_their_params() {
     let mut s = loaded();
     let k = RowKey::Saved(1);

@@ -366,8 +366,13 @@ fn revert(s: &mut State, k: RowKey) {
     let Some(i) = s.rows.iter().position(|r| r.key == k) else {
         return;
     };
+    // A source known to be deleted elsewhere has no server copy to go back to.
+    let gone = s.rows[i].errors.iter().any(|e| e.msg == T::ErrGone);
     match &s.rows[i].orig {
         None => {
+            s.rows.remove(i);
+        }
+        Some(_) if gone => {
             s.rows.remove(i);
         }
         Some(o) => {
@@ -1036,10 +1041,21 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
                     continue;
                 };
                 for fe in &item.errors {
-                    r.errors.push(FieldError {
-                        field: check::field_of_path(&fe.path),
-                        msg: T::VServer,
-                        detail: Some(fe.detail.clone()).filter(|d| !d.is_empty()),
+                    // An item refused as not found in a batch save: deleted elsewhere, said
+                    // as plainly as for a single save.
+                    let gone = fe.code == "NotFound" && matches!(job, Job::Save(_));
+                    r.errors.push(if gone {
+                        FieldError {
+                            field: Field::Row,
+                            msg: T::ErrGone,
+                            detail: None,
+                        }
+                    } else {
+                        FieldError {
+                            field: check::field_of_path(&fe.path),
+                            msg: T::VServer,
+                            detail: Some(fe.detail.clone()).filter(|d| !d.is_empty()),
+                        }
                     });
                     placed = true;
                 }

@@ -7,10 +7,10 @@
 // shows what the server answers: a change in page A to a field page B did not touch survives
 // B's save and appears in B at once; when both change the same field, the later PATCH wins and
 // both pages show that value (B at once, A on its next load or refresh). A source deleted in
-// A is never silently recreated or hidden by B: B's save or default on it is refused on that
-// row ("This source no longer exists on the server."), B's delete says it was already
-// deleted elsewhere, and a bulk delete naming it says some sources no longer exist and
-// reloads the list.
+// A is never silently recreated or hidden by B: B's save (alone or in "Save all changes") or
+// default on it is refused on that row ("This source no longer exists on the server.") with
+// B's edit kept, undoing that edit drops the row, B's delete says it was already deleted
+// elsewhere, and a bulk delete naming it says some sources no longer exist and reloads.
 import { APIRequestContext, Browser, expect, Locator, Page, test } from '@playwright/test';
 import { expectNoCrash, MSG } from './fixtures/proof';
 import {
@@ -120,6 +120,37 @@ test('a source deleted in page A: page B\'s save, default and delete on it are e
   expect(left.map((s) => s.external_id)).not.toContain(DEMO.calls.ext);
   expect(left.find((s) => s.external_id === DEMO.partners.ext).name).toBe(DEMO.partners.name);
   await expectNoCrash(page, env);
+  await expectNoCrash(pageB, env);
+  await pageB.context().close();
+});
+
+test('a save of all changes in page B naming a source deleted in page A marks that row; undoing it lets the rest save', async ({ page, browser, request }) => {
+  const a = await open(page);
+  const pageB = await secondPage(browser);
+  const b = await open(pageB);
+  await typeDrafts(b);
+  await name(rowOf(b, DEMO.calls.ext)).fill('Calls (edited in B)');
+
+  await deleteRow(page, a, DEMO.calls.ext);
+  await expect(status(a)).toHaveText('Sources deleted: 1');
+
+  await zeroCounters(request, env.sb);
+  await b.getByRole('button', { name: /^Save all changes/ }).click();
+  // The batch is all-or-nothing: refused for the gone source, said on its row.
+  const gone = rowOf(b, DEMO.calls.ext);
+  await expect(gone.getByRole('alert')).toHaveText(MSG.gone);
+  await expect(banner(b)).toContainText(MSG.rejected);
+  await expect(name(gone)).toHaveValue('Calls (edited in B)');
+  await expectDraftsKept(b);
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources': 1 });
+
+  // Undoing the gone row's edit drops the row: there is no server copy to go back to.
+  await gone.getByRole('button', { name: 'Undo changes' }).click();
+  await expect(rowOf(b, DEMO.calls.ext)).toHaveCount(0);
+  await b.getByRole('button', { name: /^Save all changes/ }).click();
+  await expect(status(b)).toHaveText('Saved.');
+  expect((await server(request, env, DEMO.partners.ext)).name).toBe('Partners (unsaved in B)');
+  await expect(draftRows(b).getByRole('textbox', { name: 'Name' })).toHaveValue('Half typed in B');
   await expectNoCrash(pageB, env);
   await pageB.context().close();
 });
