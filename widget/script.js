@@ -15,42 +15,6 @@ define([], function () {
       'Não foi possível carregar o gerenciador de fontes.', 'Tentar novamente']
   };
 
-  function compile(url) {
-    // Always through bytes: this also covers a .wasm served with a wrong Content-Type, where
-    // compileStreaming refuses to work, and lets tableExport() check the module first.
-    return fetch(url, { credentials: 'same-origin' }).then(function (res) {
-      if (!res.ok) throw new Error('HTTP ' + res.status);
-      return res.arrayBuffer();
-    }).then(function (buf) { return WebAssembly.compile(tableExport(new Uint8Array(buf))); });
-  }
-
-  // wasm-opt 108 (Debian's binaryen) rewrites the export of wasm-bindgen's externref table
-  // to point at the function table, and the glue then fails at start. Point it back at the
-  // externref table; a correct module passes through unchanged.
-  function tableExport(b) {
-    var i = 8, ext = -1;
-    function leb() { var r = 0, s = 0, x; do { x = b[i++]; r |= (x & 127) << s; s += 7; } while (x & 128); return r; }
-    while (i < b.length) {
-      var id = b[i++], size = leb(), end = i + size, n, k;
-      if (id === 4) {
-        for (n = leb(), k = 0; k < n; k++) {
-          if (b[i] === 0x6f && ext < 0) ext = k;
-          i++;
-          var flags = b[i++]; leb(); if (flags & 1) leb();
-        }
-      } else if (id === 7 && ext >= 0 && ext < 128) {
-        for (n = leb(), k = 0; k < n; k++) {
-          var len = leb(), name = String.fromCharCode.apply(null, b.subarray(i, i + len));
-          i += len;
-          var kind = b[i++], at = i;
-          if (leb() !== ext && kind === 1 && name === '__wbindgen_externrefs' && i === at + 1) b[at] = ext;
-        }
-      }
-      i = end;
-    }
-    return b;
-  }
-
   function blocked(e) {
     return /unsafe-eval|Content Security Policy|CSP/i.test(String(e && e.message || e));
   }
@@ -134,11 +98,16 @@ define([], function () {
     function load() {
       if (!loaded) {
         if (typeof WebAssembly !== 'object') return Promise.reject(new Error('CSP: no WebAssembly'));
+        // The glue compiles the .wasm while it downloads (WebAssembly.instantiateStreaming)
+        // and, when the server sends it with another Content-Type than application/wasm,
+        // falls back to WebAssembly.instantiate(arrayBuffer); any other failure (a CSP that
+        // blocks WebAssembly) is thrown to fail() below.
         var from = function (base) {
-          return Promise.all([import(asset('widget.js', base)), compile(asset('widget_bg.wasm', base))])
-            .then(function (r) {
-              return r[0].default({ module_or_path: r[1] }).then(function () { return r[0]; });
-            });
+          var wasm = fetch(asset('widget_bg.wasm', base), { credentials: 'same-origin' });
+          wasm.catch(function () {}); // reported through the glue, not as unhandled
+          return import(asset('widget.js', base)).then(function (glue) {
+            return glue.default({ module_or_path: wasm }).then(function () { return glue; });
+          });
         };
         var p = params();
         // Module scripts and fetch need CORS from a CDN; the widget's own path is the fallback.

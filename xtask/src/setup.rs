@@ -8,7 +8,8 @@ use crate::cmd::{command, output, root, run, say, which, Result};
 /// A group of tools a task needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Need {
-    /// The wasm32 target, wasm-pack, the wasm-bindgen CLI at the locked version and wasm-opt.
+    /// The wasm32 target, wasm-pack, the wasm-bindgen CLI at the locked version and binaryen's
+    /// wasm-opt at [`BINARYEN_VERSION`] (from npm).
     Wasm,
     /// Debian's Chromium and ChromeDriver.
     Browser,
@@ -34,7 +35,7 @@ pub fn ensure(needs: &[Need]) -> Result {
     Ok(())
 }
 
-/// The wasm32 target, wasm-pack, wasm-bindgen-cli and wasm-opt.
+/// The wasm32 target, wasm-pack, wasm-bindgen-cli and binaryen's wasm-opt.
 fn wasm() -> Result {
     let installed = output(command("rustup").args(["target", "list", "--installed"]))
         .ok_or("rustup is not available: install Rust with rustup (https://rustup.rs), then run this again")?;
@@ -83,12 +84,55 @@ fn wasm() -> Result {
         }
     }
 
-    if which("wasm-opt").is_some() {
-        say("wasm-opt: present");
-    } else {
-        apt_install(&["binaryen"], "wasm-opt (Debian package binaryen)")?;
+    binaryen()
+}
+
+/// The binaryen release whose wasm-opt the build uses (npm package `binaryen`).
+///
+/// Debian's binaryen 108 points wasm-bindgen's externref table export at the function
+/// table, and its `-Oz` output is about 1 KB gzip larger; the npm package runs the same
+/// wasm-opt as JS and WebAssembly on any machine with Node.js.
+pub const BINARYEN_VERSION: &str = "132.0.0";
+
+/// Where `binaryen` is installed for this project (outside `node_modules`, which the
+/// browser tests' `npm ci` owns).
+fn binaryen_prefix() -> PathBuf {
+    root().join("target/tools/binaryen")
+}
+
+/// The folder holding the pinned `wasm-opt`, to put first on `PATH` for wasm-pack.
+pub fn wasm_opt_dir() -> PathBuf {
+    binaryen_prefix().join("node_modules/.bin")
+}
+
+/// The pinned binaryen from npm, installed when missing or at another version.
+fn binaryen() -> Result {
+    let manifest = binaryen_prefix().join("node_modules/binaryen/package.json");
+    let have = std::fs::read_to_string(&manifest).ok().and_then(|text| {
+        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+        v["version"].as_str().map(str::to_owned)
+    });
+    if have.as_deref() == Some(BINARYEN_VERSION) && wasm_opt_dir().join("wasm-opt").is_file() {
+        say(&format!("wasm-opt (binaryen {BINARYEN_VERSION}): present"));
+        return Ok(());
     }
-    Ok(())
+    if which("npm").is_none() {
+        return Err(format!(
+            "npm is not installed: install Node.js 20 or newer with npm (the build runs binaryen {BINARYEN_VERSION}'s wasm-opt from npm), then run this again"
+        ));
+    }
+    say(&format!(
+        "wasm-opt: installing binaryen {BINARYEN_VERSION} from npm into {}",
+        binaryen_prefix().display()
+    ));
+    std::fs::create_dir_all(binaryen_prefix())
+        .map_err(|e| format!("cannot create {}: {e}", binaryen_prefix().display()))?;
+    run(command("npm")
+        .arg("install")
+        .arg("--prefix")
+        .arg(binaryen_prefix())
+        .args(["--no-audit", "--no-fund", "--no-save"])
+        .arg(format!("binaryen@{BINARYEN_VERSION}")))
 }
 
 /// Chromium and its matching ChromeDriver, from Debian.
