@@ -29,7 +29,8 @@ pub struct ElData {
     /// Identity among its siblings; when every element child of a parent has one,
     /// children are matched by key so rows keep their DOM (and focus) across patches.
     pub key: Option<Str>,
-    /// Attributes in insertion order. `value` and `checked` are applied as properties.
+    /// Attributes in the order first set, one per name. A control's `value` and `checked` are
+    /// applied as properties.
     pub attrs: Vec<(&'static str, Str)>,
     /// Children in order.
     pub kids: Vec<Node>,
@@ -76,14 +77,18 @@ impl El {
         self
     }
 
-    /// Adds an attribute.
+    /// Sets an attribute; setting one again replaces its value (e.g. a button helper's class
+    /// refined by the caller), so each name is written to the DOM once.
     pub fn attr(self, name: &'static str, v: impl Into<Str>) -> Self {
         self.attr_s(name, v.into())
     }
 
     #[inline(never)]
     fn attr_s(mut self, name: &'static str, v: Str) -> Self {
-        self.attrs.push((name, v));
+        match self.attrs.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = v,
+            None => self.attrs.push((name, v)),
+        }
         self
     }
 

@@ -18,39 +18,48 @@ use web_sys::Element;
 
 // Every operation is `code, node id, operands…`; a string operand is its length in UTF-16
 // units, its text the next slice of the batch's string arena. Node id 0 stands for "none".
-// `value` and `checked` compare against the live property first: the user's typing changes
-// them without the patcher knowing, and a meter's numeric value must loosely equal "6".
+// A control's `value` and `checked` are compared with the live property first: the user's
+// typing and clicking change them without the patcher knowing. A clone's nodes are numbered
+// in document order, walked without recursion (down to the first child, else on to the next
+// sibling of the nearest ancestor that has one).
 #[wasm_bindgen(inline_js = r#"
 const N = [];
 export function ksmBind(k, node) { N[k] = node; }
 export function ksmApply(o, t) {
-  const d = document;
-  let i = 0, p = 0, k, e, v;
-  const s = () => t.slice(p, (p += o[i++]));
-  const walk = (x) => { N[o[i++]] = x; for (let c = x.firstChild; c; c = c.nextSibling) walk(c); };
-  while (i < o.length) {
+  const d = document, n = o.length;
+  let i = 0, p = 0, k, e, v, c;
+  while (i < n) {
     const op = o[i++];
     k = o[i++];
     e = N[k];
     switch (op) {
-      case 0: N[k] = d.createElement(s()); break;
-      case 1: N[k] = d.createTextNode(s()); break;
-      case 2: v = s(); e.setAttribute(v, s()); break;
-      case 3: e.removeAttribute(s()); break;
-      case 4: v = s(); if (e.value != v) e.value = v; break;
+      case 0: N[k] = d.createElement(t.slice(p, (p += o[i++]))); break;
+      case 1: N[k] = d.createTextNode(t.slice(p, (p += o[i++]))); break;
+      case 2: v = t.slice(p, (p += o[i++])); e.setAttribute(v, t.slice(p, (p += o[i++]))); break;
+      case 3: e.removeAttribute(t.slice(p, (p += o[i++]))); break;
+      case 4: v = t.slice(p, (p += o[i++])); if (e.value !== v) e.value = v; break;
       case 5: v = o[i++] === 1; if (e.checked !== v) e.checked = v; break;
       case 6: e.appendChild(N[o[i++]]); break;
-      case 7: {
-        const c = N[o[i++]];
+      case 7:
+        c = N[o[i++]];
         v = o[i++];
         v = v ? N[v] : null;
         if (c.parentNode !== e || c.nextSibling !== v) e.insertBefore(c, v);
         break;
-      }
       case 8: e.remove(); break;
       case 9: e.replaceWith(N[o[i++]]); break;
-      case 10: e.data = s(); break;
-      case 11: walk(e.cloneNode(true)); break;
+      case 10: e.data = t.slice(p, (p += o[i++])); break;
+      case 11:
+        c = e.cloneNode(true);
+        v = c;
+        for (;;) {
+          N[o[i++]] = c;
+          if (c.firstChild) { c = c.firstChild; continue; }
+          while (c !== v && !c.nextSibling) c = c.parentNode;
+          if (c === v) break;
+          c = c.nextSibling;
+        }
+        break;
       default: N[k] = undefined;
     }
   }
