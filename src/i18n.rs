@@ -1,9 +1,10 @@
 //! UI strings in the manifest's locales (en, es, pt), chosen from the host's language.
 //!
-//! The texts live in the widget's i18n files under `ui`, where Kommo hands the widget the
-//! table of the user's language; the loader passes that table to `mount`, which installs it
-//! with [`load`]. English is also compiled in, so a key the table lacks (or a host that
-//! passes no table) still shows English text and never a blank label.
+//! The texts live only in the widget's i18n files under `ui` (en.json holds the English
+//! ones), where Kommo hands the widget the table of the user's language; the loader passes
+//! that table to `mount`, which installs it with [`load`]. Keeping them out of the wasm makes
+//! it smaller. A text the table lacks falls back to the English table, then to the key's
+//! name, so a label is never blank even on a host that passes no table.
 
 use std::cell::OnceCell;
 
@@ -35,18 +36,22 @@ impl Lang {
         }
     }
 
-    /// The text of `key` in this language: the installed table's, else the English one.
+    /// The text of `key` in this language: the installed table's, else the English table's,
+    /// else the key's name.
     pub fn t(self, key: T) -> &'static str {
         let i = key as usize;
         LOADED
-            .with(|l| l[self as usize].get().and_then(|t| t[i]))
-            .unwrap_or(EN[i])
+            .with(|l| {
+                let text = |lang: Lang| l[lang as usize].get().and_then(|t| t[i]);
+                text(self).or_else(|| text(Lang::En))
+            })
+            .unwrap_or(KEYS[i])
     }
 }
 
 /// Installs `lang`'s texts, read by key name (`"Loading"`, `"Title"`, ...) through `text`.
 ///
-/// Blank or missing texts stay English. The first table installed for a language stays:
+/// Blank or missing texts fall back as [`Lang::t`] says. The first table installed for a language stays:
 /// every mount of one page gets the same file, and the texts are kept for the page's life
 /// (at most one table per language), which lets [`Lang::t`] hand out `&'static str`.
 pub fn load(lang: Lang, mut text: impl FnMut(&str) -> Option<String>) {
@@ -67,7 +72,7 @@ pub fn load(lang: Lang, mut text: impl FnMut(&str) -> Option<String>) {
 }
 
 macro_rules! strings {
-    ($($key:ident => $en:literal;)*) => {
+    ($($key:ident,)*) => {
         /// A UI message, looked up per language with [`Lang::t`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[allow(missing_docs)]
@@ -77,122 +82,121 @@ macro_rules! strings {
         pub const ALL: &[T] = &[$(T::$key),*];
         /// Each message's key in the i18n files' `ui` object, in declaration order.
         pub const KEYS: &[&str] = &[$(stringify!($key)),*];
-        const EN: &[&str] = &[$($en),*];
     };
 }
 
 strings! {
-    Loading => "Loading sources…";
-    Title => "Lead sources";
-    Search => "Search by name or external ID";
-    Lookup => "Find on server by external ID";
-    LookupGo => "Find";
-    LookupMissing => "No source has this external ID.";
-    LookupFound => "Found on server:";
-    Quota => "Sources used";
-    QuotaFull => "The limit of sources is reached.";
-    Add => "Add source";
-    CreateN => "Create new sources";
-    SaveN => "Save all changes";
-    DeleteSel => "Delete selected";
-    Export => "Export JSON";
-    Import => "Import JSON";
-    Refresh => "Refresh";
-    ColSelect => "Select";
-    SelectAll => "Select all";
-    ColName => "Name";
-    ColExt => "External ID";
-    ColPipeline => "Pipeline";
-    ColDefault => "Default";
-    ColOrigin => "Origin code";
-    ColWa => "WhatsApp";
-    ColActions => "Actions";
-    Archived => "archived";
-    UnknownPipeline => "unknown pipeline";
-    Save => "Save";
-    Create => "Create";
-    Revert => "Undo changes";
-    Remove => "Remove";
-    Delete => "Delete";
-    CopyJson => "Copy JSON";
-    Copied => "Copied the _embedded.source JSON.";
-    Pages => "Pages";
-    PageName => "Page name";
-    PageId => "Page ID";
-    PageLink => "Phone number";
-    AddPage => "Add page";
-    Waba => "WhatsApp Business API (waba)";
-    ListMsg => "Supports list messages";
-    MakeDefault => "Make default";
-    ClearDefault => "Clear default";
-    IsDefault => "Default source";
-    Empty => "No sources yet. Add the first one.";
-    NoMatch => "No source matches the search.";
-    NewRow => "new";
-    Changed => "unsaved changes";
-    Saving => "Saving…";
-    Saved => "Saved.";
-    CreatedN => "Sources created:";
-    SavedN => "Sources saved:";
-    DeletedN => "Sources deleted:";
-    DeletedElsewhere => "This source had already been deleted elsewhere.";
-    Retry => "Retry";
-    Close => "Close";
-    Cancel => "Cancel";
-    Undo => "Undo";
-    ConfirmDeleteTitle => "Delete these sources?";
-    ConfirmDeleteNote => "Leads keep their source; new leads will no longer get it.";
-    DeletingIn => "Deleting in seconds:";
-    ImportTitle => "Import preview";
-    ImportCreate => "Will be created:";
-    ImportUpdate => "Will be changed:";
-    ImportSame => "Unchanged:";
-    ImportApply => "Apply import";
-    ImportNothing => "The file matches the current sources: nothing to do.";
-    ImportNotJson => "The file is not valid JSON.";
-    ImportShape => "The file must hold a list of sources with name and external_id.";
-    ImportTooBig => "The file is too large (at most 1 MB).";
-    ImportDup => "The file has the same external ID twice:";
-    ImportInvalid => "The file has an invalid source:";
-    ImportDone => "Import applied.";
-    Test => "Test connection";
-    ConnOk => "Connected. Sources of this integration:";
-    ConnHint => "Enter the long-lived token of your private integration, then test the connection.";
-    ManageHint => "Create, edit and delete sources on the widget's advanced settings page.";
-    AddTitle => "Add a source to pipeline";
-    AddNew => "Create a new source";
-    AddMove => "Or move an existing source here";
-    MoveBtn => "Move here";
-    ChooseSource => "Choose a source";
-    AddDone => "Done: leads from this source now land in pipeline";
-    ErrUnauthorized => "The token is missing, wrong or expired. Open the widget settings and enter a valid long-lived token.";
-    ErrPayment => "The account's plan does not allow this (402).";
-    ErrForbidden => "Access denied (403): no rights for this, or too many requests.";
-    ErrNotFound => "Not found (404): the source no longer exists.";
-    ErrRateLimited => "Too many requests. Retrying automatically in seconds:";
-    ErrServer => "Kommo's server failed. Your changes are kept; try again.";
-    ErrNetwork => "No connection to the server. Your changes are kept; try again.";
-    ErrTimeout => "The server did not answer in time. Your changes are kept; try again.";
-    ErrDecode => "The server's answer could not be read. Try again.";
-    ErrHttp => "The request failed.";
-    ErrRejected => "The server rejected some fields; see the marked rows.";
-    ErrFix => "Fix the marked fields first.";
-    ErrGone => "This source no longer exists on the server.";
-    ErrGoneSome => "Some of these sources no longer exist (deleted elsewhere). The list was reloaded: select again what is left to delete.";
-    ErrLimit => "This would exceed the limit of sources.";
-    VRequired => "Required.";
-    VTooLong => "Too long.";
-    VDuplicate => "Another source already uses this external ID.";
-    VInvalid => "Not valid.";
-    VChars => "Use printable characters only.";
-    VDigits => "Must not be only digits.";
-    VQuotes => "Must not be only quotes.";
-    VPipeline => "Choose an existing pipeline.";
-    VPhone => "Enter an international phone number (digits, optionally starting with +).";
-    VOneDefault => "Only one source can be the default.";
-    VTooMany => "Too many sources in one request.";
-    VServer => "Rejected by the server.";
-    WaPreview => "Opens";
+    Loading,
+    Title,
+    Search,
+    Lookup,
+    LookupGo,
+    LookupMissing,
+    LookupFound,
+    Quota,
+    QuotaFull,
+    Add,
+    CreateN,
+    SaveN,
+    DeleteSel,
+    Export,
+    Import,
+    Refresh,
+    ColSelect,
+    SelectAll,
+    ColName,
+    ColExt,
+    ColPipeline,
+    ColDefault,
+    ColOrigin,
+    ColWa,
+    ColActions,
+    Archived,
+    UnknownPipeline,
+    Save,
+    Create,
+    Revert,
+    Remove,
+    Delete,
+    CopyJson,
+    Copied,
+    Pages,
+    PageName,
+    PageId,
+    PageLink,
+    AddPage,
+    Waba,
+    ListMsg,
+    MakeDefault,
+    ClearDefault,
+    IsDefault,
+    Empty,
+    NoMatch,
+    NewRow,
+    Changed,
+    Saving,
+    Saved,
+    CreatedN,
+    SavedN,
+    DeletedN,
+    DeletedElsewhere,
+    Retry,
+    Close,
+    Cancel,
+    Undo,
+    ConfirmDeleteTitle,
+    ConfirmDeleteNote,
+    DeletingIn,
+    ImportTitle,
+    ImportCreate,
+    ImportUpdate,
+    ImportSame,
+    ImportApply,
+    ImportNothing,
+    ImportNotJson,
+    ImportShape,
+    ImportTooBig,
+    ImportDup,
+    ImportInvalid,
+    ImportDone,
+    Test,
+    ConnOk,
+    ConnHint,
+    ManageHint,
+    AddTitle,
+    AddNew,
+    AddMove,
+    MoveBtn,
+    ChooseSource,
+    AddDone,
+    ErrUnauthorized,
+    ErrPayment,
+    ErrForbidden,
+    ErrNotFound,
+    ErrRateLimited,
+    ErrServer,
+    ErrNetwork,
+    ErrTimeout,
+    ErrDecode,
+    ErrHttp,
+    ErrRejected,
+    ErrFix,
+    ErrGone,
+    ErrGoneSome,
+    ErrLimit,
+    VRequired,
+    VTooLong,
+    VDuplicate,
+    VInvalid,
+    VChars,
+    VDigits,
+    VQuotes,
+    VPipeline,
+    VPhone,
+    VOneDefault,
+    VTooMany,
+    VServer,
+    WaPreview,
 }
 
 #[cfg(test)]
@@ -214,11 +218,12 @@ mod tests {
     }
 
     #[test]
-    fn every_key_has_an_english_text_compiled_in() {
+    fn without_any_table_a_label_is_the_keys_name_never_blank() {
         assert_eq!(ALL.len(), KEYS.len());
-        for &k in ALL {
+        for (i, &k) in ALL.iter().enumerate() {
             for l in [Lang::En, Lang::Es, Lang::Pt] {
-                assert!(!l.t(k).trim().is_empty(), "{k:?} is empty in {l:?}");
+                assert_eq!(l.t(k), KEYS[i]);
+                assert!(!l.t(k).is_empty());
             }
         }
     }
@@ -240,11 +245,6 @@ mod tests {
                 assert!(!v.trim().is_empty(), "{l}.json ui.{k} is blank");
             }
         }
-        // The compiled fallback is the English file's text, so both always show the same.
-        let en = file("en");
-        for (i, k) in KEYS.iter().enumerate() {
-            assert_eq!(en["ui"][k].as_str(), Some(EN[i]), "ui.{k}");
-        }
     }
 
     #[test]
@@ -259,27 +259,29 @@ mod tests {
     #[test]
     fn an_installed_table_gives_that_languages_texts() {
         // Each test runs on its own thread, and tables are per thread.
-        assert_eq!(Lang::Es.t(T::Delete), "Delete");
+        load_file(Lang::En, "en");
         load_file(Lang::Es, "es");
         load_file(Lang::Pt, "pt");
+        assert_eq!(Lang::En.t(T::Delete), "Delete");
         assert_eq!(Lang::Es.t(T::Delete), "Eliminar");
         assert_eq!(Lang::Pt.t(T::Delete), "Excluir");
-        assert_eq!(Lang::En.t(T::Delete), "Delete");
+        assert_eq!(Lang::En.t(T::ErrFix), "Fix the marked fields first.");
         // The first table of a language stays.
         load(Lang::Es, |_| Some("otro".to_owned()));
         assert_eq!(Lang::Es.t(T::Delete), "Eliminar");
     }
 
     #[test]
-    fn missing_or_blank_texts_stay_english() {
+    fn missing_or_blank_texts_fall_back_to_english_then_to_the_key() {
+        load(Lang::En, |k| (k == "Save").then(|| "Save it".to_owned()));
         load(Lang::Pt, |k| match k {
             "Delete" => Some("Excluir".to_owned()),
             "Save" => Some("  ".to_owned()),
             _ => None,
         });
         assert_eq!(Lang::Pt.t(T::Delete), "Excluir");
-        assert_eq!(Lang::Pt.t(T::Save), "Save");
-        assert_eq!(Lang::Pt.t(T::Title), "Lead sources");
+        assert_eq!(Lang::Pt.t(T::Save), "Save it");
+        assert_eq!(Lang::Pt.t(T::Title), "Title");
     }
 
     #[test]

@@ -96,6 +96,14 @@ fn config(mode: &str, f: &Fake) -> JsValue {
     let o = Object::new();
     Reflect::set(&o, &"mode".into(), &mode.into()).unwrap();
     Reflect::set(&o, &"lang".into(), &"en".into()).unwrap();
+    // As the loader does: the UI texts come from the i18n file's `ui` table.
+    let en: serde_json::Value =
+        serde_json::from_str(include_str!("../widget/i18n/en.json")).unwrap();
+    let strings = Object::new();
+    for (k, v) in en["ui"].as_object().unwrap() {
+        Reflect::set(&strings, &k.into(), &v.as_str().unwrap().into()).unwrap();
+    }
+    Reflect::set(&o, &"strings".into(), &strings).unwrap();
     Reflect::set(&o, &"request".into(), &f.func).unwrap();
     o.into()
 }
