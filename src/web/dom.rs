@@ -231,6 +231,13 @@ impl Tree {
     }
 }
 
+/// Works out the operations that would draw `n` on a private batch that is then dropped
+/// unapplied: the patcher's code runs (and gets compiled) without touching the page.
+pub fn rehearse(n: Node) {
+    let mut o = Ops::default();
+    patch_kids(&mut o, 0, &mut Vec::new(), vec![n]);
+}
+
 /// Builds fresh DOM for `n` (not yet attached).
 fn create(o: &mut Ops, n: Node) -> Live {
     let id = o.id();
@@ -279,6 +286,24 @@ fn create(o: &mut Ops, n: Node) -> Live {
     }
 }
 
+/// Whether two tag or attribute names are equal. They are string literals, usually one copy
+/// each in the module, so the address settles most comparisons without reading bytes.
+fn same_name(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
+/// The value `name` has in `attrs`, looked for first at `i`: attributes usually come in
+/// the same order render after render.
+fn value_of<'a>(attrs: &'a [(&'static str, Str)], i: usize, name: &str) -> Option<&'a Str> {
+    match attrs.get(i) {
+        Some((n, v)) if same_name(n, name) => Some(v),
+        _ => attrs
+            .iter()
+            .find(|(n, _)| same_name(n, name))
+            .map(|(_, v)| v),
+    }
+}
+
 /// Whether `l` was built from a node of the same structure as `n` (tags, attribute names,
 /// children), so a deep clone of `l` needs only its values patched to become `n`.
 fn same_shape(l: &Live, n: &Node) -> bool {
@@ -290,9 +315,9 @@ fn same_shape(l: &Live, n: &Node) -> bool {
             },
             Node::El(e),
         ) => {
-            *tag == e.tag
+            same_name(tag, e.tag)
                 && attrs.len() == e.attrs.len()
-                && attrs.iter().zip(&e.attrs).all(|(a, b)| a.0 == b.0)
+                && attrs.iter().zip(&e.attrs).all(|(a, b)| same_name(a.0, b.0))
                 && kids.len() == e.kids.len()
                 && kids.iter().zip(&e.kids).all(|(a, b)| same_shape(a, b))
         }
@@ -439,20 +464,20 @@ fn patch(o: &mut Ops, live: &mut Live, n: Node) {
                 key,
             },
             Node::El(new),
-        ) if *tag == new.tag => {
+        ) if same_name(tag, new.tag) => {
             let id = *id;
             let new = *new.0;
             *key = new.key;
             patch_kids(o, id, kids, new.kids);
-            for (name, v) in &new.attrs {
-                let same = attrs.iter().any(|(n, o)| n == name && o == v);
+            for (i, (name, v)) in new.attrs.iter().enumerate() {
+                let same = value_of(attrs, i, name).is_some_and(|o| o == v);
                 // Live properties are re-checked against the page every time.
                 if !same || is_prop(tag, name) {
                     set_attr(o, id, tag, name, v);
                 }
             }
-            for (name, _) in attrs.iter() {
-                if !new.attrs.iter().any(|(n, _)| n == name) {
+            for (i, (name, _)) in attrs.iter().enumerate() {
+                if value_of(&new.attrs, i, name).is_none() {
                     remove_attr(o, id, tag, name);
                 }
             }
