@@ -54,7 +54,7 @@ function instrument(): void {
       timers.delete(id);
       if (typeof fn === 'function') fn(...a);
     }, ms, ...args);
-    timers.set(id, 'timeout');
+    timers.set(id, `timeout ${ms} ms from ${new Error().stack?.split('\n').slice(2, 5).join(' | ')}`);
     return id;
   };
   w.clearTimeout = (id?: number) => { if (id != null) timers.delete(id); realClearTimeout(id); };
@@ -81,6 +81,11 @@ function instrument(): void {
       return out;
     },
     timers: () => timers.size,
+    /** Where each live timer was set, to say which one is left when one is. */
+    timerOrigins: () => Array.from(timers.values()),
+    /** Live timers that were not live in `before` (ids from `timerIds`). */
+    newTimers: (before: number[]) => Array.from(timers.entries()).filter(([id]) => !before.includes(id)).map(([, at]) => at),
+    timerIds: () => Array.from(timers.keys()),
     /** Remembers the widget roots on the page now (each mount makes a fresh `.ksm`). */
     track() {
       for (const r of Array.from(document.querySelectorAll('.ksm'))) {
@@ -106,6 +111,8 @@ function instrument(): void {
 interface Figures {
   listeners: { window: number; document: number; connected: number; detached: number };
   timers: number;
+  /** Where the live timers were set (shown when the count differs). */
+  timerOrigins: string[];
   roots: number[];
   tracked: number;
   /** Blink's own counters after a full GC. */
@@ -133,7 +140,7 @@ async function measure(page: Page, cdp: CDPSession): Promise<Figures> {
   const dom = await cdp.send('Memory.getDOMCounters') as Figures['dom'];
   const life = await page.evaluate(() => {
     const l = (window as any).__life;
-    return { listeners: l.listeners(), timers: l.timers(), roots: l.roots(), tracked: l.track() };
+    return { listeners: l.listeners(), timers: l.timers(), timerOrigins: l.timerOrigins(), roots: l.roots(), tracked: l.track() };
   });
   return { ...life, dom, wasm: await wasmBytes(page) };
 }
@@ -141,7 +148,7 @@ async function measure(page: Page, cdp: CDPSession): Promise<Figures> {
 /** Expects no growth from `before` to `after`, with a message naming the figure. */
 function expectFlat(before: Figures, after: Figures): void {
   expect(after.listeners, 'live event listeners').toEqual(before.listeners);
-  expect(after.timers, 'live timers').toBe(before.timers);
+  expect(after.timers, `live timers (now: ${after.timerOrigins.join('; ')})`).toBe(before.timers);
   expect(after.roots, 'widget roots alive [connected, detached]').toEqual(before.roots);
   expect(after.dom.jsEventListeners, 'Blink JS event listeners').toBeLessThanOrEqual(before.dom.jsEventListeners);
   expect(after.dom.nodes, 'Blink DOM nodes (detached ones included)').toBeLessThanOrEqual(before.dom.nodes);
@@ -166,7 +173,10 @@ async function cycles(page: Page, kind: 'modal' | 'advanced', n: number): Promis
       throw new Error(what);
     };
     for (let i = 0; i < n; i++) {
-      const timers0 = life.timers();
+      // Timers are compared by id: one that was live when the cycle began (RequireJS's load
+      // check, say) may end during it, which a bare count would mistake for a change.
+      const timerIds0: number[] = life.timerIds();
+      const fresh = (): string[] => life.newTimers(timerIds0);
       const listeners0 = life.listeners().connected;
       if (kind === 'modal') {
         if (!(await host.openSettings())) return 'open failed at ' + i;
@@ -181,20 +191,21 @@ async function cycles(page: Page, kind: 'modal' | 'advanced', n: number): Promis
       if (kind === 'advanced') {
         // Unmounted in the middle of a delete's undo window: its wasm timer must go too.
         // First the load's requests settle (the loader's abort timers end with them).
-        await until(() => life.timers() === timers0, 'requests still running at cycle ' + i);
+        await until(() => fresh().length === 0, 'requests still running at cycle ' + i);
         const app = document.querySelector('#work-area-sources_manager .ksm-app')!;
         (app.querySelector('tbody tr[data-k^="s"] [data-a="del"]') as HTMLElement).click();
         await until(() => !!app.querySelector('[data-a="confirm"]'), 'no delete dialog at cycle ' + i);
         (app.querySelector('[data-a="confirm"]') as HTMLElement).click();
-        await until(() => life.timers() > timers0, 'no undo timer at cycle ' + i);
+        await until(() => fresh().length > 0, 'no undo timer at cycle ' + i);
       }
       if (kind === 'modal') await host.closeSettings();
       else await host.leaveAdvanced();
       if (document.querySelector('.ksm')) return 'widget left in the page at ' + i;
       // Unmounting clears the widget's own timers at once; a request still under way keeps
       // the loader's abort timer until its answer arrives (and is dropped).
-      if (kind === 'advanced' && life.timers() !== timers0) return (life.timers() - timers0) + ' timers left at ' + i;
-      await until(() => life.timers() === timers0, 'timers left after cycle ' + i);
+      if (kind === 'advanced' && fresh().length) return 'timers left at ' + i + ': ' + fresh().join('; ');
+      await until(() => fresh().length === 0, 'timers left after cycle ' + i)
+        .catch(() => { throw new Error('timers left after cycle ' + i + ': ' + fresh().join('; ')); });
       if (life.listeners().connected !== listeners0) return 'listeners left at ' + i;
       if (kind === 'advanced' && host.residue !== 0) return 'advanced page left ' + host.residue + ' nodes at ' + i;
     }
