@@ -231,11 +231,21 @@ impl Tree {
     }
 }
 
-/// Works out the operations that would draw `n` on a private batch that is then dropped
-/// unapplied: the patcher's code runs (and gets compiled) without touching the page.
-pub fn rehearse(n: Node) {
-    let mut o = Ops::default();
-    patch_kids(&mut o, 0, &mut Vec::new(), vec![n]);
+/// A private batch and tree that are never applied: renders through it run the patcher's
+/// code (so the browser compiles it) without touching the page.
+#[derive(Default)]
+pub struct Rehearsal {
+    o: Ops,
+    kids: Vec<Live>,
+}
+
+impl Rehearsal {
+    /// Works out, and drops, the operations that would patch the previous render into `n`.
+    pub fn render(&mut self, n: Node) {
+        patch_kids(&mut self.o, 0, &mut self.kids, vec![n]);
+        self.o.code.clear();
+        self.o.text.clear();
+    }
 }
 
 /// Builds fresh DOM for `n` (not yet attached).
