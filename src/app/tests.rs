@@ -754,7 +754,7 @@ fn search_and_sort_order_the_rows_as_shown() {
 }
 
 #[test]
-fn the_list_appears_once_sources_and_pipelines_are_both_in() {
+fn the_list_appears_with_the_sources_and_its_pickers_wait_for_the_pipelines() {
     let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
     update(&mut s, Msg::Start);
     update(
@@ -764,18 +764,27 @@ fn the_list_appears_once_sources_and_pipelines_are_both_in() {
             Ok(Reply::Sources(vec![src(1, "Chat", "chat", 10)])),
         ),
     );
-    let rows = |s: &State| {
+    let picker = |s: &State| {
         let tree = view::view(s);
-        let mut v = Vec::new();
-        tree.find_all(&|e| e.tag == "tr" && e.get("data-k").is_some(), &mut v);
-        v.len()
+        let mut rows = Vec::new();
+        tree.find_all(&|e| e.tag == "tr" && e.get("data-k").is_some(), &mut rows);
+        assert_eq!(rows.len(), 1, "the row shows without the pipelines");
+        let sel = Node::El(rows[0].clone())
+            .find(&|e| e.tag == "select")
+            .cloned()
+            .expect("a pipeline picker");
+        (sel.get("disabled").is_some(), Node::El(sel).text_content())
     };
-    assert_eq!(rows(&s), 0, "still waiting for the pipelines");
+    assert_eq!(
+        picker(&s),
+        (true, "…".to_owned()),
+        "no choice (and no \"unknown pipeline\") before the names are in"
+    );
     update(&mut s, Msg::Reply(Job::Pipelines, Err(ApiError::Timeout)));
     assert_eq!(
-        rows(&s),
-        1,
-        "a failed pipeline list does not hide the sources"
+        picker(&s),
+        (false, Lang::En.t(T::UnknownPipeline).to_owned()),
+        "a failed pipeline list leaves the picker usable"
     );
 }
 

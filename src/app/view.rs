@@ -411,9 +411,9 @@ fn manager(s: &State) -> Vec<Node> {
         }
         out.push(p.into());
     }
-    // The list waits for the pipelines too: its pipeline pickers need their names.
-    let pipelines_pending = !s.pipelines_ready && s.running(|j| *j == Job::Pipelines);
-    if s.load == Load::Loading || pipelines_pending {
+    // The list does not wait for the pipelines: until their names are in, each picker
+    // holds only the row's own pipeline, disabled and marked busy (see `pipeline_select`).
+    if s.load == Load::Loading {
         out.push(
             el("p")
                 .key("load")
@@ -686,6 +686,17 @@ fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
         .class("ksm-in ksm-in--s")
         .act("pipe")
         .attr("aria-label", l.t(T::ColPipeline));
+    if !s.pipelines_ready && s.running(|j| *j == Job::Pipelines) {
+        // Names still loading: nothing to pick yet, and "unknown pipeline" would be wrong.
+        let current = dec(r.draft.pipeline_id);
+        return el("label").kid(
+            busy(
+                sel.kid(el("option").attr("value", current.clone()).txt("…")),
+                true,
+            )
+            .attr("value", current),
+        );
+    }
     let mut known = false;
     for (id, value, label) in opts {
         known |= *id == r.draft.pipeline_id;

@@ -63,7 +63,8 @@ impl Transport for JsTransport {
                         status,
                         content_type: get_str(&res, "content_type"),
                         retry_after: get_str(&res, "retry_after"),
-                        body: get_str(&res, "body").unwrap_or_default().into_bytes(),
+                        body: Reflect::get(&res, &JsValue::from_str("body"))
+                            .map_or_else(|_| Vec::new(), |b| super::dom::utf8(&b)),
                     })
                 }
                 Err(e) => {
