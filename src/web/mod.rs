@@ -92,7 +92,7 @@ pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
         .ok_or_else(|| JsValue::from_str("no document"))?;
     let client = Client::new(JsTransport::new(request), JsClock);
     let app = Rc::new(RefCell::new(Inner {
-        state: State::new(mode, lang, limit, add),
+        state: new_state(mode, lang, limit, add),
         doc,
         root: el.clone(),
         tree: Some(Tree::new(&el)),
@@ -122,6 +122,13 @@ pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
     Ok(id)
 }
 
+/// One copy of the state's constructor for mount and the rehearsal (inlined twice, it is
+/// about 1 KB of wasm).
+#[inline(never)]
+fn new_state(mode: Mode, lang: Lang, limit: usize, add: Option<u64>) -> State {
+    State::new(mode, lang, limit, add)
+}
+
 /// Decodes, merges and draws a three-source sample once, as the first load does (loading
 /// note, pipelines, then the list patched in), showing and sending nothing, while the first
 /// requests are in flight. The browser compiles each wasm function on its first call; a
@@ -132,7 +139,7 @@ fn rehearse(lang: Lang) {
     const PIPELINES: &[u8] = br#"{"_embedded":{"pipelines":[{"id":1,"name":"a","sort":1,"is_main":true,"is_archive":false},{"id":2,"name":"b","sort":2,"is_main":false,"is_archive":true}]}}"#;
     const SOURCES: &[u8] = br#"{"_embedded":{"sources":[{"id":1,"name":"a","external_id":"a","pipeline_id":1,"default":true,"origin_code":"a","services":[{"type":"whatsapp","pages":[{"name":"a","id":"a","link":"+1555"}]}]},{"id":2,"name":"b","external_id":"b","pipeline_id":2,"default":false,"services":[]},{"id":3,"name":"c","external_id":"c","pipeline_id":2}]}}"#;
     let ct = Some("application/hal+json");
-    let mut s = State::new(Mode::Advanced, lang, 50, None);
+    let mut s = new_state(Mode::Advanced, lang, 50, None);
     let mut r = dom::Rehearsal::default();
     update(&mut s, Msg::Start);
     r.render(view(&s));
