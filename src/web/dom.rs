@@ -105,6 +105,8 @@ struct Ops {
     free: Vec<u32>,
     /// The highest number handed out so far.
     last: u32,
+    /// Room for a clone's node numbers, reused from row to row.
+    scratch: Vec<u32>,
 }
 
 impl Ops {
@@ -414,9 +416,13 @@ fn create_like(o: &mut Ops, siblings: &[Live], n: Node) -> Live {
     match like {
         Some(t @ Live::El { id, .. }) => {
             o.op(CLONE, *id);
-            let mut ids = Vec::new();
+            // The numbers' buffer is kept between rows: a row has some 45 nodes.
+            let mut ids = std::mem::take(&mut o.scratch);
+            ids.clear();
             number_clone(o, t, &mut ids);
-            patch_clone(o, t, &mut ids.iter(), n)
+            let l = patch_clone(o, t, &mut ids.iter(), n);
+            o.scratch = ids;
+            l
         }
         _ => create(o, n),
     }
