@@ -154,7 +154,7 @@ pub fn parse_retry_after(header: &str) -> Option<Duration> {
     let secs = if whole.is_empty() {
         0
     } else {
-        whole.parse().ok()?
+        json::parse_u64(whole)?
     };
     let mut nanos = 0;
     for (i, b) in fraction.bytes().enumerate() {
@@ -268,7 +268,7 @@ fn problem_of(body: &Json) -> Problem {
         kind: text(body.get("type")),
         status: body.get("status").and_then(|s| match s {
             Json::Num(_) => s.as_u64().and_then(|n| u16::try_from(n).ok()),
-            Json::Str(s) => s.parse().ok(),
+            Json::Str(s) => json::parse_u64(s).and_then(|n| u16::try_from(n).ok()),
             _ => None,
         }),
         detail: text(body.get("detail")),

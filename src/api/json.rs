@@ -97,6 +97,19 @@ fn digits(s: &str) -> Option<u64> {
     })
 }
 
+/// A decimal `u64` as `str::parse` reads it (an optional `+`, then digits), without the
+/// generic integer parser in the bundle.
+pub fn parse_u64(s: &str) -> Option<u64> {
+    digits(s.strip_prefix('+').unwrap_or(s))
+}
+
+/// `n` in decimal, as a new string.
+pub fn u64_text(n: u64) -> String {
+    let mut out = String::new();
+    write_u64(&mut out, n);
+    out
+}
+
 /// Parses one JSON document (whitespace around it allowed); the error says what is wrong.
 pub fn parse(bytes: &[u8]) -> Result<Json, &'static str> {
     let mut p = Parser { b: bytes, i: 0 };

@@ -194,7 +194,7 @@ pub fn get_account() -> ApiRequest {
 
 /// The `request_id` sent with batch item `index`.
 pub fn request_id(index: usize) -> String {
-    index.to_string()
+    json::u64_text(index as u64)
 }
 
 /// The batch index a `request_id` stands for, if it is one this module sent.
@@ -203,7 +203,7 @@ pub fn index_of_request_id(request_id: &str) -> Option<usize> {
         && request_id.bytes().all(|b| b.is_ascii_digit())
         && (request_id == "0" || !request_id.starts_with('0'));
     if valid {
-        request_id.parse().ok()
+        json::parse_u64(request_id).and_then(|n| usize::try_from(n).ok())
     } else {
         None
     }

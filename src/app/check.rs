@@ -165,7 +165,9 @@ pub fn field_of_path(path: &str) -> Field {
         "services" => {
             let nums: Vec<usize> = p
                 .split(|c: char| !c.is_ascii_digit())
-                .filter_map(|x| x.parse().ok())
+                .filter_map(|x| {
+                    crate::api::json::parse_u64(x).and_then(|n| usize::try_from(n).ok())
+                })
                 .collect();
             let page = nums.get(1).copied();
             match (page, p.rsplit(['[', ']', '.', '/']).find(|x| !x.is_empty())) {

@@ -4,6 +4,7 @@
 //! inputs with `data-i` (page index); the wasm side reads those and calls [`to_msg`].
 
 use super::{Edit, Msg, RowKey, SortBy};
+use crate::api::json::{parse_u64, write_u64};
 
 /// What kind of DOM event happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,17 +40,22 @@ pub struct Ev<'a> {
 
 /// The `data-k` text of a row key.
 pub fn key_str(k: RowKey) -> String {
-    match k {
-        RowKey::Saved(id) => String::from("s") + &id.to_string(),
-        RowKey::New(n) => String::from("n") + &n.to_string(),
-    }
+    let (tag, n) = match k {
+        RowKey::Saved(id) => ("s", id),
+        RowKey::New(n) => ("n", u64::from(n)),
+    };
+    let mut out = String::from(tag);
+    write_u64(&mut out, n);
+    out
 }
 
 /// The row key a `data-k` text names.
 pub fn parse_key(s: &str) -> Option<RowKey> {
     match s.split_at_checked(1)? {
-        ("s", n) => n.parse().ok().map(RowKey::Saved),
-        ("n", n) => n.parse().ok().map(RowKey::New),
+        ("s", n) => parse_u64(n).map(RowKey::Saved),
+        ("n", n) => parse_u64(n)
+            .and_then(|n| u32::try_from(n).ok())
+            .map(RowKey::New),
         _ => None,
     }
 }
@@ -58,7 +64,9 @@ pub fn parse_key(s: &str) -> Option<RowKey> {
 pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
     use Kind::*;
     let key = parse_key(ev.key);
-    let idx: usize = ev.idx.parse().unwrap_or(0);
+    let idx = parse_u64(ev.idx)
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
     let edit = |e: Edit| key.map(|k| Msg::Edit(k, e));
     Some(match (ev.kind, ev.act) {
         (Escape, _) => Msg::Escape,
@@ -70,7 +78,7 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         (Input, "name") => return edit(Edit::Name(ev.value)),
         (Input, "ext") => return edit(Edit::ExternalId(ev.value)),
         (Input, "origin") => return edit(Edit::Origin(ev.value)),
-        (Change, "pipe") => return edit(Edit::Pipeline(ev.value.parse().ok()?)),
+        (Change, "pipe") => return edit(Edit::Pipeline(parse_u64(&ev.value)?)),
         (Input, "pname") => return edit(Edit::PageName(idx, ev.value)),
         (Input, "pid") => return edit(Edit::PageId(idx, ev.value)),
         (Input, "plink") => return edit(Edit::PageLink(idx, ev.value)),
@@ -100,7 +108,7 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         (Click, "export") => Msg::Export,
         (Click, "apply") => Msg::ImportApply,
         (Click, "test") => Msg::Test,
-        (Change, "choose") => Msg::ChooseMove(ev.value.parse().unwrap_or(0)),
+        (Change, "choose") => Msg::ChooseMove(parse_u64(&ev.value).unwrap_or(0)),
         (Click, "move") => Msg::Move,
         _ => return None,
     })

@@ -63,7 +63,7 @@ fn items(v: &Json) -> Option<&[Json]> {
 
 fn label(i: usize, n: &NewSource) -> String {
     let mut s = String::from("#");
-    s.push_str(&(i + 1).to_string());
+    json::write_u64(&mut s, i as u64 + 1);
     if !n.external_id.is_empty() {
         s.push_str(" (");
         s.push_str(&n.external_id);

@@ -409,8 +409,6 @@ pub struct State {
     pub lookup: String,
     /// Last lookup answer.
     pub lookup_result: Option<LookupResult>,
-    /// Requests in flight.
-    pub jobs: Vec<Job>,
     /// Message above the list.
     pub banner: Option<Banner>,
     /// The failed request the banner's retry (or the 429 countdown) resends.
@@ -425,7 +423,8 @@ pub struct State {
     pub import_error: Option<super::import::ImportError>,
     /// An import being applied (its update half waits for the create half).
     pub importing: Option<ImportPlan>,
-    /// Requests in flight with what they send, so a failure can be retried as it was.
+    /// Requests in flight with what they send, so a failure can be retried as it was (and
+    /// the jobs running).
     pub in_flight: Vec<(Job, super::Call)>,
     /// Drafts as they were when last sent, to tell later typing from the saved state.
     pub sent: Vec<(RowKey, Draft)>,
@@ -458,7 +457,6 @@ impl State {
             sort_desc: false,
             lookup: String::new(),
             lookup_result: None,
-            jobs: Vec::new(),
             banner: None,
             retry: None,
             countdown: 0,
@@ -478,7 +476,7 @@ impl State {
 
     /// Whether a change is in flight (so change controls are disabled).
     pub fn saving(&self) -> bool {
-        self.jobs.iter().any(Job::mutating) || self.pending.is_some() || self.countdown > 0
+        self.running(Job::mutating) || self.pending.is_some() || self.countdown > 0
     }
 
     /// Whether Escape means something to the widget now (closes its dialog or undoes a
@@ -506,7 +504,7 @@ impl State {
 
     /// Whether a job of this kind is in flight.
     pub fn running(&self, f: impl Fn(&Job) -> bool) -> bool {
-        self.jobs.iter().any(f)
+        self.in_flight.iter().any(|(j, _)| f(j))
     }
 
     /// Saved sources (drafts excluded).

@@ -137,7 +137,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                     left: UNDO_SECONDS,
                 });
                 fx.push(Effect::After(Timer::Undo(s.timer_gen), 1000));
-                fx.push(Effect::Focus(String::from("[data-a=undo]")));
+                focus(&mut fx, "[data-a=undo]");
             }
         }
         Msg::Undo => {
@@ -191,7 +191,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                 s.import_error = None;
                 s.focus_back = Some(String::from("[data-a=import]"));
                 s.dialog = Some(Dialog::Import(plan));
-                fx.push(Effect::Focus(String::from("[data-first]")));
+                focus(&mut fx, "[data-first]");
             }
             Err(e) => s.import_error = Some(e),
         },
@@ -247,15 +247,11 @@ fn send(s: &mut State, fx: &mut Vec<Effect>, job: Job, call: Call) {
             s.retry = None;
         }
     }
-    s.jobs.push(job.clone());
     s.in_flight.push((job.clone(), call.clone()));
     fx.push(Effect::Call(job, call));
 }
 
 fn finish(s: &mut State, job: &Job) -> Option<Call> {
-    if let Some(i) = s.jobs.iter().position(|j| j == job) {
-        s.jobs.remove(i);
-    }
     let i = s.in_flight.iter().position(|(j, _)| j == job)?;
     Some(s.in_flight.remove(i).1)
 }
@@ -412,12 +408,7 @@ fn save(s: &mut State, keys: Vec<RowKey>, fx: &mut Vec<Effect>) {
     if !new.is_empty() {
         let drafts: Vec<&Row> = new.iter().filter_map(|k| s.row(*k)).collect();
         if let Some(e) = check::batch(s, &drafts) {
-            s.banner = Some(Banner {
-                error: true,
-                msg: e,
-                detail: None,
-                retry: false,
-            });
+            s.banner = error_banner(e, None, false);
             return;
         }
         let items = drafts.iter().map(|r| r.draft.to_new()).collect();
@@ -456,7 +447,7 @@ fn save(s: &mut State, keys: Vec<RowKey>, fx: &mut Vec<Effect>) {
 
 fn focus_first_error(s: &State, fx: &mut Vec<Effect>) {
     let _ = s;
-    fx.push(Effect::Focus(String::from("[aria-invalid=true]")));
+    focus(fx, "[aria-invalid=true]");
 }
 
 fn make_default(s: &mut State, k: RowKey, on: bool, fx: &mut Vec<Effect>) {
@@ -486,7 +477,7 @@ fn ask_delete(s: &mut State, ids: Vec<u64>, fx: &mut Vec<Effect>) {
         return;
     }
     s.dialog = Some(Dialog::ConfirmDelete(ids));
-    fx.push(Effect::Focus(String::from("[data-first]")));
+    focus(fx, "[data-first]");
 }
 
 fn close_dialog(s: &mut State, fx: &mut Vec<Effect>) {
@@ -534,7 +525,7 @@ fn open_add(s: &mut State, pid: u64, fx: &mut Vec<Effect>) {
         draft,
         done: false,
     });
-    fx.push(Effect::Focus(String::from("[data-first]")));
+    focus(fx, "[data-first]");
 }
 
 /// Suggests a name (the pipeline's) and a free external id (`<pipeline-slug>-<id>`) for a
@@ -556,7 +547,7 @@ fn prefill(s: &mut State, draft: RowKey, pid: u64) {
     if !base.is_empty() {
         base.push('-');
     }
-    base.push_str(&pid.to_string());
+    crate::api::json::write_u64(&mut base, pid);
     let taken = |x: &str| {
         s.rows.iter().any(|r| {
             r.key != draft
@@ -569,7 +560,8 @@ fn prefill(s: &mut State, draft: RowKey, pid: u64) {
     let mut ext = base.clone();
     let mut n = 2;
     while taken(&ext) {
-        ext = base.clone() + "-" + &n.to_string();
+        ext = base.clone() + "-";
+        crate::api::json::write_u64(&mut ext, n);
         n += 1;
     }
     if let Some(r) = s.row_mut(draft) {
@@ -724,11 +716,7 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
         (Job::Create(keys), Reply::Sources(list)) if list.is_empty() => {
             // A success without the created sources (e.g. 204): whether they exist is
             // unknown, so the retry first asks the server, as after a lost answer.
-            let ids = match &call {
-                Call::Create(items) => items.iter().map(|n| n.external_id.clone()).collect(),
-                _ => Vec::new(),
-            };
-            unreadable(s, (Job::Reconcile(keys), Call::Find(ids)));
+            unreadable(s, (Job::Reconcile(keys), Call::Find(external_ids(&call))));
         }
         (job @ Job::Save(_), Reply::Sources(list)) if list.is_empty() => unreadable(s, (job, call)),
         (Job::Create(keys), Reply::Sources(list)) => {
@@ -792,7 +780,7 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
                 .retain(|r| !matches!(r.key, RowKey::Saved(id) if ids.contains(&id)));
             s.status = Some((T::DeletedN, n));
             s.focus_back = None;
-            fx.push(Effect::Focus(String::from("[data-a=add]")));
+            focus(fx, "[data-a=add]");
         }
         (Job::ImportCreate, Reply::Sources(list)) if list.is_empty() => {
             // A success without the created sources (e.g. 204): whether they exist is
@@ -877,12 +865,7 @@ fn import_updates(s: &mut State, fx: &mut Vec<Effect>) {
 /// An answer that says "done" without what was done: say so, keep every draft, and let the
 /// retry resend `retry` (a PATCH is safe to repeat; a create is first reconciled).
 fn unreadable(s: &mut State, retry: (Job, Call)) {
-    s.banner = Some(Banner {
-        error: true,
-        msg: T::ErrDecode,
-        detail: None,
-        retry: true,
-    });
+    s.banner = error_banner(T::ErrDecode, None, true);
     s.retry = Some(retry);
 }
 
@@ -899,11 +882,7 @@ fn keys_of(call: &Call) -> Vec<RowKey> {
 fn gone(s: &mut State, call: &Call) {
     if let Call::UpdateOne(p) = call {
         if let Some(r) = s.row_mut(RowKey::Saved(p.id)) {
-            r.errors = vec![FieldError {
-                field: Field::Row,
-                msg: T::ErrGone,
-                detail: None,
-            }];
+            r.errors = vec![gone_error()];
         }
     }
 }
@@ -926,7 +905,7 @@ fn add_done(s: &mut State, fx: &mut Vec<Effect>) {
             });
         if created || moved {
             *done = true;
-            fx.push(Effect::Focus(String::from("[data-first]")));
+            focus(fx, "[data-first]");
         }
     }
 }
@@ -940,11 +919,7 @@ fn merge_list(s: &mut State, list: Vec<Source>) {
         RowKey::Saved(id) if ids.contains(&id) => true,
         RowKey::Saved(_) => {
             if r.patch().is_some() {
-                r.errors = vec![FieldError {
-                    field: Field::Row,
-                    msg: T::ErrGone,
-                    detail: None,
-                }];
+                r.errors = vec![gone_error()];
                 true
             } else {
                 false
@@ -1006,12 +981,7 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
             _ => false,
         };
     if gone_in_batch {
-        s.banner = Some(Banner {
-            error: true,
-            msg: T::ErrGoneSome,
-            detail: None,
-            retry: false,
-        });
+        s.banner = error_banner(T::ErrGoneSome, None, false);
         return;
     }
     if job == Job::Sources && s.load == Load::Loading {
@@ -1045,11 +1015,7 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
                     // as plainly as for a single save.
                     let gone = fe.code == "NotFound" && matches!(job, Job::Save(_));
                     r.errors.push(if gone {
-                        FieldError {
-                            field: Field::Row,
-                            msg: T::ErrGone,
-                            detail: None,
-                        }
+                        gone_error()
                     } else {
                         FieldError {
                             field: check::field_of_path(&fe.path),
@@ -1060,12 +1026,11 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
                     placed = true;
                 }
             }
-            s.banner = Some(Banner {
-                error: true,
-                msg: if placed { T::ErrRejected } else { T::ErrHttp },
-                detail: problem.detail.clone(),
-                retry: false,
-            });
+            s.banner = error_banner(
+                if placed { T::ErrRejected } else { T::ErrHttp },
+                problem.detail.clone(),
+                false,
+            );
             if placed {
                 focus_first_error(s, fx);
             }
@@ -1077,12 +1042,7 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
                 .clamp(1, 600);
             s.timer_gen += 1;
             s.countdown = secs;
-            s.banner = Some(Banner {
-                error: true,
-                msg: T::ErrRateLimited,
-                detail: None,
-                retry: false,
-            });
+            s.banner = error_banner(T::ErrRateLimited, None, false);
             s.retry = Some((job, call));
             fx.push(Effect::After(Timer::Countdown(s.timer_gen), 1000));
         }
@@ -1096,25 +1056,19 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
         ApiError::NotFound if matches!(call, Call::UpdateOne(_)) => gone(s, &call),
         _ => {
             let retry = job != Job::Test;
-            s.banner = Some(Banner {
-                error: true,
-                msg: message(&e),
-                detail: detail(&e),
-                retry,
-            });
+            s.banner = error_banner(message(&e), detail(&e), retry);
             if retry {
                 s.retry = Some(match (job, call) {
                     // The answer was lost or garbled, so the create may have happened: the
                     // retry first asks which of these external ids exist now. (A 5xx is an
                     // answer: the all-or-nothing batch failed and is simply sent again.)
-                    (Job::Create(keys), Call::Create(items))
+                    (Job::Create(keys), call @ Call::Create(_))
                         if matches!(
                             e,
                             ApiError::Network(_) | ApiError::Timeout | ApiError::Decode(_)
                         ) =>
                     {
-                        let ids = items.iter().map(|n| n.external_id.clone()).collect();
-                        (Job::Reconcile(keys), Call::Find(ids))
+                        (Job::Reconcile(keys), Call::Find(external_ids(&call)))
                     }
                     (Job::ImportCreate, call @ Call::Create(_))
                         if matches!(
@@ -1150,33 +1104,48 @@ pub fn message(e: &ApiError) -> T {
 
 /// The server's own words worth showing next to the message.
 fn detail(e: &ApiError) -> Option<String> {
-    match e {
+    let (status, detail, trace_id) = match e {
         ApiError::Server {
             status,
             trace_id,
             detail,
-        } => {
-            let mut out = String::from("HTTP ");
-            out.push_str(&status.to_string());
-            if let Some(d) = detail {
-                out.push_str(": ");
-                out.push_str(d);
-            }
-            if let Some(t) = trace_id {
-                out.push_str(" · trace_id ");
-                out.push_str(t);
-            }
-            Some(out)
-        }
-        ApiError::Http { status, detail } => {
-            let mut out = String::from("HTTP ");
-            out.push_str(&status.to_string());
-            if let Some(d) = detail {
-                out.push_str(": ");
-                out.push_str(d);
-            }
-            Some(out)
-        }
-        _ => None,
+        } => (status, detail, trace_id.as_deref()),
+        ApiError::Http { status, detail } => (status, detail, None),
+        _ => return None,
+    };
+    let mut out = String::from("HTTP ");
+    crate::api::json::write_u64(&mut out, u64::from(*status));
+    if let Some(d) = detail {
+        out.push_str(": ");
+        out.push_str(d);
+    }
+    if let Some(t) = trace_id {
+        out.push_str(" · trace_id ");
+        out.push_str(t);
+    }
+    Some(out)
+}
+
+/// Asks for focus on the first element matching `sel`.
+fn focus(fx: &mut Vec<Effect>, sel: &str) {
+    fx.push(Effect::Focus(String::from(sel)));
+}
+
+/// An error banner.
+fn error_banner(msg: T, detail: Option<String>, retry: bool) -> Option<Banner> {
+    Some(Banner {
+        error: true,
+        msg,
+        detail,
+        retry,
+    })
+}
+
+/// The row error of a source deleted elsewhere.
+fn gone_error() -> FieldError {
+    FieldError {
+        field: Field::Row,
+        msg: T::ErrGone,
+        detail: None,
     }
 }
