@@ -43,8 +43,8 @@ define([], function () {
         document.documentElement.lang || navigator.language || 'en').slice(0, 2).toLowerCase();
       return TEXT[l] ? l : 'en';
     }
-    // The i18n file's `ui` table of the host's language: the wasm's UI texts (English is
-    // compiled in as the fallback).
+    // The i18n file's `ui` table of the host's language: the wasm's UI texts, which the
+    // wasm does not carry itself.
     function strings() {
       var t = typeof self.i18n === 'function' ? self.i18n('ui') : null;
       if (!t || typeof t !== 'object') t = self.langs && self.langs.ui;
