@@ -13,7 +13,7 @@
 use crate::app::node::{ElData, Node, Str};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+
 use web_sys::Element;
 
 // Every operation is `code, node id, operands…`; a string operand is its length in UTF-16
@@ -22,9 +22,86 @@ use web_sys::Element;
 // typing and clicking change them without the patcher knowing. A clone's nodes are numbered
 // in document order, walked without recursion (down to the first child, else on to the next
 // sibling of the nearest ancestor that has one).
+//
+// Events are decoded here too (`ksmListen`): the wasm gets one call per event with the
+// action, row key, page index, value and checked state it needs, and one function serves
+// every listener and timeout of an app, so the module carries a single closure type.
 #[wasm_bindgen(inline_js = r#"
 const N = [];
 export function ksmBind(k, node) { N[k] = node; }
+export const ksmNow = () => (self.performance || Date).now();
+export const ksmSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export function ksmFx(root, k, s) {
+  try {
+    if (k === 0) navigator.clipboard.writeText(s).catch(() => {});
+    else if (k === 1) {
+      const d = root.ownerDocument, a = d.createElement("a");
+      const u = URL.createObjectURL(new Blob([s], { type: "application/json" }));
+      a.href = u;
+      a.download = "kommo-sources.json";
+      d.body.appendChild(a);
+      a.click();
+      a.remove();
+      URL.revokeObjectURL(u);
+    } else root.querySelector(s).focus();
+  } catch (_) {}
+}
+export function ksmListen(root, h, max) {
+  let dead = 0;
+  const ts = new Set(), ks = ["click", "input", "change", "keydown"];
+  const call = (k, a, key, i, v, c) => !dead && h(k, a || "", key || "", i || "", v, c);
+  const on = (ev) => {
+    const t = ev.target;
+    let k = ev.type, c, r;
+    if (!t || !t.closest) return;
+    if (k === "keydown") {
+      k = ev.key;
+      if (k === "Escape") { if (call(4, "", "", "", "", false)) ev.preventDefault(); return; }
+      if (k === "Tab") {
+        // Keeps Tab inside an open dialog: from its last control to its first and back.
+        const d = root.querySelector(".ksm-dlg");
+        const l = d ? d.querySelectorAll("button:not([disabled]),input:not([disabled]),select") : [];
+        const n = l.length, b = ev.shiftKey, f = document.activeElement;
+        if (n && (!d.contains(f) || f === l[b ? 0 : n - 1])) { ev.preventDefault(); l[b ? n - 1 : 0].focus(); }
+        return;
+      }
+      // Enter on a button already clicks it; only text fields need it.
+      if (k !== "Enter" || t.tagName !== "INPUT") return;
+      k = 3;
+    } else k = k === "click" ? 0 : k === "input" ? 1 : 2;
+    c = t.closest("[data-a]");
+    if (!c || !root.contains(c)) return;
+    const a = c.getAttribute("data-a");
+    if (a === "import" && k === 2) {
+      const f = c.files && c.files[0];
+      // Lets the same file be picked again after a fix.
+      c.value = "";
+      if (f) {
+        if (f.size > max) call(5, "", "", "", "", false);
+        else f.text().then((s) => call(6, "", "", "", s, false), () => call(6, "", "", "", "", false));
+      }
+      return;
+    }
+    r = c.closest("[data-k]");
+    r = r && root.contains(r) ? r.getAttribute("data-k") : "";
+    const v = c.value;
+    if (call(k, a, r, c.getAttribute("data-i"), typeof v === "string" ? v : "", c.checked === true) && k === 3) ev.preventDefault();
+  };
+  ks.forEach((y) => root.addEventListener(y, on));
+  return {
+    after(ms) {
+      const id = setTimeout(() => { ts.delete(id); call(7, "", "", "", "", false); }, ms);
+      ts.add(id);
+    },
+    later() { Promise.resolve().then(() => call(8, "", "", "", "", false)); },
+    off() {
+      dead = 1;
+      ks.forEach((y) => root.removeEventListener(y, on));
+      ts.forEach((id) => clearTimeout(id));
+      ts.clear();
+    },
+  };
+}
 export function ksmUtf8(s) { return new TextEncoder().encode(typeof s === "string" ? s : ""); }
 export function ksmApply(o, t) {
   const d = document, n = o.length;
@@ -67,6 +144,29 @@ export function ksmApply(o, t) {
 }
 "#)]
 extern "C" {
+    /// The page side of one mounted app: its listeners and timeouts.
+    pub type Ctl;
+    /// Schedules one call of the app's function with kind 7 after `ms`.
+    #[wasm_bindgen(method)]
+    pub fn after(this: &Ctl, ms: u32);
+    /// Calls the app's function with kind 8 once the tasks queued so far have run.
+    #[wasm_bindgen(method)]
+    pub fn later(this: &Ctl);
+    /// Removes the listeners, clears the timeouts and stops every later call.
+    #[wasm_bindgen(method)]
+    pub fn off(this: &Ctl);
+    /// Listens for the app's events under `root` (file imports up to `max` bytes).
+    #[wasm_bindgen(js_name = ksmListen)]
+    pub fn listen(root: &Element, h: &JsValue, max: f64) -> Ctl;
+    /// Milliseconds from `performance.now()`, or `Date.now()` without it.
+    #[wasm_bindgen(js_name = ksmNow)]
+    pub fn now() -> f64;
+    /// A promise resolved after `ms`.
+    #[wasm_bindgen(js_name = ksmSleep)]
+    pub fn sleep(ms: i32) -> js_sys::Promise;
+    /// Copies `s` (0), offers it as a JSON file (1) or focuses the element it selects (2).
+    #[wasm_bindgen(js_name = ksmFx)]
+    pub fn effect(root: &Element, kind: u32, s: &str);
     #[wasm_bindgen(js_name = ksmBind)]
     fn bind(id: u32, node: &web_sys::Node);
     #[wasm_bindgen(js_name = ksmApply, catch)]
@@ -601,30 +701,10 @@ fn patch_kids(o: &mut Ops, parent: u32, old: &mut Vec<Live>, new: Vec<Node>) {
     }
 }
 
-/// Finds the element that carries `attr`, starting at `target` and stopping at `root`.
-pub fn up_to(target: &Element, root: &Element, attr: &str) -> Option<Element> {
-    let mut cur = Some(target.clone());
-    while let Some(e) = cur {
-        if e.has_attribute(attr) {
-            return Some(e);
-        }
-        if &e == root {
-            return None;
-        }
-        cur = e.parent_element();
-    }
-    None
-}
-
 /// Reads a string property (such as `value`) of a DOM object.
 pub fn prop_str(v: &JsValue, name: &str) -> String {
     js_sys::Reflect::get(v, &JsValue::from_str(name))
         .ok()
         .and_then(|x| x.as_string())
         .unwrap_or_default()
-}
-
-/// Casts a value to an element when it is one.
-pub fn as_element(v: JsValue) -> Option<Element> {
-    v.dyn_into::<Element>().ok()
 }

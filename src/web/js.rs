@@ -85,22 +85,13 @@ pub struct JsClock;
 
 impl Sleeper for JsClock {
     fn now(&self) -> Duration {
-        let ms = js_sys::global()
-            .dyn_into::<web_sys::Window>()
-            .ok()
-            .and_then(|w| w.performance())
-            .map_or_else(js_sys::Date::now, |p| p.now());
-        Duration::from_micros((ms * 1000.0) as u64)
+        Duration::from_micros((super::dom::now() * 1000.0) as u64)
     }
 
     fn sleep(&self, d: Duration) -> LocalBoxFuture<'_, ()> {
         let ms = d.as_millis().min(i32::MAX as u128) as i32;
+        let p = super::dom::sleep(ms);
         Box::pin(async move {
-            let p = Promise::new(&mut |resolve, _| {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-                }
-            });
             let _ = JsFuture::from(p).await;
         })
     }

@@ -11,28 +11,30 @@ use crate::app::event::{to_msg, Ev, Kind};
 use crate::app::{update, view::view, Call, Effect, Mode, Msg, Reply, State, Timer};
 use crate::client::Client;
 use crate::i18n::Lang;
-use dom::{up_to, Tree};
+use dom::{Ctl, Tree};
 use js::{JsClock, JsTransport};
 use js_sys::{Function, Reflect};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent};
+use web_sys::Element;
 
-type Handler = Closure<dyn FnMut(Event)>;
+/// The one Rust function the page calls: `(kind, act, key, idx, value, checked)`, kinds as
+/// in [`on_event`]; it answers whether the event was used (so the page prevents its default).
+type Handler = Closure<dyn FnMut(u32, String, String, String, String, bool) -> bool>;
 
 struct Inner {
     state: State,
-    doc: Document,
     root: Element,
     /// The rendered DOM; gone once unmounted.
     tree: Option<Tree>,
-    listeners: Vec<(&'static str, Handler)>,
-    /// Scheduled ticks: timeout handle, when it is due (ms), and the tick.
-    timers: Vec<(i32, f64, Timer)>,
-    /// The one JS function every timeout calls; owned here so unmount frees it.
-    tick_fn: Option<Closure<dyn FnMut()>>,
+    /// The page side of this app: its listeners and timeouts, all of them calling `handler`.
+    ctl: Ctl,
+    /// Owned here so that unmount frees it.
+    handler: Option<Handler>,
+    /// Scheduled ticks: when each is due (ms) and the tick.
+    timers: Vec<(f64, Timer)>,
     client: Rc<Client<JsTransport, JsClock>>,
     close: Option<Function>,
 }
@@ -44,19 +46,12 @@ thread_local! {
     static NEXT: Cell<u32> = const { Cell::new(1) };
 }
 
-fn cfg_str(cfg: &JsValue, k: &str) -> Option<String> {
-    Reflect::get(cfg, &JsValue::from_str(k)).ok()?.as_string()
+fn cfg(cfg: &JsValue, k: &str) -> JsValue {
+    Reflect::get(cfg, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn cfg_num(cfg: &JsValue, k: &str) -> Option<f64> {
-    Reflect::get(cfg, &JsValue::from_str(k)).ok()?.as_f64()
-}
-
-fn cfg_fn(cfg: &JsValue, k: &str) -> Option<Function> {
-    Reflect::get(cfg, &JsValue::from_str(k))
-        .ok()?
-        .dyn_into()
-        .ok()
+fn cfg_fn(c: &JsValue, k: &str) -> Option<Function> {
+    cfg(c, k).dyn_into().ok()
 }
 
 /// Mounts the widget into `el`. `config`: `{mode: "settings"|"advanced"|"add_source",
@@ -67,47 +62,42 @@ fn cfg_fn(cfg: &JsValue, k: &str) -> Option<Function> {
 pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
     let request = cfg_fn(&config, "request")
         .ok_or_else(|| JsValue::from_str("config.request must be a function"))?;
-    let mode = match cfg_str(&config, "mode").as_deref() {
+    let mode = match cfg(&config, "mode").as_string().as_deref() {
         Some("settings") => Mode::Settings,
         Some("add_source") => Mode::AddSource,
         _ => Mode::Advanced,
     };
-    let lang = Lang::from_code(&cfg_str(&config, "lang").unwrap_or_default());
-    if let Ok(table) = Reflect::get(&config, &JsValue::from_str("strings")) {
-        if table.is_object() {
-            crate::i18n::load(lang, |k| {
-                Reflect::get(&table, &JsValue::from_str(k))
-                    .ok()?
-                    .as_string()
-            });
-        }
+    let lang = Lang::from_code(&cfg(&config, "lang").as_string().unwrap_or_default());
+    let table = cfg(&config, "strings");
+    if table.is_object() {
+        crate::i18n::load(lang, |k| cfg(&table, k).as_string());
     }
-    let limit = cfg_num(&config, "limit").map_or(50, |n| n as usize);
-    let pid = cfg_num(&config, "pipeline_id")
+    let limit = cfg(&config, "limit").as_f64().map_or(50, |n| n as usize);
+    let pid = cfg(&config, "pipeline_id")
+        .as_f64()
         .map(|n| n as u64)
         .filter(|n| *n > 0);
     let add = if mode == Mode::AddSource { pid } else { None };
-    let doc = el
-        .owner_document()
-        .ok_or_else(|| JsValue::from_str("no document"))?;
     let client = Client::new(JsTransport::new(request), JsClock);
-    let app = Rc::new(RefCell::new(Inner {
-        state: new_state(mode, lang, limit, add),
-        doc,
-        root: el.clone(),
-        tree: Some(Tree::new(&el)),
-        listeners: Vec::new(),
-        timers: Vec::new(),
-        tick_fn: None,
-        client: Rc::new(client),
-        close: cfg_fn(&config, "close"),
-    }));
-    for kind in ["click", "input", "change", "keydown"] {
-        let weak = Rc::downgrade(&app);
-        let h: Handler = Closure::new(move |ev: Event| on_event(&weak, ev));
-        el.add_event_listener_with_callback(kind, h.as_ref().unchecked_ref())?;
-        app.borrow_mut().listeners.push((kind, h));
-    }
+    let app = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
+        let weak = weak.clone();
+        let handler: Handler = Closure::new(
+            move |kind, act: String, key: String, idx: String, value, checked| {
+                on_event(&weak, kind, &act, &key, &idx, value, checked)
+            },
+        );
+        let ctl = dom::listen(&el, handler.as_ref(), crate::app::import::MAX_BYTES as f64);
+        RefCell::new(Inner {
+            state: new_state(mode, lang, limit, add),
+            root: el.clone(),
+            tree: Some(Tree::new(&el)),
+            ctl,
+            handler: Some(handler),
+            timers: Vec::new(),
+            client: Rc::new(client),
+            close: cfg_fn(&config, "close"),
+        })
+    });
     let id = NEXT.with(|n| {
         let id = n.get();
         n.set(id + 1);
@@ -117,7 +107,7 @@ pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
     dispatch(&app, Msg::Start);
     if mode == Mode::Advanced {
         // Queued after the first requests' tasks, so they are on the wire first.
-        wasm_bindgen_futures::spawn_local(async move { rehearse(lang) });
+        app.borrow().ctl.later();
     }
     Ok(id)
 }
@@ -154,27 +144,18 @@ fn rehearse(lang: Lang) {
 /// Unmounts the app `id` (or every app when `id` is 0): listeners, timers and nodes go.
 #[wasm_bindgen]
 pub fn unmount(id: u32) {
-    let gone: Vec<AppRef> = APPS.with(|a| {
+    while let Some(app) = APPS.with(|a| {
         let mut a = a.borrow_mut();
-        let (out, keep) = a.drain(..).partition(|(i, _)| id == 0 || *i == id);
-        *a = keep;
-        out.into_iter().map(|(_, x)| x).collect()
-    });
-    for app in gone {
+        let k = a.iter().position(|(i, _)| id == 0 || *i == id)?;
+        Some(a.remove(k).1)
+    }) {
         let mut i = app.borrow_mut();
-        let root = i.root.clone();
-        for (kind, h) in i.listeners.drain(..) {
-            let _ = root.remove_event_listener_with_callback(kind, h.as_ref().unchecked_ref());
-        }
-        if let Some(w) = web_sys::window() {
-            for (t, _, _) in i.timers.drain(..) {
-                w.clear_timeout_with_handle(t);
-            }
-        }
+        i.ctl.off();
+        i.timers.clear();
         if let Some(t) = i.tree.take() {
             let _ = t.close();
         }
-        i.tick_fn = None;
+        i.handler = None;
     }
 }
 
@@ -196,8 +177,11 @@ fn dispatch(app: &AppRef, msg: Msg) {
         let Ok(mut i) = app.try_borrow_mut() else {
             return;
         };
+        let i = &mut *i;
         let fx = update(&mut i.state, msg);
-        render(&mut i);
+        if let Some(t) = i.tree.as_mut() {
+            let _ = t.render(vec![view(&i.state)]);
+        }
         fx
     };
     for e in fx {
@@ -205,16 +189,11 @@ fn dispatch(app: &AppRef, msg: Msg) {
     }
 }
 
-fn render(i: &mut Inner) {
-    if let Some(t) = i.tree.as_mut() {
-        let _ = t.render(vec![view(&i.state)]);
-    }
-}
-
 fn run(app: &AppRef, e: Effect) {
+    let i = app.borrow();
     match e {
         Effect::Call(job, call) => {
-            let client = app.borrow().client.clone();
+            let client = i.client.clone();
             let weak = Rc::downgrade(app);
             wasm_bindgen_futures::spawn_local(async move {
                 let res = exec(&client, &call).await;
@@ -223,20 +202,17 @@ fn run(app: &AppRef, e: Effect) {
                 }
             });
         }
-        Effect::After(t, ms) => after(app, t, ms),
-        Effect::Copy(text) => copy(&text),
-        Effect::Download(text) => download(&app.borrow().doc, &text),
-        Effect::Focus(sel) => {
-            let root = app.borrow().root.clone();
-            if let Ok(Some(el)) = root.query_selector(&sel) {
-                if let Ok(h) = el.dyn_into::<HtmlElement>() {
-                    let _ = h.focus();
-                }
-            }
+        Effect::After(t, ms) => {
+            drop(i);
+            let mut i = app.borrow_mut();
+            i.timers.push((dom::now() + f64::from(ms), t));
+            i.ctl.after(ms);
         }
+        Effect::Copy(text) => dom::effect(&i.root, 0, &text),
+        Effect::Download(text) => dom::effect(&i.root, 1, &text),
+        Effect::Focus(sel) => dom::effect(&i.root, 2, &sel),
         Effect::Close => {
-            let close = app.borrow().close.clone();
-            if let Some(f) = close {
+            if let Some(f) = &i.close {
                 let _ = f.call0(&JsValue::NULL);
             }
         }
@@ -301,214 +277,58 @@ async fn exec(
     })
 }
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
-}
-
-/// Schedules `t` after `ms`. Every timeout of an app calls the same JS function, which
-/// dispatches the tick that is due first; no closure outlives the app.
-fn after(app: &AppRef, t: Timer, ms: u32) {
-    let Some(w) = web_sys::window() else { return };
-    let mut i = app.borrow_mut();
-    if i.tick_fn.is_none() {
-        let weak = Rc::downgrade(app);
-        i.tick_fn = Some(Closure::new(move || {
-            let Some(app) = weak.upgrade() else { return };
-            let due = {
-                let Ok(mut i) = app.try_borrow_mut() else {
-                    return;
-                };
-                let first =
-                    (0..i.timers.len()).min_by(|a, b| i.timers[*a].1.total_cmp(&i.timers[*b].1));
-                first.map(|k| i.timers.remove(k).2)
-            };
-            if let Some(t) = due {
-                dispatch(&app, Msg::Tick(t));
-            }
-        }));
-    }
-    let Some(f) = i.tick_fn.as_ref() else { return };
-    if let Ok(h) = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-        f.as_ref().unchecked_ref(),
-        ms as i32,
-    ) {
-        i.timers.push((h, now() + f64::from(ms), t));
-    }
-}
-
-fn copy(text: &str) {
-    let Some(w) = web_sys::window() else { return };
-    let nav = w.navigator();
-    let Ok(clip) = Reflect::get(&nav, &JsValue::from_str("clipboard")) else {
-        return;
+/// One event from the page (decoded there: see the applier's `ksmListen`). Kinds: 0 click,
+/// 1 input, 2 change, 3 Enter in a text field, 4 Escape, 5 an import file too big, 6 an
+/// import file's text (in `value`), 7 a timeout, 8 the rehearsal's turn.
+fn on_event(
+    weak: &Weak<RefCell<Inner>>,
+    kind: u32,
+    act: &str,
+    key: &str,
+    idx: &str,
+    value: String,
+    checked: bool,
+) -> bool {
+    let Some(app) = weak.upgrade() else {
+        return false;
     };
-    if let Ok(f) = Reflect::get(&clip, &JsValue::from_str("writeText")) {
-        if let Ok(f) = f.dyn_into::<Function>() {
-            if let Ok(p) = f.call1(&clip, &JsValue::from_str(text)) {
-                // A refused clipboard is not an error worth a message; swallow the rejection.
-                if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-                    });
-                }
-            }
-        }
-    }
-}
-
-fn download(doc: &Document, text: &str) {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = doc.create_element("a") {
-        let _ = a.set_attribute("href", &url);
-        let _ = a.set_attribute("download", "kommo-sources.json");
-        if let Some(body) = doc.body() {
-            let _ = body.append_child(&a);
-            if let Ok(h) = a.clone().dyn_into::<HtmlElement>() {
-                h.click();
-            }
-            let _ = body.remove_child(&a);
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-fn attr(e: &Element, name: &str) -> String {
-    e.get_attribute(name).unwrap_or_default()
-}
-
-fn on_event(weak: &Weak<RefCell<Inner>>, ev: Event) {
-    let Some(app) = weak.upgrade() else { return };
-    let root = app.borrow().root.clone();
-    let Some(target) = ev.target().and_then(|t| dom::as_element(t.into())) else {
-        return;
-    };
-    let kind = match ev.type_().as_str() {
-        "click" => Kind::Click,
-        "input" => Kind::Input,
-        "change" => Kind::Change,
-        _ => match ev
-            .dyn_ref::<KeyboardEvent>()
-            .map(KeyboardEvent::key)
-            .as_deref()
-        {
-            Some("Escape") => Kind::Escape,
-            // Enter on a button already clicks it; only text fields need it.
-            Some("Enter") if target.tag_name() == "INPUT" => Kind::Enter,
-            Some("Tab") => {
-                trap_focus(&root, &ev);
-                return;
-            }
-            _ => return,
-        },
-    };
-    let ctl = up_to(&target, &root, "data-a");
-    if kind == Kind::Escape {
+    let msg = match kind {
         // Only a key the widget uses is kept from the host.
-        if app.borrow().state.takes_escape() {
-            ev.prevent_default();
-            dispatch(&app, Msg::Escape);
+        4 => app.borrow().state.takes_escape().then_some(Msg::Escape),
+        5 => Some(Msg::ImportTooBig),
+        6 => Some(Msg::ImportText(value)),
+        7 => {
+            // Every timeout of an app calls the same function: the tick due first goes.
+            let Ok(mut i) = app.try_borrow_mut() else {
+                return false;
+            };
+            let first =
+                (0..i.timers.len()).min_by(|a, b| i.timers[*a].0.total_cmp(&i.timers[*b].0));
+            first.map(|k| Msg::Tick(i.timers.remove(k).1))
         }
-        return;
-    }
-    let Some(ctl) = ctl else { return };
-    let act = attr(&ctl, "data-a");
-    if act == "import" && kind == Kind::Change {
-        read_file(&app, &ctl);
-        return;
-    }
-    let key = up_to(&ctl, &root, "data-k")
-        .map(|k| attr(&k, "data-k"))
-        .unwrap_or_default();
-    let idx = attr(&ctl, "data-i");
-    let value = dom::prop_str(&ctl, "value");
-    let checked = Reflect::get(&ctl, &JsValue::from_str("checked"))
-        .ok()
-        .and_then(|c| c.as_bool())
-        .unwrap_or(false);
-    let msg = to_msg(Ev {
-        kind,
-        act: &act,
-        key: &key,
-        idx: &idx,
-        value,
-        checked,
-    });
+        8 => {
+            rehearse(app.borrow().state.lang);
+            None
+        }
+        _ => to_msg(Ev {
+            kind: match kind {
+                0 => Kind::Click,
+                1 => Kind::Input,
+                2 => Kind::Change,
+                _ => Kind::Enter,
+            },
+            act,
+            key,
+            idx,
+            value,
+            checked,
+        }),
+    };
+    let used = msg.is_some();
     if let Some(msg) = msg {
-        if kind == Kind::Enter {
-            ev.prevent_default();
-        }
         dispatch(&app, msg);
     }
-}
-
-/// Keeps Tab inside an open dialog: from its last control to its first and back.
-fn trap_focus(root: &Element, ev: &Event) {
-    let Ok(Some(dlg)) = root.query_selector(".ksm-dlg") else {
-        return;
-    };
-    let Ok(list) = dlg.query_selector_all("button:not([disabled]),input:not([disabled]),select")
-    else {
-        return;
-    };
-    let n = list.length();
-    if n == 0 {
-        return;
-    }
-    let (first, last) = (list.get(0), list.get(n - 1));
-    let active = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-        .map(web_sys::Node::from);
-    let back = ev
-        .dyn_ref::<KeyboardEvent>()
-        .is_some_and(KeyboardEvent::shift_key);
-    let (edge, to) = if back { (first, last) } else { (last, first) };
-    let inside = active.as_ref().is_some_and(|a| dlg.contains(Some(a)));
-    if !inside || active == edge {
-        if let Some(h) = to.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-            ev.prevent_default();
-            let _ = h.focus();
-        }
-    }
-}
-
-fn read_file(app: &AppRef, input: &Element) {
-    let Ok(files) = Reflect::get(input, &JsValue::from_str("files")) else {
-        return;
-    };
-    let Ok(file) = Reflect::get(&files, &JsValue::from_f64(0.0)) else {
-        return;
-    };
-    // Let the same file be picked again after a fix.
-    let _ = Reflect::set(input, &JsValue::from_str("value"), &JsValue::from_str(""));
-    let Some(file) = file.dyn_ref::<web_sys::File>().cloned() else {
-        return;
-    };
-    if file.size() > crate::app::import::MAX_BYTES as f64 {
-        dispatch(app, Msg::ImportTooBig);
-        return;
-    }
-    let weak = Rc::downgrade(app);
-    wasm_bindgen_futures::spawn_local(async move {
-        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-        if let Some(app) = weak.upgrade() {
-            let msg = match text.ok().and_then(|t| t.as_string()) {
-                Some(t) => Msg::ImportText(t),
-                None => Msg::ImportText(String::new()),
-            };
-            dispatch(&app, msg);
-        }
-    });
+    used
 }
 
 /// Mounted apps, for tests that check nothing is left behind.
