@@ -30,7 +30,6 @@ use crate::api::{self, wire, ApiError, ApiRequest, Method};
 use crate::model::{Account, NewSource, Pipeline, Source, SourcePatch};
 use crate::transport::{HttpRequest, HttpResponse, Sleeper, Transport, TransportError};
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::time::Duration;
 
 /// Throttling and retry settings.
@@ -66,7 +65,9 @@ pub struct Client<T: Transport, S: Sleeper> {
     /// Throttle and retry settings.
     config: Config,
     /// Start times reserved for the most recent requests, oldest first.
-    starts: RefCell<VecDeque<Duration>>,
+    /// (A `Vec`: it holds at most `max_per_second` items, and a ring buffer costs the
+    /// bundle more code than shifting a few.)
+    starts: RefCell<Vec<Duration>>,
 }
 
 impl<T: Transport, S: Sleeper> std::fmt::Debug for Client<T, S> {
@@ -90,7 +91,7 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
             transport,
             sleeper,
             config,
-            starts: RefCell::new(VecDeque::new()),
+            starts: RefCell::new(Vec::new()),
         }
     }
 
@@ -228,7 +229,11 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         let retryable = req.method.is_idempotent();
         let mut attempt = 1;
         loop {
-            self.throttle().await;
+            // A plain function and one await here, not a nested `async fn`: one state less
+            // in the one state machine every request runs through.
+            if let Some(wait) = self.reserve_slot() {
+                self.sleeper.sleep(wait).await;
+            }
             let outcome = self.transport.send(http.clone()).await;
             let last = !retryable || attempt >= self.config.max_attempts.max(1);
             let backoff = self.backoff(attempt);
@@ -268,33 +273,31 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
             .min(self.config.max_wait)
     }
 
-    /// Waits for the next free start slot so no window of one second holds more than the limit.
-    async fn throttle(&self) {
+    /// Reserves the next free start slot so no window of one second holds more than the
+    /// limit; returns how long to wait for it, if at all.
+    fn reserve_slot(&self) -> Option<Duration> {
         let limit = self.config.max_per_second as usize;
         if limit == 0 {
-            return;
+            return None;
         }
         let now = self.sleeper.now();
         // The slot is reserved before waiting, so concurrent calls queue up behind each other.
         let slot = {
             let mut starts = self.starts.borrow_mut();
             let mut slot = now;
-            if let Some(&last) = starts.back() {
+            if let Some(&last) = starts.last() {
                 slot = slot.max(last);
             }
-            if starts.len() >= limit {
-                slot =
-                    slot.max(starts[starts.len() - limit].saturating_add(Duration::from_secs(1)));
+            if let Some(first) = starts.len().checked_sub(limit).and_then(|i| starts.get(i)) {
+                slot = slot.max(first.saturating_add(Duration::from_secs(1)));
             }
-            starts.push_back(slot);
-            while starts.len() > limit {
-                starts.pop_front();
+            starts.push(slot);
+            if let Some(extra) = starts.len().checked_sub(limit) {
+                starts.drain(..extra);
             }
             slot
         };
-        if slot > now {
-            self.sleeper.sleep(slot.saturating_sub(now)).await;
-        }
+        (slot > now).then(|| slot.saturating_sub(now))
     }
 }
 

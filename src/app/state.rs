@@ -108,15 +108,13 @@ impl Draft {
         for svc in &s.services {
             if svc.kind == Service::WHATSAPP && !wa_seen {
                 wa_seen = true;
-                d.pages = svc
-                    .pages
-                    .iter()
-                    .map(|p| PageDraft {
+                for p in &svc.pages {
+                    d.pages.push(PageDraft {
                         name: p.name.clone(),
                         id: p.id.clone(),
                         link: p.link.clone(),
-                    })
-                    .collect();
+                    });
+                }
                 if let Some(p) = &svc.params {
                     d.had_params = true;
                     d.waba = p.waba.unwrap_or(false);
@@ -134,16 +132,15 @@ impl Draft {
     pub fn services(&self) -> Vec<Service> {
         let mut out = Vec::new();
         if !self.pages.is_empty() || self.waba || self.list_message || self.had_params {
-            let mut svc = Service::whatsapp(
-                self.pages
-                    .iter()
-                    .map(|p| Page {
-                        name: p.name.trim().to_owned(),
-                        id: p.id.trim().to_owned(),
-                        link: p.link.trim().to_owned(),
-                    })
-                    .collect(),
-            );
+            let mut pages = Vec::new();
+            for p in &self.pages {
+                pages.push(Page {
+                    name: p.name.trim().to_owned(),
+                    id: p.id.trim().to_owned(),
+                    link: p.link.trim().to_owned(),
+                });
+            }
+            let mut svc = Service::whatsapp(pages);
             if self.waba || self.list_message || self.had_params {
                 svc.params = Some(Params {
                     waba: Some(self.waba),
@@ -539,24 +536,31 @@ impl State {
     /// Rows in display order: searched, then sorted.
     pub fn visible(&self) -> Vec<&Row> {
         let q = fold(self.search.trim());
-        let v: Vec<&Row> = self
-            .rows
-            .iter()
-            .filter(|r| {
-                q.is_empty()
-                    || r.key_is_new()
-                    || crate::rules::contains(&fold(&r.draft.name), &q)
-                    || crate::rules::contains(&fold(&r.draft.external_id), &q)
-            })
-            .collect();
+        // Plain loops: each `collect` costs the bundle its own code.
+        let mut v = Vec::new();
+        for r in &self.rows {
+            if q.is_empty()
+                || r.key_is_new()
+                || crate::rules::contains(&fold(&r.draft.name), &q)
+                || crate::rules::contains(&fold(&r.draft.external_id), &q)
+            {
+                v.push(r);
+            }
+        }
         let key: fn(&Row) -> &str = match self.sort {
             SortBy::None => return v,
             SortBy::Name => |r| &r.draft.name,
             SortBy::ExternalId => |r| &r.draft.external_id,
         };
-        let mut keyed: Vec<(String, &Row)> = v.into_iter().map(|r| (fold(key(r)), r)).collect();
+        let mut keyed = Vec::new();
+        for r in &v {
+            keyed.push((fold(key(r)), *r));
+        }
         insertion_sort(&mut keyed, |a, b| a.0 < b.0);
-        let mut v: Vec<&Row> = keyed.into_iter().map(|(_, r)| r).collect();
+        v.clear();
+        for (_, r) in keyed {
+            v.push(r);
+        }
         if self.sort_desc && self.sort != SortBy::None {
             v.reverse();
         }

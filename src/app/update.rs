@@ -53,13 +53,13 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             s.lookup_result = None;
         }
         Msg::LookupGo => {
-            let ids: Vec<String> = s
-                .lookup
-                .split(',')
-                .map(str::trim)
-                .filter(|x| !x.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let mut ids = Vec::new();
+            for x in s.lookup.split(',') {
+                let x = x.trim();
+                if !x.is_empty() {
+                    ids.push(x.to_owned());
+                }
+            }
             if !ids.is_empty() && !s.running(|j| *j == Job::Lookup) {
                 s.lookup_result = None;
                 send(s, &mut fx, Job::Lookup, Call::Find(ids));
@@ -77,7 +77,10 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::SelectAll(on) => {
-            let keys: Vec<RowKey> = s.visible().iter().map(|r| r.key).collect();
+            let mut keys = Vec::new();
+            for r in s.visible() {
+                keys.push(r.key);
+            }
             for r in s.rows.iter_mut() {
                 if keys.contains(&r.key) {
                     r.selected = on && r.orig.is_some();
@@ -94,13 +97,15 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             fx.push(Effect::Focus(row_selector(k, "name")));
         }
         Msg::Save(k) => save(s, vec![k], &mut fx),
-        Msg::CreateAll => {
-            let keys = s.rows.iter().filter(|r| r.key_is_new()).map(|r| r.key);
-            save(s, keys.collect(), &mut fx)
-        }
-        Msg::SaveAll => {
-            let keys = s.rows.iter().filter(|r| !r.key_is_new() && r.dirty());
-            save(s, keys.map(|r| r.key).collect(), &mut fx)
+        Msg::CreateAll | Msg::SaveAll => {
+            let create = matches!(msg, Msg::CreateAll);
+            let mut keys = Vec::new();
+            for r in &s.rows {
+                if r.key_is_new() == create && (create || r.dirty()) {
+                    keys.push(r.key);
+                }
+            }
+            save(s, keys, &mut fx)
         }
         Msg::Revert(k) => revert(s, k),
         Msg::Default(k, on) => make_default(s, k, on, &mut fx),
@@ -112,12 +117,12 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             }
         },
         Msg::AskDeleteSelected => {
-            let ids: Vec<u64> = s
-                .rows
-                .iter()
-                .filter(|r| r.selected)
-                .filter_map(|r| r.orig.as_ref().map(|o| o.id))
-                .collect();
+            let mut ids = Vec::new();
+            for r in &s.rows {
+                if let (true, Some(o)) = (r.selected, &r.orig) {
+                    ids.push(o.id);
+                }
+            }
             if !ids.is_empty() {
                 s.focus_back = Some(String::from("[data-a=delsel]"));
                 ask_delete(s, ids, &mut fx);
@@ -125,11 +130,12 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::ConfirmDelete => {
             if let Some(Dialog::ConfirmDelete(ids)) = s.dialog.take() {
-                let names = ids
-                    .iter()
-                    .filter_map(|id| s.row(RowKey::Saved(*id)))
-                    .map(|r| r.orig.as_ref().map_or("", |o| o.name.as_str()).to_owned())
-                    .collect();
+                let mut names = Vec::new();
+                for id in &ids {
+                    if let Some(r) = s.row(RowKey::Saved(*id)) {
+                        names.push(r.orig.as_ref().map_or("", |o| o.name.as_str()).to_owned());
+                    }
+                }
                 s.timer_gen += 1;
                 s.pending = Some(PendingDelete {
                     ids,
@@ -176,12 +182,12 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Export => {
-            let all: Vec<_> = s
-                .rows
-                .iter()
-                .filter_map(|r| r.orig.as_ref())
-                .map(import::exported)
-                .collect();
+            let mut all = Vec::new();
+            for r in &s.rows {
+                if let Some(o) = &r.orig {
+                    all.push(import::exported(o));
+                }
+            }
             fx.push(Effect::Download(crate::api::wire::new_sources_json_pretty(
                 &all,
             )));
@@ -349,13 +355,10 @@ fn edit(s: &mut State, k: RowKey, e: Edit) {
     };
     // Validate as the user types: refresh the errors of the edited field and of fields
     // that already show one; untouched fields of a new row stay quiet until a save.
-    let fresh = check::row(s, &s.rows[i]);
+    let mut fresh = check::row(s, &s.rows[i]);
     let row = &mut s.rows[i];
-    let shown: Vec<Field> = row.errors.iter().map(|e| e.field).collect();
-    row.errors = fresh
-        .into_iter()
-        .filter(|e| e.field == field || shown.contains(&e.field))
-        .collect();
+    fresh.retain(|e| e.field == field || row.error(e.field).is_some());
+    row.errors = fresh;
 }
 
 fn revert(s: &mut State, k: RowKey) {
@@ -387,7 +390,11 @@ fn save(s: &mut State, keys: Vec<RowKey>, fx: &mut Vec<Effect>) {
         return;
     }
     let mut bad = false;
+    let mut new = Vec::new();
     for k in &keys {
+        if matches!(k, RowKey::New(_)) {
+            new.push(*k);
+        }
         let Some(r) = s.row(*k) else { continue };
         let errs = check::row(s, r);
         bad |= !errs.is_empty();
@@ -395,54 +402,53 @@ fn save(s: &mut State, keys: Vec<RowKey>, fx: &mut Vec<Effect>) {
             r.errors = errs;
         }
     }
-    let new: Vec<RowKey> = keys
-        .iter()
-        .copied()
-        .filter(|k| matches!(k, RowKey::New(_)))
-        .collect();
     if bad {
         s.status = Some((T::ErrFix, 0));
         focus_first_error(s, fx);
         return;
     }
+    // Plain loops below: each iterator chain with `collect` costs the bundle its own code.
+    let mut sent = Vec::new();
     if !new.is_empty() {
-        let drafts: Vec<&Row> = new.iter().filter_map(|k| s.row(*k)).collect();
+        let mut drafts = Vec::new();
+        for k in &new {
+            if let Some(r) = s.row(*k) {
+                drafts.push(r);
+            }
+        }
         if let Some(e) = check::batch(s, &drafts) {
             s.banner = error_banner(e, None, false);
             return;
         }
-        let items = drafts.iter().map(|r| r.draft.to_new()).collect();
-        s.sent = new
-            .iter()
-            .filter_map(|k| s.row(*k).map(|r| (*k, r.draft.clone())))
-            .collect();
+        let mut items = Vec::new();
+        for r in &drafts {
+            items.push(r.draft.to_new());
+            sent.push((r.key, r.draft.clone()));
+        }
+        s.sent = sent;
         send(s, fx, Job::Create(new), Call::Create(items));
         return;
     }
     let mut patches = Vec::new();
-    let mut sent = Vec::new();
+    let mut saved = Vec::new();
     for k in keys {
         if let Some(r) = s.row(k) {
             if let Some(p) = r.patch() {
                 patches.push(p);
                 sent.push((k, r.draft.clone()));
+                saved.push(k);
             }
         }
     }
-    if patches.is_empty() {
+    let call = if patches.len() > 1 {
+        Call::Update(patches)
+    } else if let Some(one) = patches.pop() {
+        Call::UpdateOne(one)
+    } else {
         return;
-    }
-    let keys: Vec<RowKey> = sent.iter().map(|(k, _)| *k).collect();
-    s.sent = sent;
-    let call = match (patches.pop(), patches.is_empty()) {
-        (Some(one), true) => Call::UpdateOne(one),
-        (Some(last), false) => {
-            patches.push(last);
-            Call::Update(patches)
-        }
-        (None, _) => return,
     };
-    send(s, fx, Job::Save(keys), call);
+    s.sent = sent;
+    send(s, fx, Job::Save(saved), call);
 }
 
 fn focus_first_error(s: &State, fx: &mut Vec<Effect>) {
@@ -698,7 +704,12 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
                     }
                 }
             }
-            let rest: Vec<RowKey> = keys.into_iter().filter(|k| s.row(*k).is_some()).collect();
+            let mut rest = Vec::new();
+            for k in keys {
+                if s.row(k).is_some() {
+                    rest.push(k);
+                }
+            }
             if rest.is_empty() {
                 s.status = Some((T::CreatedN, created));
                 add_done(s, fx);
@@ -792,31 +803,31 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
             import_updates(s, fx);
         }
         (Job::ImportReconcile, Reply::Sources(found)) => {
-            let ids = match call {
-                Call::Find(ids) => ids,
+            // Plain loops over external ids folded once: the iterator chains cost the
+            // bundle twice the code.
+            let asked: Vec<String> = match &call {
+                Call::Find(ids) => ids.iter().map(|i| fold(i.trim())).collect(),
                 _ => Vec::new(),
             };
-            let found: Vec<Source> = found
-                .into_iter()
-                .filter(|f| ids.iter().any(|i| fold(i.trim()) == fold(&f.external_id)))
-                .collect();
-            let missing: Vec<NewSource> = s
-                .importing
-                .as_ref()
-                .map(|p| p.create.clone())
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|n| {
-                    // Only what this round asked about: earlier rounds' items were created.
-                    let ext = fold(n.external_id.trim());
-                    ids.iter().any(|i| fold(i.trim()) == ext)
-                        && !found.iter().any(|f| fold(&f.external_id) == ext)
-                })
-                .collect();
-            let fresh: Vec<Source> = found
-                .into_iter()
-                .filter(|f| s.rows.iter().all(|r| r.key != RowKey::Saved(f.id)))
-                .collect();
+            let mut found_ext = Vec::new();
+            let mut fresh = Vec::new();
+            for f in found {
+                let ext = fold(&f.external_id);
+                if asked.contains(&ext) {
+                    if s.rows.iter().all(|r| r.key != RowKey::Saved(f.id)) {
+                        fresh.push(f);
+                    }
+                    found_ext.push(ext);
+                }
+            }
+            // Only what this round asked about: earlier rounds' items were created.
+            let mut missing = Vec::new();
+            for n in s.importing.iter().flat_map(|p| &p.create) {
+                let ext = fold(n.external_id.trim());
+                if asked.contains(&ext) && !found_ext.contains(&ext) {
+                    missing.push(n.clone());
+                }
+            }
             add_imported(s, fresh);
             if missing.is_empty() {
                 import_updates(s, fx);
@@ -836,7 +847,13 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
 /// The external ids a batch create sent.
 fn external_ids(call: &Call) -> Vec<String> {
     match call {
-        Call::Create(items) => items.iter().map(|n| n.external_id.clone()).collect(),
+        Call::Create(items) => {
+            let mut ids = Vec::new();
+            for n in items {
+                ids.push(n.external_id.clone());
+            }
+            ids
+        }
         _ => Vec::new(),
     }
 }
@@ -912,18 +929,20 @@ fn add_done(s: &mut State, fx: &mut Vec<Effect>) {
 
 /// Takes a fresh list from the server without losing anything typed.
 fn merge_list(s: &mut State, list: Vec<Source>) {
-    let ids: Vec<u64> = list.iter().map(|x| x.id).collect();
+    let mut ids = Vec::new();
+    for x in &list {
+        ids.push(x.id);
+    }
     // Rows the server no longer has: drop clean ones, keep edited ones with a note.
     s.rows.retain_mut(|r| match r.key {
         RowKey::New(_) => true,
         RowKey::Saved(id) if ids.contains(&id) => true,
         RowKey::Saved(_) => {
-            if r.patch().is_some() {
+            let edited = r.patch().is_some();
+            if edited {
                 r.errors = vec![gone_error()];
-                true
-            } else {
-                false
             }
+            edited
         }
     });
     let drafts_at = s
@@ -931,33 +950,29 @@ fn merge_list(s: &mut State, list: Vec<Source>) {
         .iter()
         .position(|r| r.key_is_new())
         .unwrap_or(s.rows.len());
-    let mut saved: Vec<Row> = Vec::with_capacity(list.len());
+    let mut drafts = s.rows.split_off(drafts_at);
+    // Rows move from `old` to the new list, in the server's order; no row is copied.
+    let mut old = std::mem::take(&mut s.rows);
     for src in list {
         let key = RowKey::Saved(src.id);
-        match s.rows[..drafts_at].iter().position(|r| r.key == key) {
+        let row = match old.iter().position(|r| r.key == key) {
             Some(i) => {
-                let mut r = s.rows[i].clone();
+                let mut r = old.remove(i);
                 if r.orig.as_ref() != Some(&src) {
                     if r.patch().is_none() {
                         r.draft = Draft::of(&src);
                     }
                     r.orig = Some(src);
                 }
-                saved.push(r);
+                r
             }
-            None => saved.push(Row::saved(src)),
-        }
+            None => Row::saved(src),
+        };
+        s.rows.push(row);
     }
     // Edited rows that vanished on the server stay, after the fresh ones.
-    let gone: Vec<Row> = s.rows[..drafts_at]
-        .iter()
-        .filter(|r| !matches!(r.key, RowKey::Saved(id) if ids.contains(&id)))
-        .cloned()
-        .collect();
-    let drafts: Vec<Row> = s.rows.drain(drafts_at..).collect();
-    s.rows = saved;
-    s.rows.extend(gone);
-    s.rows.extend(drafts);
+    s.rows.append(&mut old);
+    s.rows.append(&mut drafts);
 }
 
 fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>) {
