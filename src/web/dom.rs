@@ -25,7 +25,16 @@ use web_sys::Element;
 //
 // Events are decoded here too (`ksmListen`): the wasm gets one call per event with the
 // action, row key, page index, value and checked state it needs, and one function serves
-// every listener and timeout of an app, so the module carries a single closure type.
+// every listener and timeout of an app, so the module carries a single closure type. Tab
+// is kept inside an open dialog (from its last control to its first and back); Enter counts
+// only in text fields (on a button it already clicks); an import's input is cleared once its
+// file is taken, so the same file can be picked again after a fix.
+//
+// `ksmSend` calls the host's request function and answers `{s: status, c: content type,
+// r: retry-after, b: body as UTF-8 bytes}`; a failure rejects with a number: 0 the function
+// failed, 1 no response, 2 the connection failed, 3 timed out (aborted). The body is encoded
+// natively and copied in one go: the glue's own conversion walks the string in JS first,
+// which for a cold page and a 20 KB answer body took about 2 ms.
 #[wasm_bindgen(inline_js = r#"
 const N = [];
 export function ksmBind(k, node) { N[k] = node; }
@@ -58,14 +67,12 @@ export function ksmListen(root, h, max) {
       k = ev.key;
       if (k === "Escape") { if (call(4, "", "", "", "", false)) ev.preventDefault(); return; }
       if (k === "Tab") {
-        // Keeps Tab inside an open dialog: from its last control to its first and back.
         const d = root.querySelector(".ksm-dlg");
         const l = d ? d.querySelectorAll("button:not([disabled]),input:not([disabled]),select") : [];
         const n = l.length, b = ev.shiftKey, f = document.activeElement;
         if (n && (!d.contains(f) || f === l[b ? 0 : n - 1])) { ev.preventDefault(); l[b ? n - 1 : 0].focus(); }
         return;
       }
-      // Enter on a button already clicks it; only text fields need it.
       if (k !== "Enter" || t.tagName !== "INPUT") return;
       k = 3;
     } else k = k === "click" ? 0 : k === "input" ? 1 : 2;
@@ -74,7 +81,6 @@ export function ksmListen(root, h, max) {
     const a = c.getAttribute("data-a");
     if (a === "import" && k === 2) {
       const f = c.files && c.files[0];
-      // Lets the same file be picked again after a fix.
       c.value = "";
       if (f) {
         if (f.size > max) call(5, "", "", "", "", false);
@@ -102,7 +108,16 @@ export function ksmListen(root, h, max) {
     },
   };
 }
-export function ksmUtf8(s) { return new TextEncoder().encode(typeof s === "string" ? s : ""); }
+const str = (v) => (typeof v === "string" && v) || undefined;
+export async function ksmSend(f, m, p, b) {
+  let r;
+  try { r = f(m, p, b === undefined ? null : b); } catch (_) { throw 0; }
+  if (!(r instanceof Promise)) throw 0;
+  try { r = await r; } catch (e) { throw e && (e.name === "AbortError" || e.name === "TimeoutError") ? 3 : 2; }
+  const s = r == null ? 0 : r.status;
+  if (!(s >= 1)) throw 1;
+  return { s, c: str(r.content_type), r: str(r.retry_after), b: new TextEncoder().encode(str(r.body) || "") };
+}
 export function ksmApply(o, t) {
   const d = document, n = o.length;
   let i = 0, p = 0, k, e, v, c;
@@ -171,15 +186,28 @@ extern "C" {
     fn bind(id: u32, node: &web_sys::Node);
     #[wasm_bindgen(js_name = ksmApply, catch)]
     fn apply(ops: &[u32], text: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(js_name = ksmUtf8)]
-    fn utf8_array(s: &JsValue) -> js_sys::Uint8Array;
-}
-
-/// The UTF-8 bytes of a JS string (empty for anything else), encoded natively and copied
-/// in one go: the glue's own conversion walks the string in JS first, which for a cold
-/// page and a 20 KB answer body took about 2 ms.
-pub fn utf8(s: &JsValue) -> Vec<u8> {
-    utf8_array(s).to_vec()
+    /// Calls the host's `request(method, path, body)` (see `ksmSend` for the answer).
+    #[wasm_bindgen(js_name = ksmSend)]
+    pub fn send(
+        f: &js_sys::Function,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> js_sys::Promise;
+    /// An answer from [`send`].
+    pub type Answer;
+    /// The HTTP status.
+    #[wasm_bindgen(method, getter)]
+    pub fn s(this: &Answer) -> f64;
+    /// The Content-Type, when not empty.
+    #[wasm_bindgen(method, getter)]
+    pub fn c(this: &Answer) -> Option<String>;
+    /// The Retry-After, when not empty.
+    #[wasm_bindgen(method, getter)]
+    pub fn r(this: &Answer) -> Option<String>;
+    /// The body's UTF-8 bytes.
+    #[wasm_bindgen(method, getter)]
+    pub fn b(this: &Answer) -> Vec<u8>;
 }
 
 const CREATE: u32 = 0;

@@ -3,13 +3,13 @@
 //! The host's function does the HTTP (direct mode adds the Bearer token in script.js, a
 //! relay mode can use `$authorizedAjax`), so credentials never enter the wasm.
 
-use crate::api::Method;
+use super::dom::{send, Answer};
 use crate::transport::{
     HttpRequest, HttpResponse, LocalBoxFuture, Sleeper, Transport, TransportError,
 };
-use js_sys::{Function, Promise, Reflect};
+use js_sys::Function;
 use std::time::Duration;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// Sends requests through `request(method, path, body) -> Promise<{status, body,
@@ -26,55 +26,33 @@ impl JsTransport {
     }
 }
 
-fn get_str(v: &JsValue, k: &str) -> Option<String> {
-    Reflect::get(v, &JsValue::from_str(k))
-        .ok()
-        .and_then(|x| x.as_string())
-        .filter(|s| !s.is_empty())
-}
-
-fn method(m: Method) -> &'static str {
-    m.as_str()
-}
-
 impl Transport for JsTransport {
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let p = send(
+            &self.request,
+            req.method.as_str(),
+            &req.path_and_query,
+            req.body.as_deref(),
+        );
         Box::pin(async move {
-            let body = req.body.map_or(JsValue::NULL, |b| JsValue::from_str(&b));
-            let called = self.request.call3(
-                &JsValue::NULL,
-                &JsValue::from_str(method(req.method)),
-                &JsValue::from_str(&req.path_and_query),
-                &body,
-            );
-            let promise = called
-                .and_then(|p| p.dyn_into::<Promise>().map_err(|_| JsValue::NULL))
-                .map_err(|_| TransportError::Network(String::from("request function failed")))?;
-            match JsFuture::from(promise).await {
-                Ok(res) => {
-                    let status = Reflect::get(&res, &JsValue::from_str("status"))
-                        .ok()
-                        .and_then(|s| s.as_f64())
-                        .unwrap_or(0.0) as u16;
-                    if status == 0 {
-                        return Err(TransportError::Network(String::from("no response")));
-                    }
+            match JsFuture::from(p).await {
+                Ok(a) => {
+                    let a: Answer = a.unchecked_into();
                     Ok(HttpResponse {
-                        status,
-                        content_type: get_str(&res, "content_type"),
-                        retry_after: get_str(&res, "retry_after"),
-                        body: Reflect::get(&res, &JsValue::from_str("body"))
-                            .map_or_else(|_| Vec::new(), |b| super::dom::utf8(&b)),
+                        status: a.s() as u16,
+                        content_type: a.c(),
+                        retry_after: a.r(),
+                        body: a.b(),
                     })
                 }
-                Err(e) => {
-                    let name = get_str(&e, "name").unwrap_or_default();
-                    if name == "AbortError" || name == "TimeoutError" {
-                        Err(TransportError::Timeout)
-                    } else {
-                        Err(TransportError::Network(String::from("connection failed")))
-                    }
-                }
+                Err(e) => Err(match e.as_f64() {
+                    Some(3.0) => TransportError::Timeout,
+                    n => TransportError::Network(String::from(match n {
+                        Some(0.0) => "request function failed",
+                        Some(1.0) => "no response",
+                        _ => "connection failed",
+                    })),
+                }),
             }
         })
     }

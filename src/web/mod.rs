@@ -190,10 +190,13 @@ fn dispatch(app: &AppRef, msg: Msg) {
 }
 
 fn run(app: &AppRef, e: Effect) {
-    let i = app.borrow();
+    // Nothing stays borrowed while the page runs: the host's close unmounts at once.
+    let (root, close, client) = {
+        let i = app.borrow();
+        (i.root.clone(), i.close.clone(), i.client.clone())
+    };
     match e {
         Effect::Call(job, call) => {
-            let client = i.client.clone();
             let weak = Rc::downgrade(app);
             wasm_bindgen_futures::spawn_local(async move {
                 let res = exec(&client, &call).await;
@@ -203,16 +206,15 @@ fn run(app: &AppRef, e: Effect) {
             });
         }
         Effect::After(t, ms) => {
-            drop(i);
             let mut i = app.borrow_mut();
             i.timers.push((dom::now() + f64::from(ms), t));
             i.ctl.after(ms);
         }
-        Effect::Copy(text) => dom::effect(&i.root, 0, &text),
-        Effect::Download(text) => dom::effect(&i.root, 1, &text),
-        Effect::Focus(sel) => dom::effect(&i.root, 2, &sel),
+        Effect::Copy(text) => dom::effect(&root, 0, &text),
+        Effect::Download(text) => dom::effect(&root, 1, &text),
+        Effect::Focus(sel) => dom::effect(&root, 2, &sel),
         Effect::Close => {
-            if let Some(f) = &i.close {
+            if let Some(f) = close {
                 let _ = f.call0(&JsValue::NULL);
             }
         }
@@ -307,7 +309,8 @@ fn on_event(
             first.map(|k| Msg::Tick(i.timers.remove(k).1))
         }
         8 => {
-            rehearse(app.borrow().state.lang);
+            let lang = app.borrow().state.lang;
+            rehearse(lang);
             None
         }
         _ => to_msg(Ev {
