@@ -233,7 +233,11 @@ fn plain_text(content_type: Option<&str>, body: &[u8]) -> Option<String> {
     if html || text.is_empty() || text.starts_with('<') {
         return None;
     }
-    Some(text.chars().take(200).collect())
+    let mut out = String::new();
+    for c in text.chars().take(200) {
+        out.push(c);
+    }
+    Some(out)
 }
 
 /// `_embedded.<key>` decoded as a list; a missing list is an empty one.
@@ -293,14 +297,16 @@ fn validation_items(body: &Json) -> Vec<ItemErrors> {
         match entry.get("errors") {
             Some(Json::Arr(errors)) => {
                 let request_id = text(entry.get("request_id"));
+                let mut fields = Vec::new();
+                for e in errors {
+                    if e.as_object().is_some() {
+                        fields.push(field_error(e));
+                    }
+                }
                 items.push(ItemErrors {
                     index: request_id.as_deref().and_then(index_of_request_id),
                     request_id,
-                    errors: errors
-                        .iter()
-                        .filter(|e| e.as_object().is_some())
-                        .map(field_error)
-                        .collect(),
+                    errors: fields,
                 });
             }
             // An entry that is itself an error belongs to no particular item.

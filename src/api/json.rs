@@ -270,10 +270,11 @@ impl Parser<'_> {
             }
         }
         // Only ASCII digits, signs, `.` and `e` were consumed.
-        Ok(self.b[start..self.i]
-            .iter()
-            .map(|&b| char::from(b))
-            .collect())
+        let mut text = String::new();
+        for &b in self.b.get(start..self.i).unwrap_or_default() {
+            text.push(char::from(b));
+        }
+        Ok(text)
     }
 
     /// Four hex digits of a `\u` escape.

@@ -135,16 +135,16 @@ pub fn find_path<S: AsRef<str>>(external_ids: &[S]) -> String {
 fn filter_query<S: AsRef<str>>(external_ids: &[S]) -> Vec<(String, String)> {
     match external_ids {
         [one] => vec![("filter[external_id]".to_owned(), one.as_ref().to_owned())],
-        many => many
-            .iter()
-            .enumerate()
-            .map(|(i, id)| {
+        many => {
+            let mut pairs = Vec::new();
+            for (i, id) in many.iter().enumerate() {
                 let mut key = String::from("filter[external_id][");
                 json::write_u64(&mut key, i as u64);
                 key.push(']');
-                (key, id.as_ref().to_owned())
-            })
-            .collect(),
+                pairs.push((key, id.as_ref().to_owned()));
+            }
+            pairs
+        }
     }
 }
 

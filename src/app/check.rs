@@ -163,13 +163,18 @@ pub fn field_of_path(path: &str) -> Field {
         "origin_code" => Field::OriginCode,
         "default" => Field::Default,
         "services" => {
-            let nums: Vec<usize> = p
-                .split(|c: char| !c.is_ascii_digit())
-                .filter_map(|x| {
-                    crate::api::json::parse_u64(x).and_then(|n| usize::try_from(n).ok())
-                })
-                .collect();
-            let page = nums.get(1).copied();
+            // The page index is the second number in the path.
+            let mut page = None;
+            let mut seen = 0;
+            for x in p.split(|c: char| !c.is_ascii_digit()) {
+                if let Some(n) = crate::api::json::parse_u64(x) {
+                    if seen == 1 {
+                        page = usize::try_from(n).ok();
+                        break;
+                    }
+                    seen += 1;
+                }
+            }
             match (page, p.rsplit(['[', ']', '.', '/']).find(|x| !x.is_empty())) {
                 (Some(i), Some("name")) => Field::PageName(i),
                 (Some(i), Some("id")) => Field::PageId(i),

@@ -72,6 +72,18 @@ fn label(i: usize, n: &NewSource) -> String {
     s
 }
 
+/// The error of the first page phone of `n` that is not valid.
+fn bad_phone(n: &NewSource) -> Option<T> {
+    for svc in n.services.iter().flatten() {
+        for p in &svc.pages {
+            if let Some(e) = check::phone(&p.link) {
+                return Some(e);
+            }
+        }
+    }
+    None
+}
+
 /// Parses and checks `text`, and works out what applying it creates and changes.
 pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
     if text.len() > MAX_BYTES {
@@ -96,13 +108,7 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
                     .filter(|p| s.pipelines_ready && s.pipeline(*p).is_none())
                     .map(|_| T::VPipeline)
             })
-            .or_else(|| {
-                n.services
-                    .iter()
-                    .flatten()
-                    .flat_map(|x| x.pages.iter())
-                    .find_map(|p| check::phone(&p.link))
-            });
+            .or_else(|| bad_phone(n));
         if let Some(e) = bad {
             let mut d = label(i, n);
             d.push_str(": ");
@@ -128,11 +134,13 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
         n.name = n.name.trim().to_owned();
         n.external_id = n.external_id.trim().to_owned();
         let key = fold(&n.external_id);
-        let existing = s
-            .rows
-            .iter()
-            .filter_map(|r| r.orig.as_ref())
-            .find(|o| fold(&o.external_id) == key);
+        let mut existing = None;
+        for o in s.rows.iter().filter_map(|r| r.orig.as_ref()) {
+            if fold(&o.external_id) == key {
+                existing = Some(o);
+                break;
+            }
+        }
         match existing {
             None => out.create.push(n),
             Some(o) => {

@@ -805,10 +805,12 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
         (Job::ImportReconcile, Reply::Sources(found)) => {
             // Plain loops over external ids folded once: the iterator chains cost the
             // bundle twice the code.
-            let asked: Vec<String> = match &call {
-                Call::Find(ids) => ids.iter().map(|i| fold(i.trim())).collect(),
-                _ => Vec::new(),
-            };
+            let mut asked = Vec::new();
+            if let Call::Find(ids) = &call {
+                for i in ids {
+                    asked.push(fold(i.trim()));
+                }
+            }
             let mut found_ext = Vec::new();
             let mut fresh = Vec::new();
             for f in found {
@@ -991,8 +993,7 @@ fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>
             ApiError::NotFound => true,
             ApiError::Validation { items, .. } => items
                 .iter()
-                .flat_map(|i| i.errors.iter())
-                .any(|fe| fe.code == "NotFound"),
+                .any(|i| i.errors.iter().any(|fe| fe.code == "NotFound")),
             _ => false,
         };
     if gone_in_batch {

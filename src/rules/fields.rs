@@ -103,7 +103,11 @@ pub fn check_required(value: &str, code: Code) -> Option<Code> {
 /// and Cyrillic; other characters are kept as they are. `str::to_lowercase` brings about
 /// 18 KB of tables and code into the browser bundle for little more.
 pub fn fold_case(s: &str) -> String {
-    s.chars().map(fold_char).collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push(fold_char(c));
+    }
+    out
 }
 
 /// One character of [`fold_case`].
