@@ -2,6 +2,7 @@
 //!
 //! Plain data so that the view can be built and inspected in native tests.
 
+use crate::i18n::{Lang, T};
 use std::borrow::Cow;
 
 /// Text that is usually static but sometimes built at run time.
@@ -58,6 +59,12 @@ impl std::ops::DerefMut for El {
     fn deref_mut(&mut self) -> &mut ElData {
         &mut self.0
     }
+}
+
+/// Starts an element with a class: one call where most elements of the view made two.
+#[inline(never)]
+pub fn elc(tag: &'static str, class: &'static str) -> El {
+    el(tag).attr_s("class", Cow::Borrowed(class))
 }
 
 /// A text node.
@@ -125,6 +132,12 @@ impl El {
     /// Adds a child text node.
     pub fn txt(self, s: impl Into<Str>) -> Self {
         self.kid_n(Node::Text(s.into()))
+    }
+
+    /// Adds a child text node with the UI text `k` in `l`.
+    #[inline(never)]
+    pub fn tr(self, l: Lang, k: T) -> Self {
+        self.kid_n(Node::Text(Cow::Borrowed(l.t(k))))
     }
 
     /// Adds children.

@@ -4,8 +4,9 @@
 
 use super::check;
 use super::event::key_str;
-use super::node::{el, text, El, Node};
+use super::node::{el, elc, text, El, Node};
 use super::state::*;
+use crate::api::json::write_u64;
 use crate::i18n::{Lang, T};
 use crate::model::Source;
 
@@ -15,18 +16,10 @@ fn num(n: usize) -> String {
 
 /// Decimal digits of `n` without the formatting machinery: a render of the list writes
 /// hundreds of numbers (ids in every pipeline picker), and this is several times faster.
-fn dec(mut n: u64) -> String {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf[i..].iter().map(|&b| char::from(b)).collect()
+fn dec(n: u64) -> String {
+    let mut s = String::new();
+    write_u64(&mut s, n);
+    s
 }
 
 /// What every row's pipeline picker offers, worked out once per render: (id, value, label).
@@ -53,7 +46,7 @@ fn btn(l: Lang, act: &'static str, label: T) -> El {
         .attr("type", "button")
         .class("ksm-btn")
         .act(act)
-        .txt(l.t(label))
+        .tr(l, label)
 }
 
 fn small(l: Lang, act: &'static str, label: T) -> El {
@@ -61,7 +54,7 @@ fn small(l: Lang, act: &'static str, label: T) -> El {
         .attr("type", "button")
         .class("ksm-btn ksm-btn--s")
         .act(act)
-        .txt(l.t(label))
+        .tr(l, label)
 }
 
 /// Marks a button busy (in flight) and disabled.
@@ -81,7 +74,7 @@ pub fn view(s: &State) -> Node {
                 vec![el("p")
                     .key("load")
                     .class("ksm-note")
-                    .txt(l.t(T::Loading))
+                    .tr(l, T::Loading)
                     .into()]
             } else if s.dialog.is_none() {
                 vec![btn(l, "add", T::Add)
@@ -96,8 +89,7 @@ pub fn view(s: &State) -> Node {
     // Keyed parts: a banner or a loading note coming or going must not rebuild (and so
     // unfocus) the parts after it, such as an open dialog.
     // Every part builds itself with its key.
-    el("div")
-        .class("ksm-app")
+    elc("div", "ksm-app")
         .kid(live_status(s))
         .opt(banner(s))
         .kids(body)
@@ -114,9 +106,9 @@ fn live_status(s: &State) -> Node {
         .attr("aria-live", "polite")
         .attr("data-status", "");
     if s.saving() && s.countdown == 0 && s.pending.is_none() {
-        p = p.txt(l.t(T::Saving));
+        p = p.tr(l, T::Saving);
     } else if let Some((m, n)) = s.status {
-        p = p.txt(l.t(m));
+        p = p.tr(l, m);
         if n > 0 {
             p = p.txt(" ").txt(num(n));
         }
@@ -127,7 +119,7 @@ fn live_status(s: &State) -> Node {
 fn banner(s: &State) -> Option<Node> {
     let l = s.lang;
     let b = s.banner.as_ref()?;
-    let mut p = el("p").txt(l.t(b.msg));
+    let mut p = el("p").tr(l, b.msg);
     if s.countdown > 0 {
         p = p.txt(" ").kid(
             el("strong")
@@ -169,7 +161,7 @@ fn quota(s: &State) -> Option<Node> {
                 "ksm-quota"
             })
             .attr("data-quota", "")
-            .txt(l.t(T::Quota))
+            .tr(l, T::Quota)
             .kid(
                 el("meter")
                     .attr("min", "0")
@@ -178,7 +170,7 @@ fn quota(s: &State) -> Option<Node> {
                     .attr("aria-hidden", "true"),
             )
             .kid(el("strong").txt(num(n) + " / " + &num(s.limit)))
-            .opt(full.then(|| el("span").class("ksm-sr").txt(l.t(T::QuotaFull)).into()))
+            .opt(full.then(|| elc("span", "ksm-sr").tr(l, T::QuotaFull).into()))
             .into(),
     )
 }
@@ -189,25 +181,21 @@ fn settings(s: &State) -> Vec<Node> {
     let result = match &s.conn {
         Conn::Unknown => None,
         Conn::Ok(n) => Some(
-            el("span")
-                .class("ksm-ok")
+            elc("span", "ksm-ok")
                 .attr("data-conn", "ok")
-                .txt(l.t(T::ConnOk))
+                .tr(l, T::ConnOk)
                 .txt(" ")
                 .txt(num(*n))
                 .into(),
         ),
         Conn::Failed(m) => Some(
-            el("span")
-                .class("ksm-err")
+            elc("span", "ksm-err")
                 .attr("data-conn", "failed")
-                .txt(l.t(*m))
+                .tr(l, *m)
                 .into(),
         ),
     };
-    let mut list = el("ul")
-        .class("ksm-compact")
-        .attr("aria-label", l.t(T::Title));
+    let mut list = elc("ul", "ksm-compact").attr("aria-label", l.t(T::Title));
     for r in s.rows.iter().filter(|r| r.orig.is_some()) {
         let o = r.orig.as_ref().map_or(&r.draft.name, |o| &o.name);
         let ext = r
@@ -217,14 +205,10 @@ fn settings(s: &State) -> Vec<Node> {
         let mut li = el("li")
             .key(key_str(r.key))
             .kid(el("span").txt(o.clone()))
-            .kid(el("span").class("ksm-code").txt(ext.clone()))
-            .kid(
-                el("span")
-                    .class("ksm-note")
-                    .kids(pipeline_label(s, r.draft.pipeline_id)),
-            );
+            .kid(elc("span", "ksm-code").txt(ext.clone()))
+            .kid(elc("span", "ksm-note").kids(pipeline_label(s, r.draft.pipeline_id)));
         if r.orig.as_ref().is_some_and(Source::is_default) {
-            li = li.kid(el("span").class("ksm-tag").txt(l.t(T::IsDefault)));
+            li = li.kid(elc("span", "ksm-tag").tr(l, T::IsDefault));
         }
         list = list.kid(li);
     }
@@ -232,7 +216,7 @@ fn settings(s: &State) -> Vec<Node> {
         el("p")
             .key("s0")
             .class("ksm-note")
-            .txt(l.t(T::ConnHint))
+            .tr(l, T::ConnHint)
             .into(),
         el("div")
             .key("s1")
@@ -248,7 +232,7 @@ fn settings(s: &State) -> Vec<Node> {
         el("p")
             .key("s4")
             .class("ksm-note")
-            .txt(l.t(T::ManageHint))
+            .tr(l, T::ManageHint)
             .into(),
     ]
 }
@@ -258,10 +242,7 @@ fn pipeline_label(s: &State, id: u64) -> Vec<Node> {
     match s.pipeline(id) {
         Some(p) if p.is_archive => vec![
             text(p.name.clone()),
-            el("span")
-                .class("ksm-tag ksm-tag--w")
-                .txt(l.t(T::Archived))
-                .into(),
+            elc("span", "ksm-tag ksm-tag--w").tr(l, T::Archived).into(),
         ],
         Some(p) => vec![text(p.name.clone())],
         None if !s.pipelines_ready => vec![],
@@ -284,15 +265,13 @@ fn manager(s: &State) -> Vec<Node> {
     let saving_rows = s.running(|j| matches!(j, Job::Save(_)));
     let deleting = s.running(|j| matches!(j, Job::Delete(_)));
 
-    let search = el("input")
-        .class("ksm-in")
+    let search = elc("input", "ksm-in")
         .attr("type", "search")
         .act("search")
         .attr("aria-label", l.t(T::Search))
         .attr("placeholder", l.t(T::Search))
         .attr("value", s.search.clone());
-    let lookup = el("input")
-        .class("ksm-in")
+    let lookup = elc("input", "ksm-in")
         .attr("type", "search")
         .act("lookup")
         .attr("aria-label", l.t(T::Lookup))
@@ -302,8 +281,8 @@ fn manager(s: &State) -> Vec<Node> {
     let top = el("div")
         .key("top")
         .class("ksm-bar")
-        .kid(el("div").class("ksm-grow").kid(search))
-        .kid(el("div").class("ksm-grow").kid(lookup))
+        .kid(elc("div", "ksm-grow").kid(search))
+        .kid(elc("div", "ksm-grow").kid(lookup))
         .kid(busy(btn(l, "lookup-go", T::LookupGo), looking))
         .opt(quota(s));
 
@@ -372,7 +351,7 @@ fn manager(s: &State) -> Vec<Node> {
                 .class("ksm-btn")
                 .attr("aria-disabled", if saving { "true" } else { "false" })
                 .kid(file)
-                .txt(l.t(T::Import)),
+                .tr(l, T::Import),
         );
 
     let mut out: Vec<Node> = vec![top.into(), actions.into()];
@@ -382,7 +361,7 @@ fn manager(s: &State) -> Vec<Node> {
             .class("ksm-err")
             .attr("role", "alert")
             .attr("data-import-error", "")
-            .txt(l.t(e.msg));
+            .tr(l, e.msg);
         if let Some(d) = &e.detail {
             p = p.txt(" ").txt(d.clone());
         }
@@ -394,17 +373,17 @@ fn manager(s: &State) -> Vec<Node> {
             .class("ksm-banner")
             .attr("data-lookup", "");
         match r {
-            LookupResult::Missing => p = p.kid(el("p").txt(l.t(T::LookupMissing))),
+            LookupResult::Missing => p = p.kid(el("p").tr(l, T::LookupMissing)),
             LookupResult::Found(list) => {
-                let mut ul = el("p").txt(l.t(T::LookupFound));
+                let mut ul = el("p").tr(l, T::LookupFound);
                 for x in list {
                     ul = ul
                         .txt(" ")
                         .kid(el("strong").txt(x.name.clone()))
                         .txt(" · ")
-                        .kid(el("span").class("ksm-code").txt(x.external_id.clone()))
+                        .kid(elc("span", "ksm-code").txt(x.external_id.clone()))
                         .txt(" · #")
-                        .txt(x.id.to_string());
+                        .txt(dec(x.id));
                 }
                 p = p.kid(ul);
             }
@@ -418,7 +397,7 @@ fn manager(s: &State) -> Vec<Node> {
             el("p")
                 .key("load")
                 .class("ksm-note")
-                .txt(l.t(T::Loading))
+                .tr(l, T::Loading)
                 .into(),
         );
         return out;
@@ -461,11 +440,11 @@ fn table(s: &State) -> Node {
             )
             .kid(el("th").kid(sort_btn(s, "sort-name", SortBy::Name, T::ColName)))
             .kid(el("th").kid(sort_btn(s, "sort-ext", SortBy::ExternalId, T::ColExt)))
-            .kid(el("th").txt(l.t(T::ColPipeline)))
-            .kid(el("th").txt(l.t(T::ColDefault)))
-            .kid(el("th").txt(l.t(T::ColOrigin)))
-            .kid(el("th").txt(l.t(T::ColWa)))
-            .kid(el("th").txt(l.t(T::ColActions))),
+            .kid(el("th").tr(l, T::ColPipeline))
+            .kid(el("th").tr(l, T::ColDefault))
+            .kid(el("th").tr(l, T::ColOrigin))
+            .kid(el("th").tr(l, T::ColWa))
+            .kid(el("th").tr(l, T::ColActions)),
     );
     let opts = pipe_opts(s);
     let mut body = el("tbody");
@@ -476,8 +455,7 @@ fn table(s: &State) -> Node {
         }
     }
     let mut wrap = el("div").key("tbl").class("ksm-wrap").kid(
-        el("table")
-            .class("ksm-table")
+        elc("table", "ksm-table")
             .attr("aria-label", l.t(T::Title))
             .kid(head)
             .kid(body),
@@ -489,7 +467,7 @@ fn table(s: &State) -> Node {
         } else {
             T::NoMatch
         };
-        wrap = wrap.kid(el("p").class("ksm-empty").txt(l.t(m)));
+        wrap = wrap.kid(elc("p", "ksm-empty").tr(l, m));
     }
     wrap.into()
 }
@@ -505,8 +483,7 @@ fn field_input(
     idx: Option<usize>,
 ) -> El {
     let e = r.error(f);
-    let mut input = el("input")
-        .class("ksm-in ksm-in--s")
+    let mut input = elc("input", "ksm-in ksm-in--s")
         .attr("type", "text")
         .act(act)
         .attr("aria-label", label)
@@ -579,11 +556,7 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
             None,
         ))
     } else {
-        el("td").kid(
-            el("span")
-                .class("ksm-code")
-                .txt(r.draft.external_id.clone()),
-        )
+        el("td").kid(elc("span", "ksm-code").txt(r.draft.external_id.clone()))
     };
     let pipe = el("td").kid(pipeline_select(s, r, opts));
     let on = s.shown_default(r);
@@ -625,10 +598,16 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
                 "ksm-btn ksm-btn--s"
             })
             .act("wa")
-            .txt(format!("{} ({})", l.t(T::Pages), r.draft.pages.len()))
+            .txt({
+                let mut t = String::from(l.t(T::Pages));
+                t.push_str(" (");
+                write_u64(&mut t, r.draft.pages.len() as u64);
+                t.push(')');
+                t
+            })
             .attr("aria-expanded", if r.wa_open { "true" } else { "false" }),
     );
-    let mut acts = el("div").class("ksm-acts");
+    let mut acts = elc("div", "ksm-acts");
     if dirty {
         acts = acts.kid(busy(
             small(l, "save", if new { T::Create } else { T::Save })
@@ -670,10 +649,7 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
 }
 
 fn localize_err(l: Lang, e: &FieldError) -> Node {
-    let mut s = el("span")
-        .class("ksm-err")
-        .attr("role", "alert")
-        .txt(l.t(e.msg));
+    let mut s = elc("span", "ksm-err").attr("role", "alert").tr(l, e.msg);
     if let Some(d) = &e.detail {
         s = s.txt(" ").txt(d.clone());
     }
@@ -682,8 +658,7 @@ fn localize_err(l: Lang, e: &FieldError) -> Node {
 
 fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
     let l = s.lang;
-    let mut sel = el("select")
-        .class("ksm-in ksm-in--s")
+    let mut sel = elc("select", "ksm-in ksm-in--s")
         .act("pipe")
         .attr("aria-label", l.t(T::ColPipeline));
     if !s.pipelines_ready && s.running(|j| *j == Job::Pipelines) {
@@ -707,7 +682,7 @@ fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
         sel = sel.kid(
             el("option")
                 .attr("value", current.clone())
-                .txt(l.t(T::UnknownPipeline)),
+                .tr(l, T::UnknownPipeline),
         );
     }
     let e = r.error(Field::Pipeline);
@@ -719,35 +694,24 @@ fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
         .is_some_and(|p| p.is_archive);
     el("label")
         .kid(sel)
-        .opt(archived.then(|| {
-            el("span")
-                .class("ksm-tag ksm-tag--w")
-                .txt(l.t(T::Archived))
-                .into()
-        }))
+        .opt(archived.then(|| elc("span", "ksm-tag ksm-tag--w").tr(l, T::Archived).into()))
         .opt(e.map(|e| localize_err(l, e)))
 }
 
 fn wa_row(s: &State, r: &Row) -> Node {
     let l = s.lang;
     let k = key_str(r.key);
-    let mut grid = el("div").class("ksm-pages");
+    let mut grid = elc("div", "ksm-pages");
     if !r.draft.pages.is_empty() {
         for t in [T::PageName, T::PageId, T::PageLink] {
-            grid = grid.kid(
-                el("span")
-                    .class("ksm-note")
-                    .attr("aria-hidden", "true")
-                    .txt(l.t(t)),
-            );
+            grid = grid.kid(elc("span", "ksm-note").attr("aria-hidden", "true").tr(l, t));
         }
         grid = grid.kid(el("span"));
     }
     for (i, p) in r.draft.pages.iter().enumerate() {
         let f = |act, label, v: &str, f| {
             let e = r.error(f);
-            let input = el("input")
-                .class("ksm-in ksm-in--s")
+            let input = elc("input", "ksm-in ksm-in--s")
                 .attr("type", "text")
                 .act(act)
                 .attr("data-i", num(i))
@@ -763,10 +727,9 @@ fn wa_row(s: &State, r: &Row) -> Node {
             .kid(f("pid", l.t(T::PageId), &p.id, Field::PageId(i)))
             .kid(
                 f("plink", l.t(T::PageLink), &p.link, Field::PageLink(i)).opt(preview.map(|u| {
-                    el("span")
-                        .class("ksm-note ksm-code")
+                    elc("span", "ksm-note ksm-code")
                         .attr("data-wa", "")
-                        .txt(l.t(T::WaPreview))
+                        .tr(l, T::WaPreview)
                         .txt(" ")
                         .txt(u)
                         .into()
@@ -778,8 +741,7 @@ fn wa_row(s: &State, r: &Row) -> Node {
                     .class("ksm-btn ksm-btn--s ksm-btn--d"),
             );
     }
-    let flags = el("div")
-        .class("ksm-bar")
+    let flags = elc("div", "ksm-bar")
         .kid(small(l, "addpage", T::AddPage))
         .kid(
             el("label")
@@ -790,7 +752,7 @@ fn wa_row(s: &State, r: &Row) -> Node {
                         .flag("checked", r.draft.waba),
                 )
                 .txt(" ")
-                .txt(l.t(T::Waba)),
+                .tr(l, T::Waba),
         )
         .kid(
             el("label")
@@ -801,7 +763,7 @@ fn wa_row(s: &State, r: &Row) -> Node {
                         .flag("checked", r.draft.list_message),
                 )
                 .txt(" ")
-                .txt(l.t(T::ListMsg)),
+                .tr(l, T::ListMsg),
         );
     let wk = String::from("w") + &k;
     el("tr")
@@ -813,7 +775,7 @@ fn wa_row(s: &State, r: &Row) -> Node {
                 .attr("colspan", "8")
                 .kid(
                     el("strong")
-                        .txt(l.t(T::ColWa))
+                        .tr(l, T::ColWa)
                         .txt(" · ")
                         .txt(r.draft.name.clone()),
                 )
@@ -833,7 +795,7 @@ fn toast(s: &State) -> Option<Node> {
             .attr("role", "status")
             .kid(
                 el("p")
-                    .txt(l.t(T::DeletingIn))
+                    .tr(l, T::DeletingIn)
                     .txt(" ")
                     .kid(
                         el("strong")
@@ -879,7 +841,7 @@ fn dialog(s: &State) -> Option<Node> {
                         el("li")
                             .txt(o.name.clone())
                             .txt(" · ")
-                            .kid(el("span").class("ksm-code").txt(o.external_id.clone())),
+                            .kid(elc("span", "ksm-code").txt(o.external_id.clone())),
                     );
                 }
             }
@@ -888,12 +850,8 @@ fn dialog(s: &State) -> Option<Node> {
                 vec![text(l.t(T::ConfirmDeleteTitle))],
                 vec![
                     ul.into(),
-                    el("p")
-                        .class("ksm-note")
-                        .txt(l.t(T::ConfirmDeleteNote))
-                        .into(),
-                    el("div")
-                        .class("ksm-bar")
+                    elc("p", "ksm-note").tr(l, T::ConfirmDeleteNote).into(),
+                    elc("div", "ksm-bar")
                         .kid(
                             btn(l, "confirm", T::Delete)
                                 .class("ksm-btn ksm-btn--p")
@@ -907,7 +865,7 @@ fn dialog(s: &State) -> Option<Node> {
         Dialog::Import(plan) => {
             let mut body = Vec::new();
             if plan.create.is_empty() && plan.update.is_empty() {
-                body.push(el("p").txt(l.t(T::ImportNothing)).into());
+                body.push(el("p").tr(l, T::ImportNothing).into());
             }
             if !plan.create.is_empty() {
                 let mut ul = el("ul").attr("data-create", "");
@@ -916,12 +874,12 @@ fn dialog(s: &State) -> Option<Node> {
                         el("li")
                             .txt(n.name.clone())
                             .txt(" · ")
-                            .kid(el("span").class("ksm-code").txt(n.external_id.clone())),
+                            .kid(elc("span", "ksm-code").txt(n.external_id.clone())),
                     );
                 }
                 body.push(
                     el("p")
-                        .txt(l.t(T::ImportCreate))
+                        .tr(l, T::ImportCreate)
                         .txt(" ")
                         .txt(num(plan.create.len()))
                         .into(),
@@ -935,7 +893,7 @@ fn dialog(s: &State) -> Option<Node> {
                 }
                 body.push(
                     el("p")
-                        .txt(l.t(T::ImportUpdate))
+                        .tr(l, T::ImportUpdate)
                         .txt(" ")
                         .txt(num(plan.update.len()))
                         .into(),
@@ -943,17 +901,15 @@ fn dialog(s: &State) -> Option<Node> {
                 body.push(ul.into());
             }
             body.push(
-                el("p")
-                    .class("ksm-note")
-                    .txt(l.t(T::ImportSame))
+                elc("p", "ksm-note")
+                    .tr(l, T::ImportSame)
                     .txt(" ")
                     .txt(num(plan.unchanged))
                     .into(),
             );
             let nothing = plan.create.is_empty() && plan.update.is_empty();
             body.push(
-                el("div")
-                    .class("ksm-bar")
+                elc("div", "ksm-bar")
                     .kid(
                         btn(l, "apply", T::ImportApply)
                             .class("ksm-btn ksm-btn--p")
@@ -975,10 +931,9 @@ fn dialog(s: &State) -> Option<Node> {
             let mut title = vec![text(l.t(T::AddTitle)), text(" ")];
             title.extend(pname.clone());
             if *done {
-                let mut p = el("p")
-                    .class("ksm-ok")
+                let mut p = elc("p", "ksm-ok")
                     .attr("data-done", "")
-                    .txt(l.t(T::AddDone))
+                    .tr(l, T::AddDone)
                     .txt(" ");
                 p = p.kids(pname);
                 return Some(dialog_shell(
@@ -986,8 +941,7 @@ fn dialog(s: &State) -> Option<Node> {
                     title,
                     vec![
                         p.into(),
-                        el("div")
-                            .class("ksm-bar")
+                        elc("div", "ksm-bar")
                             .kid(
                                 btn(l, "close", T::Close)
                                     .class("ksm-btn ksm-btn--p")
@@ -1002,8 +956,7 @@ fn dialog(s: &State) -> Option<Node> {
             if let Some(r) = s.row(*draft) {
                 let field = |act, label: T, v: &str, f: Field, first: bool| -> Node {
                     let e = r.error(f);
-                    let mut input = el("input")
-                        .class("ksm-in")
+                    let mut input = elc("input", "ksm-in")
                         .attr("type", "text")
                         .act(act)
                         .attr("value", v.to_owned())
@@ -1011,16 +964,15 @@ fn dialog(s: &State) -> Option<Node> {
                     if first {
                         input = input.attr("data-first", "");
                     }
-                    el("label")
-                        .class("ksm-field")
-                        .kid(el("span").txt(l.t(label)))
+                    elc("label", "ksm-field")
+                        .kid(el("span").tr(l, label))
                         .kid(input)
                         .opt(e.map(|e| localize_err(l, e)))
                         .into()
                 };
                 let mut form = el("div")
                     .attr("data-k", key_str(*draft))
-                    .kid(el("h3").class("ksm-note").txt(l.t(T::AddNew)))
+                    .kid(elc("h3", "ksm-note").tr(l, T::AddNew))
                     .kid(field("name", T::ColName, &r.draft.name, Field::Name, true))
                     .kid(field(
                         "ext",
@@ -1039,7 +991,7 @@ fn dialog(s: &State) -> Option<Node> {
                 if let Some(e) = r.error(Field::Row) {
                     form = form.kid(localize_err(l, e));
                 }
-                form = form.kid(el("div").class("ksm-bar").kid(busy(
+                form = form.kid(elc("div", "ksm-bar").kid(busy(
                     btn(l, "save", T::Create).class("ksm-btn ksm-btn--p"),
                     saving,
                 )));
@@ -1052,28 +1004,25 @@ fn dialog(s: &State) -> Option<Node> {
                 .filter(|o| o.pipeline_id != *pipeline_id)
                 .collect();
             if !movable.is_empty() {
-                let mut sel = el("select")
-                    .class("ksm-in")
+                let mut sel = elc("select", "ksm-in")
                     .act("choose")
-                    .kid(el("option").attr("value", "0").txt(l.t(T::ChooseSource)));
+                    .kid(el("option").attr("value", "0").tr(l, T::ChooseSource));
                 for o in movable {
                     sel = sel.kid(
                         el("option")
-                            .attr("value", o.id.to_string())
+                            .attr("value", dec(o.id))
                             .txt(o.name.clone() + " · " + &o.external_id),
                     );
                 }
-                sel = sel.attr("value", move_id.to_string());
+                sel = sel.attr("value", dec(*move_id));
                 body.push(
-                    el("label")
-                        .class("ksm-field")
-                        .kid(el("span").txt(l.t(T::AddMove)))
+                    elc("label", "ksm-field")
+                        .kid(el("span").tr(l, T::AddMove))
                         .kid(sel)
                         .into(),
                 );
                 body.push(
-                    el("div")
-                        .class("ksm-bar")
+                    elc("div", "ksm-bar")
                         .kid(
                             busy(btn(l, "move", T::MoveBtn), saving)
                                 .flag("disabled", *move_id == 0 || saving),
@@ -1081,12 +1030,7 @@ fn dialog(s: &State) -> Option<Node> {
                         .into(),
                 );
             }
-            body.push(
-                el("div")
-                    .class("ksm-bar")
-                    .kid(btn(l, "close", T::Cancel))
-                    .into(),
-            );
+            body.push(elc("div", "ksm-bar").kid(btn(l, "close", T::Cancel)).into());
             dialog_shell(s, title, body)
         }
     })
