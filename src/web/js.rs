@@ -8,6 +8,9 @@ use crate::transport::{
     HttpRequest, HttpResponse, LocalBoxFuture, Sleeper, Transport, TransportError,
 };
 use js_sys::Function;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -26,6 +29,45 @@ impl JsTransport {
     }
 }
 
+/// A host promise, its outcome mapped by `f` once settled: one small poll instead of an
+/// `async` block's state machine for each kind of wait.
+struct Settled<T> {
+    p: JsFuture,
+    f: fn(Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>) -> T,
+}
+
+impl<T> Future for Settled<T> {
+    type Output = T;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let f = self.f;
+        Pin::new(&mut self.p).poll(cx).map(f)
+    }
+}
+
+fn answer(
+    r: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>,
+) -> Result<HttpResponse, TransportError> {
+    match r {
+        Ok(a) => {
+            let a: Answer = a.unchecked_into();
+            Ok(HttpResponse {
+                status: a.s() as u16,
+                content_type: a.c(),
+                retry_after: a.r(),
+                body: a.b(),
+            })
+        }
+        Err(e) => Err(match e.as_f64() {
+            Some(3.0) => TransportError::Timeout,
+            n => TransportError::Network(String::from(match n {
+                Some(0.0) => "request function failed",
+                Some(1.0) => "no response",
+                _ => "connection failed",
+            })),
+        }),
+    }
+}
+
 impl Transport for JsTransport {
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
         let p = send(
@@ -34,26 +76,9 @@ impl Transport for JsTransport {
             &req.path_and_query,
             req.body.as_deref(),
         );
-        Box::pin(async move {
-            match JsFuture::from(p).await {
-                Ok(a) => {
-                    let a: Answer = a.unchecked_into();
-                    Ok(HttpResponse {
-                        status: a.s() as u16,
-                        content_type: a.c(),
-                        retry_after: a.r(),
-                        body: a.b(),
-                    })
-                }
-                Err(e) => Err(match e.as_f64() {
-                    Some(3.0) => TransportError::Timeout,
-                    n => TransportError::Network(String::from(match n {
-                        Some(0.0) => "request function failed",
-                        Some(1.0) => "no response",
-                        _ => "connection failed",
-                    })),
-                }),
-            }
+        Box::pin(Settled {
+            p: JsFuture::from(p),
+            f: answer,
         })
     }
 }
@@ -68,9 +93,9 @@ impl Sleeper for JsClock {
 
     fn sleep(&self, d: Duration) -> LocalBoxFuture<'_, ()> {
         let ms = d.as_millis().min(i32::MAX as u128) as i32;
-        let p = super::dom::sleep(ms);
-        Box::pin(async move {
-            let _ = JsFuture::from(p).await;
+        Box::pin(Settled {
+            p: JsFuture::from(super::dom::sleep(ms)),
+            f: |_| (),
         })
     }
 }
