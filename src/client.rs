@@ -28,9 +28,10 @@
 
 use crate::api::{self, wire, ApiError, ApiRequest, Method};
 use crate::model::{Account, NewSource, Pipeline, Source, SourcePatch};
+use crate::prelude::*;
 use crate::transport::{HttpRequest, HttpResponse, Sleeper, Transport, TransportError};
-use std::cell::RefCell;
-use std::time::Duration;
+use core::cell::RefCell;
+use core::time::Duration;
 
 /// Throttling and retry settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,8 +71,8 @@ pub struct Client<T: Transport, S: Sleeper> {
     starts: RefCell<Vec<Duration>>,
 }
 
-impl<T: Transport, S: Sleeper> std::fmt::Debug for Client<T, S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<T: Transport, S: Sleeper> core::fmt::Debug for Client<T, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // The transport may hold credentials: never print it.
         f.debug_struct("Client")
             .field("config", &self.config)

@@ -6,7 +6,8 @@
 //! it smaller. A text the table lacks falls back to the English table, then to the key's
 //! name, so a label is never blank even on a host that passes no table.
 
-use std::cell::OnceCell;
+use crate::prelude::*;
+use core::cell::OnceCell;
 
 /// A UI language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,10 +20,10 @@ pub enum Lang {
     Pt,
 }
 
-thread_local! {
+crate::local::local! {
     /// The installed table of each language, indexed like [`T`]; `None` marks a missing text.
     static LOADED: [OnceCell<Vec<Option<&'static str>>>; 3] =
-        const { [OnceCell::new(), OnceCell::new(), OnceCell::new()] };
+        [OnceCell::new(), OnceCell::new(), OnceCell::new()];
 }
 
 impl Lang {

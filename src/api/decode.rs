@@ -8,7 +8,8 @@ use super::index_of_request_id;
 use super::json::{self, Json};
 use super::wire::{self, WireError};
 use crate::model::{Account, Pipeline, Source};
-use std::time::Duration;
+use crate::prelude::*;
+use core::time::Duration;
 
 /// Sources from a list, filter, batch create or batch update answer; 204 is an empty list.
 pub fn decode_sources(
@@ -225,9 +226,9 @@ fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Json> {
 /// a lossy conversion costs the bundle a kilobyte for a case proxies hardly produce).
 fn plain_text(content_type: Option<&str>, body: &[u8]) -> Option<String> {
     let html = content_type.is_some_and(|ct| essence(ct) == "text/html");
-    let text = match std::str::from_utf8(body) {
+    let text = match core::str::from_utf8(body) {
         Ok(text) => text,
-        Err(e) => std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default(),
+        Err(e) => core::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default(),
     };
     let text = text.trim();
     if html || text.is_empty() || text.starts_with('<') {

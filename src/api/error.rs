@@ -1,7 +1,8 @@
 //! The one error type of the API layer and the problem details it keeps.
 
-use std::fmt;
-use std::time::Duration;
+use crate::prelude::*;
+use core::fmt;
+use core::time::Duration;
 
 /// An RFC 7807 problem body (`application/problem+json`) as Kommo sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -141,7 +142,8 @@ impl fmt::Display for ApiError {
             ApiError::RateLimited { retry_after } => {
                 f.write_str("too many requests")?;
                 if let Some(wait) = retry_after {
-                    write!(f, ": retry in {} s", wait.as_secs_f64().ceil())?;
+                    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                    write!(f, ": retry in {secs} s")?;
                 }
                 Ok(())
             }
@@ -173,4 +175,4 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl std::error::Error for ApiError {}
+impl core::error::Error for ApiError {}

@@ -3,7 +3,8 @@
 //! Plain data so that the view can be built and inspected in native tests.
 
 use crate::i18n::{Lang, T};
-use std::borrow::Cow;
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 /// Text that is usually static but sometimes built at run time.
 pub type Str = Cow<'static, str>;
@@ -48,14 +49,14 @@ pub fn el(tag: &'static str) -> El {
     }))
 }
 
-impl std::ops::Deref for El {
+impl core::ops::Deref for El {
     type Target = ElData;
     fn deref(&self) -> &ElData {
         &self.0
     }
 }
 
-impl std::ops::DerefMut for El {
+impl core::ops::DerefMut for El {
     fn deref_mut(&mut self) -> &mut ElData {
         &mut self.0
     }

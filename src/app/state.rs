@@ -2,6 +2,7 @@
 
 use crate::i18n::{Lang, T};
 use crate::model::{NewSource, Page, Params, Pipeline, Service, Source, SourcePatch};
+use crate::prelude::*;
 
 /// Where the widget is mounted; decides how much of the manager is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

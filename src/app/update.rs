@@ -954,7 +954,7 @@ fn merge_list(s: &mut State, list: Vec<Source>) {
         .unwrap_or(s.rows.len());
     let mut drafts = s.rows.split_off(drafts_at);
     // Rows move from `old` to the new list, in the server's order; no row is copied.
-    let mut old = std::mem::take(&mut s.rows);
+    let mut old = core::mem::take(&mut s.rows);
     for src in list {
         let key = RowKey::Saved(src.id);
         let row = match old.iter().position(|r| r.key == key) {

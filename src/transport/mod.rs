@@ -6,13 +6,14 @@
 //! The traits return boxed futures without `Send`: in the browser everything runs on one
 //! thread and JS futures are not `Send`.
 
+use crate::prelude::*;
 pub mod memory;
 
 use crate::api::Method;
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::time::Duration;
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::time::Duration;
 
 /// A boxed future that need not be `Send` (wasm futures are not).
 pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
@@ -97,7 +98,7 @@ impl fmt::Display for TransportError {
     }
 }
 
-impl std::error::Error for TransportError {}
+impl core::error::Error for TransportError {}
 
 /// Sends one HTTP request and returns the response, whatever its status.
 pub trait Transport {
@@ -113,7 +114,7 @@ pub trait Sleeper {
     fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()>;
 }
 
-impl<T: Transport + ?Sized> Transport for std::rc::Rc<T> {
+impl<T: Transport + ?Sized> Transport for alloc::rc::Rc<T> {
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
         (**self).send(req)
     }
@@ -125,7 +126,7 @@ impl<T: Transport + ?Sized> Transport for &T {
     }
 }
 
-impl<S: Sleeper + ?Sized> Sleeper for std::rc::Rc<S> {
+impl<S: Sleeper + ?Sized> Sleeper for alloc::rc::Rc<S> {
     fn now(&self) -> Duration {
         (**self).now()
     }

@@ -11,7 +11,8 @@
 //! render of a 50-row list about as fast as hand-written DOM code.
 
 use crate::app::node::{ElData, Node, Str};
-use std::cell::RefCell;
+use crate::prelude::*;
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use web_sys::Element;
@@ -238,6 +239,14 @@ struct Ops {
 }
 
 impl Ops {
+    const EMPTY: Ops = Ops {
+        code: Vec::new(),
+        text: String::new(),
+        free: Vec::new(),
+        last: 0,
+        scratch: Vec::new(),
+    };
+
     fn id(&mut self) -> u32 {
         self.free.pop().unwrap_or_else(|| {
             self.last += 1;
@@ -288,8 +297,8 @@ impl Ops {
     }
 }
 
-thread_local! {
-    static OPS: RefCell<Ops> = RefCell::new(Ops::default());
+crate::local::local! {
+    static OPS: RefCell<Ops> = RefCell::new(Ops::EMPTY);
 }
 
 /// The DOM that was last rendered, mirrored so the next render can be compared cheaply.
@@ -488,7 +497,7 @@ fn number_clone(o: &mut Ops, tpl: &Live, ids: &mut Vec<u32>) {
 
 /// The mirror of a clone of `tpl` (numbered by `ids`, in document order) patched to show
 /// `n`, which has the same shape: only values that differ from the template's are written.
-fn patch_clone(o: &mut Ops, tpl: &Live, ids: &mut std::slice::Iter<u32>, n: Node) -> Live {
+fn patch_clone(o: &mut Ops, tpl: &Live, ids: &mut core::slice::Iter<u32>, n: Node) -> Live {
     let id = ids.next().copied().unwrap_or_default();
     match (tpl, n) {
         (
@@ -545,7 +554,7 @@ fn create_like(o: &mut Ops, siblings: &[Live], n: Node) -> Live {
         Some(t @ Live::El { id, .. }) => {
             o.op(CLONE, *id);
             // The numbers' buffer is kept between rows: a row has some 45 nodes.
-            let mut ids = std::mem::take(&mut o.scratch);
+            let mut ids = core::mem::take(&mut o.scratch);
             ids.clear();
             number_clone(o, t, &mut ids);
             let l = patch_clone(o, t, &mut ids.iter(), n);
@@ -641,7 +650,7 @@ fn patch(o: &mut Ops, live: &mut Live, n: Node) {
             let fresh = create(o, n);
             o.op(REPLACE, live.id());
             o.code.push(fresh.id());
-            let old = std::mem::replace(live, fresh);
+            let old = core::mem::replace(live, fresh);
             o.free(old);
         }
     }

@@ -4,14 +4,15 @@
 //! relay mode can use `$authorizedAjax`), so credentials never enter the wasm.
 
 use super::dom::{send, Answer};
+use crate::prelude::*;
 use crate::transport::{
     HttpRequest, HttpResponse, LocalBoxFuture, Sleeper, Transport, TransportError,
 };
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use core::time::Duration;
 use js_sys::Function;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 

@@ -4,6 +4,7 @@
 //! Every listener and timer belongs to the mounted app; `unmount` removes the listeners,
 //! clears the timers and the DOM, and answers that arrive later find no app and are dropped.
 
+use crate::prelude::*;
 pub mod dom;
 pub mod js;
 
@@ -11,11 +12,11 @@ use crate::app::event::{to_msg, Ev, Kind};
 use crate::app::{update, view::view, Call, Effect, Mode, Msg, Reply, State, Timer};
 use crate::client::Client;
 use crate::i18n::Lang;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 use dom::{Ctl, Tree};
 use js::{JsClock, JsTransport};
 use js_sys::{Function, Reflect};
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -41,9 +42,9 @@ struct Inner {
 
 type AppRef = Rc<RefCell<Inner>>;
 
-thread_local! {
-    static APPS: RefCell<Vec<(u32, AppRef)>> = const { RefCell::new(Vec::new()) };
-    static NEXT: Cell<u32> = const { Cell::new(1) };
+crate::local::local! {
+    static APPS: RefCell<Vec<(u32, AppRef)>> = RefCell::new(Vec::new());
+    static NEXT: Cell<u32> = Cell::new(1);
 }
 
 fn cfg(cfg: &JsValue, k: &str) -> JsValue {

@@ -126,6 +126,12 @@ for (const how of ['Cancel', 'Escape'] as const) {
     const panel = page.locator('#dp-panel');
     const offer = page.locator('#dp-source-sources_manager').getByRole('dialog');
     await expect(offer.getByRole('textbox', { name: 'Name' })).toBeFocused();
+    // The form has focus before its lists arrive: count from when both requests are in.
+    await expect(offer.getByRole('combobox', { name: 'Or move an existing source here' })).toBeVisible();
+    await expect.poll(async () => Object.keys(await sent(request, env.sb)).sort()).toEqual([
+      'GET /api/v4/leads/pipelines',
+      'GET /api/v4/sources',
+    ]);
     await zeroCounters(request, env.sb);
 
     if (how === 'Cancel') await offer.getByRole('button', { name: 'Cancel' }).click();

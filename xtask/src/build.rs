@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{command, path_with_cargo_bin, root, run, say, Result};
+use crate::imports;
 use crate::setup::{self, Need};
 
 /// Where wasm-pack writes the glue and the `.wasm`.
@@ -45,8 +46,12 @@ pub fn widget() -> Result<PathBuf> {
         ])
         .arg("--out-dir")
         .arg(&out)
-        .args(["--out-name", "widget"]))?;
+        .args(["--out-name", "widget"])
+        // The shipped module is `no_std` with a panic handler that traps (Cargo.toml).
+        .args(["--", "--features", "bundle"]))?;
     check_table_export(&out.join("widget_bg.wasm"))?;
+    let saved = imports::shorten(&out.join("widget_bg.wasm"), &out.join("widget.js"))?;
+    say(&format!("import names shortened: {saved} bytes less wasm"));
     assemble(&out, &widget_dir())?;
     say(&format!("widget assembled in {}", widget_dir().display()));
     Ok(widget_dir())
@@ -147,14 +152,14 @@ enum Fix {
 }
 
 /// Reads the byte at `*at`, moving past it.
-fn byte(b: &[u8], at: &mut usize) -> Result<u8> {
+pub(crate) fn byte(b: &[u8], at: &mut usize) -> Result<u8> {
     let v = *b.get(*at).ok_or("the wasm module ends early")?;
     *at += 1;
     Ok(v)
 }
 
 /// Reads one unsigned LEB128 number at `*at`, moving past it.
-fn leb(b: &[u8], at: &mut usize) -> Result<u32> {
+pub(crate) fn leb(b: &[u8], at: &mut usize) -> Result<u32> {
     let (mut value, mut shift) = (0u64, 0);
     loop {
         let next = byte(b, at)?;

@@ -5,6 +5,7 @@ mod build;
 mod cmd;
 mod dev;
 mod dist;
+mod imports;
 mod setup;
 mod test;
 

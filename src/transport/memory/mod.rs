@@ -4,16 +4,17 @@
 //! Both are cheap handles (`Clone` shares state), so a test can keep one copy to script and
 //! inspect while the client owns another.
 
+use crate::prelude::*;
 mod server;
 
 pub use server::MemoryApi;
 
 use super::{HttpRequest, HttpResponse, LocalBoxFuture, Sleeper, Transport, TransportError};
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
-use std::future::ready;
-use std::rc::Rc;
-use std::time::Duration;
+use alloc::collections::VecDeque;
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
+use core::future::ready;
+use core::time::Duration;
 
 /// A clock that only moves when something sleeps on it, so waits take no real time.
 #[derive(Debug, Clone, Default)]
