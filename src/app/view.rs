@@ -15,6 +15,18 @@ fn num(n: usize) -> String {
     dec(n as u64)
 }
 
+/// `names` joined by ", " (`[String]::join` brings a generic copier of about 1 KB of wasm).
+fn list_of(names: &[String]) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+    }
+    out
+}
+
 /// Decimal digits of `n` without the formatting machinery: a render of the list writes
 /// hundreds of numbers (ids in every pipeline picker), and this is several times faster.
 fn dec(n: u64) -> String {
@@ -804,7 +816,7 @@ fn toast(s: &State) -> Option<Node> {
                             .txt(num(p.left as usize)),
                     )
                     .txt(" · ")
-                    .txt(p.names.join(", ")),
+                    .txt(list_of(&p.names)),
             )
             .kid(btn(l, "undo", T::Undo))
             .into(),

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{command, path_with_cargo_bin, root, run, say, Result};
-use crate::imports;
+use crate::names;
 use crate::setup::{self, Need};
 
 /// Where wasm-pack writes the glue and the `.wasm`.
@@ -50,8 +50,8 @@ pub fn widget() -> Result<PathBuf> {
         // The shipped module is `no_std` with a panic handler that traps (Cargo.toml).
         .args(["--", "--features", "bundle"]))?;
     check_table_export(&out.join("widget_bg.wasm"))?;
-    let saved = imports::shorten(&out.join("widget_bg.wasm"), &out.join("widget.js"))?;
-    say(&format!("import names shortened: {saved} bytes less wasm"));
+    let saved = names::shorten(&out.join("widget_bg.wasm"), &out.join("widget.js"))?;
+    say(&format!("import and export names shortened: {saved} bytes less wasm"));
     assemble(&out, &widget_dir())?;
     say(&format!("widget assembled in {}", widget_dir().display()));
     Ok(widget_dir())

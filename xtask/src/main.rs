@@ -5,7 +5,7 @@ mod build;
 mod cmd;
 mod dev;
 mod dist;
-mod imports;
+mod names;
 mod setup;
 mod test;
 

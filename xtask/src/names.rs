@@ -1,11 +1,14 @@
-//! Short import names in the shipped module and its glue.
+//! Short import and export names in the shipped module and its glue.
 //!
 //! wasm-bindgen imports every JS function as `__wbg_<name>_<16 hex digits>` from the module
 //! `./widget_bg.js`, and inline JS from a `./snippets/<crate>-<hash>/inline0.js` path: about
-//! 50 bytes of names per import, hashes that gzip cannot shrink. The build renames them to one
-//! or two letters in the `.wasm` and in the object the glue hands to `WebAssembly.instantiate`,
-//! which is all that pairs them. Every name the glue must contain is checked, so a glue of
-//! another shape stops the build instead of shipping a module that cannot link.
+//! 50 bytes of names per import, hashes that gzip cannot shrink. Its own exports
+//! (`__wbindgen_malloc`, `wasm_bindgen__convert__closures_____invoke__h<hash>`, ...) are as
+//! long. The build renames them to one or two letters in the `.wasm` and in the glue, which
+//! alone pairs them: the object it hands to `WebAssembly.instantiate`, and its `wasm.<export>`
+//! calls. Every name the glue must contain is checked, so a glue of another shape stops the
+//! build instead of shipping a module that cannot link. The exports a page may use (`memory`,
+//! `mount`, ...) keep their names.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -19,6 +22,8 @@ const GLUE_MODULE: &str = "./widget_bg.js";
 
 /// The import section's id.
 const IMPORT: u8 = 2;
+/// The export section's id.
+const EXPORT: u8 = 7;
 
 /// One import: module, field and the rest of its entry (kind and type), kept as bytes.
 struct Import {
@@ -67,11 +72,17 @@ fn rewrite(module: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
         let body = module
             .get(at..end)
             .ok_or("a wasm section runs past the end of the module")?;
-        if id == IMPORT {
-            let mut imports = read_imports(body)?;
-            js = rename(&mut imports, &js)?;
-            let section = write_imports(&imports);
-            out.push(IMPORT);
+        if id == IMPORT || id == EXPORT {
+            let section = if id == IMPORT {
+                let mut imports = read_imports(body)?;
+                js = rename(&mut imports, &js)?;
+                write_imports(&imports)
+            } else {
+                let mut exports = read_exports(body)?;
+                js = rename_exports(&mut exports, &js)?;
+                write_exports(&exports)
+            };
+            out.push(id);
             put_leb(&mut out, section.len());
             out.extend(section);
         } else {
@@ -121,6 +132,89 @@ fn rename(imports: &mut [Import], glue: &str) -> Result<String> {
     Ok(js)
 }
 
+/// Whether `export` is wasm-bindgen's own, used by its glue alone.
+fn is_internal(export: &str) -> bool {
+    export.starts_with("__") || export.starts_with("wasm_bindgen__")
+}
+
+/// Whether `c` can continue a JS identifier.
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// Gives wasm-bindgen's own exports short names, in the module and in the glue's `wasm.<name>`.
+fn rename_exports(exports: &mut [(String, Vec<u8>)], glue: &str) -> Result<String> {
+    let mut js = glue.to_owned();
+    let kept: Vec<String> = exports
+        .iter()
+        .map(|(e, _)| e.clone())
+        .filter(|e| !is_internal(e))
+        .collect();
+    let mut shorts = (0..).map(|n| format!("_{}", short_name(n)));
+    for (export, _) in exports.iter_mut() {
+        if !is_internal(export) {
+            continue;
+        }
+        // Every use of the name must be a `wasm.` property read or a JS identifier of its
+        // own (the glue names a wrapper function after the export it calls).
+        let mut uses = Vec::new();
+        for (at, _) in js.match_indices(export.as_str()) {
+            let before = js[..at].chars().next_back();
+            let after = js[at + export.len()..].chars().next();
+            if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
+                continue;
+            }
+            match before {
+                Some('.') if js[..at].ends_with("wasm.") => uses.push(at),
+                Some('.' | '\'' | '"' | '`' | '[') => {
+                    return Err(format!(
+                        "the glue reads export `{export}` other than as `wasm.{export}`: cannot shorten its name"
+                    ))
+                }
+                _ => {}
+            }
+        }
+        let short = shorts
+            .by_ref()
+            .find(|s| !kept.contains(s))
+            .ok_or("no short names left")?;
+        for at in uses.into_iter().rev() {
+            js.replace_range(at..at + export.len(), &short);
+        }
+        *export = short;
+    }
+    Ok(js)
+}
+
+/// Reads the export section: each export's name and the rest of its entry (kind, index).
+fn read_exports(b: &[u8]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut at = 0;
+    let count = leb(b, &mut at)?;
+    let mut exports = Vec::new();
+    for _ in 0..count {
+        let export = name(b, &mut at)?;
+        let desc = at;
+        byte(b, &mut at)?;
+        leb(b, &mut at)?;
+        exports.push((export, b[desc..at].to_vec()));
+    }
+    if at != b.len() {
+        return Err("the export section has bytes after its last export".into());
+    }
+    Ok(exports)
+}
+
+fn write_exports(exports: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_leb(&mut out, exports.len());
+    for (export, desc) in exports {
+        put_leb(&mut out, export.len());
+        out.extend(export.as_bytes());
+        out.extend(desc);
+    }
+    out
+}
+
 /// Reads a length-prefixed UTF-8 name at `*at`.
 fn name(b: &[u8], at: &mut usize) -> Result<String> {
     let len = leb(b, at)? as usize;
@@ -128,7 +222,7 @@ fn name(b: &[u8], at: &mut usize) -> Result<String> {
         .get(*at..*at + len)
         .ok_or("a name runs past its section")?;
     *at += len;
-    String::from_utf8(bytes.to_vec()).map_err(|_| "an import name is not UTF-8".into())
+    String::from_utf8(bytes.to_vec()).map_err(|_| "a name in the module is not UTF-8".into())
 }
 
 /// Moves past resizable limits: a flags byte, the minimum and, when flagged, the maximum.
@@ -275,6 +369,72 @@ mod tests {
         assert!(js.contains("        b: function() {},"));
         assert!(js.contains("        a: import0,\n        b: import1,\n        b: import2,"));
         assert!(!js.contains("__wbg_call") && !js.contains("inline0"));
+    }
+
+    /// `module` followed by an export section of `exports` (name, kind, index).
+    fn with_exports(mut m: Vec<u8>, exports: &[(&str, u8, u8)]) -> Vec<u8> {
+        let mut section = Vec::new();
+        put_leb(&mut section, exports.len());
+        for (name, kind, index) in exports {
+            put_leb(&mut section, name.len());
+            section.extend(name.as_bytes());
+            section.extend([*kind, *index]);
+        }
+        m.push(EXPORT);
+        put_leb(&mut m, section.len());
+        m.extend(section);
+        m
+    }
+
+    const INVOKE: &str = "wasm_bindgen__convert__closures_____invoke__h0123";
+
+    #[test]
+    fn internal_exports_shrink_where_the_glue_calls_them_and_public_ones_stay() {
+        let imports = module(&[(GLUE_MODULE, "__wbg_call_0123456789abcdef", &[0, 0])]);
+        let exports = [
+            ("memory", 2, 0),
+            ("mount", 0, 1),
+            ("_a", 0, 2),
+            ("__wbindgen_malloc", 0, 3),
+            (INVOKE, 0, 4),
+        ];
+        let long = with_exports(imports, &exports);
+        let glue = format!(
+            "{GLUE}\nfunction {INVOKE}(a) {{ return wasm.{INVOKE}(a); }}\n\
+             const p = wasm.__wbindgen_malloc(1); wasm.__wbindgen_malloc(2);\n\
+             wasm.mount(); wasm.memory.buffer; makeMutClosure(0, 1, {INVOKE});"
+        );
+        let (short, js) = rewrite(&long, &glue).unwrap();
+        let renamed = [
+            ("memory", 2, 0),
+            ("mount", 0, 1),
+            ("_a", 0, 2),
+            ("_b", 0, 3),
+            ("_c", 0, 4),
+        ];
+        let imports = module(&[("a", "a", &[0, 0])]);
+        assert_eq!(short, with_exports(imports, &renamed));
+        assert!(js.contains(&format!("function {INVOKE}(a) {{ return wasm._c(a); }}")));
+        assert!(js.contains("const p = wasm._b(1); wasm._b(2);"));
+        assert!(js.contains(&format!(
+            "wasm.mount(); wasm.memory.buffer; makeMutClosure(0, 1, {INVOKE});"
+        )));
+        assert!(!js.contains("__wbindgen_malloc"));
+    }
+
+    #[test]
+    fn an_export_read_by_its_name_as_a_string_stops_the_build() {
+        let long = with_exports(
+            module(&[(GLUE_MODULE, "__wbg_call_0123456789abcdef", &[0, 0])]),
+            &[("__wbindgen_start", 0, 0)],
+        );
+        let glue = format!("{GLUE}\ninstance.exports[\"__wbindgen_start\"]();");
+        let err = rewrite(&long, &glue).unwrap_err();
+        assert!(err.contains("__wbindgen_start"), "{err}");
+        let glue = format!("{GLUE}\ninstance.exports.__wbindgen_start();");
+        assert!(rewrite(&long, &glue).is_err());
+        let glue = format!("{GLUE}\nwasm.__wbindgen_start();");
+        assert!(rewrite(&long, &glue).unwrap().1.contains("wasm._a();"));
     }
 
     #[test]
