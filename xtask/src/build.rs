@@ -51,7 +51,9 @@ pub fn widget() -> Result<PathBuf> {
         .args(["--", "--features", "bundle"]))?;
     check_table_export(&out.join("widget_bg.wasm"))?;
     let saved = names::shorten(&out.join("widget_bg.wasm"), &out.join("widget.js"))?;
-    say(&format!("import and export names shortened: {saved} bytes less wasm"));
+    say(&format!(
+        "import and export names shortened: {saved} bytes less wasm"
+    ));
     assemble(&out, &widget_dir())?;
     say(&format!("widget assembled in {}", widget_dir().display()));
     Ok(widget_dir())
