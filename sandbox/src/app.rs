@@ -1,5 +1,6 @@
-//! The shared state behind every route: store, tokens, faults, rate limiter.
+//! The shared state behind every route: store, tokens, faults, rate limiter, blocks.
 
+use crate::block::Blocker;
 use crate::config::Config;
 use crate::faults::{Faults, RateLimiter};
 use crate::persist;
@@ -8,8 +9,9 @@ use crate::store::{fingerprint, Store};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The running sandbox's state.
 #[derive(Debug)]
@@ -21,6 +23,7 @@ pub struct App {
     store: Mutex<Store>,
     faults: Mutex<Faults>,
     limiter: Mutex<RateLimiter>,
+    blocker: Mutex<Blocker>,
 }
 
 /// Locks a mutex even if a panicking holder poisoned it: every change is all-or-nothing,
@@ -58,6 +61,7 @@ impl App {
             store: Mutex::new(store),
             faults: Mutex::new(Faults::default()),
             limiter: Mutex::new(RateLimiter::default()),
+            blocker: Mutex::new(Blocker::default()),
         }))
     }
 
@@ -85,6 +89,21 @@ impl App {
             .check(key, self.config.rate_limit, Instant::now())
             .map_err(too_many_requests)?;
         Ok(key.clone())
+    }
+
+    /// The 403 an address gets while it is blocked for repeated excess.
+    pub fn blocked(&self, ip: IpAddr) -> Option<Response> {
+        let left = lock(&self.blocker).blocked(ip, Instant::now())?;
+        Some(problem(
+            StatusCode::FORBIDDEN,
+            &format!("Too many requests over the limit: this address is blocked for {left} s"),
+        ))
+    }
+
+    /// Notes that `ip` was answered 429, which may block it.
+    pub fn note_limited(&self, ip: IpAddr) {
+        let span = Duration::from_secs(self.config.block_secs);
+        lock(&self.blocker).limited(ip, self.config.block_after, span, Instant::now());
     }
 
     /// Reads the store.
@@ -116,7 +135,8 @@ impl App {
         Ok(Ok(out))
     }
 
-    /// Puts the store back to its initial data and clears faults, counters and rate windows.
+    /// Puts the store back to its initial data and clears faults, counters, rate windows and
+    /// blocks.
     pub fn reset(&self) -> Result<(), Response> {
         let tokens = self.config.effective_tokens();
         let empty = self.config.empty;
@@ -127,6 +147,7 @@ impl App {
         .ok();
         *self.faults() = Faults::default();
         lock(&self.limiter).clear();
+        lock(&self.blocker).clear();
         Ok(())
     }
 }

@@ -21,6 +21,9 @@ Options:
                       without any, the demo token sandbox-demo-token is used and printed)
   --max-sources N     sources allowed per integration (default 50)
   --rate-limit N      requests per second per token, 0 turns it off (default 7)
+  --block-after N     429 answers to one address within a minute after which that address
+                      gets 403 for every API request, 0 never blocks (default 20)
+  --block-secs N      how long such a block lasts, in seconds (default 60)
   --state FILE        load state from FILE at start and write every change to it durably
   --empty             start without demo sources (pipelines always exist)
   --widget-dir DIR    the built widget folder served under /widgets/<code>/
@@ -37,6 +40,10 @@ pub struct Config {
     pub max_sources: usize,
     /// Requests per second per token; 0 disables the limit.
     pub rate_limit: u32,
+    /// 429 answers to one address within a minute before it is blocked; 0 never blocks.
+    pub block_after: u32,
+    /// How long a block lasts, in seconds.
+    pub block_secs: u64,
     /// Where state is loaded from and saved to, if anywhere.
     pub state_file: Option<PathBuf>,
     /// Start without demo sources.
@@ -53,6 +60,8 @@ impl Default for Config {
             tokens: Vec::new(),
             max_sources: 50,
             rate_limit: 7,
+            block_after: 20,
+            block_secs: 60,
             state_file: None,
             empty: false,
             widget_dir: None,
@@ -139,6 +148,19 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                     .parse()
                     .map_err(|_| format!("--rate-limit: not a number: {v}"))?;
             }
+            "--block-after" => {
+                let v = value("--block-after")?;
+                config.block_after = v
+                    .parse()
+                    .map_err(|_| format!("--block-after: not a number: {v}"))?;
+            }
+            "--block-secs" => {
+                let v = value("--block-secs")?;
+                config.block_secs =
+                    v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        format!("--block-secs: not a number of seconds above 0: {v}")
+                    })?;
+            }
             "--state" => config.state_file = Some(PathBuf::from(value("--state")?)),
             "--widget-dir" => config.widget_dir = Some(PathBuf::from(value("--widget-dir")?)),
             "--vendor-dir" => config.vendor_dir = PathBuf::from(value("--vendor-dir")?),
@@ -172,6 +194,9 @@ mod tests {
             "3",
             "--rate-limit",
             "0",
+            "--block-after",
+            "5",
+            "--block-secs=9",
             "--state",
             "/tmp/s.json",
             "--empty",
@@ -185,6 +210,7 @@ mod tests {
         assert_eq!(cli.config.tokens, vec!["a", "b"]);
         assert_eq!(cli.config.max_sources, 3);
         assert_eq!(cli.config.rate_limit, 0);
+        assert_eq!((cli.config.block_after, cli.config.block_secs), (5, 9));
         assert!(cli.config.empty);
         assert_eq!(cli.config.vendor_dir, PathBuf::from("v"));
         assert_eq!(cli.config.demo_token(), None);
@@ -196,6 +222,7 @@ mod tests {
         assert_eq!(cli.addr.to_string(), DEFAULT_ADDR);
         assert_eq!(cli.config.effective_tokens(), vec![DEMO_TOKEN]);
         assert_eq!(cli.config.rate_limit, 7);
+        assert_eq!((cli.config.block_after, cli.config.block_secs), (20, 60));
         assert_eq!(cli.config.max_sources, 50);
     }
 
@@ -205,6 +232,7 @@ mod tests {
         assert!(run(&["--addr"]).unwrap_err().contains("needs a value"));
         assert!(run(&["--max-sources", "x"]).is_err());
         assert!(run(&["--empty=1"]).is_err());
+        assert!(run(&["--block-secs", "0"]).is_err());
         assert_eq!(run(&["--help"]).unwrap_err(), "help");
     }
 }

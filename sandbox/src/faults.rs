@@ -145,14 +145,19 @@ impl Faults {
         (&self.delays, &self.faults)
     }
 
-    /// Counts an API request and consumes the first matching delay and fault.
-    pub fn on_request(&mut self, method: &str, path: &str) -> Decision {
+    /// Counts a request received on an API route.
+    pub fn count(&mut self, method: &str, path: &str) {
         if path.starts_with("/api/") {
             *self
                 .counters
                 .entry(format!("{method} {}", route_key(path)))
                 .or_insert(0) += 1;
         }
+    }
+
+    /// Counts an API request and consumes the first matching delay and fault.
+    pub fn on_request(&mut self, method: &str, path: &str) -> Decision {
+        self.count(method, path);
         let mut decision = Decision::default();
         if let Some(i) = self
             .delays

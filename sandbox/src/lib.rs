@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod app;
+pub mod block;
 pub mod config;
 pub mod control;
 pub mod faults;

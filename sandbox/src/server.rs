@@ -70,6 +70,17 @@ async fn front(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
         }
         return next.run(req).await;
     }
+    // Kommo blocks an address that keeps going over the rate limit: 403 for a while, before
+    // anything else is looked at (the request is still counted; faults and delays wait).
+    // Injected faults never count towards a block.
+    let peer = conn
+        .as_ref()
+        .map(|c| c.peer.ip())
+        .filter(|_| path.starts_with("/api/"));
+    if let Some(forbidden) = peer.and_then(|ip| app.blocked(ip)) {
+        app.faults().count(req.method().as_str(), &path);
+        return forbidden;
+    }
     let decision = app.faults().on_request(req.method().as_str(), &path);
     if let Some(delay) = decision.delay {
         tokio::time::sleep(delay).await;
@@ -84,7 +95,11 @@ async fn front(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
         }
         return canned(fault);
     }
-    next.run(req).await
+    let response = next.run(req).await;
+    if let Some(ip) = peer.filter(|_| response.status() == StatusCode::TOO_MANY_REQUESTS) {
+        app.note_limited(ip);
+    }
+    response
 }
 
 /// The answer a fault rule describes (checked when the rule was added).
