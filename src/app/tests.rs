@@ -704,6 +704,29 @@ fn add_as_source_prefills_a_draft_in_that_pipeline_and_can_move_one_instead() {
 }
 
 #[test]
+fn add_as_source_to_a_pipeline_the_account_lacks_names_its_id() {
+    let mut s = State::new(Mode::AddSource, Lang::En, 50, Some(777));
+    update(&mut s, Msg::Start);
+    update(
+        &mut s,
+        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
+    );
+    update(&mut s, Msg::Reply(Job::Sources, Ok(Reply::Sources(vec![]))));
+    let tree = view::view(&s);
+    let mut heads = Vec::new();
+    tree.find_all(&|e| e.tag == "h2", &mut heads);
+    let title = Node::El(heads[0].clone()).text_content();
+    assert_eq!(
+        title,
+        format!(
+            "{} 777 ({})",
+            Lang::En.t(T::AddTitle),
+            Lang::En.t(T::UnknownPipeline)
+        )
+    );
+}
+
+#[test]
 fn unauthorized_explains_the_token_and_the_connection_test_reports_it() {
     let mut s = State::new(Mode::Settings, Lang::Pt, 50, None);
     update(&mut s, Msg::Start);

@@ -259,7 +259,14 @@ fn pipeline_label(s: &State, id: u64) -> Vec<Node> {
         ],
         Some(p) => vec![text(p.name.clone())],
         None if !s.pipelines_ready => vec![],
-        None => vec![text(l.t(T::UnknownPipeline))],
+        // The id too: "pipeline unknown pipeline" says nothing, "pipeline 42 (unknown
+        // pipeline)" says which one the account does not have.
+        None => vec![
+            text(dec(id)),
+            text(" ("),
+            text(l.t(T::UnknownPipeline)),
+            text(")"),
+        ],
     }
 }
 
