@@ -7,6 +7,7 @@
 //! machinery would otherwise ride along in the shipped module.
 
 #![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+#![warn(missing_docs)]
 
 extern crate alloc;
 

@@ -3,6 +3,7 @@
 // Handlers return early with a finished `Response` as the error; it is large, but boxing
 // every early answer would only add noise to code that runs once per request.
 #![allow(clippy::result_large_err)]
+#![warn(missing_docs)]
 
 pub mod api;
 pub mod app;
