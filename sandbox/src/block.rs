@@ -1,6 +1,7 @@
 //! Kommo's answer to repeated excess: an address that keeps being answered 429 is blocked,
 //! and every API request from it gets 403 until the block ends.
 
+use crate::faults::{slide, whole_secs};
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
@@ -23,8 +24,7 @@ impl Blocker {
             self.until.remove(&ip);
             return None;
         }
-        let left = until - now;
-        Some(left.as_secs() + u64::from(left.subsec_nanos() > 0))
+        Some(whole_secs(until - now))
     }
 
     /// Notes a 429 answered to `ip`: the one that makes more than `after` within [`WINDOW`]
@@ -34,12 +34,7 @@ impl Blocker {
             return;
         }
         let hits = self.limited.entry(ip).or_default();
-        while hits
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
-        {
-            hits.pop_front();
-        }
+        slide(hits, WINDOW, now);
         hits.push_back(now);
         if hits.len() > after as usize {
             hits.clear();

@@ -211,16 +211,12 @@ impl RateLimiter {
         }
         let window = self.windows.entry(key.to_string()).or_default();
         let second = Duration::from_secs(1);
-        while window
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= second)
-        {
-            window.pop_front();
-        }
+        slide(window, second, now);
         if window.len() >= per_second as usize {
             let oldest = *window.front().expect("window is full");
-            let wait = second.saturating_sub(now.duration_since(oldest));
-            return Err(wait.as_secs_f64().ceil().max(1.0) as u64);
+            return Err(whole_secs(
+                second.saturating_sub(now.duration_since(oldest)),
+            ));
         }
         window.push_back(now);
         Ok(())
@@ -230,6 +226,21 @@ impl RateLimiter {
     pub fn clear(&mut self) {
         self.windows.clear();
     }
+}
+
+/// Drops the instants at the front of `window` that are `span` or more before `now`.
+pub fn slide(window: &mut VecDeque<Instant>, span: Duration, now: Instant) {
+    while window
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= span)
+    {
+        window.pop_front();
+    }
+}
+
+/// `d` in whole seconds, rounded up and at least 1, as `Retry-After` and blocks state waits.
+pub fn whole_secs(d: Duration) -> u64 {
+    (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1)
 }
 
 #[cfg(test)]

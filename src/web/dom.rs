@@ -226,7 +226,6 @@ const CLONE: u32 = 11;
 const FREE: u32 = 12;
 
 /// The batch being written and the node numbers in use.
-#[derive(Default)]
 struct Ops {
     code: Vec<u32>,
     text: String,
@@ -238,7 +237,14 @@ struct Ops {
     scratch: Vec<u32>,
 }
 
+impl Default for Ops {
+    fn default() -> Ops {
+        Ops::EMPTY
+    }
+}
+
 impl Ops {
+    /// No batch and no node numbers: the one initial value, usable in a static.
     const EMPTY: Ops = Ops {
         code: Vec::new(),
         text: String::new(),
