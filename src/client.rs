@@ -28,7 +28,6 @@
 
 use crate::api::{self, wire, ApiError, ApiRequest, Method};
 use crate::model::{Account, NewSource, Pipeline, Source, SourcePatch};
-use crate::prelude::*;
 use crate::transport::{HttpRequest, HttpResponse, Sleeper, Transport, TransportError};
 use core::cell::RefCell;
 use core::time::Duration;

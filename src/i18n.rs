@@ -6,7 +6,6 @@
 //! it smaller. A text the table lacks falls back to the English table, then to the key's
 //! name, so a label is never blank even on a host that passes no table.
 
-use crate::prelude::*;
 use core::cell::OnceCell;
 
 /// A UI language.
@@ -20,10 +19,10 @@ pub enum Lang {
     Pt,
 }
 
-crate::local::local! {
+std::thread_local! {
     /// The installed table of each language, indexed like [`T`]; `None` marks a missing text.
     static LOADED: [OnceCell<Vec<Option<&'static str>>>; 3] =
-        [OnceCell::new(), OnceCell::new(), OnceCell::new()];
+        const { [OnceCell::new(), OnceCell::new(), OnceCell::new()] };
 }
 
 impl Lang {

@@ -3,7 +3,6 @@
 //! Decoding is tolerant of what real responses contain (`null` where a value is documented,
 //! `params` as `[]`, unknown fields); encoding is strict: a request sends only what it means.
 
-use crate::prelude::*;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -8,7 +8,6 @@ use super::index_of_request_id;
 use super::json::{self, Json};
 use super::wire::{self, WireError};
 use crate::model::{Account, Pipeline, Source};
-use crate::prelude::*;
 use core::time::Duration;
 
 /// Sources from a list, filter, batch create or batch update answer; 204 is an empty list.

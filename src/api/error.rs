@@ -1,6 +1,5 @@
 //! The one error type of the API layer and the problem details it keeps.
 
-use crate::prelude::*;
 use core::fmt;
 use core::time::Duration;
 

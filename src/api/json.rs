@@ -5,7 +5,6 @@
 //! one copy of its visitors per model, several times the size of this file's code. Numbers
 //! are kept as their text, so nothing here ever touches `f64`.
 
-use crate::prelude::*;
 /// Deepest nesting accepted, as `serde_json` does, so hostile input cannot exhaust the stack.
 const MAX_DEPTH: usize = 128;
 

@@ -3,7 +3,6 @@
 //! Nothing here does I/O: [`ApiRequest`] says what to send, the `decode_*` functions turn
 //! what came back into typed results or one [`ApiError`].
 
-use crate::prelude::*;
 mod decode;
 mod error;
 pub mod json;

@@ -5,7 +5,6 @@
 //! `filter%5Bexternal_id%5D%5B0%5D`. Servers (PHP, axum's serde_urlencoded) decode both
 //! forms to the same array; encoding brackets keeps the query valid by the RFC's letter.
 
-use crate::prelude::*;
 /// Appends `s` to `out` with every byte but the unreserved ones percent-encoded.
 pub fn encode_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";

@@ -8,7 +8,6 @@ use super::json::{self, Json};
 use crate::model::{
     Account, Link, Links, NewSource, Page, Params, Pipeline, Service, Source, SourcePatch,
 };
-use crate::prelude::*;
 
 /// Why a value could not be read: the field and what was wrong with it.
 pub type WireError = String;

@@ -3,7 +3,6 @@
 use super::state::{fold, Draft, Field, FieldError, Row, State};
 use crate::api::MAX_BATCH;
 use crate::i18n::T;
-use crate::prelude::*;
 use crate::rules::{self, Code};
 
 fn err(field: Field, msg: T) -> FieldError {

@@ -5,7 +5,6 @@
 
 use super::{Edit, Msg, RowKey, SortBy};
 use crate::api::json::{parse_u64, write_u64};
-use crate::prelude::*;
 
 /// What kind of DOM event happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,6 @@ use super::state::{fold, ImportPlan, State};
 use crate::api::json::{self, Json};
 use crate::i18n::T;
 use crate::model::{NewSource, Source, SourcePatch};
-use crate::prelude::*;
 
 /// Largest import file read.
 pub const MAX_BYTES: usize = 1024 * 1024;

@@ -3,8 +3,7 @@
 //! Plain data so that the view can be built and inspected in native tests.
 
 use crate::i18n::{Lang, T};
-use crate::prelude::*;
-use alloc::borrow::Cow;
+use std::borrow::Cow;
 
 /// Text that is usually static but sometimes built at run time.
 pub type Str = Cow<'static, str>;

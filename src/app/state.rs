@@ -2,7 +2,6 @@
 
 use crate::i18n::{Lang, T};
 use crate::model::{NewSource, Page, Params, Pipeline, Service, Source, SourcePatch};
-use crate::prelude::*;
 
 /// Where the widget is mounted; decides how much of the manager is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

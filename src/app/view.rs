@@ -9,7 +9,6 @@ use super::state::*;
 use crate::api::json::write_u64;
 use crate::i18n::{Lang, T};
 use crate::model::Source;
-use crate::prelude::*;
 
 fn num(n: usize) -> String {
     dec(n as u64)

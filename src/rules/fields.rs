@@ -2,7 +2,6 @@
 
 use super::Code;
 use crate::model::Pipeline;
-use crate::prelude::*;
 
 /// Longest accepted source name, in characters.
 pub const NAME_MAX: usize = 255;

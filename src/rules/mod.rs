@@ -3,7 +3,6 @@
 //! Every finding is an [`Issue`]: which item (by index in the batch), which field, and a
 //! stable [`Code`] the UI translates; [`Code::message`] is the English text.
 
-use crate::prelude::*;
 mod fields;
 
 pub use fields::{

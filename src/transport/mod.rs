@@ -6,7 +6,6 @@
 //! The traits return boxed futures without `Send`: in the browser everything runs on one
 //! thread and JS futures are not `Send`.
 
-use crate::prelude::*;
 pub mod memory;
 
 use crate::api::Method;
@@ -114,7 +113,7 @@ pub trait Sleeper {
     fn sleep(&self, duration: Duration) -> LocalBoxFuture<'_, ()>;
 }
 
-impl<T: Transport + ?Sized> Transport for alloc::rc::Rc<T> {
+impl<T: Transport + ?Sized> Transport for std::rc::Rc<T> {
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
         (**self).send(req)
     }
@@ -126,7 +125,7 @@ impl<T: Transport + ?Sized> Transport for &T {
     }
 }
 
-impl<S: Sleeper + ?Sized> Sleeper for alloc::rc::Rc<S> {
+impl<S: Sleeper + ?Sized> Sleeper for std::rc::Rc<S> {
     fn now(&self) -> Duration {
         (**self).now()
     }

@@ -11,7 +11,6 @@
 //! render of a 50-row list about as fast as hand-written DOM code.
 
 use crate::app::node::{ElData, Node, Str};
-use crate::prelude::*;
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -303,7 +302,7 @@ impl Ops {
     }
 }
 
-crate::local::local! {
+std::thread_local! {
     static OPS: RefCell<Ops> = RefCell::new(Ops::EMPTY);
 }
 

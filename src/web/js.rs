@@ -4,7 +4,6 @@
 //! relay mode can use `$authorizedAjax`), so credentials never enter the wasm.
 
 use super::dom::{send, Answer};
-use crate::prelude::*;
 use crate::transport::{
     HttpRequest, HttpResponse, LocalBoxFuture, Sleeper, Transport, TransportError,
 };

@@ -4,7 +4,6 @@
 //! Every listener and timer belongs to the mounted app; `unmount` removes the listeners,
 //! clears the timers and the DOM, and answers that arrive later find no app and are dropped.
 
-use crate::prelude::*;
 pub mod dom;
 pub mod js;
 
@@ -12,11 +11,11 @@ use crate::app::event::{to_msg, Ev, Kind};
 use crate::app::{update, view::view, Call, Effect, Mode, Msg, Reply, State, Timer};
 use crate::client::Client;
 use crate::i18n::Lang;
-use alloc::rc::{Rc, Weak};
 use core::cell::{Cell, RefCell};
 use dom::{Ctl, Tree};
 use js::{JsClock, JsTransport};
 use js_sys::{Function, Reflect};
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -42,7 +41,7 @@ struct Inner {
 
 type AppRef = Rc<RefCell<Inner>>;
 
-crate::local::local! {
+std::thread_local! {
     static APPS: RefCell<Vec<(u32, AppRef)>> = RefCell::new(Vec::new());
     static NEXT: Cell<u32> = Cell::new(1);
 }

@@ -5,7 +5,6 @@ mod build;
 mod cmd;
 mod dev;
 mod dist;
-mod names;
 mod setup;
 mod test;
 

@@ -4,17 +4,16 @@
 //! Both are cheap handles (`Clone` shares state), so a test can keep one copy to script and
 //! inspect while the client owns another.
 
-use crate::prelude::*;
 mod server;
 
 pub use server::MemoryApi;
 
 use super::{HttpRequest, HttpResponse, LocalBoxFuture, Sleeper, Transport, TransportError};
-use alloc::collections::VecDeque;
-use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
 use core::future::ready;
 use core::time::Duration;
+use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// A clock that only moves when something sleeps on it, so waits take no real time.
 #[derive(Debug, Clone, Default)]

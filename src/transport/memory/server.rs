@@ -3,13 +3,12 @@
 use super::super::{HttpRequest, HttpResponse, LocalBoxFuture, Transport, TransportError};
 use crate::api::{query, Method, ACCOUNT_PATH, MAX_BATCH, PIPELINES_PATH, SOURCES_PATH};
 use crate::model::{Account, Pipeline, Service, Source};
-use crate::prelude::*;
 use crate::rules::{check_origin_code, same_external_id};
-use alloc::collections::VecDeque;
-use alloc::rc::Rc;
 use core::cell::RefCell;
 use core::future::ready;
 use serde_json::{json, Map, Value};
+use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// A fake Sources API holding its sources in memory; `Clone` shares the same state.
 ///
