@@ -1,10 +1,13 @@
-//! The global allocator reuses what renders free: a long-open manager keeps a flat heap.
+//! The allocator reuses what renders free: a long-open manager keeps a flat heap.
 //! Run with `cargo xtask test wasm`.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Function, Object, Promise, Reflect};
-use kommo_sources_widget::web::{mount, unmount};
-use wasm_bindgen::prelude::*;
+use js_sys::{Object, Promise, Reflect};
+use kommo_sources_widget::transport::{
+    HttpRequest, HttpResponse, LocalBoxFuture, Transport, TransportError,
+};
+use kommo_sources_widget::web::config::MountConfig;
+use kommo_sources_widget::web::{mount_with, unmount};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -12,30 +15,37 @@ use web_sys::{Element, Event, EventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn answer(body: String) -> Promise {
-    let o = Object::new();
-    Reflect::set(&o, &"status".into(), &JsValue::from(200)).unwrap();
-    Reflect::set(&o, &"content_type".into(), &"application/hal+json".into()).unwrap();
-    Reflect::set(&o, &"body".into(), &body.into()).unwrap();
-    Promise::resolve(&JsValue::from(o))
+fn answer(body: String) -> HttpResponse {
+    HttpResponse {
+        status: 200,
+        content_type: Some("application/hal+json".into()),
+        retry_after: None,
+        body: body.into_bytes(),
+    }
 }
 
 /// Forty sources and one pipeline: enough rows that every render allocates a good deal.
-fn account(_method: String, path: String, _body: JsValue) -> Promise {
-    if path.starts_with("/api/v4/leads/pipelines") {
-        return answer(
-            r#"{"_embedded":{"pipelines":[{"id":10,"name":"Sales","is_main":true}]}}"#.into(),
-        );
+struct Account;
+
+impl Transport for Account {
+    fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let resp = if req.path_and_query.starts_with("/api/v4/leads/pipelines") {
+            answer(
+                r#"{"_embedded":{"pipelines":[{"id":10,"name":"Sales","is_main":true}]}}"#.into(),
+            )
+        } else {
+            let rows: Vec<String> = (1..=40)
+                .map(|i| {
+                    format!(r#"{{"id":{i},"name":"Source {i}","pipeline_id":10,"external_id":"ext-{i}","default":false,"services":[]}}"#)
+                })
+                .collect();
+            answer(format!(
+                r#"{{"_embedded":{{"sources":[{}]}}}}"#,
+                rows.join(",")
+            ))
+        };
+        Box::pin(std::future::ready(Ok(resp)))
     }
-    let rows: Vec<String> = (1..=40)
-        .map(|i| {
-            format!(r#"{{"id":{i},"name":"Source {i}","pipeline_id":10,"external_id":"ext-{i}","default":false,"services":[]}}"#)
-        })
-        .collect();
-    answer(format!(
-        r#"{{"_embedded":{{"sources":[{}]}}}}"#,
-        rows.join(",")
-    ))
 }
 
 async fn turn(ms: i32) {
@@ -76,17 +86,11 @@ async fn thousands_of_renders_do_not_grow_the_heap() {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    let request = Closure::<dyn FnMut(String, String, JsValue) -> Promise>::new(account);
     let cfg = Object::new();
     Reflect::set(&cfg, &"mode".into(), &"advanced".into()).unwrap();
     Reflect::set(&cfg, &"lang".into(), &"en".into()).unwrap();
-    Reflect::set(
-        &cfg,
-        &"request".into(),
-        request.as_ref().unchecked_ref::<Function>(),
-    )
-    .unwrap();
-    let id = mount(root.clone(), cfg.into()).unwrap();
+    let cfg = MountConfig::from_js(cfg.into()).unwrap();
+    let id = mount_with(root.clone(), cfg, std::rc::Rc::new(Account));
     for _ in 0..8 {
         turn(20).await;
     }

@@ -2,8 +2,12 @@
 //! requests, and a clean unmount. Run with `wasm-pack test --headless --chrome`.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
-use kommo_sources_widget::web::{mount, mounted_count, unmount};
+use js_sys::{Array, Object, Promise, Reflect};
+use kommo_sources_widget::transport::{
+    HttpRequest, HttpResponse, LocalBoxFuture, Transport, TransportError,
+};
+use kommo_sources_widget::web::config::MountConfig;
+use kommo_sources_widget::web::{mount_with, mounted_count, unmount};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -16,56 +20,55 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const PIPELINES: &str = r#"{"_embedded":{"pipelines":[{"id":10,"name":"Sales","is_main":true,"sort":1},{"id":20,"name":"Old","is_archive":true,"sort":2}]}}"#;
 
-/// A fake account behind the widget's `request` function: answers from `sources`, logs
-/// every request as "METHOD path body".
+/// A fake account at the transport seam: answers from `sources`, logs every request as
+/// "METHOD path body".
+#[derive(Clone)]
 struct Fake {
     log: Rc<RefCell<Vec<String>>>,
     sources: Rc<RefCell<String>>,
-    func: Function,
-    _keep: Closure<dyn FnMut(String, String, JsValue) -> Promise>,
 }
 
-fn answer(status: u16, ct: &str, body: &str) -> Promise {
-    let o = Object::new();
-    Reflect::set(&o, &"status".into(), &JsValue::from(status)).unwrap();
-    Reflect::set(&o, &"content_type".into(), &ct.into()).unwrap();
-    Reflect::set(&o, &"body".into(), &body.into()).unwrap();
-    Promise::resolve(&JsValue::from(o))
+fn answer(status: u16, ct: &str, body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        content_type: (!ct.is_empty()).then(|| ct.to_owned()),
+        retry_after: None,
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+impl Transport for Fake {
+    fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let body = req.body.clone().unwrap_or_default();
+        let (method, path) = (req.method.as_str(), req.path_and_query.as_str());
+        self.log
+            .borrow_mut()
+            .push(format!("{method} {path} {body}"));
+        let resp = match (method, path) {
+            ("GET", "/api/v4/leads/pipelines") => answer(200, "application/hal+json", PIPELINES),
+            ("GET", "/api/v4/sources") => {
+                answer(200, "application/hal+json", &self.sources.borrow())
+            }
+            ("PATCH", p) if p.starts_with("/api/v4/sources/") => {
+                let id: u64 = p.rsplit('/').next().unwrap().parse().unwrap();
+                let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+                let name = v["name"].as_str().unwrap_or("Chat");
+                let out = format!(
+                    r#"{{"id":{id},"name":"{name}","pipeline_id":10,"external_id":"chat","default":false}}"#
+                );
+                answer(200, "application/hal+json", &out)
+            }
+            ("DELETE", _) => answer(204, "", ""),
+            _ => answer(500, "text/plain", "unexpected"),
+        };
+        Box::pin(std::future::ready(Ok(resp)))
+    }
 }
 
 fn fake(sources: &str) -> Fake {
-    let log = Rc::new(RefCell::new(Vec::new()));
-    let src = Rc::new(RefCell::new(sources.to_owned()));
-    let (l, s) = (log.clone(), src.clone());
-    let keep = Closure::<dyn FnMut(String, String, JsValue) -> Promise>::new(
-        move |method: String, path: String, body: JsValue| {
-            let body = body.as_string().unwrap_or_default();
-            l.borrow_mut().push(format!("{method} {path} {body}"));
-            match (method.as_str(), path.as_str()) {
-                ("GET", "/api/v4/leads/pipelines") => {
-                    answer(200, "application/hal+json", PIPELINES)
-                }
-                ("GET", "/api/v4/sources") => answer(200, "application/hal+json", &s.borrow()),
-                ("PATCH", p) if p.starts_with("/api/v4/sources/") => {
-                    let id: u64 = p.rsplit('/').next().unwrap().parse().unwrap();
-                    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-                    let name = v["name"].as_str().unwrap_or("Chat");
-                    let out = format!(
-                        r#"{{"id":{id},"name":"{name}","pipeline_id":10,"external_id":"chat","default":false}}"#
-                    );
-                    answer(200, "application/hal+json", &out)
-                }
-                ("DELETE", _) => answer(204, "", ""),
-                _ => answer(500, "text/plain", "unexpected"),
-            }
-        },
-    );
-    let func: Function = keep.as_ref().unchecked_ref::<Function>().clone();
     Fake {
-        log,
-        sources: src,
-        func,
-        _keep: keep,
+        log: Rc::new(RefCell::new(Vec::new())),
+        sources: Rc::new(RefCell::new(sources.to_owned())),
     }
 }
 
@@ -92,20 +95,20 @@ fn host() -> Element {
     el
 }
 
-fn config(mode: &str, f: &Fake) -> JsValue {
+/// Mounts as the loader does, with the UI texts of the i18n file's `ui` table.
+fn mount(root: Element, mode: &str, f: &Fake) -> u32 {
     let o = Object::new();
     Reflect::set(&o, &"mode".into(), &mode.into()).unwrap();
     Reflect::set(&o, &"lang".into(), &"en".into()).unwrap();
-    // As the loader does: the UI texts come from the i18n file's `ui` table.
     let en: serde_json::Value =
         serde_json::from_str(include_str!("../widget/i18n/en.json")).unwrap();
     let strings = Object::new();
     for (k, v) in en["ui"].as_object().unwrap() {
         Reflect::set(&strings, &k.into(), &v.as_str().unwrap().into()).unwrap();
     }
-    Reflect::set(&o, &"strings".into(), &strings).unwrap();
-    Reflect::set(&o, &"request".into(), &f.func).unwrap();
-    o.into()
+    Reflect::set(&o, &"ui".into(), &strings).unwrap();
+    let config = MountConfig::from_js(o.into()).unwrap();
+    mount_with(root, config, Rc::new(f.clone()))
 }
 
 async fn settle() {
@@ -165,7 +168,7 @@ async fn renders_the_list_and_user_text_stays_text() {
         (2, "<img src=x onerror=alert(1)>", "evil"),
     ]));
     let root = host();
-    let id = mount(root.clone(), config("advanced", &f)).unwrap();
+    let id = mount(root.clone(), "advanced", &f);
     settle().await;
     let rows = root.query_selector_all("tbody tr").unwrap().length();
     assert_eq!(rows, 2);
@@ -198,7 +201,7 @@ async fn renders_the_list_and_user_text_stays_text() {
 async fn an_unchanged_refresh_touches_nothing_and_rows_keep_their_nodes() {
     let f = fake(&list(&[(1, "Chat", "chat"), (2, "Calls", "calls")]));
     let root = host();
-    let id = mount(root.clone(), config("advanced", &f)).unwrap();
+    let id = mount(root.clone(), "advanced", &f);
     settle().await;
     let row2 = q(&root, "tr[data-k=s2]");
     let w = watch(&root);
@@ -243,7 +246,7 @@ async fn an_unchanged_refresh_touches_nothing_and_rows_keep_their_nodes() {
 async fn typing_and_saving_sends_one_partial_patch() {
     let f = fake(&list(&[(1, "Chat", "chat")]));
     let root = host();
-    let id = mount(root.clone(), config("advanced", &f)).unwrap();
+    let id = mount(root.clone(), "advanced", &f);
     settle().await;
     let input: web_sys::HtmlInputElement =
         q(&root, "tr[data-k=s1] [data-a=name]").dyn_into().unwrap();
@@ -280,7 +283,7 @@ async fn typing_and_saving_sends_one_partial_patch() {
 async fn invalid_input_shows_a_field_error_and_sends_nothing() {
     let f = fake(&list(&[(1, "Chat", "chat")]));
     let root = host();
-    let id = mount(root.clone(), config("advanced", &f)).unwrap();
+    let id = mount(root.clone(), "advanced", &f);
     settle().await;
     q(&root, "[data-a=add]")
         .dyn_into::<HtmlElement>()
@@ -309,7 +312,7 @@ async fn unmount_leaves_no_nodes_and_no_listeners() {
     let f = fake(&list(&[(1, "Chat", "chat")]));
     let root = host();
     let before = mounted_count();
-    let id = mount(root.clone(), config("advanced", &f)).unwrap();
+    let id = mount(root.clone(), "advanced", &f);
     settle().await;
     let add = q(&root, "[data-a=add]");
     unmount(id);
@@ -327,7 +330,7 @@ async fn unmount_leaves_no_nodes_and_no_listeners() {
 async fn settings_mode_tests_the_connection() {
     let f = fake(&list(&[(1, "Chat", "chat"), (2, "Calls", "calls")]));
     let root = host();
-    let id = mount(root.clone(), config("settings", &f)).unwrap();
+    let id = mount(root.clone(), "settings", &f);
     settle().await;
     q(&root, "[data-a=test]")
         .dyn_into::<HtmlElement>()
@@ -359,7 +362,7 @@ async fn wait_ms(ms: i32) {
 async fn delete_counts_down_then_sends_once_and_unmount_during_the_window_sends_nothing() {
     let f = fake(&list(&[(1, "Chat", "chat"), (2, "Calls", "calls")]));
     let root = host();
-    let id = mount(root.clone(), config("advanced", &f)).unwrap();
+    let id = mount(root.clone(), "advanced", &f);
     settle().await;
     let click = |sel: &str| q(&root, sel).dyn_into::<HtmlElement>().unwrap().click();
     click("tr[data-k=s1] [data-a=del]");

@@ -6,7 +6,10 @@
 //! The traits return boxed futures without `Send`: in the browser everything runs on one
 //! thread and JS futures are not `Send`.
 
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;
 pub mod memory;
+pub mod redact;
 
 use crate::api::Method;
 use core::fmt;

@@ -1,0 +1,257 @@
+//! A mounted app: the reducer's state, its rendered tree, and the listeners and timers it
+//! owns. Messages go through [`dispatch`]; effects are run against the page.
+//!
+//! Nothing stays borrowed while page code runs (a host's close may unmount at once), and
+//! answers that arrive after unmount find no app and are dropped.
+
+use super::dom::Tree;
+use super::effects;
+use super::events::{self, Input, Listeners};
+use crate::api::ApiError;
+use crate::app::event::{to_msg, Ev};
+use crate::app::{update, view::view, Call, Effect, Msg, Reply, State, Timer};
+use crate::client::Client;
+use crate::transport::fetch::BrowserClock;
+use crate::transport::Transport;
+use js_sys::Function;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{Element, Event};
+
+/// The client every app of the page uses, over whichever transport mounted it.
+pub type AppClient = Client<Rc<dyn Transport>, BrowserClock>;
+
+/// The action of the import control, whose change carries a file.
+const IMPORT: &str = "import";
+
+/// One mounted widget.
+pub struct Inner {
+    state: State,
+    root: Element,
+    /// The rendered DOM; gone once unmounted.
+    tree: Option<Tree>,
+    listeners: Option<Listeners>,
+    /// Scheduled ticks, by a number of this app's; dropping one cancels it.
+    timers: Vec<(u32, gloo_timers::callback::Timeout)>,
+    /// The number the next scheduled tick gets.
+    next_timer: u32,
+    client: Rc<AppClient>,
+    close: Option<Function>,
+}
+
+/// A shared handle to a mounted app.
+pub type AppRef = Rc<RefCell<Inner>>;
+
+/// Mounts an app with `state` into `root`, sending its calls through `client`.
+pub fn start(root: &Element, state: State, client: AppClient, close: Option<Function>) -> AppRef {
+    let tree = Tree::new(root).ok();
+    let app = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
+        let on_event = weak.clone();
+        let listeners = Listeners::attach(root, move |e| on_dom_event(&on_event, &e));
+        RefCell::new(Inner {
+            state,
+            root: root.clone(),
+            tree,
+            listeners: Some(listeners),
+            timers: Vec::new(),
+            next_timer: 0,
+            client: Rc::new(client),
+            close,
+        })
+    });
+    dispatch(&app, Msg::Start);
+    app
+}
+
+/// Stops `app`: listeners, timers and nodes go; later answers are dropped.
+pub fn stop(app: &AppRef) {
+    let mut i = app.borrow_mut();
+    i.listeners = None;
+    i.timers.clear();
+    if let Some(t) = i.tree.take() {
+        t.close();
+    }
+}
+
+/// Runs `msg` through the reducer, patches the DOM, then runs the effects.
+pub fn dispatch(app: &AppRef, msg: Msg) {
+    let fx = {
+        let Ok(mut i) = app.try_borrow_mut() else {
+            return;
+        };
+        let i = &mut *i;
+        if i.tree.is_none() {
+            return;
+        }
+        let fx = update(&mut i.state, msg);
+        if let Some(t) = i.tree.as_mut() {
+            if let Err(e) = t.render(vec![view(&i.state)]) {
+                web_sys::console::error_2(&JsValue::from_str("sources manager: render failed"), &e);
+            }
+        }
+        fx
+    };
+    for e in fx {
+        run(app, e);
+    }
+}
+
+fn run(app: &AppRef, e: Effect) {
+    let (root, close, client) = {
+        let i = app.borrow();
+        (i.root.clone(), i.close.clone(), i.client.clone())
+    };
+    match e {
+        Effect::Call(job, call) => {
+            let weak = Rc::downgrade(app);
+            spawn_local(async move {
+                let res = exec(&client, &call).await;
+                if let Some(app) = weak.upgrade() {
+                    dispatch(&app, Msg::Reply(job, res));
+                }
+            });
+        }
+        Effect::After(t, ms) => schedule(app, t, ms),
+        Effect::Copy(text) => effects::copy(&text),
+        Effect::Download(text) => {
+            if let Err(e) = effects::download(&root, &text) {
+                web_sys::console::error_2(&JsValue::from_str("sources manager: export"), &e);
+            }
+        }
+        Effect::Focus(sel) => effects::focus(&root, &sel),
+        Effect::Close => {
+            if let Some(f) = close {
+                let _ = f.call0(&JsValue::NULL);
+            }
+        }
+    }
+}
+
+/// Sends `call` and decodes the answer the way that endpoint answers.
+async fn exec(c: &AppClient, call: &Call) -> Result<Reply, ApiError> {
+    use crate::api::{self as a, wire, Method};
+    use crate::transport::HttpRequest;
+    let (method, path, body) = match call {
+        Call::ListSources => (Method::Get, a::SOURCES_PATH.to_owned(), None),
+        Call::ListPipelines => (Method::Get, a::PIPELINES_PATH.to_owned(), None),
+        Call::Find(ids) => (Method::Get, a::find_path(ids), None),
+        Call::Create(items) => (
+            Method::Post,
+            a::SOURCES_PATH.to_owned(),
+            Some(wire::new_sources_body(items)),
+        ),
+        Call::UpdateOne(p) => (
+            Method::Patch,
+            a::source_path(p.id),
+            Some(wire::patch_body(p)),
+        ),
+        Call::Update(ps) => (
+            Method::Patch,
+            a::SOURCES_PATH.to_owned(),
+            Some(wire::patches_body(ps)),
+        ),
+        Call::DeleteOne(id) => (Method::Delete, a::source_path(*id), None),
+        Call::Delete(ids) => (
+            Method::Delete,
+            a::SOURCES_PATH.to_owned(),
+            Some(wire::delete_body(ids)),
+        ),
+    };
+    let r = c
+        .send_http(HttpRequest {
+            method,
+            path_and_query: path,
+            body,
+        })
+        .await?;
+    let (st, ct, ra, body) = (
+        r.status,
+        r.content_type.as_deref(),
+        r.retry_after.as_deref(),
+        &r.body[..],
+    );
+    Ok(match call {
+        Call::ListPipelines => Reply::Pipelines(a::decode_pipelines(st, ct, ra, body)?),
+        Call::UpdateOne(_) => Reply::One(a::decode_source(st, ct, ra, body)?),
+        Call::DeleteOne(_) | Call::Delete(_) => {
+            a::decode_deleted(st, ct, ra, body)?;
+            Reply::Deleted
+        }
+        _ => Reply::Sources(a::decode_sources(st, ct, ra, body)?),
+    })
+}
+
+fn schedule(app: &AppRef, t: Timer, ms: u32) {
+    let weak = Rc::downgrade(app);
+    let mut i = app.borrow_mut();
+    let n = i.next_timer;
+    i.next_timer = n.wrapping_add(1);
+    let timeout = gloo_timers::callback::Timeout::new(ms, move || on_timeout(&weak, n, t));
+    i.timers.push((n, timeout));
+}
+
+/// Timer `n` fired: it leaves the app's list, and its tick runs.
+fn on_timeout(weak: &Weak<RefCell<Inner>>, n: u32, t: Timer) {
+    let Some(app) = weak.upgrade() else {
+        return;
+    };
+    let fired = {
+        let Ok(mut i) = app.try_borrow_mut() else {
+            return;
+        };
+        let k = i.timers.iter().position(|(m, _)| *m == n);
+        k.map(|k| i.timers.remove(k))
+    };
+    if fired.is_some() {
+        dispatch(&app, Msg::Tick(t));
+    }
+}
+
+fn on_dom_event(weak: &Weak<RefCell<Inner>>, e: &Event) {
+    let Some(app) = weak.upgrade() else {
+        return;
+    };
+    let root = app.borrow().root.clone();
+    match events::decode(&root, e, IMPORT) {
+        None => {}
+        // Only a key the widget uses is kept from the host.
+        Some(Input::Escape) if app.borrow().state.takes_escape() => {
+            e.prevent_default();
+            dispatch(&app, Msg::Escape);
+        }
+        Some(Input::Escape) => {}
+        Some(Input::ImportFile(file)) => {
+            if file.size() > crate::app::import::MAX_BYTES as f64 {
+                dispatch(&app, Msg::ImportTooBig);
+                return;
+            }
+            let weak = Rc::downgrade(&app);
+            spawn_local(async move {
+                let text = JsFuture::from(file.text()).await.ok();
+                let text = text.and_then(|t| t.as_string()).unwrap_or_default();
+                if let Some(app) = weak.upgrade() {
+                    dispatch(&app, Msg::ImportText(text));
+                }
+            });
+        }
+        Some(Input::Control(c)) => {
+            let enter = c.kind == crate::app::event::Kind::Enter;
+            let msg = to_msg(Ev {
+                kind: c.kind,
+                act: &c.act,
+                key: &c.key,
+                idx: &c.idx,
+                value: c.value,
+                checked: c.checked,
+            });
+            if let Some(msg) = msg {
+                if enter {
+                    e.prevent_default();
+                }
+                dispatch(&app, msg);
+            }
+        }
+    }
+}

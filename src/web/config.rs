@@ -1,0 +1,102 @@
+//! What the loader hands to `mount`, decoded from a JS object with serde-wasm-bindgen.
+
+use crate::app::Mode;
+use serde::{Deserialize, Deserializer};
+use std::collections::HashMap;
+use wasm_bindgen::JsValue;
+
+/// Where the widget is mounted, as the loader names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MountMode {
+    /// The widget's settings modal.
+    Settings,
+    /// The advanced settings page.
+    Advanced,
+    /// Digital Pipeline's "add as source".
+    AddSource,
+}
+
+impl From<MountMode> for Mode {
+    fn from(m: MountMode) -> Mode {
+        match m {
+            MountMode::Settings => Mode::Settings,
+            MountMode::Advanced => Mode::Advanced,
+            MountMode::AddSource => Mode::AddSource,
+        }
+    }
+}
+
+/// The widget's settings as `self.get_settings()` returns them (Kommo keeps every field as
+/// text; unknown fields are ignored).
+#[derive(Default, Deserialize)]
+pub struct WidgetSettings {
+    /// The integration's long-lived token (direct mode).
+    #[serde(default, deserialize_with = "text")]
+    pub token: Option<String>,
+    /// The widget's code.
+    #[serde(default, deserialize_with = "text")]
+    pub widget_code: Option<String>,
+    /// How many sources the integration may have (Kommo's pages say 50 or 100).
+    #[serde(default, deserialize_with = "count")]
+    pub limit: Option<u64>,
+}
+
+/// The `config` argument of `mount`.
+#[derive(Deserialize)]
+pub struct MountConfig {
+    /// Which part of the manager to show.
+    pub mode: MountMode,
+    /// The host's language code (`en`, `es`, `pt-BR`, ...).
+    #[serde(default)]
+    pub lang: String,
+    /// The i18n file's `ui` table of that language: the UI texts.
+    #[serde(default)]
+    pub ui: Option<HashMap<String, String>>,
+    /// What `self.get_settings()` returned.
+    #[serde(default)]
+    pub settings: Option<WidgetSettings>,
+    /// The pipeline Digital Pipeline attached the widget to.
+    #[serde(default, deserialize_with = "count")]
+    pub pipeline_id: Option<u64>,
+    /// The origin API requests go to; the page's own origin when absent.
+    #[serde(default)]
+    pub origin: Option<String>,
+    /// Called to close the widget's own layer (Digital Pipeline).
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    pub close: JsValue,
+}
+
+impl MountConfig {
+    /// Decodes `value`, saying which field has the wrong shape.
+    pub fn from_js(value: JsValue) -> Result<MountConfig, JsValue> {
+        serde_wasm_bindgen::from_value(value)
+            .map_err(|e| JsValue::from_str(&format!("mount: bad config: {e}")))
+    }
+}
+
+/// A string, or a number given where text was expected; empty means absent.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<TextOrNumber>::deserialize(d)? {
+        Some(TextOrNumber::Text(s)) => Some(s).filter(|s| !s.trim().is_empty()),
+        Some(TextOrNumber::Number(n)) => Some(n.to_string()),
+        None => None,
+    })
+}
+
+/// A positive whole number given as a number or as text (`"100"`); anything else is absent.
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Option::<TextOrNumber>::deserialize(d)? {
+        Some(TextOrNumber::Text(s)) => s.trim().parse().ok(),
+        Some(TextOrNumber::Number(n)) if n >= 1.0 && n.fract() == 0.0 => Some(n as u64),
+        _ => None,
+    }
+    .filter(|n| *n > 0))
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextOrNumber {
+    Text(String),
+    Number(f64),
+}

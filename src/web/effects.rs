@@ -1,0 +1,47 @@
+//! The page-side effects the reducer asks for: clipboard, a file to save, focus.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, HtmlElement, Url};
+
+/// The name the exported sources are offered under.
+const EXPORT_FILE: &str = "kommo-sources.json";
+
+/// Puts `text` on the clipboard; a refusal (no permission, insecure page) is ignored, the
+/// text being shown in the widget as well.
+pub fn copy(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Offers `text` as a JSON file to save.
+pub fn download(root: &Element, text: &str) -> Result<(), JsValue> {
+    let doc = root
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let a: HtmlAnchorElement = doc.create_element("a")?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(EXPORT_FILE);
+    let body = doc.body().ok_or_else(|| JsValue::from_str("no body"))?;
+    body.append_child(&a)?;
+    a.click();
+    a.remove();
+    Url::revoke_object_url(&url)
+}
+
+/// Moves focus to the first element under `root` matching `selector`.
+pub fn focus(root: &Element, selector: &str) {
+    if let Some(el) = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
