@@ -1,10 +1,11 @@
 //! Turning a delegated DOM event (its action attributes and the control's value) into a [`Msg`].
 //!
-//! The view marks controls with `data-a` (action), rows with `data-k` (row key) and page
-//! inputs with `data-i` (page index); the wasm side reads those and calls [`to_msg`].
+//! The view marks controls with `data-a` ([`Action`]), rows with `data-k` (row key, [`key_str`])
+//! and page inputs with `data-i` (page index, [`idx_str`]); the wasm side reads those and calls
+//! [`to_msg`].
 
+use super::action::Action;
 use super::{Edit, Msg, RowKey, SortBy};
-use crate::api::json::{parse_u64, write_u64};
 
 /// What kind of DOM event happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,76 +41,87 @@ pub struct Ev<'a> {
 
 /// The `data-k` text of a row key.
 pub fn key_str(k: RowKey) -> String {
-    let (tag, n) = match k {
-        RowKey::Saved(id) => ("s", id),
-        RowKey::New(n) => ("n", u64::from(n)),
-    };
-    let mut out = String::from(tag);
-    write_u64(&mut out, n);
-    out
+    match k {
+        RowKey::Saved(id) => format!("s{id}"),
+        RowKey::New(n) => format!("n{n}"),
+    }
 }
 
 /// The row key a `data-k` text names.
 pub fn parse_key(s: &str) -> Option<RowKey> {
     match s.split_at_checked(1)? {
-        ("s", n) => parse_u64(n).map(RowKey::Saved),
-        ("n", n) => parse_u64(n)
-            .and_then(|n| u32::try_from(n).ok())
-            .map(RowKey::New),
+        ("s", n) => n.parse().ok().map(RowKey::Saved),
+        ("n", n) => n.parse().ok().map(RowKey::New),
         _ => None,
     }
 }
 
+/// The `data-i` text of a page index.
+pub fn idx_str(i: usize) -> String {
+    i.to_string()
+}
+
+/// The page index a `data-i` text names.
+pub fn parse_idx(s: &str) -> Option<usize> {
+    s.parse().ok()
+}
+
+/// A CSS selector for the control with action `a` in the row keyed `k`.
+pub fn row_selector(k: RowKey, a: Action) -> String {
+    String::from("[data-k=") + &key_str(k) + "] " + &a.selector()
+}
+
 /// The message an event stands for, if any.
 pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
+    use Action as A;
     use Kind::*;
+    if ev.kind == Escape {
+        return Some(Msg::Escape);
+    }
+    let act = Action::parse(ev.act)?;
     let key = parse_key(ev.key);
-    let idx = parse_u64(ev.idx)
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(0);
+    let idx = parse_idx(ev.idx).unwrap_or(0);
     let edit = |e: Edit| key.map(|k| Msg::Edit(k, e));
-    Some(match (ev.kind, ev.act) {
-        (Escape, _) => Msg::Escape,
-        (Input, "search") => Msg::Search(ev.value),
-        (Input, "lookup") => Msg::LookupText(ev.value),
-        (Enter, "lookup") | (Click, "lookup-go") => Msg::LookupGo,
-        (Click, "sort-name") => Msg::Sort(SortBy::Name),
-        (Click, "sort-ext") => Msg::Sort(SortBy::ExternalId),
-        (Input, "name") => return edit(Edit::Name(ev.value)),
-        (Input, "ext") => return edit(Edit::ExternalId(ev.value)),
-        (Input, "origin") => return edit(Edit::Origin(ev.value)),
-        (Change, "pipe") => return edit(Edit::Pipeline(parse_u64(&ev.value)?)),
-        (Input, "pname") => return edit(Edit::PageName(idx, ev.value)),
-        (Input, "pid") => return edit(Edit::PageId(idx, ev.value)),
-        (Input, "plink") => return edit(Edit::PageLink(idx, ev.value)),
-        (Change, "waba") => return edit(Edit::Waba(ev.checked)),
-        (Change, "listmsg") => return edit(Edit::ListMessage(ev.checked)),
-        (Click, "addpage") => return edit(Edit::AddPage),
-        (Click, "rmpage") => return edit(Edit::RemovePage(idx)),
-        (Enter, "name" | "ext" | "origin" | "pname" | "pid" | "plink") | (Click, "save") => {
-            Msg::Save(key?)
-        }
-        (Click, "wa") => Msg::ToggleWa(key?),
-        (Change, "sel") => Msg::Select(key?, ev.checked),
-        (Change, "selall") => Msg::SelectAll(ev.checked),
-        (Change, "default") => Msg::Default(key?, ev.checked),
-        (Click, "revert") => Msg::Revert(key?),
-        (Click, "del") => Msg::AskDelete(key?),
-        (Click, "copy") => Msg::Copy(key?),
-        (Click, "add") => Msg::AddDraft,
-        (Click, "createall") => Msg::CreateAll,
-        (Click, "saveall") => Msg::SaveAll,
-        (Click, "delsel") => Msg::AskDeleteSelected,
-        (Click, "confirm") => Msg::ConfirmDelete,
-        (Click, "undo") => Msg::Undo,
-        (Click, "close") => Msg::CloseDialog,
-        (Click, "retry") => Msg::Retry,
-        (Click, "refresh") => Msg::Refresh,
-        (Click, "export") => Msg::Export,
-        (Click, "apply") => Msg::ImportApply,
-        (Click, "test") => Msg::Test,
-        (Change, "choose") => Msg::ChooseMove(parse_u64(&ev.value).unwrap_or(0)),
-        (Click, "move") => Msg::Move,
+    Some(match (ev.kind, act) {
+        (Input, A::Search) => Msg::Search(ev.value),
+        (Input, A::Lookup) => Msg::LookupText(ev.value),
+        (Enter, A::Lookup) | (Click, A::LookupGo) => Msg::LookupGo,
+        (Click, A::SortName) => Msg::Sort(SortBy::Name),
+        (Click, A::SortExt) => Msg::Sort(SortBy::ExternalId),
+        (Input, A::Name) => return edit(Edit::Name(ev.value)),
+        (Input, A::Ext) => return edit(Edit::ExternalId(ev.value)),
+        (Input, A::Origin) => return edit(Edit::Origin(ev.value)),
+        (Change, A::Pipe) => return edit(Edit::Pipeline(ev.value.parse().ok()?)),
+        (Input, A::PageName) => return edit(Edit::PageName(idx, ev.value)),
+        (Input, A::PageId) => return edit(Edit::PageId(idx, ev.value)),
+        (Input, A::PageLink) => return edit(Edit::PageLink(idx, ev.value)),
+        (Change, A::Waba) => return edit(Edit::Waba(ev.checked)),
+        (Change, A::ListMsg) => return edit(Edit::ListMessage(ev.checked)),
+        (Click, A::AddPage) => return edit(Edit::AddPage),
+        (Click, A::RemovePage) => return edit(Edit::RemovePage(idx)),
+        (Enter, A::Name | A::Ext | A::Origin | A::PageName | A::PageId | A::PageLink)
+        | (Click, A::Save) => Msg::Save(key?),
+        (Click, A::Wa) => Msg::ToggleWa(key?),
+        (Change, A::Select) => Msg::Select(key?, ev.checked),
+        (Change, A::SelectAll) => Msg::SelectAll(ev.checked),
+        (Change, A::Default) => Msg::Default(key?, ev.checked),
+        (Click, A::Revert) => Msg::Revert(key?),
+        (Click, A::Delete) => Msg::AskDelete(key?),
+        (Click, A::Copy) => Msg::Copy(key?),
+        (Click, A::Add) => Msg::AddDraft,
+        (Click, A::CreateAll) => Msg::CreateAll,
+        (Click, A::SaveAll) => Msg::SaveAll,
+        (Click, A::DeleteSelected) => Msg::AskDeleteSelected,
+        (Click, A::Confirm) => Msg::ConfirmDelete,
+        (Click, A::Undo) => Msg::Undo,
+        (Click, A::Close) => Msg::CloseDialog,
+        (Click, A::Retry) => Msg::Retry,
+        (Click, A::Refresh) => Msg::Refresh,
+        (Click, A::Export) => Msg::Export,
+        (Click, A::Apply) => Msg::ImportApply,
+        (Click, A::Test) => Msg::Test,
+        (Change, A::Choose) => Msg::ChooseMove(ev.value.parse().unwrap_or(0)),
+        (Click, A::Move) => Msg::Move,
         _ => return None,
     })
 }
@@ -140,21 +152,35 @@ mod tests {
     }
 
     #[test]
+    fn page_indexes_round_trip_through_their_attribute_text() {
+        for i in [0, 3, 41] {
+            assert_eq!(parse_idx(&idx_str(i)), Some(i));
+        }
+        assert_eq!(parse_idx(""), None);
+        assert_eq!(parse_idx("x"), None);
+    }
+
+    #[test]
     fn typing_and_clicking_become_messages_for_the_right_row() {
+        let (name, pipe, del) = (
+            Action::Name.as_str(),
+            Action::Pipe.as_str(),
+            Action::Delete.as_str(),
+        );
         assert_eq!(
-            to_msg(ev(Kind::Input, "name", "s7", "Chat")),
+            to_msg(ev(Kind::Input, name, "s7", "Chat")),
             Some(Msg::Edit(RowKey::Saved(7), Edit::Name("Chat".into())))
         );
         assert_eq!(
-            to_msg(ev(Kind::Enter, "name", "n2", "")),
+            to_msg(ev(Kind::Enter, name, "n2", "")),
             Some(Msg::Save(RowKey::New(2)))
         );
         assert_eq!(
-            to_msg(ev(Kind::Change, "pipe", "s7", "5867030")),
+            to_msg(ev(Kind::Change, pipe, "s7", "5867030")),
             Some(Msg::Edit(RowKey::Saved(7), Edit::Pipeline(5867030)))
         );
-        assert_eq!(to_msg(ev(Kind::Change, "pipe", "s7", "junk")), None);
-        assert_eq!(to_msg(ev(Kind::Click, "del", "", "")), None);
+        assert_eq!(to_msg(ev(Kind::Change, pipe, "s7", "junk")), None);
+        assert_eq!(to_msg(ev(Kind::Click, del, "", "")), None);
         assert_eq!(to_msg(ev(Kind::Escape, "", "", "")), Some(Msg::Escape));
         assert_eq!(to_msg(ev(Kind::Click, "nonsense", "s1", "")), None);
     }

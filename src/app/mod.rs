@@ -3,6 +3,7 @@
 //! `update(&mut State, Msg) -> Vec<Effect>` is the whole behaviour; the wasm side turns
 //! DOM events into [`Msg`], runs the [`Effect`]s and renders [`view::view`] of the state.
 
+pub mod action;
 pub mod check;
 pub mod event;
 pub mod import;

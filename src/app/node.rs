@@ -2,6 +2,7 @@
 //!
 //! Plain data so that the view can be built and inspected in native tests.
 
+use super::action::Action;
 use crate::i18n::{Lang, T};
 use std::borrow::Cow;
 
@@ -114,8 +115,8 @@ impl El {
     }
 
     /// Names the action an event on this element produces (read by the event decoder).
-    pub fn act(self, a: &'static str) -> Self {
-        self.attr("data-a", a)
+    pub fn act(self, a: Action) -> Self {
+        self.attr("data-a", a.as_str())
     }
 
     /// Adds a child node.

@@ -4,6 +4,7 @@ use super::*;
 use crate::api::{FieldError as ApiFieldError, ItemErrors, Problem};
 use crate::i18n::{Lang, T};
 use crate::model::{Page, Service};
+use action::Action;
 use node::Node;
 use std::time::Duration;
 
@@ -650,7 +651,10 @@ fn user_strings_stay_text_in_the_view() {
     type_name(&mut s, RowKey::Saved(1), evil);
     let v = view::view(&s);
     let mut inputs = Vec::new();
-    v.find_all(&|e| e.get("data-a") == Some("name"), &mut inputs);
+    v.find_all(
+        &|e| e.get("data-a") == Some(Action::Name.as_str()),
+        &mut inputs,
+    );
     assert_eq!(inputs[0].get("value"), Some(evil));
     let mut imgs = Vec::new();
     v.find_all(&|e| e.tag == "img", &mut imgs);
@@ -942,7 +946,7 @@ fn add_source_focuses_the_new_rows_name_field() {
     let mut s = loaded();
     let fx = update(&mut s, Msg::AddDraft);
     let k = s.rows.last().unwrap().key;
-    let want = String::from("[data-k=") + &event::key_str(k) + "] [data-a=name]";
+    let want = String::from("[data-k=") + &event::key_str(k) + "] " + &Action::Name.selector();
     assert_eq!(fx, vec![Effect::Focus(want)]);
 }
 

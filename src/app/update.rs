@@ -1,6 +1,8 @@
 //! The reducer: every message's effect on the state, and the requests and timers it asks for.
 
+use super::action::Action;
 use super::check;
+use super::event::row_selector;
 use super::import;
 use super::*;
 use crate::api::ApiError;
@@ -94,7 +96,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::AddDraft => {
             // By key, not position: the row's first input is its (disabled) select box.
             let k = add_draft(s, 0);
-            fx.push(Effect::Focus(row_selector(k, "name")));
+            fx.push(Effect::Focus(row_selector(k, Action::Name)));
         }
         Msg::Save(k) => save(s, vec![k], &mut fx),
         Msg::CreateAll | Msg::SaveAll => {
@@ -112,7 +114,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::AskDelete(k) => match k {
             RowKey::New(_) => revert(s, k),
             RowKey::Saved(id) => {
-                s.focus_back = Some(row_selector(k, "del"));
+                s.focus_back = Some(row_selector(k, Action::Delete));
                 ask_delete(s, vec![id], &mut fx)
             }
         },
@@ -124,7 +126,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                 }
             }
             if !ids.is_empty() {
-                s.focus_back = Some(String::from("[data-a=delsel]"));
+                s.focus_back = Some(Action::DeleteSelected.selector());
                 ask_delete(s, ids, &mut fx);
             }
         }
@@ -143,7 +145,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                     left: UNDO_SECONDS,
                 });
                 fx.push(Effect::After(Timer::Undo(s.timer_gen), 1000));
-                focus(&mut fx, "[data-a=undo]");
+                focus(&mut fx, &Action::Undo.selector());
             }
         }
         Msg::Undo => {
@@ -195,7 +197,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ImportText(text) => match import::plan(s, &text) {
             Ok(plan) => {
                 s.import_error = None;
-                s.focus_back = Some(String::from("[data-a=import]"));
+                s.focus_back = Some(Action::Import.selector());
                 s.dialog = Some(Dialog::Import(plan));
                 focus(&mut fx, "[data-first]");
             }
@@ -509,11 +511,7 @@ fn close_dialog(s: &mut State, fx: &mut Vec<Effect>) {
 fn back(s: &mut State) -> String {
     s.focus_back
         .take()
-        .unwrap_or_else(|| String::from("[data-a=add]"))
-}
-
-fn row_selector(k: RowKey, act: &str) -> String {
-    String::from("[data-k=") + &super::event::key_str(k) + "] [data-a=" + act + "]"
+        .unwrap_or_else(|| Action::Add.selector())
 }
 
 fn open_add(s: &mut State, pid: u64, fx: &mut Vec<Effect>) {
@@ -553,7 +551,7 @@ fn prefill(s: &mut State, draft: RowKey, pid: u64) {
     if !base.is_empty() {
         base.push('-');
     }
-    crate::api::json::write_u64(&mut base, pid);
+    base.push_str(&pid.to_string());
     let taken = |x: &str| {
         s.rows.iter().any(|r| {
             r.key != draft
@@ -566,8 +564,7 @@ fn prefill(s: &mut State, draft: RowKey, pid: u64) {
     let mut ext = base.clone();
     let mut n = 2;
     while taken(&ext) {
-        ext = base.clone() + "-";
-        crate::api::json::write_u64(&mut ext, n);
+        ext = base.clone() + "-" + &n.to_string();
         n += 1;
     }
     if let Some(r) = s.row_mut(draft) {
@@ -791,7 +788,7 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
                 .retain(|r| !matches!(r.key, RowKey::Saved(id) if ids.contains(&id)));
             s.status = Some((T::DeletedN, n));
             s.focus_back = None;
-            focus(fx, "[data-a=add]");
+            focus(fx, &Action::Add.selector());
         }
         (Job::ImportCreate, Reply::Sources(list)) if list.is_empty() => {
             // A success without the created sources (e.g. 204): whether they exist is
@@ -1129,8 +1126,7 @@ fn detail(e: &ApiError) -> Option<String> {
         ApiError::Http { status, detail } => (status, detail, None),
         _ => return None,
     };
-    let mut out = String::from("HTTP ");
-    crate::api::json::write_u64(&mut out, u64::from(*status));
+    let mut out = format!("HTTP {status}");
     if let Some(d) = detail {
         out.push_str(": ");
         out.push_str(d);

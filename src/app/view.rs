@@ -2,17 +2,13 @@
 //!
 //! Every user or server string goes into a text node or an attribute value, never markup.
 
+use super::action::{Action, Action as A};
 use super::check;
-use super::event::key_str;
+use super::event::{idx_str, key_str};
 use super::node::{el, elc, text, El, Node};
 use super::state::*;
-use crate::api::json::write_u64;
 use crate::i18n::{Lang, T};
 use crate::model::Source;
-
-fn num(n: usize) -> String {
-    dec(n as u64)
-}
 
 /// `names` joined by ", " (`[String]::join` brings a generic copier of about 1 KB of wasm).
 fn list_of(names: &[String]) -> String {
@@ -24,14 +20,6 @@ fn list_of(names: &[String]) -> String {
         out.push_str(name);
     }
     out
-}
-
-/// Decimal digits of `n` without the formatting machinery: a render of the list writes
-/// hundreds of numbers (ids in every pipeline picker), and this is several times faster.
-fn dec(n: u64) -> String {
-    let mut s = String::new();
-    write_u64(&mut s, n);
-    s
 }
 
 /// What every row's pipeline picker offers, worked out once per render: (id, value, label).
@@ -48,12 +36,12 @@ fn pipe_opts(s: &State) -> PipeOpts {
                 label.push_str(l.t(T::Archived));
                 label.push(')');
             }
-            (p.id, dec(p.id), label)
+            (p.id, p.id.to_string(), label)
         })
         .collect()
 }
 
-fn btn(l: Lang, act: &'static str, label: T) -> El {
+fn btn(l: Lang, act: Action, label: T) -> El {
     el("button")
         .attr("type", "button")
         .class("ksm-btn")
@@ -61,7 +49,7 @@ fn btn(l: Lang, act: &'static str, label: T) -> El {
         .tr(l, label)
 }
 
-fn small(l: Lang, act: &'static str, label: T) -> El {
+fn small(l: Lang, act: Action, label: T) -> El {
     el("button")
         .attr("type", "button")
         .class("ksm-btn ksm-btn--s")
@@ -89,8 +77,8 @@ pub fn view(s: &State) -> Node {
                     .tr(l, T::Loading)
                     .into()]
             } else if s.dialog.is_none() {
-                vec![btn(l, "add", T::Add)
-                    .key("add")
+                vec![btn(l, A::Add, T::Add)
+                    .key(A::Add.as_str())
                     .class("ksm-btn ksm-btn--p")
                     .into()]
             } else {
@@ -122,7 +110,7 @@ fn live_status(s: &State) -> Node {
     } else if let Some((m, n)) = s.status {
         p = p.tr(l, m);
         if n > 0 {
-            p = p.txt(" ").txt(num(n));
+            p = p.txt(" ").txt(n.to_string());
         }
     }
     p.into()
@@ -136,7 +124,7 @@ fn banner(s: &State) -> Option<Node> {
         p = p.txt(" ").kid(
             el("strong")
                 .attr("data-countdown", "")
-                .txt(num(s.countdown as usize)),
+                .txt(s.countdown.to_string()),
         );
     }
     if let Some(d) = &b.detail {
@@ -152,7 +140,7 @@ fn banner(s: &State) -> Option<Node> {
         .attr("role", "alert")
         .kid(p);
     if b.retry && s.retry.is_some() {
-        div = div.kid(btn(l, "retry", T::Retry).class("ksm-btn ksm-btn--p"));
+        div = div.kid(btn(l, A::Retry, T::Retry).class("ksm-btn ksm-btn--p"));
     }
     Some(div.into())
 }
@@ -177,11 +165,11 @@ fn quota(s: &State) -> Option<Node> {
             .kid(
                 el("meter")
                     .attr("min", "0")
-                    .attr("max", num(s.limit))
-                    .attr("value", num(n))
+                    .attr("max", s.limit.to_string())
+                    .attr("value", n.to_string())
                     .attr("aria-hidden", "true"),
             )
-            .kid(el("strong").txt(num(n) + " / " + &num(s.limit)))
+            .kid(el("strong").txt(n.to_string() + " / " + &s.limit.to_string()))
             .opt(full.then(|| elc("span", "ksm-sr").tr(l, T::QuotaFull).into()))
             .into(),
     )
@@ -197,7 +185,7 @@ fn settings(s: &State) -> Vec<Node> {
                 .attr("data-conn", "ok")
                 .tr(l, T::ConnOk)
                 .txt(" ")
-                .txt(num(*n))
+                .txt(n.to_string())
                 .into(),
         ),
         Conn::Failed(m) => Some(
@@ -234,7 +222,7 @@ fn settings(s: &State) -> Vec<Node> {
             .key("s1")
             .class("ksm-bar")
             .kid(busy(
-                btn(l, "test", T::Test).class("ksm-btn ksm-btn--p"),
+                btn(l, A::Test, T::Test).class("ksm-btn ksm-btn--p"),
                 testing,
             ))
             .opt(result)
@@ -261,7 +249,7 @@ fn pipeline_label(s: &State, id: u64) -> Vec<Node> {
         // The id too: "pipeline unknown pipeline" says nothing, "pipeline 42 (unknown
         // pipeline)" says which one the account does not have.
         None => vec![
-            text(dec(id)),
+            text(id.to_string()),
             text(" ("),
             text(l.t(T::UnknownPipeline)),
             text(")"),
@@ -286,13 +274,13 @@ fn manager(s: &State) -> Vec<Node> {
 
     let search = elc("input", "ksm-in")
         .attr("type", "search")
-        .act("search")
+        .act(A::Search)
         .attr("aria-label", l.t(T::Search))
         .attr("placeholder", l.t(T::Search))
         .attr("value", s.search.clone());
     let lookup = elc("input", "ksm-in")
         .attr("type", "search")
-        .act("lookup")
+        .act(A::Lookup)
         .attr("aria-label", l.t(T::Lookup))
         .attr("placeholder", l.t(T::Lookup))
         .attr("value", s.lookup.clone());
@@ -302,23 +290,23 @@ fn manager(s: &State) -> Vec<Node> {
         .class("ksm-bar")
         .kid(elc("div", "ksm-grow").kid(search))
         .kid(elc("div", "ksm-grow").kid(lookup))
-        .kid(busy(btn(l, "lookup-go", T::LookupGo), looking))
+        .kid(busy(btn(l, A::LookupGo, T::LookupGo), looking))
         .opt(quota(s));
 
     // Keyed by action: a button appearing before the others must not shift their roles.
     let mut actions = el("div").key("acts").class("ksm-bar").kid(
-        btn(l, "add", T::Add)
-            .key("add")
+        btn(l, A::Add, T::Add)
+            .key(A::Add.as_str())
             .class("ksm-btn ksm-btn--p")
             .flag("disabled", full),
     );
     if drafts > 0 {
         actions = actions.kid(
             busy(
-                btn(l, "createall", T::CreateN)
-                    .key("createall")
+                btn(l, A::CreateAll, T::CreateN)
+                    .key(A::CreateAll.as_str())
                     .txt(" (")
-                    .txt(num(drafts))
+                    .txt(drafts.to_string())
                     .txt(")"),
                 creating,
             )
@@ -328,10 +316,10 @@ fn manager(s: &State) -> Vec<Node> {
     if dirty > 0 {
         actions = actions.kid(
             busy(
-                btn(l, "saveall", T::SaveN)
-                    .key("saveall")
+                btn(l, A::SaveAll, T::SaveN)
+                    .key(A::SaveAll.as_str())
                     .txt(" (")
-                    .txt(num(dirty))
+                    .txt(dirty.to_string())
                     .txt(")"),
                 saving_rows,
             )
@@ -340,11 +328,11 @@ fn manager(s: &State) -> Vec<Node> {
     }
     if selected > 0 {
         actions = actions.kid(busy(
-            btn(l, "delsel", T::DeleteSel)
-                .key("delsel")
+            btn(l, A::DeleteSelected, T::DeleteSel)
+                .key(A::DeleteSelected.as_str())
                 .class("ksm-btn ksm-btn--d")
                 .txt(" (")
-                .txt(num(selected))
+                .txt(selected.to_string())
                 .txt(")"),
             deleting || saving,
         ));
@@ -353,20 +341,20 @@ fn manager(s: &State) -> Vec<Node> {
         .attr("type", "file")
         .attr("accept", "application/json,.json")
         .class("ksm-sr")
-        .act("import");
+        .act(A::Import);
     actions = actions
         .kid(el("span").key("grow").class("ksm-grow"))
         // A refresh is harmless to repeat (a second click while one runs is ignored), so it
         // shows no busy state: an unchanged refresh leaves the DOM untouched.
-        .kid(btn(l, "refresh", T::Refresh).key("refresh"))
+        .kid(btn(l, A::Refresh, T::Refresh).key(A::Refresh.as_str()))
         .kid(
-            btn(l, "export", T::Export)
-                .key("export")
+            btn(l, A::Export, T::Export)
+                .key(A::Export.as_str())
                 .flag("disabled", s.load != Load::Ready),
         )
         .kid(
             el("label")
-                .key("import")
+                .key(A::Import.as_str())
                 .class("ksm-btn")
                 .attr("aria-disabled", if saving { "true" } else { "false" })
                 .kid(file)
@@ -402,7 +390,7 @@ fn manager(s: &State) -> Vec<Node> {
                         .txt(" · ")
                         .kid(elc("span", "ksm-code").txt(x.external_id.clone()))
                         .txt(" · #")
-                        .txt(dec(x.id));
+                        .txt(x.id.to_string());
                 }
                 p = p.kid(ul);
             }
@@ -425,7 +413,7 @@ fn manager(s: &State) -> Vec<Node> {
     out
 }
 
-fn sort_btn(s: &State, act: &'static str, by: SortBy, label: T) -> Node {
+fn sort_btn(s: &State, act: Action, by: SortBy, label: T) -> Node {
     let dir = match (s.sort == by, s.sort_desc) {
         (false, _) => "none",
         (true, false) => "ascending",
@@ -452,13 +440,13 @@ fn table(s: &State) -> Node {
                     el("input")
                         .attr("type", "checkbox")
                         .class("ksm-chk")
-                        .act("selall")
+                        .act(A::SelectAll)
                         .attr("aria-label", l.t(T::SelectAll))
                         .flag("checked", all_sel),
                 ),
             )
-            .kid(el("th").kid(sort_btn(s, "sort-name", SortBy::Name, T::ColName)))
-            .kid(el("th").kid(sort_btn(s, "sort-ext", SortBy::ExternalId, T::ColExt)))
+            .kid(el("th").kid(sort_btn(s, A::SortName, SortBy::Name, T::ColName)))
+            .kid(el("th").kid(sort_btn(s, A::SortExt, SortBy::ExternalId, T::ColExt)))
             .kid(el("th").tr(l, T::ColPipeline))
             .kid(el("th").tr(l, T::ColDefault))
             .kid(el("th").tr(l, T::ColOrigin))
@@ -495,7 +483,7 @@ fn table(s: &State) -> Node {
 fn field_input(
     l: Lang,
     r: &Row,
-    act: &'static str,
+    act: Action,
     label: &'static str,
     value: &str,
     f: Field,
@@ -509,7 +497,7 @@ fn field_input(
         .attr("value", value.to_owned())
         .attr("aria-invalid", if e.is_some() { "true" } else { "false" });
     if let Some(i) = idx {
-        input = input.attr("data-i", num(i));
+        input = input.attr("data-i", idx_str(i));
     }
     el("label").kid(input).opt(e.map(|e| localize_err(l, e)))
 }
@@ -547,7 +535,7 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
         el("input")
             .attr("type", "checkbox")
             .class("ksm-chk")
-            .act("sel")
+            .act(A::Select)
             .attr(
                 "aria-label",
                 String::from(l.t(T::ColSelect)) + " " + &name_label,
@@ -558,7 +546,7 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
     let name = el("td").kid(field_input(
         l,
         r,
-        "name",
+        A::Name,
         l.t(T::ColName),
         &r.draft.name,
         Field::Name,
@@ -568,7 +556,7 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
         el("td").kid(field_input(
             l,
             r,
-            "ext",
+            A::Ext,
             l.t(T::ColExt),
             &r.draft.external_id,
             Field::ExternalId,
@@ -583,7 +571,7 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
         el("input")
             .attr("type", "checkbox")
             .class("ksm-chk")
-            .act("default")
+            .act(A::Default)
             .attr("aria-label", l.t(T::IsDefault))
             .attr(
                 "title",
@@ -595,7 +583,7 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
     let origin = el("td").kid(field_input(
         l,
         r,
-        "origin",
+        A::Origin,
         l.t(T::ColOrigin),
         &r.draft.origin_code,
         Field::OriginCode,
@@ -616,11 +604,11 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
             } else {
                 "ksm-btn ksm-btn--s"
             })
-            .act("wa")
+            .act(A::Wa)
             .txt({
                 let mut t = String::from(l.t(T::Pages));
                 t.push_str(" (");
-                write_u64(&mut t, r.draft.pages.len() as u64);
+                t.push_str(&r.draft.pages.len().to_string());
                 t.push(')');
                 t
             })
@@ -629,19 +617,19 @@ fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
     let mut acts = elc("div", "ksm-acts");
     if dirty {
         acts = acts.kid(busy(
-            small(l, "save", if new { T::Create } else { T::Save })
+            small(l, A::Save, if new { T::Create } else { T::Save })
                 .class("ksm-btn ksm-btn--s ksm-btn--p"),
             in_flight || s.saving(),
         ));
         if !new {
-            acts = acts.kid(small(l, "revert", T::Revert));
+            acts = acts.kid(small(l, A::Revert, T::Revert));
         }
     }
     if !new {
-        acts = acts.kid(small(l, "copy", T::CopyJson));
+        acts = acts.kid(small(l, A::Copy, T::CopyJson));
     }
     acts = acts.kid(
-        small(l, "del", if new { T::Remove } else { T::Delete })
+        small(l, A::Delete, if new { T::Remove } else { T::Delete })
             .class("ksm-btn ksm-btn--s ksm-btn--d")
             .flag("disabled", !new && locked),
     );
@@ -678,11 +666,11 @@ fn localize_err(l: Lang, e: &FieldError) -> Node {
 fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
     let l = s.lang;
     let mut sel = elc("select", "ksm-in ksm-in--s")
-        .act("pipe")
+        .act(A::Pipe)
         .attr("aria-label", l.t(T::ColPipeline));
     if !s.pipelines_ready && s.running(|j| *j == Job::Pipelines) {
         // Names still loading: nothing to pick yet, and "unknown pipeline" would be wrong.
-        let current = dec(r.draft.pipeline_id);
+        let current = r.draft.pipeline_id.to_string();
         return el("label").kid(
             busy(
                 sel.kid(el("option").attr("value", current.clone()).txt("…")),
@@ -696,7 +684,7 @@ fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
         known |= *id == r.draft.pipeline_id;
         sel = sel.kid(el("option").attr("value", value.clone()).txt(label.clone()));
     }
-    let current = dec(r.draft.pipeline_id);
+    let current = r.draft.pipeline_id.to_string();
     if !known {
         sel = sel.kid(
             el("option")
@@ -733,7 +721,7 @@ fn wa_row(s: &State, r: &Row) -> Node {
             let input = elc("input", "ksm-in ksm-in--s")
                 .attr("type", "text")
                 .act(act)
-                .attr("data-i", num(i))
+                .attr("data-i", idx_str(i))
                 .attr("aria-label", label)
                 .attr("placeholder", label)
                 .attr("value", v.to_owned())
@@ -742,32 +730,39 @@ fn wa_row(s: &State, r: &Row) -> Node {
         };
         let preview = check::wa_link(&p.link);
         grid = grid
-            .kid(f("pname", l.t(T::PageName), &p.name, Field::PageName(i)))
-            .kid(f("pid", l.t(T::PageId), &p.id, Field::PageId(i)))
+            .kid(f(
+                A::PageName,
+                l.t(T::PageName),
+                &p.name,
+                Field::PageName(i),
+            ))
+            .kid(f(A::PageId, l.t(T::PageId), &p.id, Field::PageId(i)))
             .kid(
-                f("plink", l.t(T::PageLink), &p.link, Field::PageLink(i)).opt(preview.map(|u| {
-                    elc("span", "ksm-note ksm-code")
-                        .attr("data-wa", "")
-                        .tr(l, T::WaPreview)
-                        .txt(" ")
-                        .txt(u)
-                        .into()
-                })),
+                f(A::PageLink, l.t(T::PageLink), &p.link, Field::PageLink(i)).opt(preview.map(
+                    |u| {
+                        elc("span", "ksm-note ksm-code")
+                            .attr("data-wa", "")
+                            .tr(l, T::WaPreview)
+                            .txt(" ")
+                            .txt(u)
+                            .into()
+                    },
+                )),
             )
             .kid(
-                small(l, "rmpage", T::Remove)
-                    .attr("data-i", num(i))
+                small(l, A::RemovePage, T::Remove)
+                    .attr("data-i", idx_str(i))
                     .class("ksm-btn ksm-btn--s ksm-btn--d"),
             );
     }
     let flags = elc("div", "ksm-bar")
-        .kid(small(l, "addpage", T::AddPage))
+        .kid(small(l, A::AddPage, T::AddPage))
         .kid(
             el("label")
                 .kid(
                     el("input")
                         .attr("type", "checkbox")
-                        .act("waba")
+                        .act(A::Waba)
                         .flag("checked", r.draft.waba),
                 )
                 .txt(" ")
@@ -778,7 +773,7 @@ fn wa_row(s: &State, r: &Row) -> Node {
                 .kid(
                     el("input")
                         .attr("type", "checkbox")
-                        .act("listmsg")
+                        .act(A::ListMsg)
                         .flag("checked", r.draft.list_message),
                 )
                 .txt(" ")
@@ -819,12 +814,12 @@ fn toast(s: &State) -> Option<Node> {
                     .kid(
                         el("strong")
                             .attr("data-undo-left", "")
-                            .txt(num(p.left as usize)),
+                            .txt(p.left.to_string()),
                     )
                     .txt(" · ")
                     .txt(list_of(&p.names)),
             )
-            .kid(btn(l, "undo", T::Undo))
+            .kid(btn(l, A::Undo, T::Undo))
             .into(),
     )
 }
@@ -872,11 +867,11 @@ fn dialog(s: &State) -> Option<Node> {
                     elc("p", "ksm-note").tr(l, T::ConfirmDeleteNote).into(),
                     elc("div", "ksm-bar")
                         .kid(
-                            btn(l, "confirm", T::Delete)
+                            btn(l, A::Confirm, T::Delete)
                                 .class("ksm-btn ksm-btn--p")
                                 .attr("data-first", ""),
                         )
-                        .kid(btn(l, "close", T::Cancel))
+                        .kid(btn(l, A::Close, T::Cancel))
                         .into(),
                 ],
             )
@@ -900,7 +895,7 @@ fn dialog(s: &State) -> Option<Node> {
                     el("p")
                         .tr(l, T::ImportCreate)
                         .txt(" ")
-                        .txt(num(plan.create.len()))
+                        .txt(plan.create.len().to_string())
                         .into(),
                 );
                 body.push(ul.into());
@@ -914,7 +909,7 @@ fn dialog(s: &State) -> Option<Node> {
                     el("p")
                         .tr(l, T::ImportUpdate)
                         .txt(" ")
-                        .txt(num(plan.update.len()))
+                        .txt(plan.update.len().to_string())
                         .into(),
                 );
                 body.push(ul.into());
@@ -923,19 +918,19 @@ fn dialog(s: &State) -> Option<Node> {
                 elc("p", "ksm-note")
                     .tr(l, T::ImportSame)
                     .txt(" ")
-                    .txt(num(plan.unchanged))
+                    .txt(plan.unchanged.to_string())
                     .into(),
             );
             let nothing = plan.create.is_empty() && plan.update.is_empty();
             body.push(
                 elc("div", "ksm-bar")
                     .kid(
-                        btn(l, "apply", T::ImportApply)
+                        btn(l, A::Apply, T::ImportApply)
                             .class("ksm-btn ksm-btn--p")
                             .attr("data-first", "")
                             .flag("disabled", nothing || s.saving()),
                     )
-                    .kid(btn(l, "close", T::Cancel))
+                    .kid(btn(l, A::Close, T::Cancel))
                     .into(),
             );
             dialog_shell(s, vec![text(l.t(T::ImportTitle))], body)
@@ -962,7 +957,7 @@ fn dialog(s: &State) -> Option<Node> {
                         p.into(),
                         elc("div", "ksm-bar")
                             .kid(
-                                btn(l, "close", T::Close)
+                                btn(l, A::Close, T::Close)
                                     .class("ksm-btn ksm-btn--p")
                                     .attr("data-first", ""),
                             )
@@ -992,16 +987,16 @@ fn dialog(s: &State) -> Option<Node> {
                 let mut form = el("div")
                     .attr("data-k", key_str(*draft))
                     .kid(elc("h3", "ksm-note").tr(l, T::AddNew))
-                    .kid(field("name", T::ColName, &r.draft.name, Field::Name, true))
+                    .kid(field(A::Name, T::ColName, &r.draft.name, Field::Name, true))
                     .kid(field(
-                        "ext",
+                        A::Ext,
                         T::ColExt,
                         &r.draft.external_id,
                         Field::ExternalId,
                         false,
                     ))
                     .kid(field(
-                        "origin",
+                        A::Origin,
                         T::ColOrigin,
                         &r.draft.origin_code,
                         Field::OriginCode,
@@ -1011,7 +1006,7 @@ fn dialog(s: &State) -> Option<Node> {
                     form = form.kid(localize_err(l, e));
                 }
                 form = form.kid(elc("div", "ksm-bar").kid(busy(
-                    btn(l, "save", T::Create).class("ksm-btn ksm-btn--p"),
+                    btn(l, A::Save, T::Create).class("ksm-btn ksm-btn--p"),
                     saving,
                 )));
                 body.push(form.into());
@@ -1024,16 +1019,16 @@ fn dialog(s: &State) -> Option<Node> {
                 .collect();
             if !movable.is_empty() {
                 let mut sel = elc("select", "ksm-in")
-                    .act("choose")
+                    .act(A::Choose)
                     .kid(el("option").attr("value", "0").tr(l, T::ChooseSource));
                 for o in movable {
                     sel = sel.kid(
                         el("option")
-                            .attr("value", dec(o.id))
+                            .attr("value", o.id.to_string())
                             .txt(o.name.clone() + " · " + &o.external_id),
                     );
                 }
-                sel = sel.attr("value", dec(*move_id));
+                sel = sel.attr("value", move_id.to_string());
                 body.push(
                     elc("label", "ksm-field")
                         .kid(el("span").tr(l, T::AddMove))
@@ -1043,13 +1038,17 @@ fn dialog(s: &State) -> Option<Node> {
                 body.push(
                     elc("div", "ksm-bar")
                         .kid(
-                            busy(btn(l, "move", T::MoveBtn), saving)
+                            busy(btn(l, A::Move, T::MoveBtn), saving)
                                 .flag("disabled", *move_id == 0 || saving),
                         )
                         .into(),
                 );
             }
-            body.push(elc("div", "ksm-bar").kid(btn(l, "close", T::Cancel)).into());
+            body.push(
+                elc("div", "ksm-bar")
+                    .kid(btn(l, A::Close, T::Cancel))
+                    .into(),
+            );
             dialog_shell(s, title, body)
         }
     })
