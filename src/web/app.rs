@@ -8,6 +8,7 @@ use super::dom::Tree;
 use super::effects;
 use super::events::{self, Input, Listeners};
 use crate::api::ApiError;
+use crate::app::action::Action;
 use crate::app::event::{to_msg, Ev};
 use crate::app::{update, view::view, Call, Effect, Msg, Reply, State, Timer};
 use crate::client::Client;
@@ -22,9 +23,6 @@ use web_sys::{Element, Event};
 
 /// The client every app of the page uses, over whichever transport mounted it.
 pub type AppClient = Client<Rc<dyn Transport>, BrowserClock>;
-
-/// The action of the import control, whose change carries a file.
-const IMPORT: &str = "import";
 
 /// One mounted widget.
 pub struct Inner {
@@ -214,7 +212,7 @@ fn on_dom_event(weak: &Weak<RefCell<Inner>>, e: &Event) {
         return;
     };
     let root = app.borrow().root.clone();
-    match events::decode(&root, e, IMPORT) {
+    match events::decode(&root, e, Action::Import.as_str()) {
         None => {}
         // Only a key the widget uses is kept from the host.
         Some(Input::Escape) if app.borrow().state.takes_escape() => {
