@@ -7,6 +7,7 @@
 //! does not mean the change was not made.
 //!
 //! ```
+//! use kommo_sources_widget::api::{Call, Reply};
 //! use kommo_sources_widget::client::Client;
 //! use kommo_sources_widget::model::NewSource;
 //! use kommo_sources_widget::transport::memory::{FakeClock, ScriptedTransport};
@@ -18,19 +19,21 @@
 //!     r#"{"_embedded":{"sources":[{"id":7,"name":"Chat","external_id":"chat","request_id":"0"}]}}"#));
 //! let client = Client::new(transport, FakeClock::new());
 //!
-//! let created = pollster::block_on(client.add_sources(&[NewSource::new("Chat", "chat")]))?;
+//! let call = Call::Create(vec![NewSource::new("Chat", "chat")]);
+//! let Reply::Sources(created) = pollster::block_on(client.call(&call))? else {
+//!     unreachable!("a create answers with sources")
+//! };
 //! assert_eq!(created[0].id, 7);
 //! # Ok::<(), kommo_sources_widget::api::ApiError>(())
 //! ```
 //!
-//! In the widget the same client runs over the host page's `request` function
-//! (`web::js::JsTransport`, wasm32 only), which adds origin and credentials.
+//! In the widget the same client runs over `transport::fetch::FetchTransport` (gloo-net,
+//! wasm32 only), which adds the origin and the credentials.
 
-use crate::api::{self, wire, ApiError, ApiRequest, Method};
-use crate::model::{Account, NewSource, Pipeline, Source, SourcePatch};
+use crate::api::{self, ApiError, Call, Reply};
 use crate::transport::{HttpRequest, HttpResponse, Sleeper, Transport, TransportError};
-use core::cell::RefCell;
-use core::time::Duration;
+use std::cell::RefCell;
+use std::time::Duration;
 
 /// Throttling and retry settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,126 +108,19 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         &self.config
     }
 
-    /// Every source of the integration.
-    pub async fn list_sources(&self) -> Result<Vec<Source>, ApiError> {
-        let r = self.send_get(api::SOURCES_PATH.to_owned()).await?;
-        api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
-    }
-
-    /// The sources with these external ids (all sources when the list is empty).
-    pub async fn find_sources<I: AsRef<str>>(
-        &self,
-        external_ids: &[I],
-    ) -> Result<Vec<Source>, ApiError> {
-        let r = self.send_get(api::find_path(external_ids)).await?;
-        api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
-    }
-
-    /// One source; `None` when it no longer exists (204).
-    pub async fn get_source(&self, id: u64) -> Result<Option<Source>, ApiError> {
-        let r = self.send_get(api::source_path(id)).await?;
-        api::decode_source(r.status, ct(&r), ra(&r), &r.body)
-    }
-
-    /// Creates sources; each result's `request_id` is the index of its input item.
-    ///
-    /// An empty batch sends nothing (the server would reject it as empty).
-    pub async fn add_sources(&self, items: &[NewSource]) -> Result<Vec<Source>, ApiError> {
-        if items.is_empty() {
-            return Ok(Vec::new());
+    /// Makes `call`: sends its request, throttled and (for GET and DELETE) retried, and
+    /// decodes the answer the way that endpoint answers.
+    pub async fn call(&self, call: &Call) -> Result<Reply, ApiError> {
+        if let Some(reply) = call.empty_reply() {
+            return Ok(reply);
         }
-        let body = wire::new_sources_body(items);
-        let r = self
-            .send_http(http(Method::Post, api::SOURCES_PATH, body))
-            .await?;
-        api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
+        let response = self.send(call.request()).await?;
+        call.decode(&response)
     }
 
-    /// Updates several sources, sending only the fields each patch sets; empty sends nothing.
-    pub async fn update_sources(&self, patches: &[SourcePatch]) -> Result<Vec<Source>, ApiError> {
-        if patches.is_empty() {
-            return Ok(Vec::new());
-        }
-        let body = wire::patches_body(patches);
-        let r = self
-            .send_http(http(Method::Patch, api::SOURCES_PATH, body))
-            .await?;
-        api::decode_sources(r.status, ct(&r), ra(&r), &r.body)
-    }
-
-    /// Updates one source; `None` when the server answered without a body.
-    pub async fn update_source(&self, patch: &SourcePatch) -> Result<Option<Source>, ApiError> {
-        let path = api::source_path(patch.id);
-        let r = self
-            .send_http(http(Method::Patch, &path, wire::patch_body(patch)))
-            .await?;
-        api::decode_source(r.status, ct(&r), ra(&r), &r.body)
-    }
-
-    /// Deletes several sources; an empty list sends nothing.
-    pub async fn delete_sources(&self, ids: &[u64]) -> Result<(), ApiError> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let body = wire::delete_body(ids);
-        let r = self
-            .send_http(http(Method::Delete, api::SOURCES_PATH, body))
-            .await?;
-        api::decode_deleted(r.status, ct(&r), ra(&r), &r.body)
-    }
-
-    /// Deletes one source.
-    pub async fn delete_source(&self, id: u64) -> Result<(), ApiError> {
-        let r = self
-            .send_http(HttpRequest {
-                method: Method::Delete,
-                path_and_query: api::source_path(id),
-                body: None,
-            })
-            .await?;
-        api::decode_deleted(r.status, ct(&r), ra(&r), &r.body)
-    }
-
-    /// The account's lead pipelines.
-    pub async fn list_pipelines(&self) -> Result<Vec<Pipeline>, ApiError> {
-        let r = self.send_get(api::PIPELINES_PATH.to_owned()).await?;
-        api::decode_pipelines(r.status, ct(&r), ra(&r), &r.body)
-    }
-
-    /// The current account.
-    pub async fn get_account(&self) -> Result<Account, ApiError> {
-        let r = self.send_get(api::ACCOUNT_PATH.to_owned()).await?;
-        api::decode_account(r.status, ct(&r), ra(&r), &r.body)
-    }
-
-    /// Sends any request, throttled and (for GET and DELETE) retried; the response is not decoded.
-    ///
-    /// Only a missing response is an error here; pass the response to an `api::decode_*`.
-    pub async fn send(&self, req: &ApiRequest) -> Result<HttpResponse, ApiError> {
-        self.send_http(HttpRequest {
-            method: req.method,
-            path_and_query: req.path_and_query(),
-            body: req.body.clone(),
-        })
-        .await
-    }
-
-    /// Sends a GET of `path_and_query` without building an [`ApiRequest`].
-    async fn send_get(&self, path_and_query: String) -> Result<HttpResponse, ApiError> {
-        self.send_http(HttpRequest {
-            method: Method::Get,
-            path_and_query,
-            body: None,
-        })
-        .await
-    }
-
-    /// Sends a request already in wire form, throttled and (for GET and DELETE) retried.
-    ///
-    /// With the paths of [`api`] and the bodies of [`wire`], a caller that dispatches many
-    /// kinds of calls can await this one future and decode afterwards, which keeps a single
-    /// state machine in the bundle instead of one per typed method.
-    pub async fn send_http(&self, http: HttpRequest) -> Result<HttpResponse, ApiError> {
+    /// Sends a request, throttled and (for GET and DELETE) retried; only a missing
+    /// response is an error here.
+    async fn send(&self, http: HttpRequest) -> Result<HttpResponse, ApiError> {
         let req = &http;
         let retryable = req.method.is_idempotent();
         let mut attempt = 1;
@@ -239,7 +135,8 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
             let backoff = self.backoff(attempt);
             let wait = match &outcome {
                 Ok(resp) if resp.status == 429 => {
-                    let asked = match api::decode_error(429, ct(resp), ra(resp), &resp.body) {
+                    let (ct, ra) = (resp.content_type.as_deref(), resp.retry_after.as_deref());
+                    let asked = match api::decode_error(429, ct, ra, &resp.body) {
                         ApiError::RateLimited { retry_after } => retry_after,
                         _ => None,
                     };
@@ -299,23 +196,4 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
         };
         (slot > now).then(|| slot.saturating_sub(now))
     }
-}
-
-/// A request with a JSON body written by the [`wire`] encoders.
-fn http(method: Method, path: &str, body: String) -> HttpRequest {
-    HttpRequest {
-        method,
-        path_and_query: path.to_owned(),
-        body: Some(body),
-    }
-}
-
-/// The response's content type.
-fn ct(r: &HttpResponse) -> Option<&str> {
-    r.content_type.as_deref()
-}
-
-/// The response's `Retry-After` header.
-fn ra(r: &HttpResponse) -> Option<&str> {
-    r.retry_after.as_deref()
 }

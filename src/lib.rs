@@ -8,6 +8,7 @@
 pub mod api;
 pub mod app;
 pub mod client;
+pub mod http;
 pub mod i18n;
 pub mod model;
 pub mod rules;

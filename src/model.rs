@@ -210,7 +210,9 @@ impl NewSource {
 /// field is left out of the JSON entirely.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourcePatch {
-    /// Id of the source to change.
+    /// Id of the source to change; not part of the fields it sends (a single update names
+    /// it in the path, a batch item adds it beside them).
+    #[serde(skip_serializing)]
     pub id: u64,
     /// New name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

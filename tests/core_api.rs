@@ -1,13 +1,104 @@
 //! Request building and response decoding of every Sources API endpoint.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kommo_sources_widget::api::{self, query, ApiError, FieldError, Method};
-use kommo_sources_widget::model::{NewSource, SourcePatch};
+use kommo_sources_widget::api::{self, query, ApiError, Call, FieldError, Method, Reply};
+use kommo_sources_widget::http::{HttpRequest, HttpResponse};
+use kommo_sources_widget::model::{NewSource, Pipeline, Source, SourcePatch};
 use serde_json::{json, Value};
 use std::time::Duration;
 
+/// The answer as the transport hands it over.
+fn response(status: u16, ct: Option<&str>, retry_after: Option<&str>, body: &[u8]) -> HttpResponse {
+    HttpResponse {
+        status,
+        content_type: ct.map(str::to_owned),
+        retry_after: retry_after.map(str::to_owned),
+        body: body.to_vec(),
+    }
+}
+
+/// An answer read as a list of sources (list, find, create and batch update answer so).
+fn decode_sources(
+    st: u16,
+    ct: Option<&str>,
+    ra: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<Source>, ApiError> {
+    match Call::ListSources.decode(&response(st, ct, ra, body))? {
+        Reply::Sources(s) => Ok(s),
+        other => panic!("a list call answered {other:?}"),
+    }
+}
+
+/// An answer read as one source (`GET /sources/{id}`).
+fn decode_source(
+    st: u16,
+    ct: Option<&str>,
+    ra: Option<&str>,
+    body: &[u8],
+) -> Result<Option<Source>, ApiError> {
+    match Call::GetOne(1).decode(&response(st, ct, ra, body))? {
+        Reply::One(s) => Ok(s),
+        other => panic!("a get call answered {other:?}"),
+    }
+}
+
+/// An answer read as a delete's.
+fn decode_deleted(
+    st: u16,
+    ct: Option<&str>,
+    ra: Option<&str>,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    match Call::Delete(vec![1]).decode(&response(st, ct, ra, body))? {
+        Reply::Deleted => Ok(()),
+        other => panic!("a delete call answered {other:?}"),
+    }
+}
+
+/// An answer read as the pipelines.
+fn decode_pipelines(
+    st: u16,
+    ct: Option<&str>,
+    ra: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<Pipeline>, ApiError> {
+    match Call::ListPipelines.decode(&response(st, ct, ra, body))? {
+        Reply::Pipelines(p) => Ok(p),
+        other => panic!("a pipelines call answered {other:?}"),
+    }
+}
+
+fn list_sources() -> HttpRequest {
+    Call::ListSources.request()
+}
+fn find_sources<S: AsRef<str>>(ids: &[S]) -> HttpRequest {
+    Call::Find(ids.iter().map(|s| s.as_ref().to_owned()).collect()).request()
+}
+fn get_source(id: u64) -> HttpRequest {
+    Call::GetOne(id).request()
+}
+fn add_sources(items: &[NewSource]) -> HttpRequest {
+    Call::Create(items.to_vec()).request()
+}
+fn update_sources(items: &[SourcePatch]) -> HttpRequest {
+    Call::Update(items.to_vec()).request()
+}
+fn update_source(patch: &SourcePatch) -> HttpRequest {
+    Call::UpdateOne(patch.clone()).request()
+}
+fn delete_sources(ids: &[u64]) -> HttpRequest {
+    Call::Delete(ids.to_vec()).request()
+}
+fn delete_source(id: u64) -> HttpRequest {
+    Call::DeleteOne(id).request()
+}
+fn list_pipelines() -> HttpRequest {
+    Call::ListPipelines.request()
+}
+
 /// The request's body text read back as JSON, to compare with a `json!` value.
-fn body_value(req: &api::ApiRequest) -> Option<Value> {
+fn body_value(req: &HttpRequest) -> Option<Value> {
     req.body
         .as_deref()
         .map(|b| serde_json::from_str(b).expect("the body is valid JSON"))
@@ -71,37 +162,33 @@ const UPDATE_ONE_EXAMPLE: &str = r#"{
 
 #[test]
 fn list_request() {
-    let req = api::list_sources();
+    let req = list_sources();
     assert_eq!(req.method, Method::Get);
-    assert_eq!(req.path_and_query(), "/api/v4/sources");
+    assert_eq!(req.path_and_query, "/api/v4/sources");
     assert_eq!(req.body, None);
-    assert_eq!(
-        req.url("https://acme.kommo.com/"),
-        "https://acme.kommo.com/api/v4/sources"
-    );
 }
 
 #[test]
 fn filter_by_one_external_id() {
-    let req = api::find_sources(&["kchat01"]);
+    let req = find_sources(&["kchat01"]);
     assert_eq!(req.method, Method::Get);
     assert_eq!(
-        req.path_and_query(),
+        req.path_and_query,
         "/api/v4/sources?filter%5Bexternal_id%5D=kchat01"
     );
 }
 
 #[test]
 fn filter_by_several_external_ids_encodes_each_value() {
-    let req = api::find_sources(&["a&b", "c+d #e", "é"]);
+    let req = find_sources(&["a&b", "c+d #e", "é"]);
     assert_eq!(
-        req.path_and_query(),
+        req.path_and_query,
         "/api/v4/sources?filter%5Bexternal_id%5D%5B0%5D=a%26b\
          &filter%5Bexternal_id%5D%5B1%5D=c%2Bd%20%23e\
          &filter%5Bexternal_id%5D%5B2%5D=%C3%A9"
     );
     let (_, q) = req
-        .path_and_query()
+        .path_and_query
         .split_once('?')
         .map(|(p, q)| (p.to_owned(), q.to_owned()))
         .unwrap();
@@ -114,14 +201,14 @@ fn filter_by_several_external_ids_encodes_each_value() {
         ]
     );
     let none: [&str; 0] = [];
-    assert_eq!(api::find_sources(&none).path_and_query(), "/api/v4/sources");
+    assert_eq!(find_sources(&none).path_and_query, "/api/v4/sources");
 }
 
 #[test]
 fn get_one_request() {
-    let req = api::get_source(17619939);
+    let req = get_source(17619939);
     assert_eq!(req.method, Method::Get);
-    assert_eq!(req.path_and_query(), "/api/v4/sources/17619939");
+    assert_eq!(req.path_and_query, "/api/v4/sources/17619939");
     assert_eq!(req.body, None);
 }
 
@@ -130,9 +217,9 @@ fn add_batch_request_numbers_items() {
     let mut second = NewSource::new("test_chat", "Kchat02");
     second.origin_code = Some("kommo.ext.30470678".into());
     second.pipeline_id = Some(5884544);
-    let req = api::add_sources(&[NewSource::new("chat", "Kchat01"), second]);
+    let req = add_sources(&[NewSource::new("chat", "Kchat01"), second]);
     assert_eq!(req.method, Method::Post);
-    assert_eq!(req.path_and_query(), "/api/v4/sources");
+    assert_eq!(req.path_and_query, "/api/v4/sources");
     assert_eq!(
         body_value(&req),
         Some(json!([
@@ -149,9 +236,9 @@ fn update_batch_request_sends_only_set_fields() {
     a.default = Some(true);
     let mut b = SourcePatch::new(19352935);
     b.name = Some("call".into());
-    let req = api::update_sources(&[a, b]);
+    let req = update_sources(&[a, b]);
     assert_eq!(req.method, Method::Patch);
-    assert_eq!(req.path_and_query(), "/api/v4/sources");
+    assert_eq!(req.path_and_query, "/api/v4/sources");
     assert_eq!(
         body_value(&req),
         Some(json!([
@@ -165,36 +252,31 @@ fn update_batch_request_sends_only_set_fields() {
 fn update_one_request_puts_the_id_in_the_path() {
     let mut p = SourcePatch::new(17619939);
     p.default = Some(true);
-    let req = api::update_source(&p);
+    let req = update_source(&p);
     assert_eq!(req.method, Method::Patch);
-    assert_eq!(req.path_and_query(), "/api/v4/sources/17619939");
+    assert_eq!(req.path_and_query, "/api/v4/sources/17619939");
     assert_eq!(req.body.as_deref(), Some(r#"{"default":true}"#));
 }
 
 #[test]
 fn delete_requests() {
-    let req = api::delete_sources(&[17489247, 17489251]);
+    let req = delete_sources(&[17489247, 17489251]);
     assert_eq!(req.method, Method::Delete);
-    assert_eq!(req.path_and_query(), "/api/v4/sources");
+    assert_eq!(req.path_and_query, "/api/v4/sources");
     assert_eq!(
         req.body.as_deref(),
         Some(r#"[{"id":17489247},{"id":17489251}]"#)
     );
-    let one = api::delete_source(17489247);
+    let one = delete_source(17489247);
     assert_eq!(one.method, Method::Delete);
-    assert_eq!(one.path_and_query(), "/api/v4/sources/17489247");
+    assert_eq!(one.path_and_query, "/api/v4/sources/17489247");
     assert_eq!(one.body, None);
 }
 
 #[test]
-fn pipeline_and_account_requests() {
-    assert_eq!(
-        api::list_pipelines().path_and_query(),
-        "/api/v4/leads/pipelines"
-    );
-    assert_eq!(api::list_pipelines().method, Method::Get);
-    assert_eq!(api::get_account().path_and_query(), "/api/v4/account");
-    assert_eq!(api::get_account().method, Method::Get);
+fn pipelines_request() {
+    assert_eq!(list_pipelines().path_and_query, "/api/v4/leads/pipelines");
+    assert_eq!(list_pipelines().method, Method::Get);
 }
 
 #[test]
@@ -207,22 +289,22 @@ fn only_get_and_delete_are_idempotent() {
 
 #[test]
 fn decodes_the_reference_examples() {
-    let list = api::decode_sources(200, HAL, None, LIST_EXAMPLE.as_bytes()).unwrap();
+    let list = decode_sources(200, HAL, None, LIST_EXAMPLE.as_bytes()).unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[1].external_id, "kchat02");
     assert_eq!(list[1].pipeline_id, 5884544);
 
-    let added = api::decode_sources(200, HAL, None, ADD_EXAMPLE.as_bytes()).unwrap();
+    let added = decode_sources(200, HAL, None, ADD_EXAMPLE.as_bytes()).unwrap();
     let ids: Vec<_> = added.iter().map(|s| s.request_id.as_deref()).collect();
     assert_eq!(ids, [Some("0"), Some("1")]);
     assert_eq!(added[1].external_id, "kchat04");
 
-    let updated = api::decode_sources(200, HAL, None, UPDATE_EXAMPLE.as_bytes()).unwrap();
+    let updated = decode_sources(200, HAL, None, UPDATE_EXAMPLE.as_bytes()).unwrap();
     assert_eq!(updated[0].default, Some(true));
     assert_eq!(updated[1].origin_code, None);
     assert_eq!(updated[1].name, "call");
 
-    let one = api::decode_source(200, HAL, None, UPDATE_ONE_EXAMPLE.as_bytes())
+    let one = decode_source(200, HAL, None, UPDATE_ONE_EXAMPLE.as_bytes())
         .unwrap()
         .unwrap();
     assert_eq!(one.id, 17619939);
@@ -238,7 +320,7 @@ fn batch_results_map_back_by_request_id_not_position() {
         {"id": 98, "name": "y", "external_id": "y"}
     ]}})
     .to_string();
-    let results = api::decode_sources(200, HAL, None, body.as_bytes()).unwrap();
+    let results = decode_sources(200, HAL, None, body.as_bytes()).unwrap();
     let slots = api::by_request_id(3, results);
     let ids: Vec<Option<u64>> = slots.iter().map(|s| s.as_ref().map(|s| s.id)).collect();
     assert_eq!(ids, [Some(10), Some(11), None]);
@@ -249,10 +331,10 @@ fn batch_results_map_back_by_request_id_not_position() {
 
 #[test]
 fn no_content_is_an_answer_in_every_place() {
-    assert_eq!(api::decode_sources(204, None, None, b"").unwrap(), vec![]);
-    assert_eq!(api::decode_source(204, None, None, b"").unwrap(), None);
-    assert_eq!(api::decode_deleted(204, None, None, b""), Ok(()));
-    assert_eq!(api::decode_pipelines(204, None, None, b"").unwrap(), vec![]);
+    assert_eq!(decode_sources(204, None, None, b"").unwrap(), vec![]);
+    assert_eq!(decode_source(204, None, None, b"").unwrap(), None);
+    assert_eq!(decode_deleted(204, None, None, b""), Ok(()));
+    assert_eq!(decode_pipelines(204, None, None, b"").unwrap(), vec![]);
 }
 
 #[test]
@@ -263,39 +345,32 @@ fn decodes_pipelines() {
         {"id": 2, "name": "Old", "sort": 2, "is_main": false, "is_archive": true}
     ]}})
     .to_string();
-    let pipelines = api::decode_pipelines(200, HAL, None, body.as_bytes()).unwrap();
+    let pipelines = decode_pipelines(200, HAL, None, body.as_bytes()).unwrap();
     assert_eq!(pipelines.len(), 2);
     assert!(pipelines[0].is_main);
     assert!(pipelines[1].is_archive);
 }
 
 #[test]
-fn decodes_the_account() {
-    let body = br#"{"id": 30470678, "name": "Acme", "subdomain": "acme", "country": "BR"}"#;
-    let account = api::decode_account(200, Some("application/hal+json"), None, body).unwrap();
-    assert_eq!((account.id, account.subdomain.as_str()), (30470678, "acme"));
-}
-
-#[test]
 fn success_without_a_usable_body_is_a_decode_error() {
     assert!(matches!(
-        api::decode_sources(200, HAL, None, b""),
+        decode_sources(200, HAL, None, b""),
         Err(ApiError::Decode(_))
     ));
     assert!(matches!(
-        api::decode_sources(200, Some("text/html"), None, b"<html></html>"),
+        decode_sources(200, Some("text/html"), None, b"<html></html>"),
         Err(ApiError::Decode(_))
     ));
     assert!(matches!(
-        api::decode_source(200, HAL, None, b"{not json"),
+        decode_source(200, HAL, None, b"{not json"),
         Err(ApiError::Decode(_))
     ));
     assert!(matches!(
-        api::decode_sources(200, HAL, None, br#"{"_embedded": {"sources": {}}}"#),
+        decode_sources(200, HAL, None, br#"{"_embedded": {"sources": {}}}"#),
         Err(ApiError::Decode(_))
     ));
     assert!(matches!(
-        api::decode_account(204, None, None, b""),
+        decode_pipelines(200, HAL, None, br#"{"_embedded": {"pipelines": 3}}"#),
         Err(ApiError::Decode(_))
     ));
 }
@@ -314,7 +389,7 @@ fn validation_errors_map_back_to_items() {
         ]
     })
     .to_string();
-    let err = api::decode_sources(400, PROBLEM, None, body.as_bytes()).unwrap_err();
+    let err = decode_sources(400, PROBLEM, None, body.as_bytes()).unwrap_err();
     let ApiError::Validation { problem, items } = &err else {
         panic!("expected a validation error, got {err:?}");
     };
@@ -347,7 +422,7 @@ fn validation_errors_map_back_to_items() {
 
 #[test]
 fn a_bad_request_without_validation_errors_keeps_its_detail() {
-    let err = api::decode_sources(
+    let err = decode_sources(
         400,
         Some("application/problem+json"),
         None,
@@ -371,34 +446,34 @@ fn a_bad_request_without_validation_errors_keeps_its_detail() {
 fn each_error_status_has_its_case() {
     let unauthorized = br#"{"title":"Unauthorized","type":"https://httpstatus.es/401","status":401,"detail":"Unauthorized"}"#;
     assert_eq!(
-        api::decode_sources(401, PROBLEM, None, unauthorized),
+        decode_sources(401, PROBLEM, None, unauthorized),
         Err(ApiError::Unauthorized)
     );
     assert_eq!(
-        api::decode_sources(402, PROBLEM, None, b"{}"),
+        decode_sources(402, PROBLEM, None, b"{}"),
         Err(ApiError::PaymentRequired)
     );
     assert_eq!(
-        api::decode_sources(403, None, None, b""),
+        decode_sources(403, None, None, b""),
         Err(ApiError::Forbidden)
     );
     assert_eq!(
-        api::decode_source(404, Some("text/plain"), None, b"Not Found"),
+        decode_source(404, Some("text/plain"), None, b"Not Found"),
         Err(ApiError::NotFound)
     );
     assert_eq!(
-        api::decode_deleted(404, None, None, b""),
+        decode_deleted(404, None, None, b""),
         Err(ApiError::NotFound)
     );
     assert_eq!(
-        api::decode_sources(409, Some("text/plain"), None, b"conflict here"),
+        decode_sources(409, Some("text/plain"), None, b"conflict here"),
         Err(ApiError::Http {
             status: 409,
             detail: Some("conflict here".into())
         })
     );
     assert_eq!(
-        api::decode_pipelines(
+        decode_pipelines(
             500,
             PROBLEM,
             None,
@@ -411,7 +486,7 @@ fn each_error_status_has_its_case() {
         })
     );
     assert_eq!(
-        api::decode_account(503, Some("text/html"), None, b"<html>down</html>"),
+        decode_pipelines(503, Some("text/html"), None, b"<html>down</html>"),
         Err(ApiError::Server {
             status: 503,
             trace_id: None,
@@ -423,19 +498,19 @@ fn each_error_status_has_its_case() {
 #[test]
 fn rate_limit_reads_the_wait_from_header_or_body() {
     assert_eq!(
-        api::decode_sources(429, None, Some("2"), b""),
+        decode_sources(429, None, Some("2"), b""),
         Err(ApiError::RateLimited {
             retry_after: Some(Duration::from_secs(2))
         })
     );
     assert_eq!(
-        api::decode_sources(429, PROBLEM, None, br#"{"retry_after": 1.5}"#),
+        decode_sources(429, PROBLEM, None, br#"{"retry_after": 1.5}"#),
         Err(ApiError::RateLimited {
             retry_after: Some(Duration::from_millis(1500))
         })
     );
     assert_eq!(
-        api::decode_sources(429, None, Some("Wed, 21 Oct 2015 07:28:00 GMT"), b""),
+        decode_sources(429, None, Some("Wed, 21 Oct 2015 07:28:00 GMT"), b""),
         Err(ApiError::RateLimited { retry_after: None })
     );
 }
@@ -475,15 +550,20 @@ mod properties {
 
         #[test]
         fn filter_encoding_round_trips(ids in proptest::collection::vec(any::<String>(), 1..5)) {
-            let req = api::find_sources(&ids);
-            let pq = req.path_and_query();
+            let req = find_sources(&ids);
+            let pq = req.path_and_query;
             let (path, q) = pq.split_once('?').expect("a query");
             prop_assert_eq!(path, "/api/v4/sources");
             prop_assert!(q.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%=&".contains(&b)));
             let decoded = query::decode_query(q).expect("decodes");
             let values: Vec<String> = decoded.iter().map(|(_, v)| v.clone()).collect();
             prop_assert_eq!(values, ids.clone());
-            prop_assert_eq!(decoded, req.query);
+            let keys: Vec<String> = decoded.iter().map(|(k, _)| k.clone()).collect();
+            let want: Vec<String> = match ids.len() {
+                1 => vec!["filter[external_id]".to_owned()],
+                n => (0..n).map(|i| format!("filter[external_id][{}]", i)).collect(),
+            };
+            prop_assert_eq!(keys, want);
         }
 
         #[test]
@@ -499,22 +579,107 @@ mod properties {
             body in proptest::collection::vec(any::<u8>(), 0..256),
         ) {
             let (ct, retry) = (ct.as_deref(), retry.as_deref());
-            let _ = api::decode_sources(status, ct, retry, &body);
-            let _ = api::decode_source(status, ct, retry, &body);
-            let _ = api::decode_deleted(status, ct, retry, &body);
-            let _ = api::decode_pipelines(status, ct, retry, &body);
-            let _ = api::decode_account(status, ct, retry, &body);
+            let _ = decode_sources(status, ct, retry, &body);
+            let _ = decode_source(status, ct, retry, &body);
+            let _ = decode_deleted(status, ct, retry, &body);
+            let _ = decode_pipelines(status, ct, retry, &body);
         }
 
         #[test]
         fn decoding_json_never_panics(status in 100u16..600, value in json_value()) {
             let body = value.to_string();
             let ct = Some("application/problem+json");
-            let _ = api::decode_sources(status, ct, None, body.as_bytes());
-            let _ = api::decode_source(status, ct, None, body.as_bytes());
-            let _ = api::decode_pipelines(status, ct, None, body.as_bytes());
-            let _ = api::decode_account(status, ct, None, body.as_bytes());
+            let _ = decode_sources(status, ct, None, body.as_bytes());
+            let _ = decode_source(status, ct, None, body.as_bytes());
+            let _ = decode_pipelines(status, ct, None, body.as_bytes());
             let _ = api::decode_error(status, ct, None, body.as_bytes());
+        }
+    }
+
+    /// Any value a text field may hold, ids and names with JSON's special characters too.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![".{0,12}", "[a-z\"\\\\/ ]{0,6}"]
+    }
+
+    /// A patch with any subset of its fields set.
+    fn patch() -> impl Strategy<Value = SourcePatch> {
+        (
+            1u64..u64::MAX,
+            proptest::option::of(text()),
+            proptest::option::of(1u64..1_000_000),
+            proptest::option::of(any::<bool>()),
+            proptest::option::of(text()),
+        )
+            .prop_map(
+                |(id, name, pipeline_id, default, origin_code)| SourcePatch {
+                    id,
+                    name,
+                    pipeline_id,
+                    default,
+                    origin_code,
+                    services: None,
+                },
+            )
+    }
+
+    /// The JSON keys a patch sets.
+    fn set_keys(p: &SourcePatch) -> Vec<&'static str> {
+        let mut keys = Vec::new();
+        for (key, set) in [
+            ("default", p.default.is_some()),
+            ("name", p.name.is_some()),
+            ("origin_code", p.origin_code.is_some()),
+            ("pipeline_id", p.pipeline_id.is_some()),
+        ] {
+            if set {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn a_single_update_sends_exactly_the_fields_it_sets(p in patch()) {
+            let body: Value = serde_json::from_str(&update_source(&p).body.unwrap()).unwrap();
+            let obj = body.as_object().expect("an object");
+            let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            prop_assert_eq!(keys, set_keys(&p));
+            if let Some(name) = &p.name {
+                prop_assert_eq!(obj["name"].as_str(), Some(name.as_str()));
+            }
+        }
+
+        #[test]
+        fn a_batch_update_adds_only_id_and_request_id(ps in proptest::collection::vec(patch(), 1..5)) {
+            let body: Value = serde_json::from_str(&update_sources(&ps).body.unwrap()).unwrap();
+            let items = body.as_array().expect("an array");
+            prop_assert_eq!(items.len(), ps.len());
+            for (i, (item, p)) in items.iter().zip(&ps).enumerate() {
+                let mut want = set_keys(p);
+                want.extend(["id", "request_id"]);
+                want.sort_unstable();
+                let mut keys: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
+                keys.sort_unstable();
+                prop_assert_eq!(keys, want);
+                prop_assert_eq!(item["id"].as_u64(), Some(p.id));
+                let rid = i.to_string();
+                prop_assert_eq!(item["request_id"].as_str(), Some(rid.as_str()));
+            }
+        }
+
+        #[test]
+        fn a_create_sends_what_it_was_given(name in text(), ext in text(), origin in proptest::option::of(text())) {
+            let mut n = NewSource::new(&name, &ext);
+            n.origin_code = origin.clone();
+            let body: Value = serde_json::from_str(&add_sources(&[n]).body.unwrap()).unwrap();
+            prop_assert_eq!(body[0]["name"].as_str(), Some(name.as_str()));
+            prop_assert_eq!(body[0]["external_id"].as_str(), Some(ext.as_str()));
+            prop_assert_eq!(body[0]["origin_code"].as_str(), origin.as_deref());
+            prop_assert_eq!(body[0].get("default"), None);
         }
     }
 

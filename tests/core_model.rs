@@ -138,7 +138,13 @@ fn a_rename_does_not_send_default() {
     patch.name = Some("call".into());
     assert_eq!(
         serde_json::to_value(&patch).unwrap(),
-        json!({"id": 19352935, "name": "call"})
+        json!({"name": "call"})
+    );
+    // A batch names the source beside the fields; a single update names it in the path.
+    let batch = kommo_sources_widget::api::Call::Update(vec![patch]).request();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&batch.body.unwrap()).unwrap(),
+        json!([{"id": 19352935, "name": "call", "request_id": "0"}])
     );
 }
 
@@ -152,7 +158,7 @@ fn diff_carries_only_changed_fields() {
     let patch = SourcePatch::diff(&original, &edited);
     assert_eq!(
         serde_json::to_value(&patch).unwrap(),
-        json!({"id": 17619939, "name": "renamed"})
+        json!({"name": "renamed"})
     );
 
     edited.default = Some(true);

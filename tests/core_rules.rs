@@ -4,7 +4,7 @@
 use kommo_sources_widget::model::{NewSource, Page, Pipeline, Service, Source, SourcePatch};
 use kommo_sources_widget::rules::{
     self, check_external_id, check_name, check_origin_code, check_phone, check_pipeline, Code,
-    Context, Field, FieldValue, Severity,
+    Context, Field, Severity,
 };
 
 fn existing(id: u64, external_id: &str, default: Option<bool>) -> Source {
@@ -123,8 +123,8 @@ fn whatsapp_links_are_international_numbers() {
     ] {
         assert_eq!(check_phone(ok), None, "{ok}");
     }
+    assert_eq!(check_phone(" "), Some(Code::PageLinkRequired));
     for bad in [
-        "",
         "+",
         "123456",
         "1234567890123456",
@@ -171,7 +171,10 @@ fn external_ids_are_unique_case_insensitively() {
         report.codes(Some(0), Field::ExternalId),
         [Code::ExternalIdTaken]
     );
-    assert_eq!(report.codes(Some(1), Field::ExternalId), []);
+    assert_eq!(
+        report.codes(Some(1), Field::ExternalId),
+        [Code::ExternalIdRepeated]
+    );
     assert_eq!(
         report.codes(Some(2), Field::ExternalId),
         [Code::ExternalIdRepeated]
@@ -215,28 +218,24 @@ fn batch_size_and_source_limit() {
 }
 
 #[test]
-fn at_most_one_default_among_new_and_existing() {
+fn a_new_default_replaces_the_old_one_but_a_batch_has_at_most_one() {
     let have = [existing(1, "a", Some(true)), existing(2, "b", None)];
     let ctx = Context::new(&have, &[]);
     let mut item = NewSource::new("n", "n");
     item.default = Some(true);
-    let report = rules::validate_new(std::slice::from_ref(&item), &ctx);
-    assert_eq!(
-        report.codes(Some(0), Field::Default),
-        [Code::MultipleDefaults]
-    );
-
-    let no_default = [existing(1, "a", Some(false))];
-    let ctx = Context::new(&no_default, &[]);
     assert!(rules::validate_new(std::slice::from_ref(&item), &ctx).is_valid());
     let mut second = NewSource::new("m", "m");
     second.default = Some(true);
     let report = rules::validate_new(&[item, second], &ctx);
+    assert_eq!(
+        report.codes(Some(1), Field::Default),
+        [Code::MultipleDefaults]
+    );
     assert_eq!(report.errors().count(), 2);
 }
 
 #[test]
-fn moving_the_default_in_one_batch_is_fine() {
+fn moving_the_default_is_fine_but_two_patches_cannot_both_take_it() {
     let have = [existing(1, "a", Some(true)), existing(2, "b", None)];
     let ctx = Context::new(&have, &[]);
     let mut off = SourcePatch::new(1);
@@ -244,7 +243,10 @@ fn moving_the_default_in_one_batch_is_fine() {
     let mut on = SourcePatch::new(2);
     on.default = Some(true);
     assert!(rules::validate_patches(&[off, on.clone()], &ctx).is_valid());
-    let report = rules::validate_patches(&[on], &ctx);
+    assert!(rules::validate_patches(std::slice::from_ref(&on), &ctx).is_valid());
+    let mut also = SourcePatch::new(1);
+    also.default = Some(true);
+    let report = rules::validate_patches(&[on, also], &ctx);
     assert_eq!(
         report.codes(Some(0), Field::Default),
         [Code::MultipleDefaults]
@@ -328,42 +330,54 @@ fn links_of_other_services_are_not_phone_checked() {
 }
 
 #[test]
-fn single_fields_as_the_user_types() {
-    let have = [existing(1, "kchat01", None)];
-    let p = pipelines();
-    let ctx = Context::new(&have, &p);
-    let check = |v| rules::validate_field(v, &ctx);
-    assert_eq!(check(FieldValue::Name("")), Some(Code::NameRequired));
-    assert_eq!(check(FieldValue::Name("x")), None);
-    let taken = FieldValue::ExternalId {
-        value: "KCHAT01",
-        editing: None,
-    };
-    assert_eq!(check(taken), Some(Code::ExternalIdTaken));
-    let own = FieldValue::ExternalId {
-        value: "KCHAT01",
-        editing: Some(1),
-    };
-    assert_eq!(check(own), None);
-    assert_eq!(check(FieldValue::OriginCode("")), None);
+fn repeated_external_ids_are_flagged_on_every_item_that_shares_them() {
+    let ctx = Context::new(&[], &[]);
+    let items = [
+        NewSource::new("a", "Same"),
+        NewSource::new("b", "other"),
+        NewSource::new("c", " same "),
+    ];
+    let report = rules::validate_new(&items, &ctx);
     assert_eq!(
-        check(FieldValue::OriginCode("42")),
-        Some(Code::OriginCodeOnlyDigits)
+        report.codes(Some(0), Field::ExternalId),
+        [Code::ExternalIdRepeated]
+    );
+    assert!(report.codes(Some(1), Field::ExternalId).is_empty());
+    assert_eq!(
+        report.codes(Some(2), Field::ExternalId),
+        [Code::ExternalIdRepeated]
+    );
+}
+
+#[test]
+fn control_characters_are_refused_where_they_cannot_be_seen() {
+    let ctx = Context::new(&[], &[]);
+    let mut item = NewSource::new("a\u{7}b", "ok");
+    item.origin_code = Some("kommo\u{0}x".into());
+    item.services = Some(vec![Service::whatsapp(vec![page("Sales\u{1b}", "p1", "")])]);
+    let report = rules::validate_new(&[item], &ctx);
+    assert_eq!(report.codes(Some(0), Field::Name), [Code::NameNotPrintable]);
+    assert_eq!(
+        report.codes(Some(0), Field::OriginCode),
+        [Code::OriginCodeNotPrintable]
+    );
+    let at = |page| Field::PageName { service: 0, page };
+    assert_eq!(report.codes(Some(0), at(0)), [Code::PageNameNotPrintable]);
+    assert_eq!(
+        report.codes(
+            Some(0),
+            Field::PageLink {
+                service: 0,
+                page: 0
+            }
+        ),
+        [Code::PageLinkRequired]
     );
     assert_eq!(
-        check(FieldValue::PipelineId(2)),
-        Some(Code::PipelineArchived)
+        rules::check_name("  tab\tinside "),
+        Some(Code::NameNotPrintable)
     );
-    assert_eq!(
-        check(FieldValue::PageName("")),
-        Some(Code::PageNameRequired)
-    );
-    assert_eq!(check(FieldValue::PageId("x")), None);
-    assert_eq!(check(FieldValue::PageLink("+5511999998888")), None);
-    assert_eq!(
-        check(FieldValue::PageLink("call me")),
-        Some(Code::PageLinkInvalid)
-    );
+    assert_eq!(rules::check_name(" trimmed\n"), None);
 }
 
 #[test]

@@ -1,10 +1,11 @@
-//! Feeds arbitrary responses to every decoder: none may panic, whatever the bytes.
+//! Feeds arbitrary responses to the decoder of every call: none may panic, whatever the bytes.
 //!
 //! Input layout: two bytes of status, one byte choosing the content type, one choosing the
 //! `Retry-After` header, then the body.
 #![no_main]
 
-use kommo_sources_widget::api;
+use kommo_sources_widget::api::{self, Call};
+use kommo_sources_widget::http::HttpResponse;
 use libfuzzer_sys::fuzz_target;
 
 /// Content types worth mixing: the API's own, their variants, and wrong ones.
@@ -33,11 +34,21 @@ fuzz_target!(|data: &[u8]| {
     let status = 100 + u16::from_be_bytes([head[0], head[1]]) % 500;
     let ct = CONTENT_TYPES[usize::from(head[2]) % CONTENT_TYPES.len()];
     let ra = RETRY_AFTER[usize::from(head[3]) % RETRY_AFTER.len()];
-    let _ = api::decode_sources(status, ct, ra, body);
-    let _ = api::decode_source(status, ct, ra, body);
-    let _ = api::decode_deleted(status, ct, ra, body);
-    let _ = api::decode_pipelines(status, ct, ra, body);
-    let _ = api::decode_account(status, ct, ra, body);
+    let response = HttpResponse {
+        status,
+        content_type: ct.map(str::to_owned),
+        retry_after: ra.map(str::to_owned),
+        body: body.to_vec(),
+    };
+    // One call per decoder: lists, one source, a delete, the pipelines.
+    for call in [
+        Call::ListSources,
+        Call::GetOne(1),
+        Call::Delete(vec![1]),
+        Call::ListPipelines,
+    ] {
+        let _ = call.decode(&response);
+    }
     let _ = api::decode_error(status, ct, ra, body);
     if let Ok(text) = std::str::from_utf8(body) {
         let _ = api::query::decode_query(text);

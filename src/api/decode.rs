@@ -5,13 +5,14 @@
 
 use super::error::{ApiError, FieldError, ItemErrors, Problem};
 use super::index_of_request_id;
-use super::json::{self, Json};
-use super::wire::{self, WireError};
-use crate::model::{Account, Pipeline, Source};
-use core::time::Duration;
+use crate::model::{Pipeline, Source};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+use std::time::Duration;
 
 /// Sources from a list, filter, batch create or batch update answer; 204 is an empty list.
-pub fn decode_sources(
+pub(crate) fn decode_sources(
     status: u16,
     content_type: Option<&str>,
     retry_after: Option<&str>,
@@ -19,17 +20,13 @@ pub fn decode_sources(
 ) -> Result<Vec<Source>, ApiError> {
     match status {
         204 => Ok(Vec::new()),
-        200..=299 => embedded_list(
-            &json_body(content_type, body)?,
-            "sources",
-            Source::from_json,
-        ),
+        200..=299 => embedded_list(&json_body(content_type, body)?, "sources"),
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
 }
 
 /// One source from a get or single update answer; 204 means the source is gone (`None`).
-pub fn decode_source(
+pub(crate) fn decode_source(
     status: u16,
     content_type: Option<&str>,
     retry_after: Option<&str>,
@@ -41,18 +38,20 @@ pub fn decode_source(
             let value = json_body(content_type, body)?;
             if value.get("id").is_none() && value.get("_embedded").is_some() {
                 // Some answers wrap a single entity like a batch; take its only item.
-                return Ok(embedded_list(&value, "sources", Source::from_json)?
+                return Ok(embedded_list::<Source>(&value, "sources")?
                     .into_iter()
                     .next());
             }
-            entity(Source::from_json(&value)).map(Some)
+            Source::deserialize(value)
+                .map(Some)
+                .map_err(|e| decode_failure(&["the answer is not valid: ", &e.to_string()]))
         }
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
 }
 
 /// The outcome of a delete: any success status (usually 204) means done.
-pub fn decode_deleted(
+pub(crate) fn decode_deleted(
     status: u16,
     content_type: Option<&str>,
     retry_after: Option<&str>,
@@ -65,7 +64,7 @@ pub fn decode_deleted(
 }
 
 /// Pipelines from `GET /api/v4/leads/pipelines`; 204 is an empty list.
-pub fn decode_pipelines(
+pub(crate) fn decode_pipelines(
     status: u16,
     content_type: Option<&str>,
     retry_after: Option<&str>,
@@ -73,24 +72,7 @@ pub fn decode_pipelines(
 ) -> Result<Vec<Pipeline>, ApiError> {
     match status {
         204 => Ok(Vec::new()),
-        200..=299 => embedded_list(
-            &json_body(content_type, body)?,
-            "pipelines",
-            Pipeline::from_json,
-        ),
-        _ => Err(decode_error(status, content_type, retry_after, body)),
-    }
-}
-
-/// The account from `GET /api/v4/account`.
-pub fn decode_account(
-    status: u16,
-    content_type: Option<&str>,
-    retry_after: Option<&str>,
-    body: &[u8],
-) -> Result<Account, ApiError> {
-    match status {
-        200..=299 => entity(Account::from_json(&json_body(content_type, body)?)),
+        200..=299 => embedded_list(&json_body(content_type, body)?, "pipelines"),
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
 }
@@ -103,7 +85,7 @@ pub fn decode_error(
     body: &[u8],
 ) -> ApiError {
     let parsed = error_body(content_type, body);
-    let object = parsed.as_ref().filter(|v| v.as_object().is_some());
+    let object = parsed.as_ref().filter(|v| v.is_object());
     let mut problem = object.map(problem_of).unwrap_or_default();
     if problem.detail.is_none() && parsed.is_none() {
         problem.detail = plain_text(content_type, body);
@@ -154,7 +136,7 @@ pub fn parse_retry_after(header: &str) -> Option<Duration> {
     let secs = if whole.is_empty() {
         0
     } else {
-        json::parse_u64(whole)?
+        whole.parse().ok()?
     };
     let mut nanos = 0;
     for (i, b) in fraction.bytes().enumerate() {
@@ -195,7 +177,7 @@ fn decode_failure(parts: &[&str]) -> ApiError {
 }
 
 /// The JSON of a success body, which must be present and declared as JSON (or undeclared).
-fn json_body(content_type: Option<&str>, body: &[u8]) -> Result<Json, ApiError> {
+fn json_body(content_type: Option<&str>, body: &[u8]) -> Result<Value, ApiError> {
     if let Some(ct) = content_type {
         if !is_json(ct) {
             return Err(decode_failure(&[
@@ -207,16 +189,16 @@ fn json_body(content_type: Option<&str>, body: &[u8]) -> Result<Json, ApiError> 
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(decode_failure(&["the response body is empty"]));
     }
-    json::parse(body).map_err(|e| decode_failure(&["invalid JSON: ", e]))
+    serde_json::from_slice(body).map_err(|e| decode_failure(&["invalid JSON: ", &e.to_string()]))
 }
 
 /// The JSON of an error body when it is JSON, whatever it was declared as.
-fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Json> {
+fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Value> {
     let declared_text = content_type.is_some_and(|ct| !is_json(ct));
     if declared_text && !body.trim_ascii_start().starts_with(b"{") {
         return None;
     }
-    json::parse(body).ok()
+    serde_json::from_slice(body).ok()
 }
 
 /// A short plain-text explanation from a non-JSON error body, skipping HTML pages.
@@ -240,49 +222,42 @@ fn plain_text(content_type: Option<&str>, body: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// `_embedded.<key>` decoded as a list; a missing list is an empty one.
-fn embedded_list<T>(
-    value: &Json,
-    key: &str,
-    item: fn(&Json) -> Result<T, WireError>,
-) -> Result<Vec<T>, ApiError> {
-    if value.as_object().is_none() {
+/// `_embedded.<key>` decoded as a list; a missing list is an empty one. Items are read one
+/// by one so that an error names the item it is about.
+fn embedded_list<T: DeserializeOwned>(value: &Value, key: &str) -> Result<Vec<T>, ApiError> {
+    if !value.is_object() {
         return Err(decode_failure(&["expected a HAL object with ", key]));
     }
     match value.get("_embedded").and_then(|e| e.get(key)) {
-        None | Some(Json::Null) => Ok(Vec::new()),
-        Some(Json::Arr(items)) => wire::read_all(items, item).map_err(|(i, e)| {
-            let mut n = String::new();
-            json::write_u64(&mut n, i as u64);
-            decode_failure(&[key, "[", &n, "] is not valid: ", &e])
-        }),
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let read = T::deserialize(item).map_err(|e| {
+                    decode_failure(&[key, "[", &i.to_string(), "] is not valid: ", &e.to_string()])
+                })?;
+                out.push(read);
+            }
+            Ok(out)
+        }
         Some(_) => Err(decode_failure(&["_embedded.", key, " is not a list"])),
     }
 }
 
-/// One entity's decode result as an API result.
-fn entity<T>(result: Result<T, WireError>) -> Result<T, ApiError> {
-    result.map_err(|e| decode_failure(&["the answer is not valid: ", &e]))
-}
-
 /// The problem fields of an error body.
-fn problem_of(body: &Json) -> Problem {
+fn problem_of(body: &Value) -> Problem {
     Problem {
         title: text(body.get("title")),
         kind: text(body.get("type")),
-        status: body.get("status").and_then(|s| match s {
-            Json::Num(_) => s.as_u64().and_then(|n| u16::try_from(n).ok()),
-            Json::Str(s) => json::parse_u64(s).and_then(|n| u16::try_from(n).ok()),
-            _ => None,
-        }),
+        status: text(body.get("status")).and_then(|s| s.parse().ok()),
         detail: text(body.get("detail")),
         trace_id: text(body.get("trace_id")),
     }
 }
 
 /// The `validation-errors` of a problem body, grouped by item.
-fn validation_items(body: &Json) -> Vec<ItemErrors> {
-    let Some(Json::Arr(entries)) = body
+fn validation_items(body: &Value) -> Vec<ItemErrors> {
+    let Some(Value::Array(entries)) = body
         .get("validation-errors")
         .or_else(|| body.get("validation_errors"))
     else {
@@ -291,15 +266,15 @@ fn validation_items(body: &Json) -> Vec<ItemErrors> {
     let mut items = Vec::new();
     let mut loose = Vec::new();
     for entry in entries {
-        if entry.as_object().is_none() {
+        if !entry.is_object() {
             continue;
         }
         match entry.get("errors") {
-            Some(Json::Arr(errors)) => {
+            Some(Value::Array(errors)) => {
                 let request_id = text(entry.get("request_id"));
                 let mut fields = Vec::new();
                 for e in errors {
-                    if e.as_object().is_some() {
+                    if e.is_object() {
                         fields.push(field_error(e));
                     }
                 }
@@ -324,7 +299,7 @@ fn validation_items(body: &Json) -> Vec<ItemErrors> {
 }
 
 /// One field error, with missing parts left empty.
-fn field_error(e: &Json) -> FieldError {
+fn field_error(e: &Value) -> FieldError {
     FieldError {
         code: text(e.get("code")).unwrap_or_default(),
         path: text(e.get("path")).unwrap_or_default(),
@@ -333,19 +308,17 @@ fn field_error(e: &Json) -> FieldError {
 }
 
 /// A string or number as text.
-fn text(v: Option<&Json>) -> Option<String> {
+fn text(v: Option<&Value>) -> Option<String> {
     match v? {
-        Json::Str(s) | Json::Num(s) => Some(s.clone()),
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }
 
 /// A wait in seconds given as a number or numeric string.
-fn seconds(v: &Json) -> Option<Duration> {
-    match v {
-        Json::Num(s) | Json::Str(s) => parse_retry_after(s),
-        _ => None,
-    }
+fn seconds(v: &Value) -> Option<Duration> {
+    parse_retry_after(&text(Some(v))?)
 }
 
 #[cfg(test)]

@@ -1,29 +1,26 @@
-//! Field-level checks of rows before anything is sent, and mapping of server paths to fields.
+//! The widget's side of the client rules: a row, or the new rows saved together, become
+//! the batch that [`crate::rules`] checks; its findings become field errors.
 
-use super::state::{fold, Draft, Field, FieldError, Row, State};
-use crate::api::MAX_BATCH;
+use super::state::{Field, FieldError, Row, State};
 use crate::i18n::T;
-use crate::rules::{self, Code};
+use crate::model::{NewSource, Service, Source, SourcePatch};
+use crate::rules::{self, Code, Context, Issue, Report};
 
-fn err(field: Field, msg: T) -> FieldError {
-    FieldError {
-        field,
-        msg,
-        detail: None,
-    }
-}
-
-/// The UI message for a finding of the core's rules.
+/// The UI message for a finding of the rules.
 pub fn message(c: Code) -> T {
     match c {
         Code::NameRequired
         | Code::ExternalIdRequired
         | Code::PageNameRequired
-        | Code::PageIdRequired => T::VRequired,
+        | Code::PageIdRequired
+        | Code::PageLinkRequired
+        | Code::OriginCodeEmpty => T::VRequired,
         Code::NameTooLong | Code::ExternalIdTooLong | Code::OriginCodeTooLong => T::VTooLong,
-        Code::ExternalIdNotPrintable => T::VChars,
+        Code::ExternalIdNotPrintable
+        | Code::NameNotPrintable
+        | Code::OriginCodeNotPrintable
+        | Code::PageNameNotPrintable => T::VChars,
         Code::ExternalIdTaken | Code::ExternalIdRepeated => T::VDuplicate,
-        Code::OriginCodeEmpty => T::VRequired,
         Code::OriginCodeOnlyDigits => T::VDigits,
         Code::OriginCodeOnlyQuotes => T::VQuotes,
         Code::PipelineUnknown | Code::PipelineArchived => T::VPipeline,
@@ -35,40 +32,9 @@ pub fn message(c: Code) -> T {
     }
 }
 
-/// Errors of a name, if any: the core's rules, and no control characters (they cannot be
-/// seen or typed back, and the widget refuses them before the server does).
-pub fn name(v: &str) -> Option<T> {
-    rules::check_name(v)
-        .map(message)
-        .or_else(|| v.chars().any(char::is_control).then_some(T::VChars))
-}
-
-/// Errors of an external id on its own (uniqueness is checked against the state).
-pub fn external_id(v: &str) -> Option<T> {
-    rules::check_external_id(v.trim()).map(message)
-}
-
-/// Errors of an origin code; empty means "not set" and is fine.
-pub fn origin_code(v: &str) -> Option<T> {
-    if v.trim().is_empty() {
-        return None;
-    }
-    rules::check_origin_code(v)
-        .map(message)
-        .or_else(|| v.chars().any(char::is_control).then_some(T::VChars))
-}
-
-/// Errors of a WhatsApp phone link, if any.
-pub fn phone(v: &str) -> Option<T> {
-    if v.trim().is_empty() {
-        return Some(T::VRequired);
-    }
-    rules::check_phone(v).map(message)
-}
-
 /// The `https://wa.me/<number>` link a page produces, when its number is valid.
 pub fn wa_link(v: &str) -> Option<String> {
-    if phone(v).is_some() {
+    if rules::check_phone(v).is_some() {
         return None;
     }
     let mut n = v.trim();
@@ -78,77 +44,100 @@ pub fn wa_link(v: &str) -> Option<String> {
     Some(String::from("https://wa.me/") + n.trim_start_matches('+'))
 }
 
-/// Every error of one row, checked against the other rows and the known pipelines.
-pub fn row(s: &State, r: &Row) -> Vec<FieldError> {
-    let d: &Draft = &r.draft;
-    let mut out = Vec::new();
-    if let Some(e) = name(&d.name) {
-        out.push(err(Field::Name, e));
-    }
-    if r.orig.is_none() {
-        match external_id(&d.external_id) {
-            Some(e) => out.push(err(Field::ExternalId, e)),
-            None => {
-                let mine = fold(d.external_id.trim());
-                let taken = s.rows.iter().any(|o| {
-                    let theirs = o
-                        .orig
-                        .as_ref()
-                        .map_or(o.draft.external_id.as_str(), |x| x.external_id.as_str());
-                    o.key != r.key && fold(theirs.trim()) == mine
-                });
-                if taken {
-                    out.push(err(Field::ExternalId, T::VDuplicate));
-                }
-            }
-        }
-    }
-    if let Some(e) = origin_code(&d.origin_code) {
-        // An origin code that came from the server and was not touched is not re-checked.
-        let untouched = r
-            .orig
-            .as_ref()
-            .is_some_and(|o| o.origin_code.as_deref() == Some(d.origin_code.as_str()));
-        if !untouched {
-            out.push(err(Field::OriginCode, e));
-        }
-    }
-    let pipeline_changed = r
-        .orig
-        .as_ref()
-        .is_none_or(|o| o.pipeline_id != d.pipeline_id);
-    if s.pipelines_ready && pipeline_changed && s.pipeline(d.pipeline_id).is_none() {
-        out.push(err(Field::Pipeline, T::VPipeline));
-    }
-    for (i, p) in d.pages.iter().enumerate() {
-        if p.name.trim().is_empty() {
-            out.push(err(Field::PageName(i), T::VRequired));
-        } else if p.name.chars().any(char::is_control) {
-            out.push(err(Field::PageName(i), T::VChars));
-        }
-        if p.id.trim().is_empty() {
-            out.push(err(Field::PageId(i), T::VRequired));
-        }
-        if let Some(e) = phone(&p.link) {
-            out.push(err(Field::PageLink(i), e));
-        }
-    }
-    out
+/// Runs `f` with what the rules check against: the saved sources, the pipelines once they
+/// are known, and the limit.
+pub(super) fn with_context<R>(s: &State, f: impl FnOnce(&Context<'_>) -> R) -> R {
+    let existing: Vec<Source> = s.rows.iter().filter_map(|r| r.orig.clone()).collect();
+    let pipelines = if s.pipelines_ready {
+        &s.pipelines[..]
+    } else {
+        &[]
+    };
+    f(&Context {
+        existing: &existing,
+        pipelines,
+        limit: s.limit,
+    })
 }
 
-/// Errors of a set of drafts created together: too many for one request or for the limit,
-/// more than one default.
+/// A new row as the rules see it: its create request, with "no pipeline chosen" kept as
+/// pipeline 0 so that it is refused once the pipelines are known.
+fn new_item(r: &Row) -> NewSource {
+    NewSource {
+        pipeline_id: Some(r.draft.pipeline_id),
+        ..r.draft.to_new()
+    }
+}
+
+/// Every error of one row: for a saved row the fields its save would send, for a new row
+/// its fields checked in the batch of all new rows.
+pub fn row(s: &State, r: &Row) -> Vec<FieldError> {
+    with_context(s, |ctx| match &r.orig {
+        Some(o) => {
+            let patch = SourcePatch::diff(o, &r.draft.to_source(o.id));
+            field_errors(&rules::validate_patches(&[patch], ctx), 0, r)
+        }
+        None => {
+            let mut rows: Vec<&Row> = s.rows.iter().filter(|o| o.orig.is_none()).collect();
+            let at = match rows.iter().position(|o| o.key == r.key) {
+                Some(at) => at,
+                None => {
+                    rows.push(r);
+                    rows.len() - 1
+                }
+            };
+            let items: Vec<NewSource> = rows.iter().map(|o| new_item(o)).collect();
+            field_errors(&rules::validate_new(&items, ctx), at, r)
+        }
+    })
+}
+
+/// The error of a set of new rows created together as a whole: too many for one request
+/// or for the limit, more than one default.
 pub fn batch(s: &State, drafts: &[&Row]) -> Option<T> {
-    if drafts.len() > MAX_BATCH {
-        return Some(T::VTooMany);
+    let items: Vec<NewSource> = drafts.iter().map(|r| new_item(r)).collect();
+    let report = with_context(s, |ctx| rules::validate_new(&items, ctx));
+    let code = report.errors().map(|i| i.code).find(|c| {
+        matches!(
+            c,
+            Code::TooManyItems | Code::LimitReached | Code::MultipleDefaults
+        )
+    });
+    code.map(message)
+}
+
+/// The blocking findings about item `at` of `report`, on the fields of row `r`.
+fn field_errors(report: &Report, at: usize, r: &Row) -> Vec<FieldError> {
+    let wa_first = r
+        .draft
+        .services()
+        .first()
+        .is_some_and(|svc| svc.kind == Service::WHATSAPP);
+    report
+        .errors()
+        .filter(|i| i.item == Some(at))
+        .map(|i: &Issue| FieldError {
+            field: row_field(i.field, wa_first),
+            msg: message(i.code),
+            detail: None,
+        })
+        .collect()
+}
+
+/// The row field of a rules field; pages belong to the row's WhatsApp service, sent first.
+fn row_field(f: rules::Field, wa_first: bool) -> Field {
+    use rules::Field as R;
+    match f {
+        R::Name => Field::Name,
+        R::ExternalId => Field::ExternalId,
+        R::OriginCode => Field::OriginCode,
+        R::PipelineId => Field::Pipeline,
+        R::Default => Field::Default,
+        R::PageName { service: 0, page } if wa_first => Field::PageName(page),
+        R::PageId { service: 0, page } if wa_first => Field::PageId(page),
+        R::PageLink { service: 0, page } if wa_first => Field::PageLink(page),
+        _ => Field::Row,
     }
-    if s.saved_count() + drafts.len() > s.limit {
-        return Some(T::ErrLimit);
-    }
-    if drafts.iter().filter(|r| r.draft.default).count() > 1 {
-        return Some(T::VOneDefault);
-    }
-    None
 }
 
 /// The field a server validation path such as `pipeline_id` or
@@ -167,7 +156,7 @@ pub fn field_of_path(path: &str) -> Field {
             let mut page = None;
             let mut seen = 0;
             for x in p.split(|c: char| !c.is_ascii_digit()) {
-                if let Some(n) = crate::api::json::parse_u64(x) {
+                if let Ok(n) = x.parse::<u64>() {
                     if seen == 1 {
                         page = usize::try_from(n).ok();
                         break;
@@ -191,34 +180,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn origin_code_follows_the_server_rules() {
-        assert_eq!(origin_code(""), None);
-        assert_eq!(origin_code("kommo.ext.30470678"), None);
-        assert_eq!(origin_code("12345"), Some(T::VDigits));
-        assert_eq!(origin_code("\"\"\""), Some(T::VQuotes));
-        assert_eq!(origin_code(&"a".repeat(21)), Some(T::VTooLong));
-        assert_eq!(origin_code(&"a".repeat(20)), None);
-    }
-
-    #[test]
-    fn names_and_external_ids_reject_empty_long_and_control_input() {
-        assert_eq!(name("   "), Some(T::VRequired));
-        assert_eq!(name(&"x".repeat(10_000)), Some(T::VTooLong));
-        assert_eq!(name("a\u{7}b"), Some(T::VChars));
-        assert_eq!(name("Chat <b>"), None);
-        assert_eq!(external_id(""), Some(T::VRequired));
-        assert_eq!(external_id(&"a".repeat(41)), Some(T::VTooLong));
-        assert_eq!(external_id("ünï"), Some(T::VChars));
-        assert_eq!(external_id("a&b+c#d e"), None);
-    }
-
-    #[test]
-    fn phone_links_need_an_international_number() {
-        assert_eq!(phone("+5511999998888"), None);
-        assert_eq!(phone("5511999998888"), None);
-        assert_eq!(phone("12ab"), Some(T::VPhone));
-        assert_eq!(phone("0123456789"), Some(T::VPhone));
-        assert_eq!(phone("+1234"), Some(T::VPhone));
+    fn phone_links_become_wa_me_links_only_when_valid() {
         assert_eq!(
             wa_link("wa.me/+5511999998888").as_deref(),
             Some("https://wa.me/5511999998888")

@@ -1,36 +1,16 @@
 //! Export of all sources to JSON and the checked plan of an import file.
 
 use super::check;
+pub use super::state::ImportError;
 use super::state::{fold, ImportPlan, State};
-use crate::api::json::{self, Json};
 use crate::i18n::T;
 use crate::model::{NewSource, Source, SourcePatch};
+use crate::rules::{self, Code, Context, Report};
+use serde::Deserialize;
+use serde_json::Value;
 
 /// Largest import file read.
 pub const MAX_BYTES: usize = 1024 * 1024;
-
-/// Why an import file cannot be applied.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportError {
-    /// Message key.
-    pub msg: T,
-    /// The item or value concerned.
-    pub detail: Option<String>,
-}
-
-impl ImportError {
-    /// An error without detail.
-    pub fn new(msg: T) -> Self {
-        ImportError { msg, detail: None }
-    }
-
-    fn at(msg: T, detail: String) -> Self {
-        ImportError {
-            msg,
-            detail: Some(detail),
-        }
-    }
-}
 
 /// A source as written to an export file: the create shape, so the file imports back.
 pub fn exported(s: &Source) -> NewSource {
@@ -46,42 +26,56 @@ pub fn exported(s: &Source) -> NewSource {
 
 /// The list of items in an import file: a plain array, an export of `GET /sources`
 /// (`_embedded.sources`), or `{"sources": [...]}`.
-fn items(v: &Json) -> Option<&[Json]> {
-    let list = match v {
-        Json::Arr(_) => v,
-        Json::Obj(_) => v
+fn items(v: &Value) -> Option<&Vec<Value>> {
+    match v {
+        Value::Array(a) => Some(a),
+        Value::Object(o) => o
             .get("_embedded")
             .and_then(|e| e.get("sources"))
-            .or_else(|| v.get("sources"))?,
-        _ => return None,
-    };
-    match list {
-        Json::Arr(a) => Some(a),
+            .or_else(|| o.get("sources"))?
+            .as_array(),
         _ => None,
     }
 }
 
+/// How an item is named in a message: its place in the file and its external id.
 fn label(i: usize, n: &NewSource) -> String {
-    let mut s = String::from("#");
-    json::write_u64(&mut s, i as u64 + 1);
-    if !n.external_id.is_empty() {
-        s.push_str(" (");
-        s.push_str(&n.external_id);
-        s.push(')');
+    if n.external_id.is_empty() {
+        format!("#{}", i + 1)
+    } else {
+        format!("#{} ({})", i + 1, n.external_id)
     }
-    s
 }
 
-/// The error of the first page phone of `n` that is not valid.
-fn bad_phone(n: &NewSource) -> Option<T> {
-    for svc in n.services.iter().flatten() {
-        for p in &svc.pages {
-            if let Some(e) = check::phone(&p.link) {
-                return Some(e);
-            }
-        }
+/// The first finding that blocks the file on its own, as the import error shown.
+fn file_error(s: &State, list: &[NewSource], report: &Report) -> Option<ImportError> {
+    if let Some(i) = report.errors().find(|i| i.code != Code::MultipleDefaults) {
+        let at = i.item.unwrap_or(0);
+        let n = list.get(at).cloned().unwrap_or_default();
+        return Some(match i.code {
+            Code::ExternalIdRepeated => ImportError::at(T::ImportDup, n.external_id),
+            c => ImportError::at(
+                T::ImportInvalid,
+                format!("{}: {}", label(at, &n), s.lang.t(check::message(c))),
+            ),
+        });
     }
-    None
+    report
+        .errors()
+        .next()
+        .map(|i| ImportError::new(check::message(i.code)))
+}
+
+/// The error of the batches an import sends, as a whole: the limit, then the batch size.
+fn batch_error(reports: &[Report]) -> Option<ImportError> {
+    let codes: Vec<Code> = reports
+        .iter()
+        .flat_map(|r| r.errors().filter(|i| i.item.is_none()).map(|i| i.code))
+        .collect();
+    [Code::LimitReached, Code::TooManyItems]
+        .into_iter()
+        .find(|c| codes.contains(c))
+        .map(|c| ImportError::new(check::message(c)))
 }
 
 /// Parses and checks `text`, and works out what applying it creates and changes.
@@ -89,40 +83,28 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
     if text.len() > MAX_BYTES {
         return Err(ImportError::new(T::ImportTooBig));
     }
-    let v = json::parse(text.trim_start_matches('\u{feff}').as_bytes())
+    let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|_| ImportError::new(T::ImportNotJson))?;
     let raw = items(&v).ok_or_else(|| ImportError::new(T::ImportShape))?;
     let mut list = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
-        let n = NewSource::from_json(item)
+        let mut n = NewSource::deserialize(item)
             .map_err(|_| ImportError::at(T::ImportShape, label(i, &NewSource::default())))?;
+        n.name = n.name.trim().to_owned();
+        n.external_id = n.external_id.trim().to_owned();
         list.push(n);
     }
-    let mut seen: Vec<String> = Vec::new();
-    for (i, n) in list.iter().enumerate() {
-        let bad = check::name(&n.name)
-            .or_else(|| check::external_id(&n.external_id))
-            .or_else(|| n.origin_code.as_deref().and_then(check::origin_code))
-            .or_else(|| {
-                n.pipeline_id
-                    .filter(|p| s.pipelines_ready && s.pipeline(*p).is_none())
-                    .map(|_| T::VPipeline)
-            })
-            .or_else(|| bad_phone(n));
-        if let Some(e) = bad {
-            let mut d = label(i, n);
-            d.push_str(": ");
-            d.push_str(s.lang.t(e));
-            return Err(ImportError::at(T::ImportInvalid, d));
-        }
-        let key = fold(n.external_id.trim());
-        if seen.contains(&key) {
-            return Err(ImportError::at(T::ImportDup, n.external_id.clone()));
-        }
-        seen.push(key);
-    }
-    if list.iter().filter(|n| n.default == Some(true)).count() > 1 {
-        return Err(ImportError::new(T::VOneDefault));
+    // The file on its own: the form of every field, external ids unique within it.
+    let alone = check::with_context(s, |ctx| {
+        let ctx = Context {
+            existing: &[],
+            limit: usize::MAX,
+            ..*ctx
+        };
+        rules::validate_new(&list, &ctx)
+    });
+    if let Some(e) = file_error(s, &list, &alone) {
+        return Err(e);
     }
     let mut out = ImportPlan {
         create: Vec::new(),
@@ -130,17 +112,13 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
         update_names: Vec::new(),
         unchanged: 0,
     };
-    for mut n in list {
-        n.name = n.name.trim().to_owned();
-        n.external_id = n.external_id.trim().to_owned();
+    for n in list {
         let key = fold(&n.external_id);
-        let mut existing = None;
-        for o in s.rows.iter().filter_map(|r| r.orig.as_ref()) {
-            if fold(&o.external_id) == key {
-                existing = Some(o);
-                break;
-            }
-        }
+        let existing = s
+            .rows
+            .iter()
+            .filter_map(|r| r.orig.as_ref())
+            .find(|o| fold(&o.external_id) == key);
         match existing {
             None => out.create.push(n),
             Some(o) => {
@@ -168,11 +146,14 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
             }
         }
     }
-    if s.saved_count() + out.create.len() > s.limit {
-        return Err(ImportError::new(T::ErrLimit));
+    let sent = check::with_context(s, |ctx| {
+        [
+            rules::validate_new(&out.create, ctx),
+            rules::validate_patches(&out.update, ctx),
+        ]
+    });
+    match batch_error(&sent) {
+        Some(e) => Err(e),
+        None => Ok(out),
     }
-    if out.create.len() > crate::api::MAX_BATCH || out.update.len() > crate::api::MAX_BATCH {
-        return Err(ImportError::new(T::VTooMany));
-    }
-    Ok(out)
 }

@@ -18,41 +18,7 @@ pub use state::*;
 pub use update::update;
 
 use crate::api::ApiError;
-use crate::model::{NewSource, Pipeline, Source, SourcePatch};
-
-/// An API call the UI wants made, in domain terms; the wasm side builds and sends it.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Call {
-    /// `GET /sources`.
-    ListSources,
-    /// `GET /leads/pipelines`.
-    ListPipelines,
-    /// `GET /sources?filter[external_id]...`.
-    Find(Vec<String>),
-    /// Batch `POST /sources`.
-    Create(Vec<NewSource>),
-    /// `PATCH /sources/{id}`.
-    UpdateOne(SourcePatch),
-    /// Batch `PATCH /sources`.
-    Update(Vec<SourcePatch>),
-    /// `DELETE /sources/{id}`.
-    DeleteOne(u64),
-    /// Batch `DELETE /sources`.
-    Delete(Vec<u64>),
-}
-
-/// What a successful call returned.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Reply {
-    /// Sources (list, find, create, batch update); empty for 204.
-    Sources(Vec<Source>),
-    /// One updated source; `None` when the server answered 204 (gone).
-    One(Option<Source>),
-    /// Pipelines.
-    Pipelines(Vec<Pipeline>),
-    /// A delete went through.
-    Deleted,
-}
+pub use crate::api::{Call, Reply};
 
 /// Timers the UI runs; each carries a generation so a stale tick is ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

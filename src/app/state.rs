@@ -333,6 +333,30 @@ pub enum LookupResult {
     Missing,
 }
 
+/// Why an import file cannot be applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// Message key.
+    pub msg: T,
+    /// The item or value concerned.
+    pub detail: Option<String>,
+}
+
+impl ImportError {
+    /// An error without detail.
+    pub fn new(msg: T) -> Self {
+        ImportError { msg, detail: None }
+    }
+
+    /// An error about one item or value.
+    pub fn at(msg: T, detail: String) -> Self {
+        ImportError {
+            msg,
+            detail: Some(detail),
+        }
+    }
+}
+
 /// An import file, parsed and compared with the current sources.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportPlan {
@@ -417,7 +441,7 @@ pub struct State {
     /// Open dialog.
     pub dialog: Option<Dialog>,
     /// Import file problems, shown in the bar.
-    pub import_error: Option<super::import::ImportError>,
+    pub import_error: Option<ImportError>,
     /// An import being applied (its update half waits for the create half).
     pub importing: Option<ImportPlan>,
     /// Requests in flight with what they send, so a failure can be retried as it was (and

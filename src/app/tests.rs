@@ -3,7 +3,7 @@
 use super::*;
 use crate::api::{FieldError as ApiFieldError, ItemErrors, Problem};
 use crate::i18n::{Lang, T};
-use crate::model::{Page, Service};
+use crate::model::{Page, Pipeline, Service, Source};
 use action::Action;
 use node::Node;
 use std::time::Duration;

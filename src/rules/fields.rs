@@ -20,13 +20,16 @@ fn char_count(s: &str) -> usize {
     s.bytes().filter(|b| b & 0xc0 != 0x80).count()
 }
 
-/// A source name: required once trimmed, at most [`NAME_MAX`] characters.
+/// A source name: required once trimmed, at most [`NAME_MAX`] characters, no control
+/// characters (they cannot be seen or typed back).
 pub fn check_name(name: &str) -> Option<Code> {
     let name = name.trim();
     if name.is_empty() {
         Some(Code::NameRequired)
     } else if char_count(name) > NAME_MAX {
         Some(Code::NameTooLong)
+    } else if name.chars().any(char::is_control) {
+        Some(Code::NameNotPrintable)
     } else {
         None
     }
@@ -61,6 +64,8 @@ pub fn check_origin_code(code: &str) -> Option<Code> {
         Some(Code::OriginCodeOnlyQuotes)
     } else if char_count(code) > ORIGIN_CODE_MAX {
         Some(Code::OriginCodeTooLong)
+    } else if code.chars().any(char::is_control) {
+        Some(Code::OriginCodeNotPrintable)
     } else {
         None
     }
@@ -81,6 +86,9 @@ pub fn check_pipeline(pipeline_id: u64, pipelines: &[Pipeline]) -> Option<Code> 
 /// A WhatsApp page link: an international number, `+` optional, `wa.me/` form accepted.
 pub fn check_phone(link: &str) -> Option<Code> {
     let mut number = link.trim();
+    if number.is_empty() {
+        return Some(Code::PageLinkRequired);
+    }
     for prefix in ["https://wa.me/", "http://wa.me/", "wa.me/"] {
         if let Some(rest) = number.strip_prefix(prefix) {
             number = rest;
@@ -98,9 +106,18 @@ pub fn check_phone(link: &str) -> Option<Code> {
     }
 }
 
-/// A page's name or id: required once trimmed.
+/// A page's id: required once trimmed.
 pub fn check_required(value: &str, code: Code) -> Option<Code> {
     value.trim().is_empty().then_some(code)
+}
+
+/// A page's name: required once trimmed, no control characters.
+pub fn check_page_name(name: &str) -> Option<Code> {
+    check_required(name, Code::PageNameRequired).or_else(|| {
+        name.chars()
+            .any(char::is_control)
+            .then_some(Code::PageNameNotPrintable)
+    })
 }
 
 /// `s` lower-cased for search and sort, by arithmetic instead of Unicode tables.

@@ -13,7 +13,7 @@ pub use fields::{
 
 use crate::api::MAX_BATCH;
 use crate::model::{NewSource, Pipeline, Service, Source, SourcePatch};
-use fields::check_required;
+use fields::{check_page_name, check_required};
 
 /// How many sources an integration may have unless configured otherwise.
 pub const DEFAULT_LIMIT: usize = 50;
@@ -25,6 +25,8 @@ pub enum Code {
     NameRequired,
     /// The name is longer than [`NAME_MAX`].
     NameTooLong,
+    /// The name has control characters.
+    NameNotPrintable,
     /// The external id is empty.
     ExternalIdRequired,
     /// The external id is longer than [`EXTERNAL_ID_MAX`].
@@ -33,7 +35,7 @@ pub enum Code {
     ExternalIdNotPrintable,
     /// Another existing source has this external id (compared case-insensitively).
     ExternalIdTaken,
-    /// An earlier item of the same batch has this external id.
+    /// Another item of the same batch has this external id.
     ExternalIdRepeated,
     /// The origin code is given but empty.
     OriginCodeEmpty,
@@ -43,6 +45,8 @@ pub enum Code {
     OriginCodeOnlyQuotes,
     /// The origin code is longer than [`ORIGIN_CODE_MAX`].
     OriginCodeTooLong,
+    /// The origin code has control characters.
+    OriginCodeNotPrintable,
     /// The pipeline is not one of the account's pipelines.
     PipelineUnknown,
     /// The pipeline is archived (allowed, but leads will land out of sight).
@@ -57,8 +61,12 @@ pub enum Code {
     UnknownSource,
     /// A service page has no name.
     PageNameRequired,
+    /// A service page's name has control characters.
+    PageNameNotPrintable,
     /// A service page has no id.
     PageIdRequired,
+    /// A WhatsApp page has no phone number.
+    PageLinkRequired,
     /// A WhatsApp page link is not a plausible international phone number.
     PageLinkInvalid,
 }
@@ -69,6 +77,7 @@ impl Code {
         match self {
             Code::NameRequired => "name_required",
             Code::NameTooLong => "name_too_long",
+            Code::NameNotPrintable => "name_not_printable",
             Code::ExternalIdRequired => "external_id_required",
             Code::ExternalIdTooLong => "external_id_too_long",
             Code::ExternalIdNotPrintable => "external_id_not_printable",
@@ -78,6 +87,7 @@ impl Code {
             Code::OriginCodeOnlyDigits => "origin_code_only_digits",
             Code::OriginCodeOnlyQuotes => "origin_code_only_quotes",
             Code::OriginCodeTooLong => "origin_code_too_long",
+            Code::OriginCodeNotPrintable => "origin_code_not_printable",
             Code::PipelineUnknown => "pipeline_unknown",
             Code::PipelineArchived => "pipeline_archived",
             Code::MultipleDefaults => "multiple_defaults",
@@ -85,7 +95,9 @@ impl Code {
             Code::LimitReached => "limit_reached",
             Code::UnknownSource => "unknown_source",
             Code::PageNameRequired => "page_name_required",
+            Code::PageNameNotPrintable => "page_name_not_printable",
             Code::PageIdRequired => "page_id_required",
+            Code::PageLinkRequired => "page_link_required",
             Code::PageLinkInvalid => "page_link_invalid",
         }
     }
@@ -95,6 +107,7 @@ impl Code {
         match self {
             Code::NameRequired => "Enter a name.",
             Code::NameTooLong => "The name can be at most 255 characters long.",
+            Code::NameNotPrintable => "The name cannot contain control characters.",
             Code::ExternalIdRequired => "Enter an external ID.",
             Code::ExternalIdTooLong => "The external ID can be at most 40 characters long.",
             Code::ExternalIdNotPrintable => {
@@ -106,6 +119,7 @@ impl Code {
             Code::OriginCodeOnlyDigits => "The channel code cannot be only digits.",
             Code::OriginCodeOnlyQuotes => "The channel code cannot be only double quotes.",
             Code::OriginCodeTooLong => "The channel code can be at most 20 characters long.",
+            Code::OriginCodeNotPrintable => "The channel code cannot contain control characters.",
             Code::PipelineUnknown => "Choose one of the account's pipelines.",
             Code::PipelineArchived => "This pipeline is archived: new leads will not show.",
             Code::MultipleDefaults => "Only one source can be the default.",
@@ -113,7 +127,9 @@ impl Code {
             Code::LimitReached => "The integration would have more sources than it may.",
             Code::UnknownSource => "This source no longer exists.",
             Code::PageNameRequired => "Enter a name for the number.",
+            Code::PageNameNotPrintable => "The number's name cannot contain control characters.",
             Code::PageIdRequired => "Enter an ID for the number.",
+            Code::PageLinkRequired => "Enter the number's phone number.",
             Code::PageLinkInvalid => "Enter an international phone number, such as +5511999998888.",
         }
     }
@@ -275,73 +291,30 @@ impl<'a> Context<'a> {
     }
 }
 
-/// One value being edited, for [`validate_field`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldValue<'a> {
-    /// A name.
-    Name(&'a str),
-    /// An external id; `editing` is the id of the source it belongs to, if it exists.
-    ExternalId {
-        /// The value typed.
-        value: &'a str,
-        /// The source being edited, which may keep its own external id.
-        editing: Option<u64>,
-    },
-    /// An origin code (an empty input means "none" and is fine).
-    OriginCode(&'a str),
-    /// A pipeline choice.
-    PipelineId(u64),
-    /// A page name.
-    PageName(&'a str),
-    /// A page id.
-    PageId(&'a str),
-    /// A WhatsApp page link.
-    PageLink(&'a str),
-}
-
-/// The first problem with one value as the user types it, if any.
-pub fn validate_field(value: FieldValue<'_>, ctx: &Context<'_>) -> Option<Code> {
-    match value {
-        FieldValue::Name(v) => check_name(v),
-        FieldValue::ExternalId { value, editing } => check_external_id(value).or_else(|| {
-            ctx.existing
-                .iter()
-                .any(|s| Some(s.id) != editing && same_external_id(&s.external_id, value))
-                .then_some(Code::ExternalIdTaken)
-        }),
-        FieldValue::OriginCode("") => None,
-        FieldValue::OriginCode(v) => check_origin_code(v),
-        FieldValue::PipelineId(id) => check_pipeline(id, ctx.pipelines),
-        FieldValue::PageName(v) => check_required(v, Code::PageNameRequired),
-        FieldValue::PageId(v) => check_required(v, Code::PageIdRequired),
-        FieldValue::PageLink(v) => check_phone(v),
-    }
-}
-
-/// Validates a batch of sources to create against what exists.
+/// Validates a batch of sources to create against what exists: the form of each field,
+/// external ids unique among the existing sources and within the batch, at most one
+/// default in the batch (a new default replaces the old one), the batch size and the limit.
+///
+/// This is the one check of a new source: a row being typed is a batch of the drafts it
+/// belongs to, an import file is a batch of its items.
 pub fn validate_new(items: &[NewSource], ctx: &Context<'_>) -> Report {
     let mut report = Report::default();
-    if items.len() > MAX_BATCH {
-        report.push(None, Field::Batch, Some(Code::TooManyItems));
-    }
+    batch_size(&mut report, items.len());
     if ctx.existing.len() + items.len() > ctx.limit {
         report.push(None, Field::Batch, Some(Code::LimitReached));
     }
-    let defaults = ctx.existing.iter().filter(|s| s.is_default()).count()
-        + items.iter().filter(|i| i.default == Some(true)).count();
+    let defaults = items.iter().filter(|i| i.default == Some(true)).count();
     for (index, item) in items.iter().enumerate() {
         let at = Some(index);
         report.push(at, Field::Name, check_name(&item.name));
         let id_code = check_external_id(&item.external_id).or_else(|| {
-            if ctx
-                .existing
-                .iter()
-                .any(|s| same_external_id(&s.external_id, &item.external_id))
-            {
+            let same = |other: &str| same_external_id(other.trim(), item.external_id.trim());
+            if ctx.existing.iter().any(|s| same(&s.external_id)) {
                 Some(Code::ExternalIdTaken)
-            } else if items[..index]
+            } else if items
                 .iter()
-                .any(|earlier| same_external_id(&earlier.external_id, &item.external_id))
+                .enumerate()
+                .any(|(j, other)| j != index && same(&other.external_id))
             {
                 Some(Code::ExternalIdRepeated)
             } else {
@@ -349,44 +322,28 @@ pub fn validate_new(items: &[NewSource], ctx: &Context<'_>) -> Report {
             }
         });
         report.push(at, Field::ExternalId, id_code);
-        if let Some(code) = &item.origin_code {
-            report.push(at, Field::OriginCode, check_origin_code(code));
-        }
-        if let Some(pipeline_id) = item.pipeline_id {
-            report.push(
-                at,
-                Field::PipelineId,
-                check_pipeline(pipeline_id, ctx.pipelines),
-            );
-        }
-        if defaults > 1 && item.default == Some(true) {
-            report.push(at, Field::Default, Some(Code::MultipleDefaults));
-        }
-        if let Some(services) = &item.services {
-            check_services(&mut report, index, services);
-        }
+        check_common(
+            &mut report,
+            index,
+            Common {
+                origin_code: item.origin_code.as_deref(),
+                pipeline_id: item.pipeline_id,
+                default: item.default,
+                services: item.services.as_deref(),
+            },
+            defaults,
+            ctx,
+        );
     }
     report
 }
 
-/// Validates a batch of partial updates against what exists.
+/// Validates a batch of partial updates against what exists: only the fields a patch
+/// sends are checked, so what the server already holds is never refused.
 pub fn validate_patches(patches: &[SourcePatch], ctx: &Context<'_>) -> Report {
     let mut report = Report::default();
-    if patches.len() > MAX_BATCH {
-        report.push(None, Field::Batch, Some(Code::TooManyItems));
-    }
-    // The set as it would be after the batch, to count defaults.
-    let after: Vec<Source> = ctx
-        .existing
-        .iter()
-        .map(|s| {
-            patches
-                .iter()
-                .filter(|p| p.id == s.id)
-                .fold(s.clone(), |s, p| p.apply(&s))
-        })
-        .collect();
-    let defaults = after.iter().filter(|s| s.is_default()).count();
+    batch_size(&mut report, patches.len());
+    let defaults = patches.iter().filter(|p| p.default == Some(true)).count();
     for (index, patch) in patches.iter().enumerate() {
         let at = Some(index);
         if !ctx.existing.iter().any(|s| s.id == patch.id) {
@@ -395,36 +352,60 @@ pub fn validate_patches(patches: &[SourcePatch], ctx: &Context<'_>) -> Report {
         if let Some(name) = &patch.name {
             report.push(at, Field::Name, check_name(name));
         }
-        if let Some(code) = &patch.origin_code {
-            report.push(at, Field::OriginCode, check_origin_code(code));
-        }
-        if let Some(pipeline_id) = patch.pipeline_id {
-            report.push(
-                at,
-                Field::PipelineId,
-                check_pipeline(pipeline_id, ctx.pipelines),
-            );
-        }
-        if defaults > 1 && patch.default == Some(true) {
-            report.push(at, Field::Default, Some(Code::MultipleDefaults));
-        }
-        if let Some(services) = &patch.services {
-            check_services(&mut report, index, services);
-        }
+        check_common(
+            &mut report,
+            index,
+            Common {
+                origin_code: patch.origin_code.as_deref(),
+                pipeline_id: patch.pipeline_id,
+                default: patch.default,
+                services: patch.services.as_deref(),
+            },
+            defaults,
+            ctx,
+        );
     }
     report
 }
 
-/// Checks every page of every service; links are checked as phone numbers for WhatsApp.
-fn check_services(report: &mut Report, item: usize, services: &[Service]) {
-    for (service, s) in services.iter().enumerate() {
+/// The fields a new source and a patch share, as sent.
+struct Common<'a> {
+    origin_code: Option<&'a str>,
+    pipeline_id: Option<u64>,
+    default: Option<bool>,
+    services: Option<&'a [Service]>,
+}
+
+/// Checks of the shared fields of item `index`; `defaults` is how many items of the batch
+/// set `default: true`.
+fn check_common(
+    report: &mut Report,
+    index: usize,
+    c: Common<'_>,
+    defaults: usize,
+    ctx: &Context<'_>,
+) {
+    let at = Some(index);
+    if let Some(code) = c.origin_code {
+        report.push(at, Field::OriginCode, check_origin_code(code));
+    }
+    if let Some(pipeline_id) = c.pipeline_id {
+        report.push(
+            at,
+            Field::PipelineId,
+            check_pipeline(pipeline_id, ctx.pipelines),
+        );
+    }
+    if defaults > 1 && c.default == Some(true) {
+        report.push(at, Field::Default, Some(Code::MultipleDefaults));
+    }
+    for (service, s) in c.services.unwrap_or_default().iter().enumerate() {
         let whatsapp = s.kind.eq_ignore_ascii_case(Service::WHATSAPP);
         for (page, p) in s.pages.iter().enumerate() {
-            let at = Some(item);
             report.push(
                 at,
                 Field::PageName { service, page },
-                check_required(&p.name, Code::PageNameRequired),
+                check_page_name(&p.name),
             );
             report.push(
                 at,
@@ -435,5 +416,12 @@ fn check_services(report: &mut Report, item: usize, services: &[Service]) {
                 report.push(at, Field::PageLink { service, page }, check_phone(&p.link));
             }
         }
+    }
+}
+
+/// Refuses a batch larger than one request may carry.
+fn batch_size(report: &mut Report, len: usize) {
+    if len > MAX_BATCH {
+        report.push(None, Field::Batch, Some(Code::TooManyItems));
     }
 }

@@ -7,10 +7,9 @@
 use super::dom::Tree;
 use super::effects;
 use super::events::{self, Input, Listeners};
-use crate::api::ApiError;
 use crate::app::action::Action;
 use crate::app::event::{to_msg, Ev};
-use crate::app::{update, view::view, Call, Effect, Msg, Reply, State, Timer};
+use crate::app::{update, view::view, Effect, Msg, State, Timer};
 use crate::client::Client;
 use crate::transport::fetch::BrowserClock;
 use crate::transport::Transport;
@@ -105,7 +104,7 @@ fn run(app: &AppRef, e: Effect) {
         Effect::Call(job, call) => {
             let weak = Rc::downgrade(app);
             spawn_local(async move {
-                let res = exec(&client, &call).await;
+                let res = client.call(&call).await;
                 if let Some(app) = weak.upgrade() {
                     dispatch(&app, Msg::Reply(job, res));
                 }
@@ -125,60 +124,6 @@ fn run(app: &AppRef, e: Effect) {
             }
         }
     }
-}
-
-/// Sends `call` and decodes the answer the way that endpoint answers.
-async fn exec(c: &AppClient, call: &Call) -> Result<Reply, ApiError> {
-    use crate::api::{self as a, wire, Method};
-    use crate::transport::HttpRequest;
-    let (method, path, body) = match call {
-        Call::ListSources => (Method::Get, a::SOURCES_PATH.to_owned(), None),
-        Call::ListPipelines => (Method::Get, a::PIPELINES_PATH.to_owned(), None),
-        Call::Find(ids) => (Method::Get, a::find_path(ids), None),
-        Call::Create(items) => (
-            Method::Post,
-            a::SOURCES_PATH.to_owned(),
-            Some(wire::new_sources_body(items)),
-        ),
-        Call::UpdateOne(p) => (
-            Method::Patch,
-            a::source_path(p.id),
-            Some(wire::patch_body(p)),
-        ),
-        Call::Update(ps) => (
-            Method::Patch,
-            a::SOURCES_PATH.to_owned(),
-            Some(wire::patches_body(ps)),
-        ),
-        Call::DeleteOne(id) => (Method::Delete, a::source_path(*id), None),
-        Call::Delete(ids) => (
-            Method::Delete,
-            a::SOURCES_PATH.to_owned(),
-            Some(wire::delete_body(ids)),
-        ),
-    };
-    let r = c
-        .send_http(HttpRequest {
-            method,
-            path_and_query: path,
-            body,
-        })
-        .await?;
-    let (st, ct, ra, body) = (
-        r.status,
-        r.content_type.as_deref(),
-        r.retry_after.as_deref(),
-        &r.body[..],
-    );
-    Ok(match call {
-        Call::ListPipelines => Reply::Pipelines(a::decode_pipelines(st, ct, ra, body)?),
-        Call::UpdateOne(_) => Reply::One(a::decode_source(st, ct, ra, body)?),
-        Call::DeleteOne(_) | Call::Delete(_) => {
-            a::decode_deleted(st, ct, ra, body)?;
-            Reply::Deleted
-        }
-        _ => Reply::Sources(a::decode_sources(st, ct, ra, body)?),
-    })
 }
 
 fn schedule(app: &AppRef, t: Timer, ms: u32) {

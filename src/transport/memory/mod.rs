@@ -1,12 +1,8 @@
-//! In-memory transports and a clock for tests: scripted answers, a stateful fake API,
-//! recorded requests, fake time.
+//! An in-memory transport and a clock for tests: scripted answers, recorded requests, fake
+//! time. Built for this crate's tests and, with the `test-support` feature, for others'.
 //!
 //! Both are cheap handles (`Clone` shares state), so a test can keep one copy to script and
 //! inspect while the client owns another.
-
-mod server;
-
-pub use server::MemoryApi;
 
 use super::{HttpRequest, HttpResponse, LocalBoxFuture, Sleeper, Transport, TransportError};
 use core::cell::{Cell, RefCell};

@@ -1,0 +1,109 @@
+//! Every API call the widget makes, each owning its request and the decoder of its answer.
+
+use super::decode::{decode_deleted, decode_pipelines, decode_source, decode_sources};
+use super::{find_path, source_path, wire, ApiError, Method, PIPELINES_PATH, SOURCES_PATH};
+use crate::model::{NewSource, Pipeline, Source, SourcePatch};
+use crate::transport::{HttpRequest, HttpResponse};
+
+/// An API call, in domain terms.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Call {
+    /// `GET /sources`.
+    ListSources,
+    /// `GET /leads/pipelines`.
+    ListPipelines,
+    /// `GET /sources?filter[external_id]...`.
+    Find(Vec<String>),
+    /// `GET /sources/{id}`.
+    GetOne(u64),
+    /// Batch `POST /sources`.
+    Create(Vec<NewSource>),
+    /// `PATCH /sources/{id}`.
+    UpdateOne(SourcePatch),
+    /// Batch `PATCH /sources`.
+    Update(Vec<SourcePatch>),
+    /// `DELETE /sources/{id}`.
+    DeleteOne(u64),
+    /// Batch `DELETE /sources`.
+    Delete(Vec<u64>),
+}
+
+/// What a successful call returned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// Sources (list, find, create, batch update); empty for 204.
+    Sources(Vec<Source>),
+    /// One source (get, single update); `None` when the server answered 204 (gone).
+    One(Option<Source>),
+    /// Pipelines.
+    Pipelines(Vec<Pipeline>),
+    /// A delete went through.
+    Deleted,
+}
+
+impl Call {
+    /// What a batch with no items returns without being sent (the API refuses an empty
+    /// body); `None` for every call that goes on the wire.
+    pub fn empty_reply(&self) -> Option<Reply> {
+        match self {
+            Call::Create(v) if v.is_empty() => Some(Reply::Sources(Vec::new())),
+            Call::Update(v) if v.is_empty() => Some(Reply::Sources(Vec::new())),
+            Call::Find(v) if v.is_empty() => Some(Reply::Sources(Vec::new())),
+            Call::Delete(v) if v.is_empty() => Some(Reply::Deleted),
+            _ => None,
+        }
+    }
+
+    /// The request as it goes on the wire: method, path with its encoded query, JSON body.
+    pub fn request(&self) -> HttpRequest {
+        let (method, path_and_query, body) = match self {
+            Call::ListSources => (Method::Get, SOURCES_PATH.to_owned(), None),
+            Call::ListPipelines => (Method::Get, PIPELINES_PATH.to_owned(), None),
+            Call::Find(ids) => (Method::Get, find_path(ids), None),
+            Call::GetOne(id) => (Method::Get, source_path(*id), None),
+            Call::Create(items) => (
+                Method::Post,
+                SOURCES_PATH.to_owned(),
+                Some(wire::new_sources_body(items)),
+            ),
+            Call::UpdateOne(p) => (Method::Patch, source_path(p.id), Some(wire::patch_body(p))),
+            Call::Update(ps) => (
+                Method::Patch,
+                SOURCES_PATH.to_owned(),
+                Some(wire::patches_body(ps)),
+            ),
+            Call::DeleteOne(id) => (Method::Delete, source_path(*id), None),
+            Call::Delete(ids) => (
+                Method::Delete,
+                SOURCES_PATH.to_owned(),
+                Some(wire::delete_body(ids)),
+            ),
+        };
+        HttpRequest {
+            method,
+            path_and_query,
+            body,
+        }
+    }
+
+    /// Reads the answer the way this endpoint answers: HAL, 204, or an error.
+    pub fn decode(&self, r: &HttpResponse) -> Result<Reply, ApiError> {
+        let (st, ct, ra, body) = (
+            r.status,
+            r.content_type.as_deref(),
+            r.retry_after.as_deref(),
+            &r.body[..],
+        );
+        Ok(match self {
+            Call::ListPipelines => Reply::Pipelines(decode_pipelines(st, ct, ra, body)?),
+            Call::GetOne(_) | Call::UpdateOne(_) => Reply::One(decode_source(st, ct, ra, body)?),
+            Call::DeleteOne(_) | Call::Delete(_) => {
+                decode_deleted(st, ct, ra, body)?;
+                Reply::Deleted
+            }
+            Call::ListSources | Call::Find(_) | Call::Create(_) | Call::Update(_) => {
+                Reply::Sources(decode_sources(st, ct, ra, body)?)
+            }
+        })
+    }
+}
