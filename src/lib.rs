@@ -10,6 +10,7 @@ pub mod app;
 pub mod client;
 pub mod http;
 pub mod i18n;
+mod lenient;
 pub mod model;
 pub mod rules;
 pub mod transport;

@@ -3,9 +3,8 @@
 //! Decoding is tolerant of what real responses contain (`null` where a value is documented,
 //! `params` as `[]`, unknown fields); encoding is strict: a request sends only what it means.
 
-use serde::de::{self, Deserializer};
+use crate::lenient;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// A lead source of the integration, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,36 +12,36 @@ pub struct Source {
     /// Kommo's id of the source.
     pub id: u64,
     /// Name shown to users in lead cards and statistics.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub name: String,
     /// Pipeline that new leads from this source land in (may be archived).
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub pipeline_id: u64,
     /// The integration's own code for the source, unique per integration.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub external_id: String,
     /// Whether this is the integration's default source; the API may answer `null`.
-    #[serde(default, deserialize_with = "lenient_bool")]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub default: Option<bool>,
     /// Main chat channel code; `null` when the source has none.
-    #[serde(default, deserialize_with = "lenient_opt_string")]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub origin_code: Option<String>,
     /// Services (website chat buttons) attached to the source.
-    #[serde(default, deserialize_with = "lenient_services")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub services: Vec<Service>,
     /// HAL links of the source.
     #[serde(
         rename = "_links",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_links"
+        deserialize_with = "lenient::object"
     )]
     pub links: Option<Links>,
     /// Echo of the `request_id` sent with a batch item; absent on plain reads.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_opt_string"
+        deserialize_with = "lenient::opt_string"
     )]
     pub request_id: Option<String>,
 }
@@ -58,16 +57,16 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     /// Service type, e.g. `whatsapp`; may be empty.
-    #[serde(rename = "type", default, deserialize_with = "lenient_string")]
+    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
     pub kind: String,
     /// Entries a user can pick when setting up a website chat button.
-    #[serde(default, deserialize_with = "lenient_pages")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub pages: Vec<Page>,
     /// Service flags; sent as an object or not at all, never as `[]`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_params"
+        deserialize_with = "lenient::object"
     )]
     pub params: Option<Params>,
 }
@@ -90,13 +89,13 @@ impl Service {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page {
     /// Label shown in the drop-down when setting up a website button.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub name: String,
     /// Identifier of the entry, never shown to users.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub id: String,
     /// Where the button writes to; for WhatsApp the number in `https://wa.me/<link>`.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub link: String,
 }
 
@@ -107,14 +106,14 @@ pub struct Params {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_bool"
+        deserialize_with = "lenient::opt_bool"
     )]
     pub waba: Option<bool>,
     /// Whether the channel supports list messages.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_bool"
+        deserialize_with = "lenient::opt_bool"
     )]
     pub is_supports_list_message: Option<bool>,
 }
@@ -127,7 +126,7 @@ pub struct Links {
         rename = "self",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient_link"
+        deserialize_with = "lenient::object"
     )]
     pub self_link: Option<Link>,
 }
@@ -136,7 +135,7 @@ pub struct Links {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     /// Target URL.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub href: String,
 }
 
@@ -146,30 +145,17 @@ pub struct Pipeline {
     /// Kommo's id of the pipeline.
     pub id: u64,
     /// Pipeline name as users see it.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub name: String,
     /// Whether this is the account's main pipeline (the API's default target).
-    #[serde(default, deserialize_with = "lenient_flag")]
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub is_main: bool,
     /// Whether the pipeline is archived (sources may still point at it).
-    #[serde(default, deserialize_with = "lenient_flag")]
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub is_archive: bool,
     /// Display order.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub sort: i64,
-}
-
-/// The Kommo account the widget runs in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Account {
-    /// Kommo's id of the account.
-    pub id: u64,
-    /// Account name.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub name: String,
-    /// Subdomain, as in `https://<subdomain>.kommo.com`.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub subdomain: String,
 }
 
 /// A source to create (one item of `POST /api/v4/sources`).
@@ -302,113 +288,4 @@ impl SourcePatch {
 pub struct DeleteRef {
     /// Id of the source to delete.
     pub id: u64,
-}
-
-/// Treats `null` like a missing field.
-fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-/// A string that may arrive as a number or `null`; anything else is an error.
-fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(s)),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        other => Err(de::Error::custom(format_args!(
-            "expected a string, got {}",
-            kind_of(&other)
-        ))),
-    }
-}
-
-/// Like [`lenient_opt_string`], with `null` read as an empty string.
-fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(lenient_opt_string(d)?.unwrap_or_default())
-}
-
-/// A boolean that may arrive as `null`, `0`/`1` or `"true"`/`"false"`; other values read as unset.
-fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Bool(b) => Some(b),
-        Value::Number(n) => n.as_i64().map(|n| n != 0),
-        Value::String(s) => match s.as_str() {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    })
-}
-
-/// Like [`lenient_bool`], with unset read as `false`.
-fn lenient_flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    Ok(lenient_bool(d)?.unwrap_or(false))
-}
-
-/// `params` as an object, or `[]`/`null` meaning none.
-fn lenient_params<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Params>, D::Error> {
-    match Value::deserialize(d)? {
-        v @ Value::Object(_) => Params::deserialize(v).map(Some).map_err(de::Error::custom),
-        _ => Ok(None),
-    }
-}
-
-/// `services` as an array; `null` or `{}` (what PHP sends for an empty array) mean none.
-fn lenient_services<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Service>, D::Error> {
-    lenient_list(d)
-}
-
-/// `pages` as an array; `null` or `{}` mean none.
-fn lenient_pages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Page>, D::Error> {
-    lenient_list(d)
-}
-
-/// An array of `T`, where `null` and an empty object stand for an empty array.
-fn lenient_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    match Value::deserialize(d)? {
-        Value::Null => Ok(Vec::new()),
-        Value::Object(map) if map.is_empty() => Ok(Vec::new()),
-        v @ Value::Array(_) => Vec::<T>::deserialize(v).map_err(de::Error::custom),
-        other => Err(de::Error::custom(format_args!(
-            "expected an array, got {}",
-            kind_of(&other)
-        ))),
-    }
-}
-
-/// `_links` as an object; anything else means none.
-fn lenient_links<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Links>, D::Error> {
-    match Value::deserialize(d)? {
-        v @ Value::Object(_) => Ok(Links::deserialize(v).ok()),
-        _ => Ok(None),
-    }
-}
-
-/// One HAL link as an object; anything else means none.
-fn lenient_link<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Link>, D::Error> {
-    match Value::deserialize(d)? {
-        v @ Value::Object(_) => Ok(Link::deserialize(v).ok()),
-        _ => Ok(None),
-    }
-}
-
-/// A short name of a JSON value's type, for decode error messages.
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

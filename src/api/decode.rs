@@ -5,11 +5,83 @@
 
 use super::error::{ApiError, FieldError, ItemErrors, Problem};
 use super::index_of_request_id;
+use crate::lenient;
 use crate::model::{Pipeline, Source};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 use std::time::Duration;
+
+/// A HAL answer (or an import file's object): its embedded lists kept as raw JSON, so that
+/// each item is read on its own.
+#[derive(Deserialize, Default)]
+pub(crate) struct Envelope<'a> {
+    /// `_embedded`.
+    #[serde(rename = "_embedded", borrow, default)]
+    embedded: Option<Embedded<'a>>,
+    /// `sources` at the top level (an import file of `{"sources": [...]}`).
+    #[serde(borrow, default)]
+    pub(crate) sources: Option<&'a RawValue>,
+    /// `id`, present when the answer is one entity.
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+}
+
+/// The lists a HAL answer embeds.
+#[derive(Deserialize, Default)]
+struct Embedded<'a> {
+    #[serde(borrow, default)]
+    sources: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pipelines: Option<&'a RawValue>,
+}
+
+impl<'a> Envelope<'a> {
+    /// `_embedded.sources`.
+    pub(crate) fn embedded_sources(&self) -> Option<&'a RawValue> {
+        self.embedded.as_ref().and_then(|e| e.sources)
+    }
+}
+
+/// An error body as Kommo and its proxies send it; every part optional.
+#[derive(Deserialize, Default)]
+struct ProblemBody {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    title: Option<String>,
+    #[serde(rename = "type", default, deserialize_with = "lenient::opt_string")]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    detail: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    trace_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    retry_after: Option<String>,
+    #[serde(
+        rename = "validation-errors",
+        alias = "validation_errors",
+        default,
+        deserialize_with = "lenient::objects"
+    )]
+    validation: Option<Vec<Entry>>,
+}
+
+/// One entry of `validation-errors`: an item's errors, or (without an `errors` list) an
+/// error of its own.
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    request_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::objects")]
+    errors: Option<Vec<FieldError>>,
+    #[serde(default, deserialize_with = "lenient::string")]
+    code: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    path: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    detail: String,
+}
 
 /// Sources from a list, filter, batch create or batch update answer; 204 is an empty list.
 pub(crate) fn decode_sources(
@@ -20,7 +92,10 @@ pub(crate) fn decode_sources(
 ) -> Result<Vec<Source>, ApiError> {
     match status {
         204 => Ok(Vec::new()),
-        200..=299 => embedded_list(&json_body(content_type, body)?, "sources"),
+        200..=299 => {
+            let env = envelope(content_type, body, "sources")?;
+            list(env.embedded_sources(), "_embedded.sources")
+        }
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
 }
@@ -35,16 +110,15 @@ pub(crate) fn decode_source(
     match status {
         204 => Ok(None),
         200..=299 => {
-            let value = json_body(content_type, body)?;
-            if value.get("id").is_none() && value.get("_embedded").is_some() {
+            let env = envelope(content_type, body, "a source")?;
+            if env.id.is_none() && env.embedded.is_some() {
                 // Some answers wrap a single entity like a batch; take its only item.
-                return Ok(embedded_list::<Source>(&value, "sources")?
-                    .into_iter()
-                    .next());
+                let items: Vec<Source> = list(env.embedded_sources(), "_embedded.sources")?;
+                return Ok(items.into_iter().next());
             }
-            Source::deserialize(value)
+            serde_json::from_slice(body)
                 .map(Some)
-                .map_err(|e| decode_failure(&["the answer is not valid: ", &e.to_string()]))
+                .map_err(|e| ApiError::Decode(format!("the answer is not valid: {e}")))
         }
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
@@ -72,7 +146,13 @@ pub(crate) fn decode_pipelines(
 ) -> Result<Vec<Pipeline>, ApiError> {
     match status {
         204 => Ok(Vec::new()),
-        200..=299 => embedded_list(&json_body(content_type, body)?, "pipelines"),
+        200..=299 => {
+            let env = envelope(content_type, body, "pipelines")?;
+            list(
+                env.embedded.and_then(|e| e.pipelines),
+                "_embedded.pipelines",
+            )
+        }
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
 }
@@ -85,7 +165,7 @@ pub fn decode_error(
     body: &[u8],
 ) -> ApiError {
     let parsed = error_body(content_type, body);
-    let object = parsed.as_ref().filter(|v| v.is_object());
+    let object = parsed.as_ref().and_then(|p| p.as_ref());
     let mut problem = object.map(problem_of).unwrap_or_default();
     if problem.detail.is_none() && parsed.is_none() {
         problem.detail = plain_text(content_type, body);
@@ -95,7 +175,10 @@ pub fn decode_error(
             if problem.status.is_none() {
                 problem.status = Some(status);
             }
-            let items = object.map(validation_items).unwrap_or_default();
+            let items = parsed
+                .and_then(|p| p)
+                .map(validation_items)
+                .unwrap_or_default();
             ApiError::Validation {
                 problem: Box::new(problem),
                 items,
@@ -106,9 +189,11 @@ pub fn decode_error(
         403 => ApiError::Forbidden,
         404 => ApiError::NotFound,
         429 => ApiError::RateLimited {
-            retry_after: retry_after
-                .and_then(parse_retry_after)
-                .or_else(|| object.and_then(|o| o.get("retry_after")).and_then(seconds)),
+            retry_after: retry_after.and_then(parse_retry_after).or_else(|| {
+                object
+                    .and_then(|o| o.retry_after.as_deref())
+                    .and_then(parse_retry_after)
+            }),
         },
         500..=599 => ApiError::Server {
             status,
@@ -166,45 +251,52 @@ fn is_json(content_type: &str) -> bool {
     e == "application/json" || e.ends_with("+json")
 }
 
-/// A decode error with a message built from parts (pushed one by one: `concat` would
-/// bring a generic join into the bundle for this alone).
-fn decode_failure(parts: &[&str]) -> ApiError {
-    let mut message = String::new();
-    for part in parts {
-        message.push_str(part);
-    }
-    ApiError::Decode(message)
-}
-
-/// The JSON of a success body, which must be present and declared as JSON (or undeclared).
-fn json_body(content_type: Option<&str>, body: &[u8]) -> Result<Value, ApiError> {
+/// The envelope of a success body, which must be present, declared as JSON (or
+/// undeclared), and a JSON object; `what` names what was expected.
+fn envelope<'a>(
+    content_type: Option<&str>,
+    body: &'a [u8],
+    what: &str,
+) -> Result<Envelope<'a>, ApiError> {
     if let Some(ct) = content_type {
         if !is_json(ct) {
-            return Err(decode_failure(&[
-                "expected JSON, got content type ",
-                &essence(ct),
-            ]));
+            return Err(ApiError::Decode(format!(
+                "expected JSON, got content type {}",
+                essence(ct)
+            )));
         }
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(decode_failure(&["the response body is empty"]));
+        return Err(ApiError::Decode("the response body is empty".to_owned()));
     }
-    serde_json::from_slice(body).map_err(|e| decode_failure(&["invalid JSON: ", &e.to_string()]))
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return Err(ApiError::Decode(format!(
+            "expected a HAL object with {what}"
+        )));
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))
 }
 
-/// The JSON of an error body when it is JSON, whatever it was declared as.
-fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Value> {
+/// An error body read as a problem when it is JSON, whatever it was declared as: `None`
+/// when it is not JSON, `Some(None)` when it is JSON but not an object.
+fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Option<ProblemBody>> {
     let declared_text = content_type.is_some_and(|ct| !is_json(ct));
-    if declared_text && !body.trim_ascii_start().starts_with(b"{") {
+    let object = body.trim_ascii_start().starts_with(b"{");
+    if declared_text && !object {
         return None;
     }
-    serde_json::from_slice(body).ok()
+    if object {
+        return serde_json::from_slice(body).ok().map(Some);
+    }
+    serde_json::from_slice::<serde::de::IgnoredAny>(body)
+        .ok()
+        .map(|_| None)
 }
 
 /// A short plain-text explanation from a non-JSON error body, skipping HTML pages.
 ///
-/// Text after the first byte that is not UTF-8 is dropped (no replacement characters:
-/// a lossy conversion costs the bundle a kilobyte for a case proxies hardly produce).
+/// Text after the first byte that is not UTF-8 is dropped rather than shown as
+/// replacement characters.
 fn plain_text(content_type: Option<&str>, body: &[u8]) -> Option<String> {
     let html = content_type.is_some_and(|ct| essence(ct) == "text/html");
     let text = match core::str::from_utf8(body) {
@@ -222,70 +314,54 @@ fn plain_text(content_type: Option<&str>, body: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// `_embedded.<key>` decoded as a list; a missing list is an empty one. Items are read one
-/// by one so that an error names the item it is about.
-fn embedded_list<T: DeserializeOwned>(value: &Value, key: &str) -> Result<Vec<T>, ApiError> {
-    if !value.is_object() {
-        return Err(decode_failure(&["expected a HAL object with ", key]));
+/// A raw list decoded item by item, so that an error names the item it is about; a missing
+/// list or `null` is an empty one. `at` names the list in messages.
+pub(crate) fn list<T: DeserializeOwned>(
+    raw: Option<&RawValue>,
+    at: &str,
+) -> Result<Vec<T>, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
+    let items: Option<Vec<&RawValue>> = serde_json::from_slice(raw.get().as_bytes())
+        .map_err(|_| ApiError::Decode(format!("{at} is not a list")))?;
+    let mut out = Vec::new();
+    for (i, item) in items.unwrap_or_default().iter().enumerate() {
+        let read = serde_json::from_slice(item.get().as_bytes())
+            .map_err(|e| ApiError::Decode(format!("{at}[{i}] is not valid: {e}")))?;
+        out.push(read);
     }
-    match value.get("_embedded").and_then(|e| e.get(key)) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let read = T::deserialize(item).map_err(|e| {
-                    decode_failure(&[key, "[", &i.to_string(), "] is not valid: ", &e.to_string()])
-                })?;
-                out.push(read);
-            }
-            Ok(out)
-        }
-        Some(_) => Err(decode_failure(&["_embedded.", key, " is not a list"])),
-    }
+    Ok(out)
 }
 
 /// The problem fields of an error body.
-fn problem_of(body: &Value) -> Problem {
+fn problem_of(body: &ProblemBody) -> Problem {
     Problem {
-        title: text(body.get("title")),
-        kind: text(body.get("type")),
-        status: text(body.get("status")).and_then(|s| s.parse().ok()),
-        detail: text(body.get("detail")),
-        trace_id: text(body.get("trace_id")),
+        title: body.title.clone(),
+        kind: body.kind.clone(),
+        status: body.status.as_deref().and_then(|s| s.parse().ok()),
+        detail: body.detail.clone(),
+        trace_id: body.trace_id.clone(),
     }
 }
 
 /// The `validation-errors` of a problem body, grouped by item.
-fn validation_items(body: &Value) -> Vec<ItemErrors> {
-    let Some(Value::Array(entries)) = body
-        .get("validation-errors")
-        .or_else(|| body.get("validation_errors"))
-    else {
-        return Vec::new();
-    };
+fn validation_items(body: ProblemBody) -> Vec<ItemErrors> {
     let mut items = Vec::new();
     let mut loose = Vec::new();
-    for entry in entries {
-        if !entry.is_object() {
-            continue;
-        }
-        match entry.get("errors") {
-            Some(Value::Array(errors)) => {
-                let request_id = text(entry.get("request_id"));
-                let mut fields = Vec::new();
-                for e in errors {
-                    if e.is_object() {
-                        fields.push(field_error(e));
-                    }
-                }
-                items.push(ItemErrors {
-                    index: request_id.as_deref().and_then(index_of_request_id),
-                    request_id,
-                    errors: fields,
-                });
-            }
+    for entry in body.validation.unwrap_or_default() {
+        match entry.errors {
+            Some(errors) => items.push(ItemErrors {
+                index: entry.request_id.as_deref().and_then(index_of_request_id),
+                request_id: entry.request_id,
+                errors,
+            }),
             // An entry that is itself an error belongs to no particular item.
-            _ => loose.push(field_error(entry)),
+            None => loose.push(FieldError {
+                code: entry.code,
+                path: entry.path,
+                detail: entry.detail,
+            }),
         }
     }
     if !loose.is_empty() {
@@ -296,29 +372,6 @@ fn validation_items(body: &Value) -> Vec<ItemErrors> {
         });
     }
     items
-}
-
-/// One field error, with missing parts left empty.
-fn field_error(e: &Value) -> FieldError {
-    FieldError {
-        code: text(e.get("code")).unwrap_or_default(),
-        path: text(e.get("path")).unwrap_or_default(),
-        detail: text(e.get("detail")).unwrap_or_default(),
-    }
-}
-
-/// A string or number as text.
-fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// A wait in seconds given as a number or numeric string.
-fn seconds(v: &Value) -> Option<Duration> {
-    parse_retry_after(&text(Some(v))?)
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The one error type of the API layer and the problem details it keeps.
 
+use crate::lenient;
 use core::fmt;
 use core::time::Duration;
+use serde::Deserialize;
 
 /// An RFC 7807 problem body (`application/problem+json`) as Kommo sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,14 +20,17 @@ pub struct Problem {
     pub trace_id: Option<String>,
 }
 
-/// One validation error the server reported for a field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One validation error the server reported for a field; missing parts are empty.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct FieldError {
     /// Server code, e.g. `NotSupportedChoice`, `InvalidType`, `FieldMissing`.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub code: String,
     /// The field it concerns, e.g. `pipeline_id`.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub path: String,
     /// The server's explanation.
+    #[serde(default, deserialize_with = "lenient::string")]
     pub detail: String,
 }
 

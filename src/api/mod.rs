@@ -9,6 +9,7 @@ pub mod wire;
 
 pub use crate::http::Method;
 pub use call::{Call, Reply};
+pub(crate) use decode::Envelope;
 pub use decode::{decode_error, parse_retry_after};
 pub use error::{ApiError, FieldError, ItemErrors, Problem};
 

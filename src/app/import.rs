@@ -3,11 +3,11 @@
 use super::check;
 pub use super::state::ImportError;
 use super::state::{fold, ImportPlan, State};
+use crate::api::Envelope;
 use crate::i18n::T;
 use crate::model::{NewSource, Source, SourcePatch};
 use crate::rules::{self, Code, Context, Report};
-use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Largest import file read.
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -24,18 +24,19 @@ pub fn exported(s: &Source) -> NewSource {
     }
 }
 
-/// The list of items in an import file: a plain array, an export of `GET /sources`
-/// (`_embedded.sources`), or `{"sources": [...]}`.
-fn items(v: &Value) -> Option<&Vec<Value>> {
-    match v {
-        Value::Array(a) => Some(a),
-        Value::Object(o) => o
-            .get("_embedded")
-            .and_then(|e| e.get("sources"))
-            .or_else(|| o.get("sources"))?
-            .as_array(),
-        _ => None,
-    }
+/// The raw items of an import file: a plain array, an export of `GET /sources`
+/// (`_embedded.sources`), or `{"sources": [...]}`; `None` for any other shape.
+fn items(text: &str) -> Result<Option<Vec<&RawValue>>, serde_json::Error> {
+    let list = if text.trim_start().starts_with('{') {
+        let env: Envelope = serde_json::from_slice(text.as_bytes())?;
+        match env.embedded_sources().or(env.sources) {
+            Some(raw) => raw,
+            None => return Ok(None),
+        }
+    } else {
+        serde_json::from_slice::<&RawValue>(text.as_bytes())?
+    };
+    Ok(serde_json::from_slice::<Vec<&RawValue>>(list.get().as_bytes()).ok())
 }
 
 /// How an item is named in a message: its place in the file and its external id.
@@ -83,12 +84,12 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
     if text.len() > MAX_BYTES {
         return Err(ImportError::new(T::ImportTooBig));
     }
-    let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|_| ImportError::new(T::ImportNotJson))?;
-    let raw = items(&v).ok_or_else(|| ImportError::new(T::ImportShape))?;
+    let raw = items(text.trim_start_matches('\u{feff}'))
+        .map_err(|_| ImportError::new(T::ImportNotJson))?
+        .ok_or_else(|| ImportError::new(T::ImportShape))?;
     let mut list = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
-        let mut n = NewSource::deserialize(item)
+        let mut n: NewSource = serde_json::from_slice(item.get().as_bytes())
             .map_err(|_| ImportError::at(T::ImportShape, label(i, &NewSource::default())))?;
         n.name = n.name.trim().to_owned();
         n.external_id = n.external_id.trim().to_owned();
