@@ -83,7 +83,12 @@ impl<'de> Visitor<'de> for OptString {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        // JavaScript hands every number over as a float: a whole one reads as its digits.
+        if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+            Ok(Some((v as i64).to_string()))
+        } else {
+            Ok(Some(v.to_string()))
+        }
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {

@@ -1,6 +1,7 @@
 //! What the loader hands to `mount`, decoded from a JS object with serde-wasm-bindgen.
 
 use crate::app::Mode;
+use crate::lenient;
 use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
 use wasm_bindgen::JsValue;
@@ -77,26 +78,12 @@ impl MountConfig {
 
 /// A string, or a number given where text was expected; empty means absent.
 fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<TextOrNumber>::deserialize(d)? {
-        Some(TextOrNumber::Text(s)) => Some(s).filter(|s| !s.trim().is_empty()),
-        Some(TextOrNumber::Number(n)) => Some(n.to_string()),
-        None => None,
-    })
+    Ok(lenient::opt_string(d)?.filter(|s| !s.trim().is_empty()))
 }
 
 /// A positive whole number given as a number or as text (`"100"`); anything else is absent.
 fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(match Option::<TextOrNumber>::deserialize(d)? {
-        Some(TextOrNumber::Text(s)) => s.trim().parse().ok(),
-        Some(TextOrNumber::Number(n)) if n >= 1.0 && n.fract() == 0.0 => Some(n as u64),
-        _ => None,
-    }
-    .filter(|n| *n > 0))
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TextOrNumber {
-    Text(String),
-    Number(f64),
+    Ok(lenient::opt_string(d)?
+        .and_then(|s| s.trim().parse().ok())
+        .filter(|n| *n > 0))
 }
