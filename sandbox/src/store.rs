@@ -129,7 +129,8 @@ impl Store {
                 all_errors.push(group(i, None, errors));
                 continue;
             };
-            let rid = rules::request_id(obj, &mut errors);
+            // The reference's own example posts items without request_id and gets "0", "1".
+            let rid = rules::request_id(obj, &mut errors).or_else(|| Some(i.to_string()));
             let f = rules::fields(obj, Kind::Create, &mut errors);
             if let Some(ext) = &f.external_id {
                 if existing.contains(ext) {
@@ -216,7 +217,7 @@ impl Store {
                 all_errors.push(group(i, None, errors));
                 continue;
             };
-            let rid = rules::request_id(obj, &mut errors);
+            let rid = rules::request_id(obj, &mut errors).or_else(|| Some(i.to_string()));
             let id = rules::id_field(obj, &mut errors);
             let f = rules::fields(obj, Kind::Update, &mut errors);
             if let Some(id) = id {

@@ -37,6 +37,31 @@ async fn empty_integration_lists_as_204_and_post_creates_with_lowercased_externa
         sb.url(&format!("/api/v4/sources/{id}"))
     );
 
+    // As in the reference's example: items sent without request_id get their index back.
+    let bare = sb
+        .create(
+            TOKEN,
+            json!([{"name": "a", "external_id": "bare-a"}, {"name": "b", "external_id": "bare-b"}]),
+        )
+        .await;
+    assert_eq!(bare[0]["request_id"], "0");
+    assert_eq!(bare[1]["request_id"], "1");
+    let (a, b) = (bare[0]["id"].as_u64().unwrap(), bare[1]["id"].as_u64().unwrap());
+    let renamed = sb
+        .patch(
+            "/api/v4/sources",
+            TOKEN,
+            &json!([{"id": b, "name": "b2"}, {"id": a, "name": "a2"}]),
+        )
+        .await
+        .hal(200);
+    let renamed = &renamed["_embedded"]["sources"];
+    assert_eq!(renamed[0]["request_id"], "0");
+    assert_eq!(renamed[1]["request_id"], "1");
+    sb.delete("/api/v4/sources", TOKEN, Some(&json!([{"id": a}, {"id": b}])))
+        .await
+        .empty();
+
     let list = sb.get("/api/v4/sources", TOKEN).await.hal(200);
     assert_eq!(list["_total_items"], 2);
     assert_eq!(list["_links"]["self"]["href"], sb.url("/api/v4/sources"));
