@@ -312,18 +312,38 @@ fn decodes_the_reference_examples() {
 }
 
 #[test]
-fn batch_results_map_back_by_request_id_not_position() {
+fn created_sources_map_back_by_request_id_else_external_id_never_by_position() {
+    let sent = [
+        NewSource::new("a", "A"),
+        NewSource::new("b", "b"),
+        NewSource::new("c", "c"),
+        NewSource::new("d", "d"),
+    ];
     let body = json!({"_embedded": {"sources": [
+        // Echoed request_ids, in another order; the server lower-cased "A".
         {"id": 11, "name": "b", "external_id": "b", "request_id": "1"},
         {"id": 10, "name": "a", "external_id": "a", "request_id": "0"},
-        {"id": 99, "name": "x", "external_id": "x", "request_id": "7"},
-        {"id": 98, "name": "y", "external_id": "y"}
+        // No request_id: found by external_id although it comes first of the rest.
+        {"id": 13, "name": "d", "external_id": "d"},
+        // A request_id this client did not send, for an id it did not send either.
+        {"id": 99, "name": "x", "external_id": "x", "request_id": "7"}
     ]}})
     .to_string();
     let results = decode_sources(200, HAL, None, body.as_bytes()).unwrap();
-    let slots = api::by_request_id(3, results);
+    let slots = api::match_created(&sent, results);
     let ids: Vec<Option<u64>> = slots.iter().map(|s| s.as_ref().map(|s| s.id)).collect();
-    assert_eq!(ids, [Some(10), Some(11), None]);
+    assert_eq!(ids, [Some(10), Some(11), None, Some(13)]);
+
+    // A request_id that points at another item's slot loses to the external_id.
+    let crossed = json!({"_embedded": {"sources": [
+        {"id": 20, "name": "c", "external_id": "c", "request_id": "0"}
+    ]}})
+    .to_string();
+    let results = decode_sources(200, HAL, None, crossed.as_bytes()).unwrap();
+    let slots = api::match_created(&sent, results);
+    assert_eq!(slots[0], None);
+    assert_eq!(slots[2].as_ref().map(|s| s.id), Some(20));
+
     assert_eq!(api::index_of_request_id("01"), None);
     assert_eq!(api::index_of_request_id("x"), None);
     assert_eq!(api::index_of_request_id("12"), Some(12));

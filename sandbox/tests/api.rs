@@ -46,7 +46,10 @@ async fn empty_integration_lists_as_204_and_post_creates_with_lowercased_externa
         .await;
     assert_eq!(bare[0]["request_id"], "0");
     assert_eq!(bare[1]["request_id"], "1");
-    let (a, b) = (bare[0]["id"].as_u64().unwrap(), bare[1]["id"].as_u64().unwrap());
+    let (a, b) = (
+        bare[0]["id"].as_u64().unwrap(),
+        bare[1]["id"].as_u64().unwrap(),
+    );
     let renamed = sb
         .patch(
             "/api/v4/sources",
@@ -58,9 +61,13 @@ async fn empty_integration_lists_as_204_and_post_creates_with_lowercased_externa
     let renamed = &renamed["_embedded"]["sources"];
     assert_eq!(renamed[0]["request_id"], "0");
     assert_eq!(renamed[1]["request_id"], "1");
-    sb.delete("/api/v4/sources", TOKEN, Some(&json!([{"id": a}, {"id": b}])))
-        .await
-        .empty();
+    sb.delete(
+        "/api/v4/sources",
+        TOKEN,
+        Some(&json!([{"id": a}, {"id": b}])),
+    )
+    .await
+    .empty();
 
     let list = sb.get("/api/v4/sources", TOKEN).await.hal(200);
     assert_eq!(list["_total_items"], 2);

@@ -13,7 +13,8 @@ pub(crate) use decode::Envelope;
 pub use decode::{decode_error, parse_retry_after};
 pub use error::{ApiError, FieldError, ItemErrors, Problem};
 
-use crate::model::Source;
+use crate::model::{NewSource, Source};
+use crate::rules::same_external_id;
 
 /// Path of the sources collection.
 pub const SOURCES_PATH: &str = "/api/v4/sources";
@@ -62,13 +63,26 @@ pub fn index_of_request_id(request_id: &str) -> Option<usize> {
     canonical.then(|| request_id.parse().ok()).flatten()
 }
 
-/// Puts batch results back in input order by their `request_id`, never by position.
+/// Puts the results of a batch create back in the order of the items sent: by `request_id`
+/// when the server echoes one this module sent, else by external_id (unique per
+/// integration, compared as the server may lower-case it), never by position.
 ///
-/// Slot `i` holds the result for input item `i`, or `None` when the answer had none for it.
-pub fn by_request_id(len: usize, results: Vec<Source>) -> Vec<Option<Source>> {
-    let mut slots: Vec<Option<Source>> = vec![None; len];
+/// Slot `i` holds the result for item `i`, or `None` when the answer had none for it.
+pub fn match_created(sent: &[NewSource], results: Vec<Source>) -> Vec<Option<Source>> {
+    let mut slots: Vec<Option<Source>> = vec![None; sent.len()];
     for source in results {
-        let index = source.request_id.as_deref().and_then(index_of_request_id);
+        let by_id = source
+            .request_id
+            .as_deref()
+            .and_then(index_of_request_id)
+            .filter(|&i| {
+                sent.get(i)
+                    .is_some_and(|n| same_external_id(n.external_id.trim(), &source.external_id))
+            });
+        let index = by_id.or_else(|| {
+            sent.iter()
+                .position(|n| same_external_id(n.external_id.trim(), &source.external_id))
+        });
         if let Some(slot) = index.and_then(|i| slots.get_mut(i)) {
             *slot = Some(source);
         }
