@@ -1,0 +1,140 @@
+//! Deleting: the undo window, bulk deletes, and sources deleted elsewhere.
+
+use super::*;
+use crate::api::{FieldError as ApiFieldError, ItemErrors, Problem};
+use crate::i18n::T;
+
+#[test]
+fn delete_waits_for_the_undo_window_and_undo_cancels_it() {
+    let mut s = loaded();
+    update(&mut s, Msg::AskDelete(RowKey::Saved(1)));
+    assert_eq!(s.dialog, Some(Dialog::ConfirmDelete(vec![1])));
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!("undo timer")
+    };
+    assert_eq!(s.pending.as_ref().unwrap().names, vec!["Chat".to_string()]);
+    update(&mut s, Msg::Undo);
+    for _ in 0..10 {
+        assert!(calls(&update(&mut s, Msg::Tick(t))).is_empty());
+    }
+    assert_eq!(s.saved_count(), 2);
+
+    update(&mut s, Msg::AskDelete(RowKey::Saved(1)));
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!("undo timer")
+    };
+    let mut sent = Vec::new();
+    for _ in 0..update::UNDO_SECONDS {
+        sent.extend(calls(&update(&mut s, Msg::Tick(t))));
+    }
+    assert_eq!(sent, vec![(Job::Delete(vec![1]), Call::DeleteOne(1))]);
+    update(&mut s, Msg::Reply(Job::Delete(vec![1]), Ok(Reply::Deleted)));
+    assert_eq!(s.saved_count(), 1);
+}
+
+#[test]
+fn bulk_delete_of_selected_rows_is_one_batch_request() {
+    let mut s = loaded();
+    update(&mut s, Msg::SelectAll(true));
+    update(&mut s, Msg::AskDeleteSelected);
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!()
+    };
+    let mut sent = Vec::new();
+    for _ in 0..update::UNDO_SECONDS {
+        sent.extend(calls(&update(&mut s, Msg::Tick(t))));
+    }
+    assert_eq!(
+        sent,
+        vec![(Job::Delete(vec![1, 2]), Call::Delete(vec![1, 2]))]
+    );
+}
+
+#[test]
+fn a_bulk_delete_refused_with_404_keeps_its_message_through_the_reload() {
+    let mut s = loaded();
+    update(&mut s, Msg::SelectAll(true));
+    update(&mut s, Msg::AskDeleteSelected);
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!()
+    };
+    for _ in 0..update::UNDO_SECONDS {
+        update(&mut s, Msg::Tick(t));
+    }
+    let fx = update(
+        &mut s,
+        Msg::Reply(Job::Delete(vec![1, 2]), Err(ApiError::NotFound)),
+    );
+    assert_eq!(calls(&fx), vec![(Job::Sources, Call::ListSources)]);
+    // Source 1 was deleted elsewhere; the reload shows that without the message going away.
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Sources(vec![src(2, "Calls", "calls", 10)])),
+        ),
+    );
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrGoneSome));
+    assert_eq!(s.retry, None);
+    assert_eq!(s.saved_count(), 1);
+    assert!(s.row(RowKey::Saved(2)).unwrap().selected);
+}
+
+#[test]
+fn a_bulk_delete_naming_a_source_deleted_elsewhere_explains_it() {
+    let mut s = loaded();
+    update(&mut s, Msg::SelectAll(true));
+    update(&mut s, Msg::AskDeleteSelected);
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!()
+    };
+    for _ in 0..update::UNDO_SECONDS {
+        update(&mut s, Msg::Tick(t));
+    }
+    // Kommo-style refusal: 400 with an item error `NotFound` on the gone id.
+    let refused = ApiError::Validation {
+        problem: Box::new(Problem::default()),
+        items: vec![ItemErrors {
+            request_id: None,
+            index: Some(0),
+            errors: vec![ApiFieldError {
+                code: "NotFound".into(),
+                path: "id".into(),
+                detail: "source 1 not found".into(),
+            }],
+        }],
+    };
+    let fx = update(&mut s, Msg::Reply(Job::Delete(vec![1, 2]), Err(refused)));
+    assert_eq!(calls(&fx), vec![(Job::Sources, Call::ListSources)]);
+    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrGoneSome));
+}
+
+#[test]
+fn deleting_a_source_deleted_elsewhere_says_so_and_keeps_other_drafts() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "Unsaved");
+    update(&mut s, Msg::AddDraft);
+    let draft = s.rows.iter().find(|r| r.key_is_new()).unwrap().key;
+    type_name(&mut s, draft, "Half typed");
+    update(&mut s, Msg::AskDelete(RowKey::Saved(2)));
+    let fx = update(&mut s, Msg::ConfirmDelete);
+    let Some(Effect::After(t, _)) = fx.first().cloned() else {
+        panic!()
+    };
+    for _ in 0..update::UNDO_SECONDS {
+        update(&mut s, Msg::Tick(t));
+    }
+    update(
+        &mut s,
+        Msg::Reply(Job::Delete(vec![2]), Err(ApiError::NotFound)),
+    );
+    assert_eq!(s.status, Some((T::DeletedElsewhere, 0)));
+    assert!(s.row(RowKey::Saved(2)).is_none());
+    assert_eq!(s.row(RowKey::Saved(1)).unwrap().draft.name, "Unsaved");
+    assert_eq!(s.row(draft).unwrap().draft.name, "Half typed");
+}

@@ -1,0 +1,110 @@
+//! Importing a file: the preview, refused files, and an import whose answer says nothing.
+
+use super::*;
+use crate::i18n::{Lang, T};
+
+#[test]
+fn import_previews_creates_and_changes_then_applies_post_then_patch() {
+    let mut s = loaded();
+    let file = r#"[{"name":"Chat 2","external_id":"CHAT"},{"name":"Calls","external_id":"calls"},
+                   {"name":"New","external_id":"new-one","pipeline_id":10}]"#;
+    update(&mut s, Msg::ImportText(file.into()));
+    let Some(Dialog::Import(plan)) = s.dialog.clone() else {
+        panic!("preview shown: {:?}", s.import_error)
+    };
+    assert_eq!(plan.create.len(), 1);
+    assert_eq!(plan.update.len(), 1);
+    assert_eq!(plan.update[0].name.as_deref(), Some("Chat 2"));
+    assert_eq!(plan.unchanged, 1);
+    let sent = calls(&update(&mut s, Msg::ImportApply));
+    assert!(matches!(sent[..], [(Job::ImportCreate, Call::Create(_))]));
+    let sent = calls(&update(
+        &mut s,
+        Msg::Reply(
+            Job::ImportCreate,
+            Ok(Reply::Sources(vec![src(40, "New", "new-one", 10)])),
+        ),
+    ));
+    assert!(matches!(sent[..], [(Job::ImportUpdate, Call::Update(_))]));
+}
+
+#[test]
+fn bad_import_files_are_refused_with_a_reason_and_nothing_is_sent() {
+    for (text, want) in [
+        ("not json", T::ImportNotJson),
+        (r#"{"a":1}"#, T::ImportShape),
+        (r#"[{"name":1}]"#, T::ImportShape),
+        (
+            r#"[{"name":"a","external_id":"x"},{"name":"b","external_id":"X"}]"#,
+            T::ImportDup,
+        ),
+        (r#"[{"name":"","external_id":"x"}]"#, T::ImportInvalid),
+        (
+            r#"[{"name":"a","external_id":"x","origin_code":"123"}]"#,
+            T::ImportInvalid,
+        ),
+    ] {
+        let mut s = loaded();
+        let fx = update(&mut s, Msg::ImportText(text.into()));
+        assert!(calls(&fx).is_empty());
+        assert_eq!(s.import_error.as_ref().map(|e| e.msg), Some(want), "{text}");
+        assert!(s.dialog.is_none());
+    }
+}
+
+#[test]
+fn an_import_answered_without_its_sources_is_not_reported_applied_and_retry_asks_first() {
+    let mut s = loaded();
+    let file = r#"[{"name":"A","external_id":"imp-a","pipeline_id":10},
+                   {"name":"B","external_id":"imp-b","pipeline_id":10}]"#;
+    update(&mut s, Msg::ImportText(file.into()));
+    let sent = calls(&update(&mut s, Msg::ImportApply));
+    assert!(matches!(sent[..], [(Job::ImportCreate, Call::Create(_))]));
+    // A 204: success, but no created source in the answer.
+    update(
+        &mut s,
+        Msg::Reply(Job::ImportCreate, Ok(Reply::Sources(vec![]))),
+    );
+    assert_ne!(s.status, Some((T::ImportDone, 0)));
+    let shown = view::view(&s).text_content();
+    assert!(shown.contains(Lang::En.t(T::ErrDecode)), "{shown}");
+    assert!(!shown.contains(Lang::En.t(T::ImportDone)), "{shown}");
+
+    // Retry looks the external ids up before sending anything again.
+    let sent = calls(&update(&mut s, Msg::Retry));
+    assert_eq!(
+        sent,
+        vec![(
+            Job::ImportReconcile,
+            Call::Find(vec!["imp-a".into(), "imp-b".into()])
+        )]
+    );
+    // imp-a was made after all: only imp-b is posted again.
+    let sent = calls(&update(
+        &mut s,
+        Msg::Reply(
+            Job::ImportReconcile,
+            Ok(Reply::Sources(vec![src(41, "A", "imp-a", 10)])),
+        ),
+    ));
+    let [(Job::ImportCreate, Call::Create(items))] = &sent[..] else {
+        panic!("one create expected: {sent:?}")
+    };
+    assert_eq!(
+        items
+            .iter()
+            .map(|n| n.external_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["imp-b"]
+    );
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::ImportCreate,
+            Ok(Reply::Sources(vec![src(42, "B", "imp-b", 10)])),
+        ),
+    );
+    assert_eq!(s.status, Some((T::ImportDone, 0)));
+    assert!(s.row(RowKey::Saved(41)).is_some() && s.row(RowKey::Saved(42)).is_some());
+    assert!(s.banner.is_none());
+}

@@ -1,0 +1,90 @@
+//! Behaviour of the reducer as a user would notice it: what is sent, what is shown, what is kept.
+//!
+//! The tests are grouped by flow; this file holds the fixtures they share.
+
+mod delete;
+mod dialog;
+mod error;
+mod import;
+mod list;
+mod render;
+mod save;
+
+use super::*;
+use crate::i18n::Lang;
+use crate::model::{Pipeline, Source};
+
+fn src(id: u64, name: &str, ext: &str, pipeline: u64) -> Source {
+    Source {
+        id,
+        name: name.into(),
+        pipeline_id: pipeline,
+        external_id: ext.into(),
+        default: Some(false),
+        origin_code: None,
+        services: vec![],
+        links: None,
+        request_id: None,
+    }
+}
+
+fn pipes() -> Vec<Pipeline> {
+    vec![
+        Pipeline {
+            id: 10,
+            name: "Sales".into(),
+            is_main: true,
+            is_archive: false,
+            sort: 1,
+        },
+        Pipeline {
+            id: 20,
+            name: "Old".into(),
+            is_main: false,
+            is_archive: true,
+            sort: 2,
+        },
+    ]
+}
+
+/// A loaded manager with sources 1 "Chat"/chat and 2 "Calls"/calls.
+fn loaded() -> State {
+    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    let fx = update(&mut s, Msg::Start);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Call(Job::Sources, Call::ListSources),
+            Effect::Call(Job::Pipelines, Call::ListPipelines)
+        ]
+    );
+    update(
+        &mut s,
+        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
+    );
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Sources(vec![
+                src(1, "Chat", "chat", 10),
+                src(2, "Calls", "calls", 10),
+            ])),
+        ),
+    );
+    assert_eq!(s.load, Load::Ready);
+    s
+}
+
+fn calls(fx: &[Effect]) -> Vec<(Job, Call)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Call(j, c) => Some((j.clone(), c.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn type_name(s: &mut State, k: RowKey, v: &str) {
+    update(s, Msg::Edit(k, Edit::Name(v.into())));
+}

@@ -1,0 +1,209 @@
+//! Failed calls: API errors placed on the rows' fields, or shown in a banner with a retry.
+
+use super::*;
+use crate::app::check;
+use crate::i18n::T;
+
+/// Wait after a 429 that did not say how long.
+const DEFAULT_WAIT: u32 = 5;
+
+/// A call failed: say so where it belongs, and keep what a retry needs.
+pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>) {
+    // A batch delete refused because some source is already gone (another tab, another
+    // admin): reload the list so what is shown matches the server again.
+    let refused_batch = matches!(job, Job::Delete(_))
+        && matches!(e, ApiError::Validation { .. } | ApiError::NotFound)
+        && matches!(call, Call::Delete(_));
+    if refused_batch && !s.running(|j| *j == Job::Sources) {
+        send(s, fx, Job::Sources, Call::ListSources);
+    }
+    // Refused because a source in it is gone (404, or an item error `NotFound`): say that,
+    // rather than a bare "not found" or "request failed".
+    let gone_in_batch = refused_batch
+        && match &e {
+            ApiError::NotFound => true,
+            ApiError::Validation { items, .. } => items
+                .iter()
+                .any(|i| i.errors.iter().any(|fe| fe.code == "NotFound")),
+            _ => false,
+        };
+    if gone_in_batch {
+        s.banner = error_banner(T::ErrGoneSome, None, false);
+        return;
+    }
+    if job == Job::Sources && s.load == Load::Loading {
+        s.load = Load::Failed;
+    }
+    if job == Job::Test {
+        s.conn = Conn::Failed(message(&e));
+    }
+    if job == Job::Lookup {
+        s.lookup_result = None;
+    }
+    match &e {
+        ApiError::Validation { problem, items } => {
+            let keys: Vec<RowKey> = match &job {
+                Job::Create(k) | Job::Save(k) => k.clone(),
+                Job::Default(k) => vec![*k],
+                _ => Vec::new(),
+            };
+            let mut placed = false;
+            for item in items {
+                let k = match item.index {
+                    Some(i) => keys.get(i).copied(),
+                    None if keys.len() == 1 => keys.first().copied(),
+                    None => None,
+                };
+                let Some(r) = k.and_then(|k| s.row_mut(k)) else {
+                    continue;
+                };
+                for fe in &item.errors {
+                    // An item refused as not found in a batch save: deleted elsewhere, said
+                    // as plainly as for a single save.
+                    let gone = fe.code == "NotFound" && matches!(job, Job::Save(_));
+                    r.errors.push(if gone {
+                        gone_error()
+                    } else {
+                        FieldError {
+                            field: check::field_of_path(&fe.path),
+                            msg: T::VServer,
+                            detail: Some(fe.detail.clone()).filter(|d| !d.is_empty()),
+                        }
+                    });
+                    placed = true;
+                }
+            }
+            s.banner = error_banner(
+                if placed { T::ErrRejected } else { T::ErrHttp },
+                problem.detail.clone(),
+                false,
+            );
+            if placed {
+                focus_first_error(s, fx);
+            }
+        }
+        ApiError::RateLimited { retry_after } => {
+            let secs = retry_after
+                .map(|d| d.as_secs() as u32 + u32::from(d.subsec_nanos() > 0))
+                .unwrap_or(DEFAULT_WAIT)
+                .clamp(1, 600);
+            s.timer_gen += 1;
+            s.countdown = secs;
+            s.banner = error_banner(T::ErrRateLimited, None, false);
+            s.retry = Some((job, call));
+            fx.push(Effect::After(Timer::Countdown(s.timer_gen), 1000));
+        }
+        ApiError::NotFound if matches!(call, Call::DeleteOne(_)) => {
+            // Already gone: the goal of the delete is reached, but not by this delete.
+            if let Call::DeleteOne(id) = call {
+                s.rows.retain(|r| r.key != RowKey::Saved(id));
+            }
+            s.status = Some((T::DeletedElsewhere, 0));
+        }
+        ApiError::NotFound if matches!(call, Call::UpdateOne(_)) => gone(s, &call),
+        _ => {
+            let retry = job != Job::Test;
+            s.banner = error_banner(message(&e), detail(&e), retry);
+            if retry {
+                s.retry = Some(match (job, call) {
+                    // The answer was lost or garbled, so the create may have happened: the
+                    // retry first asks which of these external ids exist now. (A 5xx is an
+                    // answer: the all-or-nothing batch failed and is simply sent again.)
+                    (Job::Create(keys), call @ Call::Create(_))
+                        if matches!(
+                            e,
+                            ApiError::Network(_) | ApiError::Timeout | ApiError::Decode(_)
+                        ) =>
+                    {
+                        (Job::Reconcile(keys), Call::Find(external_ids(&call)))
+                    }
+                    (Job::ImportCreate, call @ Call::Create(_))
+                        if matches!(
+                            e,
+                            ApiError::Network(_) | ApiError::Timeout | ApiError::Decode(_)
+                        ) =>
+                    {
+                        (Job::ImportReconcile, Call::Find(external_ids(&call)))
+                    }
+                    other => other,
+                });
+            }
+        }
+    }
+}
+
+/// The message key for an error.
+fn message(e: &ApiError) -> T {
+    match e {
+        ApiError::Validation { .. } => T::ErrRejected,
+        ApiError::Unauthorized => T::ErrUnauthorized,
+        ApiError::PaymentRequired => T::ErrPayment,
+        ApiError::Forbidden => T::ErrForbidden,
+        ApiError::NotFound => T::ErrNotFound,
+        ApiError::RateLimited { .. } => T::ErrRateLimited,
+        ApiError::Server { .. } => T::ErrServer,
+        ApiError::Http { .. } => T::ErrHttp,
+        ApiError::Network(_) => T::ErrNetwork,
+        ApiError::Timeout => T::ErrTimeout,
+        ApiError::Decode(_) => T::ErrDecode,
+    }
+}
+
+/// The server's own words worth showing next to the message.
+fn detail(e: &ApiError) -> Option<String> {
+    let (status, detail, trace_id) = match e {
+        ApiError::Server {
+            status,
+            trace_id,
+            detail,
+        } => (status, detail, trace_id.as_deref()),
+        ApiError::Http { status, detail } => (status, detail, None),
+        _ => return None,
+    };
+    let mut out = format!("HTTP {status}");
+    if let Some(d) = detail {
+        out.push_str(": ");
+        out.push_str(d);
+    }
+    if let Some(t) = trace_id {
+        out.push_str(" · trace_id ");
+        out.push_str(t);
+    }
+    Some(out)
+}
+
+/// An answer that says "done" without what was done: say so, keep every draft, and let the
+/// retry resend `retry` (a PATCH is safe to repeat; a create is first reconciled).
+pub(super) fn unreadable(s: &mut State, retry: (Job, Call)) {
+    s.banner = error_banner(T::ErrDecode, None, true);
+    s.retry = Some(retry);
+}
+
+/// A single-source PATCH answered 404: the source was deleted elsewhere. Keep the
+/// user's edits on the row and say so.
+fn gone(s: &mut State, call: &Call) {
+    if let Call::UpdateOne(p) = call {
+        if let Some(r) = s.row_mut(RowKey::Saved(p.id)) {
+            r.errors = vec![gone_error()];
+        }
+    }
+}
+
+/// An error banner.
+pub(super) fn error_banner(msg: T, detail: Option<String>, retry: bool) -> Option<Banner> {
+    Some(Banner {
+        error: true,
+        msg,
+        detail,
+        retry,
+    })
+}
+
+/// The row error of a source deleted elsewhere.
+pub(super) fn gone_error() -> FieldError {
+    FieldError {
+        field: Field::Row,
+        msg: T::ErrGone,
+        detail: None,
+    }
+}

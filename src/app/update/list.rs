@@ -1,0 +1,171 @@
+//! Loading and reloading the list, the connection test, sort, selection and the lookup by
+//! external id.
+
+use super::*;
+use crate::model::{Pipeline, Source};
+
+/// The first load: sources and pipelines, and the add dialog when opened for a pipeline.
+pub(super) fn start(s: &mut State, fx: &mut Vec<Effect>) {
+    send(s, fx, Job::Sources, Call::ListSources);
+    send(s, fx, Job::Pipelines, Call::ListPipelines);
+    if let Some(pid) = s.add_pipeline {
+        add::open_add(s, pid, fx);
+    }
+}
+
+/// Reloads the sources unless a load is already running.
+pub(super) fn refresh(s: &mut State, fx: &mut Vec<Effect>) {
+    if !s.running(|j| *j == Job::Sources) {
+        send(s, fx, Job::Sources, Call::ListSources);
+    }
+}
+
+/// Tests the connection by reading the sources (and the pipelines if still missing).
+pub(super) fn test(s: &mut State, fx: &mut Vec<Effect>) {
+    if !s.running(|j| *j == Job::Test) {
+        s.conn = Conn::Unknown;
+        send(s, fx, Job::Test, Call::ListSources);
+        if !s.pipelines_ready && !s.running(|j| *j == Job::Pipelines) {
+            send(s, fx, Job::Pipelines, Call::ListPipelines);
+        }
+    }
+}
+
+/// Sorts by `by`, or flips the order when already sorted by it.
+pub(super) fn sort(s: &mut State, by: SortBy) {
+    if s.sort == by {
+        s.sort_desc = !s.sort_desc;
+    } else {
+        s.sort = by;
+        s.sort_desc = false;
+    }
+}
+
+/// Takes the lookup's text; an earlier result no longer answers it.
+pub(super) fn lookup_text(s: &mut State, q: String) {
+    s.lookup = q;
+    s.lookup_result = None;
+}
+
+/// Asks the server for the comma-separated external ids of the lookup.
+pub(super) fn lookup(s: &mut State, fx: &mut Vec<Effect>) {
+    let mut ids = Vec::new();
+    for x in s.lookup.split(',') {
+        let x = x.trim();
+        if !x.is_empty() {
+            ids.push(x.to_owned());
+        }
+    }
+    if !ids.is_empty() && !s.running(|j| *j == Job::Lookup) {
+        s.lookup_result = None;
+        send(s, fx, Job::Lookup, Call::Find(ids));
+    }
+}
+
+/// Selects or unselects one saved row.
+pub(super) fn select(s: &mut State, k: RowKey, on: bool) {
+    if let Some(r) = s.row_mut(k) {
+        r.selected = on && r.orig.is_some();
+    }
+}
+
+/// Selects or unselects every visible saved row.
+pub(super) fn select_all(s: &mut State, on: bool) {
+    let mut keys = Vec::new();
+    for r in s.visible() {
+        keys.push(r.key);
+    }
+    for r in s.rows.iter_mut() {
+        if keys.contains(&r.key) {
+            r.selected = on && r.orig.is_some();
+        }
+    }
+}
+
+/// A list read (a load or a connection test) came back.
+pub(super) fn loaded(s: &mut State, list: Vec<Source>) {
+    if matches!(s.banner, Some(Banner { retry: true, .. })) {
+        s.banner = None;
+    }
+    if s.running(|j| *j == Job::Test) || s.conn != Conn::Unknown || s.mode == Mode::Settings {
+        s.conn = Conn::Ok(list.len());
+    }
+    merge_list(s, list);
+    s.load = Load::Ready;
+}
+
+/// The pipelines came back: sorted, given to drafts without one and to the add dialog.
+pub(super) fn pipelines(s: &mut State, mut p: Vec<Pipeline>) {
+    insertion_sort(&mut p, |a, b| (a.sort, a.id) < (b.sort, b.id));
+    s.pipelines = p;
+    s.pipelines_ready = true;
+    let main = s.main_pipeline();
+    for r in s.rows.iter_mut().filter(|r| r.orig.is_none()) {
+        if r.draft.pipeline_id == 0 {
+            r.draft.pipeline_id = main;
+        }
+    }
+    if let Some(Dialog::AddSource {
+        pipeline_id, draft, ..
+    }) = s.dialog.clone()
+    {
+        add::prefill(s, draft, pipeline_id);
+    }
+}
+
+/// The lookup's answer came back.
+pub(super) fn looked_up(s: &mut State, list: Vec<Source>) {
+    s.lookup_result = Some(if list.is_empty() {
+        LookupResult::Missing
+    } else {
+        LookupResult::Found(list)
+    });
+}
+
+/// Takes a fresh list from the server without losing anything typed.
+fn merge_list(s: &mut State, list: Vec<Source>) {
+    let mut ids = Vec::new();
+    for x in &list {
+        ids.push(x.id);
+    }
+    // Rows the server no longer has: drop clean ones, keep edited ones with a note.
+    s.rows.retain_mut(|r| match r.key {
+        RowKey::New(_) => true,
+        RowKey::Saved(id) if ids.contains(&id) => true,
+        RowKey::Saved(_) => {
+            let edited = r.patch().is_some();
+            if edited {
+                r.errors = vec![error::gone_error()];
+            }
+            edited
+        }
+    });
+    let drafts_at = s
+        .rows
+        .iter()
+        .position(|r| r.key_is_new())
+        .unwrap_or(s.rows.len());
+    let mut drafts = s.rows.split_off(drafts_at);
+    // Rows move from `old` to the new list, in the server's order; no row is copied.
+    let mut old = core::mem::take(&mut s.rows);
+    for src in list {
+        let key = RowKey::Saved(src.id);
+        let row = match old.iter().position(|r| r.key == key) {
+            Some(i) => {
+                let mut r = old.remove(i);
+                if r.orig.as_ref() != Some(&src) {
+                    if r.patch().is_none() {
+                        r.draft = Draft::of(&src);
+                    }
+                    r.orig = Some(src);
+                }
+                r
+            }
+            None => Row::saved(src),
+        };
+        s.rows.push(row);
+    }
+    // Edited rows that vanished on the server stay, after the fresh ones.
+    s.rows.append(&mut old);
+    s.rows.append(&mut drafts);
+}

@@ -1,0 +1,83 @@
+//! The messages around the content: the live status line, the error banner and the undo
+//! toast.
+
+use super::parts::{btn, list_of};
+use crate::app::action::Action as A;
+use crate::app::node::{el, Node};
+use crate::app::state::*;
+use crate::i18n::T;
+
+/// The polite live region: "saving", or the last outcome.
+pub(super) fn live_status(s: &State) -> Node {
+    let l = s.lang;
+    let mut p = el("p")
+        .key("st")
+        .class("ksm-note")
+        .attr("aria-live", "polite")
+        .attr("data-status", "");
+    if s.saving() && s.countdown == 0 && s.pending.is_none() {
+        p = p.tr(l, T::Saving);
+    } else if let Some((m, n)) = s.status {
+        p = p.tr(l, m);
+        if n > 0 {
+            p = p.txt(" ").txt(n.to_string());
+        }
+    }
+    p.into()
+}
+
+/// The banner of the last error (or notice), with its retry button.
+pub(super) fn banner(s: &State) -> Option<Node> {
+    let l = s.lang;
+    let b = s.banner.as_ref()?;
+    let mut p = el("p").tr(l, b.msg);
+    if s.countdown > 0 {
+        p = p.txt(" ").kid(
+            el("strong")
+                .attr("data-countdown", "")
+                .txt(s.countdown.to_string()),
+        );
+    }
+    if let Some(d) = &b.detail {
+        p = p.txt(" (").txt(d.clone()).txt(")");
+    }
+    let mut div = el("div")
+        .key("bn")
+        .class(if b.error {
+            "ksm-banner ksm-banner--e"
+        } else {
+            "ksm-banner"
+        })
+        .attr("role", "alert")
+        .kid(p);
+    if b.retry && s.retry.is_some() {
+        div = div.kid(btn(l, A::Retry, T::Retry).class("ksm-btn ksm-btn--p"));
+    }
+    Some(div.into())
+}
+
+/// The undo toast of a pending delete.
+pub(super) fn toast(s: &State) -> Option<Node> {
+    let l = s.lang;
+    let p = s.pending.as_ref()?;
+    Some(
+        el("div")
+            .key("to")
+            .class("ksm-toast")
+            .attr("role", "status")
+            .kid(
+                el("p")
+                    .tr(l, T::DeletingIn)
+                    .txt(" ")
+                    .kid(
+                        el("strong")
+                            .attr("data-undo-left", "")
+                            .txt(p.left.to_string()),
+                    )
+                    .txt(" · ")
+                    .txt(list_of(&p.names)),
+            )
+            .kid(btn(l, A::Undo, T::Undo))
+            .into(),
+    )
+}

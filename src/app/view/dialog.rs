@@ -1,0 +1,137 @@
+//! The dialogs: their shell, the delete confirmation and the import plan.
+
+use super::add::add_source;
+use super::parts::btn;
+use crate::app::action::Action as A;
+use crate::app::node::{el, elc, text, Node};
+use crate::app::state::*;
+use crate::i18n::T;
+
+/// A modal dialog (a panel in Digital Pipeline) titled `title`.
+pub(super) fn dialog_shell(s: &State, title: Vec<Node>, body: Vec<Node>) -> Node {
+    // Digital Pipeline gives the widget its own panel: the dialog is the content there.
+    let inline = s.mode == Mode::AddSource;
+    el("div")
+        .key("dl")
+        .class(if inline { "ksm-panel" } else { "ksm-dlg" })
+        .kid(
+            el("div")
+                .attr("role", "dialog")
+                .attr("aria-modal", "true")
+                .attr(
+                    "aria-label",
+                    title.iter().map(Node::text_content).collect::<String>(),
+                )
+                .kid(el("h2").kids(title))
+                .kids(body),
+        )
+        .into()
+}
+
+/// The open dialog, if any.
+pub(super) fn dialog(s: &State) -> Option<Node> {
+    Some(match s.dialog.as_ref()? {
+        Dialog::ConfirmDelete(ids) => confirm_delete(s, ids),
+        Dialog::Import(plan) => import(s, plan),
+        Dialog::AddSource {
+            pipeline_id,
+            move_id,
+            draft,
+            done,
+        } => add_source(s, *pipeline_id, *move_id, *draft, *done),
+    })
+}
+
+/// Asks to confirm deleting `ids`, listing them.
+fn confirm_delete(s: &State, ids: &[u64]) -> Node {
+    let l = s.lang;
+    let mut ul = el("ul");
+    for id in ids {
+        if let Some(o) = s.row(RowKey::Saved(*id)).and_then(|r| r.orig.as_ref()) {
+            ul = ul.kid(
+                el("li")
+                    .txt(o.name.clone())
+                    .txt(" · ")
+                    .kid(elc("span", "ksm-code").txt(o.external_id.clone())),
+            );
+        }
+    }
+    dialog_shell(
+        s,
+        vec![text(l.t(T::ConfirmDeleteTitle))],
+        vec![
+            ul.into(),
+            elc("p", "ksm-note").tr(l, T::ConfirmDeleteNote).into(),
+            elc("div", "ksm-bar")
+                .kid(
+                    btn(l, A::Confirm, T::Delete)
+                        .class("ksm-btn ksm-btn--p")
+                        .attr("data-first", ""),
+                )
+                .kid(btn(l, A::Close, T::Cancel))
+                .into(),
+        ],
+    )
+}
+
+/// What an import would create and update, with its apply button.
+fn import(s: &State, plan: &ImportPlan) -> Node {
+    let l = s.lang;
+    let mut body = Vec::new();
+    if plan.create.is_empty() && plan.update.is_empty() {
+        body.push(el("p").tr(l, T::ImportNothing).into());
+    }
+    if !plan.create.is_empty() {
+        let mut ul = el("ul").attr("data-create", "");
+        for n in &plan.create {
+            ul = ul.kid(
+                el("li")
+                    .txt(n.name.clone())
+                    .txt(" · ")
+                    .kid(elc("span", "ksm-code").txt(n.external_id.clone())),
+            );
+        }
+        body.push(
+            el("p")
+                .tr(l, T::ImportCreate)
+                .txt(" ")
+                .txt(plan.create.len().to_string())
+                .into(),
+        );
+        body.push(ul.into());
+    }
+    if !plan.update.is_empty() {
+        let mut ul = el("ul").attr("data-update", "");
+        for n in &plan.update_names {
+            ul = ul.kid(el("li").txt(n.clone()));
+        }
+        body.push(
+            el("p")
+                .tr(l, T::ImportUpdate)
+                .txt(" ")
+                .txt(plan.update.len().to_string())
+                .into(),
+        );
+        body.push(ul.into());
+    }
+    body.push(
+        elc("p", "ksm-note")
+            .tr(l, T::ImportSame)
+            .txt(" ")
+            .txt(plan.unchanged.to_string())
+            .into(),
+    );
+    let nothing = plan.create.is_empty() && plan.update.is_empty();
+    body.push(
+        elc("div", "ksm-bar")
+            .kid(
+                btn(l, A::Apply, T::ImportApply)
+                    .class("ksm-btn ksm-btn--p")
+                    .attr("data-first", "")
+                    .flag("disabled", nothing || s.saving()),
+            )
+            .kid(btn(l, A::Close, T::Cancel))
+            .into(),
+    );
+    dialog_shell(s, vec![text(l.t(T::ImportTitle))], body)
+}

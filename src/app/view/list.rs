@@ -1,0 +1,235 @@
+//! The manager page: search and lookup, the action bar, import errors, lookup results and
+//! the table of sources.
+
+use super::pages::wa_row;
+use super::parts::{btn, busy, quota};
+use super::row::{pipe_opts, row};
+use crate::app::action::{Action, Action as A};
+use crate::app::node::{el, elc, Node};
+use crate::app::state::*;
+use crate::i18n::T;
+
+/// The manager page's parts.
+pub(super) fn manager(s: &State) -> Vec<Node> {
+    let l = s.lang;
+    let saving = s.saving();
+    let drafts = s.rows.iter().filter(|r| r.key_is_new()).count();
+    let dirty = s
+        .rows
+        .iter()
+        .filter(|r| !r.key_is_new() && r.dirty())
+        .count();
+    let selected = s.rows.iter().filter(|r| r.selected).count();
+    let full = s.saved_count() + drafts >= s.limit;
+    let creating = s.running(|j| matches!(j, Job::Create(_)));
+    let saving_rows = s.running(|j| matches!(j, Job::Save(_)));
+    let deleting = s.running(|j| matches!(j, Job::Delete(_)));
+
+    let search = elc("input", "ksm-in")
+        .attr("type", "search")
+        .act(A::Search)
+        .attr("aria-label", l.t(T::Search))
+        .attr("placeholder", l.t(T::Search))
+        .attr("value", s.search.clone());
+    let lookup = elc("input", "ksm-in")
+        .attr("type", "search")
+        .act(A::Lookup)
+        .attr("aria-label", l.t(T::Lookup))
+        .attr("placeholder", l.t(T::Lookup))
+        .attr("value", s.lookup.clone());
+    let looking = s.running(|j| *j == Job::Lookup);
+    let top = el("div")
+        .key("top")
+        .class("ksm-bar")
+        .kid(elc("div", "ksm-grow").kid(search))
+        .kid(elc("div", "ksm-grow").kid(lookup))
+        .kid(busy(btn(l, A::LookupGo, T::LookupGo), looking))
+        .opt(quota(s));
+
+    // Keyed by action: a button appearing before the others must not shift their roles.
+    let mut actions = el("div").key("acts").class("ksm-bar").kid(
+        btn(l, A::Add, T::Add)
+            .key(A::Add.as_str())
+            .class("ksm-btn ksm-btn--p")
+            .flag("disabled", full),
+    );
+    if drafts > 0 {
+        actions = actions.kid(
+            busy(
+                btn(l, A::CreateAll, T::CreateN)
+                    .key(A::CreateAll.as_str())
+                    .txt(" (")
+                    .txt(drafts.to_string())
+                    .txt(")"),
+                creating,
+            )
+            .flag("disabled", saving && !creating),
+        );
+    }
+    if dirty > 0 {
+        actions = actions.kid(
+            busy(
+                btn(l, A::SaveAll, T::SaveN)
+                    .key(A::SaveAll.as_str())
+                    .txt(" (")
+                    .txt(dirty.to_string())
+                    .txt(")"),
+                saving_rows,
+            )
+            .flag("disabled", saving && !saving_rows),
+        );
+    }
+    if selected > 0 {
+        actions = actions.kid(busy(
+            btn(l, A::DeleteSelected, T::DeleteSel)
+                .key(A::DeleteSelected.as_str())
+                .class("ksm-btn ksm-btn--d")
+                .txt(" (")
+                .txt(selected.to_string())
+                .txt(")"),
+            deleting || saving,
+        ));
+    }
+    let file = el("input")
+        .attr("type", "file")
+        .attr("accept", "application/json,.json")
+        .class("ksm-sr")
+        .act(A::Import);
+    actions = actions
+        .kid(el("span").key("grow").class("ksm-grow"))
+        // A refresh is harmless to repeat (a second click while one runs is ignored), so it
+        // shows no busy state: an unchanged refresh leaves the DOM untouched.
+        .kid(btn(l, A::Refresh, T::Refresh).key(A::Refresh.as_str()))
+        .kid(
+            btn(l, A::Export, T::Export)
+                .key(A::Export.as_str())
+                .flag("disabled", s.load != Load::Ready),
+        )
+        .kid(
+            el("label")
+                .key(A::Import.as_str())
+                .class("ksm-btn")
+                .attr("aria-disabled", if saving { "true" } else { "false" })
+                .kid(file)
+                .tr(l, T::Import),
+        );
+
+    let mut out: Vec<Node> = vec![top.into(), actions.into()];
+    if let Some(e) = &s.import_error {
+        let mut p = el("p")
+            .key("ierr")
+            .class("ksm-err")
+            .attr("role", "alert")
+            .attr("data-import-error", "")
+            .tr(l, e.msg);
+        if let Some(d) = &e.detail {
+            p = p.txt(" ").txt(d.clone());
+        }
+        out.push(p.into());
+    }
+    if let Some(r) = &s.lookup_result {
+        let mut p = el("div")
+            .key("look")
+            .class("ksm-banner")
+            .attr("data-lookup", "");
+        match r {
+            LookupResult::Missing => p = p.kid(el("p").tr(l, T::LookupMissing)),
+            LookupResult::Found(list) => {
+                let mut ul = el("p").tr(l, T::LookupFound);
+                for x in list {
+                    ul = ul
+                        .txt(" ")
+                        .kid(el("strong").txt(x.name.clone()))
+                        .txt(" · ")
+                        .kid(elc("span", "ksm-code").txt(x.external_id.clone()))
+                        .txt(" · #")
+                        .txt(x.id.to_string());
+                }
+                p = p.kid(ul);
+            }
+        }
+        out.push(p.into());
+    }
+    // The list does not wait for the pipelines: until their names are in, each picker
+    // holds only the row's own pipeline, disabled and marked busy (see `pipeline_select`).
+    if s.load == Load::Loading {
+        out.push(
+            el("p")
+                .key("load")
+                .class("ksm-note")
+                .tr(l, T::Loading)
+                .into(),
+        );
+        return out;
+    }
+    out.push(table(s));
+    out
+}
+
+/// A column header that sorts by `by`, with its `aria-sort`.
+fn sort_btn(s: &State, act: Action, by: SortBy, label: T) -> Node {
+    let dir = match (s.sort == by, s.sort_desc) {
+        (false, _) => "none",
+        (true, false) => "ascending",
+        (true, true) => "descending",
+    };
+    el("button")
+        .attr("type", "button")
+        .class("ksm-sort")
+        .act(act)
+        .attr("aria-sort", dir)
+        .txt(s.lang.t(label))
+        .into()
+}
+
+/// The table of the visible rows, with each open WhatsApp panel under its row.
+fn table(s: &State) -> Node {
+    let l = s.lang;
+    let rows = s.visible();
+    let saved_visible: Vec<&&Row> = rows.iter().filter(|r| r.orig.is_some()).collect();
+    let all_sel = !saved_visible.is_empty() && saved_visible.iter().all(|r| r.selected);
+    let head = el("thead").kid(
+        el("tr")
+            .kid(
+                el("th").kid(
+                    el("input")
+                        .attr("type", "checkbox")
+                        .class("ksm-chk")
+                        .act(A::SelectAll)
+                        .attr("aria-label", l.t(T::SelectAll))
+                        .flag("checked", all_sel),
+                ),
+            )
+            .kid(el("th").kid(sort_btn(s, A::SortName, SortBy::Name, T::ColName)))
+            .kid(el("th").kid(sort_btn(s, A::SortExt, SortBy::ExternalId, T::ColExt)))
+            .kid(el("th").tr(l, T::ColPipeline))
+            .kid(el("th").tr(l, T::ColDefault))
+            .kid(el("th").tr(l, T::ColOrigin))
+            .kid(el("th").tr(l, T::ColWa))
+            .kid(el("th").tr(l, T::ColActions)),
+    );
+    let opts = pipe_opts(s);
+    let mut body = el("tbody");
+    for r in &rows {
+        body = body.kid(row(s, r, &opts));
+        if r.wa_open {
+            body = body.kid(wa_row(s, r));
+        }
+    }
+    let mut wrap = el("div").key("tbl").class("ksm-wrap").kid(
+        elc("table", "ksm-table")
+            .attr("aria-label", l.t(T::Title))
+            .kid(head)
+            .kid(body),
+    );
+    // After a failed first load the list is unknown, not empty: the banner says why.
+    if rows.is_empty() && s.load == Load::Ready {
+        let m = if s.rows.is_empty() {
+            T::Empty
+        } else {
+            T::NoMatch
+        };
+        wrap = wrap.kid(elc("p", "ksm-empty").tr(l, m));
+    }
+    wrap.into()
+}

@@ -1,0 +1,103 @@
+//! Small builders every part of the view shares: buttons, error text, the quota bar and a
+//! pipeline's label.
+
+use crate::app::action::Action;
+use crate::app::node::{el, elc, text, El, Node};
+use crate::app::state::*;
+use crate::i18n::{Lang, T};
+
+/// `names` joined by ", " (`[String]::join` brings a generic copier of about 1 KB of wasm).
+pub(super) fn list_of(names: &[String]) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+    }
+    out
+}
+
+/// A button with a translated label.
+pub(super) fn btn(l: Lang, act: Action, label: T) -> El {
+    el("button")
+        .attr("type", "button")
+        .class("ksm-btn")
+        .act(act)
+        .tr(l, label)
+}
+
+/// A small button with a translated label.
+pub(super) fn small(l: Lang, act: Action, label: T) -> El {
+    el("button")
+        .attr("type", "button")
+        .class("ksm-btn ksm-btn--s")
+        .act(act)
+        .tr(l, label)
+}
+
+/// Marks a button busy (in flight) and disabled.
+pub(super) fn busy(b: El, on: bool) -> El {
+    b.flag("disabled", on)
+        .attr("aria-busy", if on { "true" } else { "false" })
+}
+
+/// A field error in the user's language, with the server's words after it.
+pub(super) fn localize_err(l: Lang, e: &FieldError) -> Node {
+    let mut s = elc("span", "ksm-err").attr("role", "alert").tr(l, e.msg);
+    if let Some(d) = &e.detail {
+        s = s.txt(" ").txt(d.clone());
+    }
+    s.into()
+}
+
+/// The quota bar, only once the list was read: before that a count of 0 would be a guess.
+pub(super) fn quota(s: &State) -> Option<Node> {
+    if s.load != Load::Ready {
+        return None;
+    }
+    let l = s.lang;
+    let n = s.saved_count();
+    let full = n >= s.limit;
+    Some(
+        el("span")
+            .class(if full {
+                "ksm-quota ksm-quota--full"
+            } else {
+                "ksm-quota"
+            })
+            .attr("data-quota", "")
+            .tr(l, T::Quota)
+            .kid(
+                el("meter")
+                    .attr("min", "0")
+                    .attr("max", s.limit.to_string())
+                    .attr("value", n.to_string())
+                    .attr("aria-hidden", "true"),
+            )
+            .kid(el("strong").txt(n.to_string() + " / " + &s.limit.to_string()))
+            .opt(full.then(|| elc("span", "ksm-sr").tr(l, T::QuotaFull).into()))
+            .into(),
+    )
+}
+
+/// A pipeline's name (tagged when archived), or its id when the account does not have it.
+pub(super) fn pipeline_label(s: &State, id: u64) -> Vec<Node> {
+    let l = s.lang;
+    match s.pipeline(id) {
+        Some(p) if p.is_archive => vec![
+            text(p.name.clone()),
+            elc("span", "ksm-tag ksm-tag--w").tr(l, T::Archived).into(),
+        ],
+        Some(p) => vec![text(p.name.clone())],
+        None if !s.pipelines_ready => vec![],
+        // The id too: "pipeline unknown pipeline" says nothing, "pipeline 42 (unknown
+        // pipeline)" says which one the account does not have.
+        None => vec![
+            text(id.to_string()),
+            text(" ("),
+            text(l.t(T::UnknownPipeline)),
+            text(")"),
+        ],
+    }
+}

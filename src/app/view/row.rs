@@ -1,0 +1,248 @@
+//! One row of the table: its inputs, pipeline picker, default flag and actions.
+
+use super::parts::{busy, localize_err, small};
+use crate::app::action::{Action, Action as A};
+use crate::app::event::{idx_str, key_str};
+use crate::app::node::{el, elc, El, Node};
+use crate::app::state::*;
+use crate::i18n::{Lang, T};
+
+/// What every row's pipeline picker offers, worked out once per render: (id, value, label).
+pub(super) type PipeOpts = Vec<(u64, String, String)>;
+
+/// Works out the pipeline picker's options.
+pub(super) fn pipe_opts(s: &State) -> PipeOpts {
+    let l = s.lang;
+    s.pipelines
+        .iter()
+        .map(|p| {
+            let mut label = p.name.clone();
+            if p.is_archive {
+                label.push_str(" (");
+                label.push_str(l.t(T::Archived));
+                label.push(')');
+            }
+            (p.id, p.id.to_string(), label)
+        })
+        .collect()
+}
+
+/// A labelled text input for a row field, with its error under it.
+pub(super) fn field_input(
+    l: Lang,
+    r: &Row,
+    act: Action,
+    label: &'static str,
+    value: &str,
+    f: Field,
+    idx: Option<usize>,
+) -> El {
+    let e = r.error(f);
+    let mut input = elc("input", "ksm-in ksm-in--s")
+        .attr("type", "text")
+        .act(act)
+        .attr("aria-label", label)
+        .attr("value", value.to_owned())
+        .attr("aria-invalid", if e.is_some() { "true" } else { "false" });
+    if let Some(i) = idx {
+        input = input.attr("data-i", idx_str(i));
+    }
+    el("label").kid(input).opt(e.map(|e| localize_err(l, e)))
+}
+
+/// The table row of `r`.
+pub(super) fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
+    let l = s.lang;
+    let k = key_str(r.key);
+    let new = r.key_is_new();
+    let dirty = r.dirty();
+    let in_flight = s.running(|j| match j {
+        Job::Create(ks) | Job::Save(ks) | Job::Reconcile(ks) => ks.contains(&r.key),
+        Job::Default(x) => *x == r.key,
+        Job::Delete(ids) => matches!(r.key, RowKey::Saved(id) if ids.contains(&id)),
+        _ => false,
+    });
+    let pending = s
+        .pending
+        .as_ref()
+        .is_some_and(|p| matches!(r.key, RowKey::Saved(id) if p.ids.contains(&id)));
+    // Only this row's own request (or a 429 wait) locks its controls, so a save elsewhere
+    // leaves this row's DOM alone; `update` still refuses a second change while one runs.
+    let locked = in_flight || pending || s.countdown > 0;
+    let mut class = String::new();
+    if new {
+        class.push_str("ksm-new ");
+    } else if dirty {
+        class.push_str("ksm-dirty ");
+    }
+    if in_flight || pending {
+        class.push_str("ksm-busy");
+    }
+    let name_label = r.draft.name.clone();
+
+    let sel = el("td").kid(
+        el("input")
+            .attr("type", "checkbox")
+            .class("ksm-chk")
+            .act(A::Select)
+            .attr(
+                "aria-label",
+                String::from(l.t(T::ColSelect)) + " " + &name_label,
+            )
+            .flag("checked", r.selected)
+            .flag("disabled", new),
+    );
+    let name = el("td").kid(field_input(
+        l,
+        r,
+        A::Name,
+        l.t(T::ColName),
+        &r.draft.name,
+        Field::Name,
+        None,
+    ));
+    let ext = if new {
+        el("td").kid(field_input(
+            l,
+            r,
+            A::Ext,
+            l.t(T::ColExt),
+            &r.draft.external_id,
+            Field::ExternalId,
+            None,
+        ))
+    } else {
+        el("td").kid(elc("span", "ksm-code").txt(r.draft.external_id.clone()))
+    };
+    let pipe = el("td").kid(pipeline_select(s, r, opts));
+    let on = s.shown_default(r);
+    let def = el("td").kid(
+        el("input")
+            .attr("type", "checkbox")
+            .class("ksm-chk")
+            .act(A::Default)
+            .attr("aria-label", l.t(T::IsDefault))
+            .attr(
+                "title",
+                l.t(if on { T::ClearDefault } else { T::MakeDefault }),
+            )
+            .flag("checked", on)
+            .flag("disabled", !new && locked),
+    );
+    let origin = el("td").kid(field_input(
+        l,
+        r,
+        A::Origin,
+        l.t(T::ColOrigin),
+        &r.draft.origin_code,
+        Field::OriginCode,
+        None,
+    ));
+    let pages_bad = r.errors.iter().any(|e| {
+        matches!(
+            e.field,
+            Field::PageName(_) | Field::PageId(_) | Field::PageLink(_)
+        )
+    });
+    // One text node, not four: every node of a row is paid for 50 times on the first render.
+    let wa = el("td").kid(
+        el("button")
+            .attr("type", "button")
+            .class(if pages_bad {
+                "ksm-btn ksm-btn--s ksm-btn--d"
+            } else {
+                "ksm-btn ksm-btn--s"
+            })
+            .act(A::Wa)
+            .txt({
+                let mut t = String::from(l.t(T::Pages));
+                t.push_str(" (");
+                t.push_str(&r.draft.pages.len().to_string());
+                t.push(')');
+                t
+            })
+            .attr("aria-expanded", if r.wa_open { "true" } else { "false" }),
+    );
+    let mut acts = elc("div", "ksm-acts");
+    if dirty {
+        acts = acts.kid(busy(
+            small(l, A::Save, if new { T::Create } else { T::Save })
+                .class("ksm-btn ksm-btn--s ksm-btn--p"),
+            in_flight || s.saving(),
+        ));
+        if !new {
+            acts = acts.kid(small(l, A::Revert, T::Revert));
+        }
+    }
+    if !new {
+        acts = acts.kid(small(l, A::Copy, T::CopyJson));
+    }
+    acts = acts.kid(
+        small(l, A::Delete, if new { T::Remove } else { T::Delete })
+            .class("ksm-btn ksm-btn--s ksm-btn--d")
+            .flag("disabled", !new && locked),
+    );
+    let mut acts_td = el("td").kid(acts);
+    if let Some(e) = r.error(Field::Row) {
+        acts_td = acts_td.kid(localize_err(l, e));
+    }
+    if let Some(e) = r.error(Field::Default) {
+        acts_td = acts_td.kid(localize_err(l, e));
+    }
+    el("tr")
+        .key(k.clone())
+        .attr("data-k", k)
+        .class(class.trim_end().to_owned())
+        .kid(sel)
+        .kid(name)
+        .kid(ext)
+        .kid(pipe)
+        .kid(def)
+        .kid(origin)
+        .kid(wa)
+        .kid(acts_td)
+        .into()
+}
+
+/// The row's pipeline picker; busy while the pipelines load.
+fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
+    let l = s.lang;
+    let mut sel = elc("select", "ksm-in ksm-in--s")
+        .act(A::Pipe)
+        .attr("aria-label", l.t(T::ColPipeline));
+    if !s.pipelines_ready && s.running(|j| *j == Job::Pipelines) {
+        // Names still loading: nothing to pick yet, and "unknown pipeline" would be wrong.
+        let current = r.draft.pipeline_id.to_string();
+        return el("label").kid(
+            busy(
+                sel.kid(el("option").attr("value", current.clone()).txt("…")),
+                true,
+            )
+            .attr("value", current),
+        );
+    }
+    let mut known = false;
+    for (id, value, label) in opts {
+        known |= *id == r.draft.pipeline_id;
+        sel = sel.kid(el("option").attr("value", value.clone()).txt(label.clone()));
+    }
+    let current = r.draft.pipeline_id.to_string();
+    if !known {
+        sel = sel.kid(
+            el("option")
+                .attr("value", current.clone())
+                .tr(l, T::UnknownPipeline),
+        );
+    }
+    let e = r.error(Field::Pipeline);
+    sel = sel
+        .attr("value", current)
+        .attr("aria-invalid", if e.is_some() { "true" } else { "false" });
+    let archived = s
+        .pipeline(r.draft.pipeline_id)
+        .is_some_and(|p| p.is_archive);
+    el("label")
+        .kid(sel)
+        .opt(archived.then(|| elc("span", "ksm-tag ksm-tag--w").tr(l, T::Archived).into()))
+        .opt(e.map(|e| localize_err(l, e)))
+}

@@ -1,0 +1,72 @@
+//! The settings page: the connection test, the quota and a compact list of the sources.
+
+use super::parts::{btn, busy, pipeline_label, quota};
+use crate::app::action::Action as A;
+use crate::app::event::key_str;
+use crate::app::node::{el, elc, Node};
+use crate::app::state::*;
+use crate::i18n::T;
+use crate::model::Source;
+
+/// The settings page's parts.
+pub(super) fn settings(s: &State) -> Vec<Node> {
+    let l = s.lang;
+    let testing = s.running(|j| *j == Job::Test);
+    let result = match &s.conn {
+        Conn::Unknown => None,
+        Conn::Ok(n) => Some(
+            elc("span", "ksm-ok")
+                .attr("data-conn", "ok")
+                .tr(l, T::ConnOk)
+                .txt(" ")
+                .txt(n.to_string())
+                .into(),
+        ),
+        Conn::Failed(m) => Some(
+            elc("span", "ksm-err")
+                .attr("data-conn", "failed")
+                .tr(l, *m)
+                .into(),
+        ),
+    };
+    let mut list = elc("ul", "ksm-compact").attr("aria-label", l.t(T::Title));
+    for r in s.rows.iter().filter(|r| r.orig.is_some()) {
+        let o = r.orig.as_ref().map_or(&r.draft.name, |o| &o.name);
+        let ext = r
+            .orig
+            .as_ref()
+            .map_or(&r.draft.external_id, |o| &o.external_id);
+        let mut li = el("li")
+            .key(key_str(r.key))
+            .kid(el("span").txt(o.clone()))
+            .kid(elc("span", "ksm-code").txt(ext.clone()))
+            .kid(elc("span", "ksm-note").kids(pipeline_label(s, r.draft.pipeline_id)));
+        if r.orig.as_ref().is_some_and(Source::is_default) {
+            li = li.kid(elc("span", "ksm-tag").tr(l, T::IsDefault));
+        }
+        list = list.kid(li);
+    }
+    vec![
+        el("p")
+            .key("s0")
+            .class("ksm-note")
+            .tr(l, T::ConnHint)
+            .into(),
+        el("div")
+            .key("s1")
+            .class("ksm-bar")
+            .kid(busy(
+                btn(l, A::Test, T::Test).class("ksm-btn ksm-btn--p"),
+                testing,
+            ))
+            .opt(result)
+            .into(),
+        el("div").key("s2").class("ksm-bar").opt(quota(s)).into(),
+        list.key("s3").into(),
+        el("p")
+            .key("s4")
+            .class("ksm-note")
+            .tr(l, T::ManageHint)
+            .into(),
+    ]
+}
