@@ -330,9 +330,10 @@ fn created_sources_map_back_by_request_id_else_external_id_never_by_position() {
     ]}})
     .to_string();
     let results = decode_sources(200, HAL, None, body.as_bytes()).unwrap();
-    let slots = api::match_created(&sent, results);
+    let (slots, unmatched) = api::match_created(&sent, results);
     let ids: Vec<Option<u64>> = slots.iter().map(|s| s.as_ref().map(|s| s.id)).collect();
     assert_eq!(ids, [Some(10), Some(11), None, Some(13)]);
+    assert_eq!(unmatched.iter().map(|s| s.id).collect::<Vec<_>>(), [99]);
 
     // A request_id that points at another item's slot loses to the external_id.
     let crossed = json!({"_embedded": {"sources": [
@@ -340,7 +341,7 @@ fn created_sources_map_back_by_request_id_else_external_id_never_by_position() {
     ]}})
     .to_string();
     let results = decode_sources(200, HAL, None, crossed.as_bytes()).unwrap();
-    let slots = api::match_created(&sent, results);
+    let (slots, _) = api::match_created(&sent, results);
     assert_eq!(slots[0], None);
     assert_eq!(slots[2].as_ref().map(|s| s.id), Some(20));
 

@@ -67,9 +67,14 @@ pub fn index_of_request_id(request_id: &str) -> Option<usize> {
 /// when the server echoes one this module sent, else by external_id (unique per
 /// integration, compared as the server may lower-case it), never by position.
 ///
-/// Slot `i` holds the result for item `i`, or `None` when the answer had none for it.
-pub fn match_created(sent: &[NewSource], results: Vec<Source>) -> Vec<Option<Source>> {
+/// Slot `i` holds the result for item `i`, or `None` when the answer had none for it; the
+/// results that match no item come second.
+pub fn match_created(
+    sent: &[NewSource],
+    results: Vec<Source>,
+) -> (Vec<Option<Source>>, Vec<Source>) {
     let mut slots: Vec<Option<Source>> = vec![None; sent.len()];
+    let mut unmatched = Vec::new();
     for source in results {
         let by_id = source
             .request_id
@@ -83,9 +88,10 @@ pub fn match_created(sent: &[NewSource], results: Vec<Source>) -> Vec<Option<Sou
             sent.iter()
                 .position(|n| same_external_id(n.external_id.trim(), &source.external_id))
         });
-        if let Some(slot) = index.and_then(|i| slots.get_mut(i)) {
-            *slot = Some(source);
+        match index.and_then(|i| slots.get_mut(i)) {
+            Some(slot @ None) => *slot = Some(source),
+            _ => unmatched.push(source),
         }
     }
-    slots
+    (slots, unmatched)
 }

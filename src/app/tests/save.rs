@@ -89,6 +89,38 @@ fn drafts_are_created_in_one_post_and_mapped_back_by_request_id() {
 }
 
 #[test]
+fn created_sources_without_request_id_are_matched_by_external_id_not_position() {
+    let mut s = loaded();
+    update(&mut s, Msg::AddDraft);
+    update(&mut s, Msg::AddDraft);
+    let (a, b) = (RowKey::New(0), RowKey::New(1));
+    type_name(&mut s, a, "First");
+    update(&mut s, Msg::Edit(a, Edit::ExternalId("First".into())));
+    type_name(&mut s, b, "Second");
+    update(&mut s, Msg::Edit(b, Edit::ExternalId("second".into())));
+    let sent = calls(&update(&mut s, Msg::CreateAll));
+    // Reversed, without request_id, and with the external id lower-cased.
+    let answer = vec![
+        src(41, "Second", "second", 10),
+        src(40, "First", "first", 10),
+    ];
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Ok(Reply::Sources(answer))),
+    );
+    let made: Vec<_> = s
+        .rows
+        .iter()
+        .skip(2)
+        .map(|r| (r.key, r.draft.name.as_str()))
+        .collect();
+    assert_eq!(
+        made,
+        vec![(RowKey::Saved(40), "First"), (RowKey::Saved(41), "Second")]
+    );
+}
+
+#[test]
 fn invalid_input_is_stopped_before_any_request_with_field_errors() {
     let mut s = loaded();
     update(&mut s, Msg::AddDraft);

@@ -138,7 +138,7 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
         (job @ Job::Save(_), Reply::Sources(list)) if list.is_empty() => {
             error::unreadable(s, (job, call))
         }
-        (Job::Create(keys), Reply::Sources(list)) => save::created(s, keys, list, fx),
+        (Job::Create(keys), Reply::Sources(list)) => save::created(s, keys, &call, list, fx),
         (Job::Save(_), Reply::Sources(list)) => save::saved(s, list, fx),
         (Job::Save(_), Reply::One(one)) => save::saved_one(s, one, call, fx),
         (Job::Default(k), Reply::One(one)) => save::defaulted(s, k, one, call),

@@ -143,21 +143,35 @@ pub(super) fn reconciled(
     }
 }
 
-/// A create came back: the drafts `keys` become the created sources.
-pub(super) fn created(s: &mut State, keys: Vec<RowKey>, list: Vec<Source>, fx: &mut Vec<Effect>) {
+/// A create came back: the drafts `keys`, sent as `call`, become the created sources.
+pub(super) fn created(
+    s: &mut State,
+    keys: Vec<RowKey>,
+    call: &Call,
+    list: Vec<Source>,
+    fx: &mut Vec<Effect>,
+) {
     let n = list.len();
-    for (pos, src) in list.into_iter().enumerate() {
-        // Map back by request_id, never by position, when the server echoes it.
-        let idx = src
-            .request_id
-            .as_deref()
-            .and_then(crate::api::index_of_request_id)
-            .unwrap_or(pos);
+    let sent = match call {
+        Call::Create(items) => &items[..],
+        _ => &[],
+    };
+    let (slots, unmatched) = crate::api::match_created(sent, list);
+    let placed = keys
+        .iter()
+        .zip(slots)
+        .filter_map(|(k, src)| Some((Some(*k), src?)));
+    let rest = unmatched.into_iter().map(|src| (None, src));
+    for (key, src) in placed.chain(rest).collect::<Vec<_>>() {
         if src.is_default() {
             clear_other_defaults(s, src.id);
         }
-        let Some(k) = keys.get(idx) else { continue };
-        match s.rows.iter().position(|r| r.key == *k) {
+        // A result that matches no draft is still a source of the integration: show it.
+        match s
+            .rows
+            .iter()
+            .position(|r| Some(r.key) == key || r.key == RowKey::Saved(src.id))
+        {
             Some(i) => s.rows[i] = Row::saved(src),
             None => s.rows.push(Row::saved(src)),
         }
