@@ -191,6 +191,7 @@ strings! {
     VChars,
     VDigits,
     VQuotes,
+    VOriginKept,
     VPipeline,
     VPhone,
     VOneDefault,

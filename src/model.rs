@@ -5,6 +5,11 @@
 
 use crate::lenient;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Fields of an object that this crate does not know, kept as they came so that sending the
+/// object back loses nothing.
+pub type Extra = BTreeMap<String, serde_json::Value>;
 
 /// A lead source of the integration, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +59,7 @@ impl Source {
 }
 
 /// A service attached to a source; today only `whatsapp` exists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     /// Service type, e.g. `whatsapp`; may be empty.
     #[serde(rename = "type", default, deserialize_with = "lenient::string")]
@@ -69,6 +74,9 @@ pub struct Service {
         deserialize_with = "lenient::object"
     )]
     pub params: Option<Params>,
+    /// Fields of the service this crate does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl Service {
@@ -80,13 +88,13 @@ impl Service {
         Service {
             kind: Self::WHATSAPP.to_owned(),
             pages,
-            params: None,
+            ..Service::default()
         }
     }
 }
 
 /// One entry of a service: for WhatsApp, a phone number the chat button writes to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page {
     /// Label shown in the drop-down when setting up a website button.
     #[serde(default, deserialize_with = "lenient::string")]
@@ -97,6 +105,9 @@ pub struct Page {
     /// Where the button writes to; for WhatsApp the number in `https://wa.me/<link>`.
     #[serde(default, deserialize_with = "lenient::string")]
     pub link: String,
+    /// Fields of the page this crate does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// Flags of a service.
@@ -116,6 +127,9 @@ pub struct Params {
         deserialize_with = "lenient::opt_bool"
     )]
     pub is_supports_list_message: Option<bool>,
+    /// Flags this crate does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// HAL `_links` of an entity.

@@ -73,7 +73,8 @@ fn decodes_whatsapp_services_with_params_in_every_shape() {
         vec![Page {
             name: "Sales".into(),
             id: "sales".into(),
-            link: "+5511999998888".into()
+            link: "+5511999998888".into(),
+            ..Default::default()
         }]
     );
     assert_eq!(with(json!({})).params, Some(Params::default()));
@@ -81,7 +82,8 @@ fn decodes_whatsapp_services_with_params_in_every_shape() {
         with(json!({"waba": true, "is_supports_list_message": false})).params,
         Some(Params {
             waba: Some(true),
-            is_supports_list_message: Some(false)
+            is_supports_list_message: Some(false),
+            ..Default::default()
         })
     );
     let mut v = base();
@@ -104,6 +106,7 @@ fn params_are_sent_as_an_object_or_not_at_all() {
     service.params = Some(Params {
         waba: Some(true),
         is_supports_list_message: None,
+        ..Default::default()
     });
     assert_eq!(
         serde_json::to_value(&service).unwrap()["params"],
@@ -246,6 +249,7 @@ mod properties {
                                 name: "n".into(),
                                 id: link.clone(),
                                 link,
+                                ..Default::default()
                             })
                             .collect(),
                     )]

@@ -45,6 +45,7 @@ fn page(name: &str, id: &str, link: &str) -> Page {
         name: name.into(),
         id: id.into(),
         link: link.into(),
+        ..Default::default()
     }
 }
 
@@ -325,6 +326,7 @@ fn links_of_other_services_are_not_phone_checked() {
         kind: "telegram".into(),
         pages: vec![page("Bot", "bot", "@my_bot")],
         params: None,
+        ..Default::default()
     }]);
     assert!(rules::validate_new(&[item], &ctx).is_valid());
 }

@@ -74,8 +74,16 @@ fn new_item(r: &Row) -> NewSource {
 pub fn row(s: &State, r: &Row) -> Vec<FieldError> {
     with_context(s, |ctx| match &r.orig {
         Some(o) => {
-            let patch = SourcePatch::diff(o, &r.draft.to_source(o.id));
-            field_errors(&rules::validate_patches(&[patch], ctx), 0, r)
+            let patch = r.patch().unwrap_or_else(|| SourcePatch::new(o.id));
+            let mut errors = field_errors(&rules::validate_patches(&[patch], ctx), 0, r);
+            if r.origin_cleared() {
+                errors.push(FieldError {
+                    field: Field::OriginCode,
+                    msg: T::VOriginKept,
+                    detail: None,
+                });
+            }
+            errors
         }
         None => {
             let mut rows: Vec<&Row> = s.rows.iter().filter(|o| o.orig.is_none()).collect();

@@ -60,12 +60,27 @@ pub struct FieldError {
 /// A page of a WhatsApp service as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageDraft {
+    /// Its index among the source's WhatsApp pages when it came from the server, so that a
+    /// save keeps the fields of that page the widget does not edit.
+    pub from: Option<usize>,
     /// Label of the entry.
     pub name: String,
     /// Identifier of the entry.
     pub id: String,
     /// Phone number the button writes to.
     pub link: String,
+}
+
+impl PageDraft {
+    /// This page as sent: its typed fields trimmed over `base`, the page it came from.
+    fn page(&self, base: Page) -> Page {
+        Page {
+            name: self.name.trim().to_owned(),
+            id: self.id.trim().to_owned(),
+            link: self.link.trim().to_owned(),
+            ..base
+        }
+    }
 }
 
 /// The editable copy of a source (or of a new one), as typed.
@@ -108,8 +123,9 @@ impl Draft {
         for svc in &s.services {
             if svc.kind == Service::WHATSAPP && !wa_seen {
                 wa_seen = true;
-                for p in &svc.pages {
+                for (i, p) in svc.pages.iter().enumerate() {
                     d.pages.push(PageDraft {
+                        from: Some(i),
                         name: p.name.clone(),
                         id: p.id.clone(),
                         link: p.link.clone(),
@@ -134,17 +150,14 @@ impl Draft {
         if !self.pages.is_empty() || self.waba || self.list_message || self.had_params {
             let mut pages = Vec::new();
             for p in &self.pages {
-                pages.push(Page {
-                    name: p.name.trim().to_owned(),
-                    id: p.id.trim().to_owned(),
-                    link: p.link.trim().to_owned(),
-                });
+                pages.push(p.page(Page::default()));
             }
             let mut svc = Service::whatsapp(pages);
             if self.waba || self.list_message || self.had_params {
                 svc.params = Some(Params {
                     waba: Some(self.waba),
                     is_supports_list_message: Some(self.list_message),
+                    ..Params::default()
                 });
             }
             out.push(svc);
@@ -159,19 +172,40 @@ impl Draft {
         (!o.is_empty()).then(|| o.to_owned())
     }
 
-    /// The source this draft would become, with `id` (0 for a new one).
-    pub fn to_source(&self, id: u64) -> Source {
-        Source {
-            id,
-            name: self.name.trim().to_owned(),
-            pipeline_id: self.pipeline_id,
-            external_id: self.external_id.trim().to_owned(),
-            default: Some(self.default),
-            origin_code: self.origin(),
-            services: self.services(),
-            links: None,
-            request_id: None,
+    /// Whether the WhatsApp part (pages and flags) differs from `was`.
+    fn wa_edited(&self, was: &Draft) -> bool {
+        self.pages != was.pages || self.waba != was.waba || self.list_message != was.list_message
+    }
+
+    /// `services` with this draft's WhatsApp edits made over them: pages replaced only when
+    /// they were edited, each flag set only when it was toggled, and everything else (other
+    /// services, their order, fields the widget does not know) exactly as it came.
+    fn services_over(&self, services: &[Service], was: &Draft) -> Vec<Service> {
+        let mut out = services.to_vec();
+        let i = match out.iter().position(|s| s.kind == Service::WHATSAPP) {
+            Some(i) => i,
+            None => {
+                out.insert(0, Service::whatsapp(Vec::new()));
+                0
+            }
+        };
+        let svc = &mut out[i];
+        if self.pages != was.pages {
+            let old = std::mem::take(&mut svc.pages);
+            for p in &self.pages {
+                let base = p.from.and_then(|j| old.get(j).cloned()).unwrap_or_default();
+                svc.pages.push(p.page(base));
+            }
         }
+        if self.waba != was.waba {
+            svc.params.get_or_insert_with(Params::default).waba = Some(self.waba);
+        }
+        if self.list_message != was.list_message {
+            svc.params
+                .get_or_insert_with(Params::default)
+                .is_supports_list_message = Some(self.list_message);
+        }
+        out
     }
 
     /// The create request for this draft.
@@ -218,18 +252,44 @@ impl Row {
         }
     }
 
-    /// The partial update that would save this row's edits (saved rows only).
+    /// The partial update that would save this row's edits (saved rows only): each field
+    /// the user changed, compared with the draft of the source as it came, and nothing else.
     pub fn patch(&self) -> Option<SourcePatch> {
         let orig = self.orig.as_ref()?;
-        let p = SourcePatch::diff(orig, &self.draft.to_source(orig.id));
+        let was = Draft::of(orig);
+        let d = &self.draft;
+        let mut p = SourcePatch::new(orig.id);
+        if d.name.trim() != was.name.trim() {
+            p.name = Some(d.name.trim().to_owned());
+        }
+        if d.pipeline_id != was.pipeline_id {
+            p.pipeline_id = Some(d.pipeline_id);
+        }
+        if d.default != was.default {
+            p.default = Some(d.default);
+        }
+        if d.origin_code.trim() != was.origin_code.trim() {
+            // An emptied origin code cannot be sent: see `origin_cleared`.
+            p.origin_code = d.origin();
+        }
+        if d.wa_edited(&was) {
+            p.services = Some(d.services_over(&orig.services, &was));
+        }
         (!p.is_empty()).then_some(p)
+    }
+
+    /// Whether the user emptied the origin code of a saved source that has one, which no
+    /// request can do (the API refuses `null`, and leaving it out keeps it).
+    pub fn origin_cleared(&self) -> bool {
+        let had = self.orig.as_ref().and_then(|o| o.origin_code.as_deref());
+        had.is_some_and(|o| !o.trim().is_empty()) && self.draft.origin().is_none()
     }
 
     /// Whether the row has something to save.
     pub fn dirty(&self) -> bool {
         match self.key {
             RowKey::New(_) => true,
-            RowKey::Saved(_) => self.patch().is_some(),
+            RowKey::Saved(_) => self.patch().is_some() || self.origin_cleared(),
         }
     }
 

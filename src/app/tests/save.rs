@@ -208,7 +208,8 @@ fn whatsapp_pages_are_validated_and_sent_with_their_params() {
         vec![Page {
             name: "Main".into(),
             id: "p1".into(),
-            link: "+5511999998888".into()
+            link: "+5511999998888".into(),
+            ..Default::default()
         }]
     );
     assert_eq!(svc.params.as_ref().unwrap().waba, Some(true));
@@ -260,4 +261,37 @@ fn add_source_focuses_the_new_rows_name_field() {
     let k = s.rows.last().unwrap().key;
     let want = String::from("[data-k=") + &event::key_str(k) + "] " + &Action::Name.selector();
     assert_eq!(fx, vec![Effect::Focus(want)]);
+}
+
+#[test]
+fn emptying_a_saved_origin_code_says_why_on_the_field_and_sends_nothing() {
+    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    update(&mut s, Msg::Start);
+    update(
+        &mut s,
+        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
+    );
+    let mut chat = src(1, "Chat", "chat", 10);
+    chat.origin_code = Some("kommo.ext.1".into());
+    update(
+        &mut s,
+        Msg::Reply(Job::Sources, Ok(Reply::Sources(vec![chat]))),
+    );
+    let k = RowKey::Saved(1);
+    update(&mut s, Msg::Edit(k, Edit::Origin(String::new())));
+    assert!(s.row(k).unwrap().dirty(), "the row shows an unsaved edit");
+    let fx = update(&mut s, Msg::Save(k));
+    assert!(calls(&fx).is_empty());
+    let r = s.row(k).unwrap();
+    assert_eq!(
+        r.error(Field::OriginCode).map(|e| e.msg),
+        Some(T::VOriginKept)
+    );
+    // What the server holds is untouched, and typing a new code clears the message.
+    assert_eq!(
+        r.orig.as_ref().unwrap().origin_code.as_deref(),
+        Some("kommo.ext.1")
+    );
+    update(&mut s, Msg::Edit(k, Edit::Origin("kommo.ext.2".into())));
+    assert_eq!(s.row(k).unwrap().error(Field::OriginCode), None);
 }
