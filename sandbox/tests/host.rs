@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use sandbox::host::{router, HostConfig};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -207,6 +207,47 @@ async fn widget_files_come_with_the_content_type_of_their_extension() {
     assert_eq!(status, 404, "a folder is not a file");
     let (status, _, _) = get(&format!("{base}/widgets/another_widget/script.js")).await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn widget_files_revalidate_with_their_etag_so_a_second_open_reuses_them() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    let url = format!("{base}/widgets/sources_manager/script.js?v=0.0.7");
+    let client = reqwest::Client::new();
+    let first = client.get(&url).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()[CACHE_CONTROL], "no-cache");
+    let tag = first.headers()[ETAG].to_str().unwrap().to_owned();
+    assert!(
+        tag.starts_with('"') && tag.ends_with('"'),
+        "a strong tag: {tag}"
+    );
+
+    let again = client
+        .get(&url)
+        .header(IF_NONE_MATCH, &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()[ETAG], tag.as_str());
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    // Another file, or another version of this one, is not the cached copy.
+    let other = client
+        .get(format!("{base}/widgets/sources_manager/style.css"))
+        .header(IF_NONE_MATCH, &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200);
+    let stale = client
+        .get(&url)
+        .header(IF_NONE_MATCH, "\"0000000000000000\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 200);
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 // Browser half of `cargo xtask bench`: drives headless Chromium against a running sandbox that
 // already holds the benchmark's sources, and writes the raw measurements as JSON.
 //
-//   node tests/bench/bench.mjs --url http://127.0.0.1:PORT --out target/bench/browser.json [--runs 25]
+//   node tests/bench/bench.mjs --url http://127.0.0.1:PORT --out target/bench/browser.json
+//        [--runs 15] [--rows 50] [--actions no]
 //
 // (also BENCH_URL, BENCH_OUT, BENCH_RUNS, CHROMIUM_PATH). Aggregation and budgets are the xtask's
 // job; this file only measures. Progress goes to stderr.
@@ -15,7 +16,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ARGS = parseArgs(process.argv.slice(2));
 const URL_BASE = (ARGS.url || process.env.BENCH_URL || '').replace(/\/+$/, '');
 const OUT = ARGS.out || process.env.BENCH_OUT || 'target/bench/browser.json';
-const RUNS = Number(ARGS.runs || process.env.BENCH_RUNS || 25);
+const RUNS = Number(ARGS.runs || process.env.BENCH_RUNS || 15);
+const ACTIONS = (ARGS.actions || 'yes') !== 'no';
 const EXPECTED_ROWS = Number(ARGS.rows || process.env.BENCH_ROWS || 50);
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const FLAGS = [
@@ -98,8 +100,27 @@ async function newContext(browser) {
   return browser.newContext({ viewport: { width: 1280, height: 900 } });
 }
 
+// Opens the advanced page in `page` and waits for the rows; returns the page's timings.
+async function open(page) {
+  await page.goto(URL_BASE + PAGE);
+  // Rows, or the loader's own error box: either ends the wait.
+  const ok = await page.waitForFunction((c) => (window.__bench && window.__bench.rowsAt !== null) ||
+    !!document.querySelector(c + ' .ksm-error'), CONTAINER, { timeout: STEP_TIMEOUT }).then(() => true, () => false);
+  if (!ok || (await page.evaluate(() => window.__bench.rowsAt === null))) {
+    throw new Error('no ' + EXPECTED_ROWS + ' rows; the page shows: ' + (await shown(page)));
+  }
+  // The resource entry of the sources response is written when its body is complete.
+  const t = await page.evaluate(timings, SOURCES_PATH);
+  if (t.script_eval === null || t.sources_response_end === null) {
+    throw new Error('missing timing marks: ' + JSON.stringify(t));
+  }
+  return t;
+}
+
 // One cold page load (fresh context: empty cache) of the advanced page with `script` served as
-// the widget's script.js. Both renderers go through the same interception, so neither pays more.
+// the widget's script.js, then a warm one in the same context (its HTTP cache holds what the
+// first load fetched; the sandbox revalidates with ETags). Both renderers go through the same
+// interception, so neither pays more. Open → rows is measured from navigation start.
 async function loadOnce(browser, script) {
   const ctx = await newContext(browser);
   try {
@@ -107,26 +128,18 @@ async function loadOnce(browser, script) {
     await page.addInitScript(instrument, { container: CONTAINER, row: ROW, expected: EXPECTED_ROWS });
     await page.route(/\/widgets\/sources_manager\/script\.js(\?.*)?$/, (route) =>
       route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: script }));
-    await page.goto(URL_BASE + PAGE);
-    // Rows, or the loader's own error box: either ends the wait.
-    const ok = await page.waitForFunction((c) => (window.__bench && window.__bench.rowsAt !== null) ||
-      !!document.querySelector(c + ' .ksm-error'), CONTAINER, { timeout: STEP_TIMEOUT }).then(() => true, () => false);
-    if (!ok || (await page.evaluate(() => window.__bench.rowsAt === null))) {
-      throw new Error('no ' + EXPECTED_ROWS + ' rows; the page shows: ' + (await shown(page)));
-    }
-    // The resource entry of the sources response is written when its body is complete.
-    const t = await page.evaluate(timings, SOURCES_PATH);
-    if (t.script_eval === null || t.sources_response_end === null) {
-      throw new Error('missing timing marks: ' + JSON.stringify(t));
-    }
-    return {
+    const t = await open(page);
+    const out = {
       script_to_list_ms: t.rows_at - t.script_eval,
       render_ms: t.rows_at - t.sources_response_end,
+      open_cold_ms: t.rows_at,
       // Not a figure of the report: how much later than the sources the pipelines came in
       // (the widget's list waits for both, the baseline fills its pickers in afterwards).
       pipelines_lag_ms: t.pipelines_response_end === null ? null : t.pipelines_response_end - t.sources_response_end,
       row_elements: await rowElements(page),
     };
+    out.open_warm_ms = (await open(page)).rows_at;
+    return out;
   } finally {
     await ctx.close();
   }
@@ -376,8 +389,8 @@ async function main() {
     runs: RUNS,
     rows: EXPECTED_ROWS,
     chromium: browser.version(),
-    widget: { script_to_list_ms: [], render_ms: [], pipelines_lag_ms: [], row_elements: null },
-    baseline: { script_to_list_ms: [], render_ms: [], pipelines_lag_ms: [], row_elements: null },
+    widget: { script_to_list_ms: [], render_ms: [], open_cold_ms: [], open_warm_ms: [], pipelines_lag_ms: [], row_elements: null },
+    baseline: { script_to_list_ms: [], render_ms: [], open_cold_ms: [], open_warm_ms: [], pipelines_lag_ms: [], row_elements: null },
     errors: [],
   };
   try {
@@ -402,6 +415,8 @@ async function main() {
           const r = await loadOnce(browser, scripts[name]);
           result[name].script_to_list_ms.push(r.script_to_list_ms);
           result[name].render_ms.push(r.render_ms);
+          result[name].open_cold_ms.push(r.open_cold_ms);
+          result[name].open_warm_ms.push(r.open_warm_ms);
           result[name].pipelines_lag_ms.push(r.pipelines_lag_ms);
           result[name].row_elements = r.row_elements;
         } catch (e) {
@@ -411,7 +426,9 @@ async function main() {
       }
       say('load run ' + (i + 1) + '/' + RUNS + ' done');
     }
-    if (broken.widget) {
+    if (!ACTIONS) {
+      say('actions not asked for');
+    } else if (broken.widget) {
       result.errors.push('actions: not run, the widget does not load');
     } else {
       const a = await actions(browser);

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use axum::http::{header, HeaderValue, StatusCode};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::state::WasmMime;
@@ -55,23 +57,53 @@ pub fn resolve(root: &Path, relative: &str) -> Option<PathBuf> {
     (file.starts_with(&root) && file.is_file()).then_some(file)
 }
 
-/// Reads `file` and answers with its Content-Type; a vanished file is a 404.
-pub async fn serve(file: &Path, wasm: WasmMime) -> Response {
-    match tokio::fs::read(file).await {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(content_type(file, wasm)),
-                ),
-                // The widget is rebuilt while the sandbox runs: never let a stale copy linger.
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => not_found(),
+/// The strong validator of a file's bytes.
+fn etag(bytes: &[u8]) -> String {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("\"{:016x}\"", h.finish())
+}
+
+/// Whether an `If-None-Match` header names `tag` (or is `*`).
+fn matches(request: &HeaderMap, tag: &str) -> bool {
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == tag || t == "*")
+}
+
+/// Reads `file` and answers with its Content-Type and an `ETag`, or 304 when the request
+/// already holds that version; a vanished file is a 404.
+///
+/// `no-cache` lets the browser keep a copy but revalidate it on every use: the widget is
+/// rebuilt while the sandbox runs, and a warm open still reuses what did not change.
+pub async fn serve(file: &Path, wasm: WasmMime, request: &HeaderMap) -> Response {
+    let Ok(bytes) = tokio::fs::read(file).await else {
+        return not_found();
+    };
+    let tag = etag(&bytes);
+    let cache = [
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&tag).expect("hex in quotes is a header value"),
+        ),
+    ];
+    if matches(request, &tag) {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(content_type(file, wasm)),
+        )],
+        cache,
+        bytes,
+    )
+        .into_response()
 }
 
 /// A plain 404, saying nothing about the disk layout.

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{FromRef, Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -143,12 +143,16 @@ async fn pipeline_page(shared: State<Shared>, Path(id): Path<String>) -> Respons
     }
 }
 
-async fn widget_file(shared: State<Shared>, Path(file): Path<String>) -> Response {
+async fn widget_file(
+    shared: State<Shared>,
+    Path(file): Path<String>,
+    request: HeaderMap,
+) -> Response {
     let Some(dir) = shared.config.widget_dir.as_ref() else {
         return files::not_found();
     };
     match files::resolve(dir, &file) {
-        Some(path) => files::serve(&path, shared.state.switches().wasm_mime).await,
+        Some(path) => files::serve(&path, shared.state.switches().wasm_mime, &request).await,
         None => files::not_found(),
     }
 }
@@ -163,7 +167,7 @@ async fn vendor(shared: &Shared, relative: &str) -> Response {
         )
             .into_response();
     }
-    files::serve(&path, WasmMime::Correct).await
+    files::serve(&path, WasmMime::Correct, &HeaderMap::new()).await
 }
 
 async fn require_js(shared: State<Shared>) -> Response {
