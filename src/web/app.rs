@@ -9,8 +9,9 @@ use super::effects;
 use super::events::{self, Input, Listeners};
 use crate::app::action::Action;
 use crate::app::event::{to_msg, Ev};
-use crate::app::{update, view::view, Effect, Msg, State, Timer};
+use crate::app::{update, view::view, Call, Effect, Job, Msg, Reply, State, Timer};
 use crate::client::Client;
+use crate::http::HttpResponse;
 use crate::transport::fetch::BrowserClock;
 use crate::transport::Transport;
 use js_sys::Function;
@@ -59,7 +60,43 @@ pub fn start(root: &Element, state: State, client: AppClient, close: Option<Func
         })
     });
     dispatch(&app, Msg::Start);
+    let rehearsal = {
+        let s = &app.borrow().state;
+        State::new(s.mode, s.lang, s.limit, None)
+    };
+    rehearse(root, rehearsal);
     app
+}
+
+/// A one-source answer in the API's shape, for [`rehearse`].
+const REHEARSAL: &str = r#"{"_embedded":{"sources":[{"id":1,"name":"a","pipeline_id":1,
+"external_id":"a","default":false,"origin_code":null,"services":[{"type":"whatsapp",
+"pages":[{"name":"a","id":"a","link":"+15550000000"}],"params":{"waba":false}}]}]}}"#;
+
+/// Decodes and renders a one-source answer into a detached element and throws it away,
+/// while the first requests are in flight: the browser compiles the decoder, the reducer,
+/// the view and the patcher then (it compiles wasm functions when they first run), instead
+/// of after the real answer has arrived.
+fn rehearse(root: &Element, mut s: State) {
+    let Some(scratch) = root
+        .owner_document()
+        .and_then(|d| d.create_element("div").ok())
+    else {
+        return;
+    };
+    let Ok(mut tree) = Tree::new(&scratch) else {
+        return;
+    };
+    update(&mut s, Msg::Start);
+    let answer = HttpResponse::hal(200, REHEARSAL);
+    let reply = Call::ListSources.decode(&answer);
+    update(
+        &mut s,
+        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(Vec::new()))),
+    );
+    update(&mut s, Msg::Reply(Job::Sources, reply));
+    let _ = tree.render(vec![view(&s)]);
+    tree.close();
 }
 
 /// Stops `app`: listeners, timers and nodes go; later answers are dropped.
