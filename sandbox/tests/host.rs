@@ -248,6 +248,23 @@ async fn widget_files_revalidate_with_their_etag_so_a_second_open_reuses_them() 
         .await
         .unwrap();
     assert_eq!(stale.status(), 200);
+
+    // Relabelling the wasm is a new version: a copy cached under the old label is resent.
+    let wasm = format!("{base}/widgets/sources_manager/empty.wasm");
+    let before = client.get(&wasm).send().await.unwrap().headers()[ETAG].clone();
+    post(
+        &format!("{base}/__sandbox/host"),
+        json!({ "wasm_mime": "wrong" }),
+    )
+    .await;
+    let after = client
+        .get(&wasm)
+        .header(IF_NONE_MATCH, before)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 200);
+    assert_eq!(after.headers()[CONTENT_TYPE], "application/octet-stream");
 }
 
 #[tokio::test]

@@ -57,10 +57,12 @@ pub fn resolve(root: &Path, relative: &str) -> Option<PathBuf> {
     (file.starts_with(&root) && file.is_file()).then_some(file)
 }
 
-/// The strong validator of a file's bytes.
-fn etag(bytes: &[u8]) -> String {
+/// The strong validator of a file as served: its bytes and its Content-Type (the test
+/// switches relabel `.wasm`, and a cached copy must not keep the old label).
+fn etag(bytes: &[u8], content_type: &str) -> String {
     let mut h = DefaultHasher::new();
     bytes.hash(&mut h);
+    content_type.hash(&mut h);
     format!("\"{:016x}\"", h.finish())
 }
 
@@ -84,7 +86,8 @@ pub async fn serve(file: &Path, wasm: WasmMime, request: &HeaderMap) -> Response
     let Ok(bytes) = tokio::fs::read(file).await else {
         return not_found();
     };
-    let tag = etag(&bytes);
+    let content_type = content_type(file, wasm);
+    let tag = etag(&bytes, content_type);
     let cache = [
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         (
@@ -96,10 +99,7 @@ pub async fn serve(file: &Path, wasm: WasmMime, request: &HeaderMap) -> Response
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
     (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(content_type(file, wasm)),
-        )],
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
         cache,
         bytes,
     )
