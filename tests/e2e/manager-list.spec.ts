@@ -54,6 +54,14 @@ test('the manager lists every demo source with its fields and the quota', async 
   await expect(quota.locator('meter')).toHaveAttribute('max', '50');
 });
 
+test('the source limit comes from the widget settings', async ({ page, request }) => {
+  expect((await request.post(`${env.sb.url}/__sandbox/host/settings`, { data: { limit: '100' } })).ok()).toBe(true);
+  const root = await openAdvanced(page, env);
+  const quota = root.locator('[data-quota]');
+  await expect(quota.locator('strong')).toHaveText('6 / 100');
+  await expect(quota.locator('meter')).toHaveAttribute('max', '100');
+});
+
 test('sorting by name and external ID, both directions', async ({ page }) => {
   const root = await openAdvanced(page, env);
   const byName = root.getByRole('button', { name: /^Name( [▲▼])?$/ });
