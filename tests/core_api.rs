@@ -25,7 +25,7 @@ fn decode_sources(
     body: &[u8],
 ) -> Result<Vec<Source>, ApiError> {
     match Call::ListSources.decode(&response(st, ct, ra, body))? {
-        Reply::Sources(s) => Ok(s),
+        Reply::Page(s, None) => Ok(s),
         other => panic!("a list call answered {other:?}"),
     }
 }
@@ -736,4 +736,60 @@ mod properties {
             ]
         })
     }
+}
+
+#[test]
+fn a_list_page_names_the_next_page_only_as_a_path_of_the_sources_list() {
+    let page = |links: Value| {
+        let body = json!({"_links": links, "_embedded": {"sources": [{"id": 1, "name": "a", "external_id": "a"}]}});
+        match Call::ListSources.decode(&HttpResponse::hal(200, body.to_string())) {
+            Ok(Reply::Page(s, next)) => (s.len(), next),
+            other => panic!("a list call answered {other:?}"),
+        }
+    };
+    let next = |href: &str| page(json!({"self": {"href": "x"}, "next": {"href": href}})).1;
+    assert_eq!(
+        next("https://acme.kommo.com/api/v4/sources?page=2&limit=50"),
+        Some("/api/v4/sources?page=2&limit=50".to_owned())
+    );
+    assert_eq!(
+        next("/api/v4/sources?page=3"),
+        Some("/api/v4/sources?page=3".to_owned())
+    );
+    assert_eq!(
+        next("http://127.0.0.1:8080/api/v4/sources?page=2#x"),
+        Some("/api/v4/sources?page=2".to_owned())
+    );
+    // Only the sources list: never another endpoint, scheme or a path that merely starts alike.
+    for other in [
+        "https://acme.kommo.com/api/v4/leads?page=2",
+        "/api/v4/sourcesX?page=2",
+        "javascript:alert(1)",
+        "//evil.example/api/v4/sources?page=2",
+        "/api/v4/sources?page=2 3",
+        "",
+    ] {
+        assert_eq!(next(other), None, "{other}");
+    }
+    // Links of odd shapes are no next page, and the page itself is still read.
+    for links in [
+        json!([]),
+        json!(null),
+        json!({"next": null}),
+        json!({"next": {"href": 2}}),
+    ] {
+        assert_eq!(page(links.clone()), (1, None), "{links}");
+    }
+    assert_eq!(page(json!({})), (1, None));
+}
+
+#[test]
+fn a_later_page_is_asked_for_at_the_path_the_server_linked() {
+    let req = Call::ListPage("/api/v4/sources?page=2&limit=50".into()).request();
+    assert_eq!(req.method, Method::Get);
+    assert_eq!(req.path_and_query, "/api/v4/sources?page=2&limit=50");
+    assert_eq!(req.body, None);
+    let empty =
+        Call::ListPage("/api/v4/sources?page=9".into()).decode(&response(204, None, None, b""));
+    assert_eq!(empty, Ok(Reply::Page(Vec::new(), None)));
 }

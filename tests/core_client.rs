@@ -35,7 +35,7 @@ fn list_of(n: usize) -> HttpResponse {
 /// The sources of a reply that carries them.
 fn sources(reply: Result<Reply, ApiError>) -> Vec<Source> {
     match reply {
-        Ok(Reply::Sources(s)) => s,
+        Ok(Reply::Sources(s) | Reply::Page(s, None)) => s,
         other => panic!("expected sources, got {other:?}"),
     }
 }
@@ -374,7 +374,7 @@ fn shared_and_borrowed_transports_work_too() {
     let by_ref = Client::new(&t, &clock);
     assert_eq!(
         block_on(by_ref.call(&Call::ListSources)),
-        Ok(Reply::Sources(vec![]))
+        Ok(Reply::Page(vec![], None))
     );
     let shared: std::rc::Rc<dyn kommo_sources_widget::transport::Transport> =
         std::rc::Rc::new(t.clone());

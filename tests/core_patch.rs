@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 fn load(items: Value) -> Vec<Source> {
     let body = json!({"_embedded": {"sources": items}}).to_string();
     match Call::ListSources.decode(&HttpResponse::hal(200, body)) {
-        Ok(Reply::Sources(s)) => s,
+        Ok(Reply::Page(s, None)) => s,
         other => panic!("the list did not decode: {other:?}"),
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::model::{Source, ACCOUNT_ID, ACCOUNT_NAME, ACCOUNT_SUBDOMAIN, PIPELINES};
-use crate::request::{base_url, external_id_filter, read_array, read_json};
+use crate::request::{base_url, external_id_filter, page_query, read_array, read_json};
 use crate::respond::{hal, no_content, problem, validation};
 use crate::store::OpError;
 use axum::body::Body;
@@ -64,33 +64,56 @@ fn batch_body(base: &str, items: &[(Source, Option<String>)]) -> Value {
 async fn list(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     run(|| {
         let key = app.authorize(&headers)?;
-        let filter =
-            external_id_filter(uri.query()).map_err(|e| problem(StatusCode::BAD_REQUEST, &e))?;
+        let bad = |e: String| problem(StatusCode::BAD_REQUEST, &e);
+        let filter = external_id_filter(uri.query()).map_err(bad)?;
+        let paging = page_query(uri.query()).map_err(bad)?;
+        let size = paging.limit.unwrap_or(app.config.page_size);
         let base = base_url(&headers);
-        let sources: Vec<Value> = app.read(|s| {
-            s.integrations
-                .get(&key)
-                .map(|i| {
-                    i.sources
-                        .iter()
-                        .filter(|s| filter.as_ref().is_none_or(|f| f.contains(&s.external_id)))
-                        .map(|s| s.to_hal(&base, None))
-                        .collect()
-                })
-                .unwrap_or_default()
+        let (sources, total): (Vec<Value>, usize) = app.read(|s| {
+            let Some(i) = s.integrations.get(&key) else {
+                return (Vec::new(), 0);
+            };
+            let matching: Vec<&Source> = i
+                .sources
+                .iter()
+                .filter(|s| filter.as_ref().is_none_or(|f| f.contains(&s.external_id)))
+                .collect();
+            let page = matching
+                .iter()
+                .skip((paging.page - 1).saturating_mul(size))
+                .take(size)
+                .map(|s| s.to_hal(&base, None))
+                .collect();
+            (page, matching.len())
         });
+        // Past the last page, as with no match at all, Kommo answers 204.
         if sources.is_empty() {
             return Ok(no_content());
         }
+        let href = |page: usize| {
+            let mut pairs = paging.rest.clone();
+            pairs.push(format!("page={page}"));
+            pairs.push(format!("limit={size}"));
+            json!({"href": format!("{base}/api/v4/sources?{}", pairs.join("&"))})
+        };
         let self_href = match uri.query() {
             Some(q) => format!("{base}/api/v4/sources?{q}"),
             None => format!("{base}/api/v4/sources"),
         };
+        let mut links = json!({"self": {"href": self_href}});
+        if paging.page.saturating_mul(size) < total {
+            links["next"] = href(paging.page + 1);
+        }
+        if paging.page > 1 {
+            links["first"] = href(1);
+            links["prev"] = href(paging.page - 1);
+        }
         Ok(hal(
             StatusCode::OK,
             &json!({
                 "_total_items": sources.len(),
-                "_links": {"self": {"href": self_href}},
+                "_page": paging.page,
+                "_links": links,
                 "_embedded": {"sources": sources},
             }),
         ))

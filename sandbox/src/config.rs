@@ -20,6 +20,8 @@ Options:
   --token T           a bearer token; each one is an integration with its own sources (repeatable;
                       without any, the demo token sandbox-demo-token is used and printed)
   --max-sources N     sources allowed per integration (default 50)
+  --page-size N       sources in one page of the list when the query sets no limit; a list
+                      with more links its next page in _links.next (default 50, at most 250)
   --rate-limit N      requests per second per token, 0 turns it off (default 7)
   --block-after N     429 answers to one address within a minute after which that address
                       gets 403 for every API request, 0 never blocks (default 20)
@@ -38,6 +40,8 @@ pub struct Config {
     pub tokens: Vec<String>,
     /// Sources allowed per integration.
     pub max_sources: usize,
+    /// Sources in one list page when the query sets no `limit`.
+    pub page_size: usize,
     /// Requests per second per token; 0 disables the limit.
     pub rate_limit: u32,
     /// 429 answers to one address within a minute before it is blocked; 0 never blocks.
@@ -59,6 +63,7 @@ impl Default for Config {
         Config {
             tokens: Vec::new(),
             max_sources: 50,
+            page_size: 50,
             rate_limit: 7,
             block_after: 20,
             block_secs: 60,
@@ -142,6 +147,14 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                     .parse()
                     .map_err(|_| format!("--max-sources: not a number: {v}"))?;
             }
+            "--page-size" => {
+                let v = value("--page-size")?;
+                config.page_size = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=crate::request::MAX_PAGE_SIZE).contains(n))
+                    .ok_or_else(|| format!("--page-size: not a number from 1 to 250: {v}"))?;
+            }
             "--rate-limit" => {
                 let v = value("--rate-limit")?;
                 config.rate_limit = v
@@ -192,6 +205,7 @@ mod tests {
             "--token=b",
             "--max-sources",
             "3",
+            "--page-size=2",
             "--rate-limit",
             "0",
             "--block-after",
@@ -209,6 +223,7 @@ mod tests {
         assert_eq!(cli.addr.port(), 0);
         assert_eq!(cli.config.tokens, vec!["a", "b"]);
         assert_eq!(cli.config.max_sources, 3);
+        assert_eq!(cli.config.page_size, 2);
         assert_eq!(cli.config.rate_limit, 0);
         assert_eq!((cli.config.block_after, cli.config.block_secs), (5, 9));
         assert!(cli.config.empty);
@@ -224,6 +239,7 @@ mod tests {
         assert_eq!(cli.config.rate_limit, 7);
         assert_eq!((cli.config.block_after, cli.config.block_secs), (20, 60));
         assert_eq!(cli.config.max_sources, 50);
+        assert_eq!(cli.config.page_size, 50);
     }
 
     #[test]
@@ -231,6 +247,8 @@ mod tests {
         assert!(run(&["--bogus"]).unwrap_err().contains("--bogus"));
         assert!(run(&["--addr"]).unwrap_err().contains("needs a value"));
         assert!(run(&["--max-sources", "x"]).is_err());
+        assert!(run(&["--page-size", "0"]).is_err());
+        assert!(run(&["--page-size", "251"]).is_err());
         assert!(run(&["--empty=1"]).is_err());
         assert!(run(&["--block-secs", "0"]).is_err());
         assert_eq!(run(&["--help"]).unwrap_err(), "help");

@@ -122,6 +122,52 @@ pub fn external_id_filter(query: Option<&str>) -> Result<Option<Vec<String>>, St
     Ok(values)
 }
 
+/// Most sources one list page may hold (`limit`), as for Kommo's other lists.
+pub const MAX_PAGE_SIZE: usize = 250;
+
+/// Which page of a list a query asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageQuery {
+    /// 1-based page number (`page`, default 1).
+    pub page: usize,
+    /// Sources per page (`limit`), when the query sets it.
+    pub limit: Option<usize>,
+    /// The query's other pairs, as they were sent, for the links to other pages.
+    pub rest: Vec<String>,
+}
+
+/// Reads `page` and `limit` from a list query; anything but a whole number in range is an
+/// error that names the parameter.
+pub fn page_query(query: Option<&str>) -> Result<PageQuery, String> {
+    let mut out = PageQuery {
+        page: 1,
+        limit: None,
+        rest: Vec::new(),
+    };
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let number = || {
+            Some(v)
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|v| v.parse::<usize>().ok())
+        };
+        match decode_component(k).as_deref() {
+            Some("page") => {
+                out.page = number()
+                    .filter(|n| *n >= 1)
+                    .ok_or("page must be a whole number from 1")?;
+            }
+            Some("limit") => {
+                out.limit = Some(number().filter(|n| (1..=MAX_PAGE_SIZE).contains(n)).ok_or(
+                    format!("limit must be a whole number from 1 to {MAX_PAGE_SIZE}"),
+                )?);
+            }
+            _ => out.rest.push(pair.to_owned()),
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +188,34 @@ mod tests {
             Some(vec!["a&b".to_string(), "c+d e#".to_string()])
         );
         assert!(external_id_filter(Some("filter[external_id]=%zz")).is_err());
+        assert!(external_id_filter(Some("page=2&limit=50"))
+            .unwrap()
+            .is_none());
         assert!(external_id_filter(Some("filter[external_id]=%ff")).is_err());
+    }
+
+    #[test]
+    fn reads_page_and_limit_and_keeps_the_rest() {
+        let q = page_query(Some("filter[external_id]=a&page=2&limit=10")).unwrap();
+        assert_eq!(
+            q,
+            PageQuery {
+                page: 2,
+                limit: Some(10),
+                rest: vec!["filter[external_id]=a".to_string()],
+            }
+        );
+        assert_eq!(page_query(None).unwrap().page, 1);
+        for bad in [
+            "page=0",
+            "page=-1",
+            "page=x",
+            "page=",
+            "limit=0",
+            "limit=251",
+            "limit=+5",
+        ] {
+            assert!(page_query(Some(bad)).is_err(), "{bad}");
+        }
     }
 }

@@ -560,6 +560,97 @@ async fn per_integration_limit_and_per_request_limit() {
 }
 
 #[tokio::test]
+async fn a_list_of_more_than_a_page_links_its_pages() {
+    let sb = start(Config {
+        max_sources: 100,
+        ..config()
+    })
+    .await;
+    for batch in 0..2 {
+        let items: Vec<_> = (0..50)
+            .map(|i| {
+                let n = batch * 50 + i;
+                json!({"name": format!("s{n}"), "external_id": format!("s{n:03}")})
+            })
+            .collect();
+        sb.create(TOKEN, json!(items)).await;
+    }
+    let refused = sb
+        .post(
+            "/api/v4/sources",
+            TOKEN,
+            &json!([{"name": "one more", "external_id": "s100"}]),
+        )
+        .await;
+    assert_eq!(
+        refused.errors(),
+        vec![("0".into(), vec!["LimitExceeded@".into()])]
+    );
+    let detail = &refused.problem(400)["validation-errors"][0]["errors"][0]["detail"];
+    assert!(detail.as_str().unwrap().contains("100"), "{detail}");
+
+    let first = sb.get("/api/v4/sources", TOKEN).await.hal(200);
+    assert_eq!(first["_embedded"]["sources"].as_array().unwrap().len(), 50);
+    assert_eq!(first["_page"], 1);
+    let next = first["_links"]["next"]["href"].as_str().unwrap();
+    assert_eq!(next, sb.url("/api/v4/sources?page=2&limit=50"));
+    assert!(first["_links"].get("prev").is_none());
+    let second = sb
+        .get("/api/v4/sources?page=2&limit=50", TOKEN)
+        .await
+        .hal(200);
+    let ids: Vec<&str> = second["_embedded"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["external_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.first(), Some(&"s050"));
+    assert_eq!(ids.len(), 50);
+    assert!(
+        second["_links"].get("next").is_none(),
+        "the last page links no next"
+    );
+    assert_eq!(
+        second["_links"]["prev"]["href"],
+        sb.url("/api/v4/sources?page=1&limit=50")
+    );
+    // Past the end is 204, as a list with nothing in it; a smaller limit makes more pages.
+    sb.get("/api/v4/sources?page=3", TOKEN).await.empty();
+    let small = sb
+        .get("/api/v4/sources?limit=30&page=4", TOKEN)
+        .await
+        .hal(200);
+    assert_eq!(small["_embedded"]["sources"].as_array().unwrap().len(), 10);
+    assert_eq!(sb.list(TOKEN).await.len(), 100);
+    // The filter pages too, and its links keep it.
+    let filtered = sb
+        .get(
+            "/api/v4/sources?filter[external_id][0]=s001&filter[external_id][1]=s099&limit=1",
+            TOKEN,
+        )
+        .await
+        .hal(200);
+    assert_eq!(
+        filtered["_links"]["next"]["href"],
+        sb.url("/api/v4/sources?filter[external_id][0]=s001&filter[external_id][1]=s099&page=2&limit=1")
+    );
+    for bad in ["page=0", "limit=251", "page=two"] {
+        let p = sb
+            .get(&format!("/api/v4/sources?{bad}"), TOKEN)
+            .await
+            .problem(400);
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains(bad.split('=').next().unwrap()),
+            "{bad}: {p}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn pipelines_and_account() {
     let sb = start(config()).await;
     let v = sb.get("/api/v4/leads/pipelines", OTHER).await.hal(200);

@@ -1,15 +1,20 @@
 //! Every API call the widget makes, each owning its request and the decoder of its answer.
 
-use super::decode::{decode_deleted, decode_pipelines, decode_source, decode_sources};
-use super::{find_path, source_path, wire, ApiError, Method, PIPELINES_PATH, SOURCES_PATH};
+use super::decode::{decode_deleted, decode_page, decode_pipelines, decode_source, decode_sources};
+use super::{
+    find_path, page_path, source_path, wire, ApiError, Method, PIPELINES_PATH, SOURCES_PATH,
+};
 use crate::model::{NewSource, Pipeline, Source, SourcePatch};
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// An API call, in domain terms.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Call {
-    /// `GET /sources`.
+    /// `GET /sources`: the first page of the list.
     ListSources,
+    /// A later page of the list: the path and query of the `_links.next` the previous
+    /// page gave (see [`page_path`]).
+    ListPage(String),
     /// `GET /leads/pipelines`.
     ListPipelines,
     /// `GET /sources?filter[external_id]...`.
@@ -31,8 +36,10 @@ pub enum Call {
 /// What a successful call returned.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
-    /// Sources (list, find, create, batch update); empty for 204.
+    /// Sources (find, create, batch update); empty for 204.
     Sources(Vec<Source>),
+    /// A page of the list, and the path of the next one when the server links one.
+    Page(Vec<Source>, Option<String>),
     /// One source (get, single update); `None` when the server answered 204 (gone).
     One(Option<Source>),
     /// Pipelines.
@@ -58,6 +65,7 @@ impl Call {
     pub fn request(&self) -> HttpRequest {
         let (method, path_and_query, body) = match self {
             Call::ListSources => (Method::Get, SOURCES_PATH.to_owned(), None),
+            Call::ListPage(path) => (Method::Get, path.clone(), None),
             Call::ListPipelines => (Method::Get, PIPELINES_PATH.to_owned(), None),
             Call::Find(ids) => (Method::Get, find_path(ids), None),
             Call::GetOne(id) => (Method::Get, source_path(*id), None),
@@ -101,7 +109,11 @@ impl Call {
                 decode_deleted(st, ct, ra, body)?;
                 Reply::Deleted
             }
-            Call::ListSources | Call::Find(_) | Call::Create(_) | Call::Update(_) => {
+            Call::ListSources | Call::ListPage(_) => {
+                let (sources, next) = decode_page(st, ct, ra, body)?;
+                Reply::Page(sources, next.as_deref().and_then(page_path))
+            }
+            Call::Find(_) | Call::Create(_) | Call::Update(_) => {
                 Reply::Sources(decode_sources(st, ct, ra, body)?)
             }
         })

@@ -25,6 +25,23 @@ pub(crate) struct Envelope<'a> {
     /// `id`, present when the answer is one entity.
     #[serde(borrow, default)]
     id: Option<&'a RawValue>,
+    /// `_links`, where a list that goes on names its next page.
+    #[serde(rename = "_links", default, deserialize_with = "lenient::object")]
+    links: Option<Links>,
+}
+
+/// The links of a HAL answer; only `next` matters to a reader.
+#[derive(Deserialize, Default)]
+struct Links {
+    #[serde(default, deserialize_with = "lenient::object")]
+    next: Option<Link>,
+}
+
+/// One HAL link.
+#[derive(Deserialize, Default)]
+struct Link {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    href: Option<String>,
 }
 
 /// The lists a HAL answer embeds.
@@ -95,6 +112,25 @@ pub(crate) fn decode_sources(
         200..=299 => {
             let env = envelope(content_type, body, "sources")?;
             list(env.embedded_sources(), "_embedded.sources")
+        }
+        _ => Err(decode_error(status, content_type, retry_after, body)),
+    }
+}
+
+/// One page of the sources list and the link to the next one, if the server gave one;
+/// 204 is an empty, last page.
+pub(crate) fn decode_page(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<(Vec<Source>, Option<String>), ApiError> {
+    match status {
+        204 => Ok((Vec::new(), None)),
+        200..=299 => {
+            let mut env = envelope(content_type, body, "sources")?;
+            let next = env.links.take().and_then(|l| l.next).and_then(|n| n.href);
+            Ok((list(env.embedded_sources(), "_embedded.sources")?, next))
         }
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }

@@ -45,6 +45,29 @@ pub fn find_path<S: AsRef<str>>(external_ids: &[S]) -> String {
     out
 }
 
+/// The path and query to request for a list's `_links.next.href`, when it names a page of
+/// the sources list; `None` for anything else.
+///
+/// The origin of an absolute link is dropped: a page is always asked of the server the
+/// widget talks to, so a link can never send the credentials elsewhere.
+pub fn page_path(href: &str) -> Option<String> {
+    let href = href.trim();
+    let local = match href.split_once("://") {
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http") =>
+        {
+            &rest[rest.find('/')?..]
+        }
+        Some(_) => return None,
+        None => href,
+    };
+    // A fragment is the reader's, never the server's.
+    let local = local.split('#').next().unwrap_or_default();
+    let tail = local.strip_prefix(SOURCES_PATH)?;
+    let clean = local.bytes().all(|b| b.is_ascii_graphic()) && !local.contains('\\');
+    (clean && (tail.is_empty() || tail.starts_with('?'))).then(|| local.to_owned())
+}
+
 /// Path of one source, `/api/v4/sources/{id}`.
 pub fn source_path(id: u64) -> String {
     format!("{SOURCES_PATH}/{id}")

@@ -110,7 +110,7 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
     let mut out = ImportPlan {
         create: Vec::new(),
         update: Vec::new(),
-        update_names: Vec::new(),
+        update_from: Vec::new(),
         unchanged: 0,
     };
     for n in list {
@@ -141,7 +141,7 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
                 if p.is_empty() {
                     out.unchanged += 1;
                 } else {
-                    out.update_names.push(o.name.clone());
+                    out.update_from.push(o.clone());
                     out.update.push(p);
                 }
             }

@@ -4,6 +4,7 @@
 //! DOM events into [`Msg`], runs the [`Effect`]s and renders [`view::view`] of the state.
 
 pub mod action;
+pub mod changes;
 pub mod check;
 pub mod event;
 pub mod import;

@@ -348,6 +348,8 @@ pub enum Job {
     ImportUpdate,
     /// Import: checking which items a create without a readable answer did create.
     ImportReconcile,
+    /// Reading one source again after a conflict.
+    Reread(RowKey),
 }
 
 impl Job {
@@ -355,7 +357,7 @@ impl Job {
     pub fn mutating(&self) -> bool {
         !matches!(
             self,
-            Job::Sources | Job::Pipelines | Job::Test | Job::Lookup
+            Job::Sources | Job::Pipelines | Job::Test | Job::Lookup | Job::Reread(_)
         )
     }
 }
@@ -387,10 +389,12 @@ pub struct PendingDelete {
 /// What the server said about an external id lookup.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LookupResult {
-    /// Found sources.
-    Found(Vec<Source>),
-    /// No source has that external id.
+    /// Sources found, and the ids asked for that none has.
+    Found(Vec<Source>, Vec<String>),
+    /// No source has any of the external ids.
     Missing,
+    /// More ids than one request may ask for.
+    TooMany,
 }
 
 /// Why an import file cannot be applied.
@@ -424,8 +428,8 @@ pub struct ImportPlan {
     pub create: Vec<NewSource>,
     /// Updates to existing sources (matched by external_id, case-insensitively).
     pub update: Vec<SourcePatch>,
-    /// Names for the preview of each update, in the same order.
-    pub update_names: Vec<String>,
+    /// The server's copy each update changes, in the same order, for the preview.
+    pub update_from: Vec<Source>,
     /// Items identical to what exists.
     pub unchanged: usize,
 }
@@ -519,6 +523,8 @@ pub struct State {
     pub status: Option<(T, usize)>,
     /// The add-as-source pipeline passed at mount or by the host.
     pub add_pipeline: Option<u64>,
+    /// List reads that follow `_links.next`: the sources so far and the pages read.
+    pub paging: Vec<(Job, Vec<Source>, usize)>,
 }
 
 impl State {
@@ -552,6 +558,7 @@ impl State {
             conn: Conn::Unknown,
             status: None,
             add_pipeline,
+            paging: Vec::new(),
         }
     }
 

@@ -91,8 +91,9 @@ pub fn decode(root: &Element, e: &Event, import: &str) -> Option<Input> {
                     trap_tab(root, k);
                     return None;
                 }
-                // Enter on a button already clicks it.
+                // Enter on a button already clicks it; Shift+Enter in a text area is a new line.
                 "Enter" if target.tag_name() == "INPUT" => Kind::Enter,
+                "Enter" if target.tag_name() == "TEXTAREA" && !k.shift_key() => Kind::Enter,
                 _ => return None,
             }
         }

@@ -121,7 +121,11 @@ test('import shows what will be created and changed, then applies one batch POST
   await expect(dialog).toContainText('Will be created: 2');
   await expect(dialog.locator('[data-create] li')).toHaveText(['Imported one · imp-1', 'Imported two · imp-2']);
   await expect(dialog).toContainText('Will be changed: 1');
-  await expect(dialog.locator('[data-update] li')).toHaveText([DEMO.chat.name]);
+  // Each change field by field, old → new.
+  const change = dialog.locator('[data-update] > li');
+  await expect(change).toHaveCount(1);
+  await expect(change.locator('> strong')).toHaveText(DEMO.chat.name);
+  await expect(change.locator('.ksm-changes li')).toHaveText([`Name: “${DEMO.chat.name}” → “Website chat (new widget)”`]);
   await expect(dialog).toContainText('Unchanged: 1');
   await expect(dialog.getByRole('button', { name: 'Apply import' })).toBeFocused();
   // Nothing is sent for a preview.

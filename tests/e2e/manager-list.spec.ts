@@ -111,7 +111,7 @@ test('looking up an external ID asks the server with filter[external_id]', async
   const root = await openAdvanced(page, env);
   await zeroCounters(request, env.sb);
   const calls = recordApi(page);
-  const lookup = root.getByRole('searchbox', { name: 'Find on server by external ID' });
+  const lookup = root.getByRole('textbox', { name: 'Find on server by external ID (one per line)' });
 
   // Letter case does not matter to the server.
   await lookup.fill('WA-Sales');
@@ -129,8 +129,40 @@ test('looking up an external ID asks the server with filter[external_id]', async
   // Enter in the field runs the lookup too; an unknown id is said plainly.
   await lookup.fill('nobody-has-this');
   await lookup.press('Enter');
-  await expect(found).toHaveText('No source has this external ID.');
+  await expect(found).toHaveText('Not found on server.');
   expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 2 });
+});
+
+test('several external IDs, one per line, are looked up in one request; commas stay inside an ID', async ({ page, request }) => {
+  const made = await request.post(`${env.sb.url}/api/v4/sources`, {
+    headers: { Authorization: `Bearer ${env.token}` }, data: [{ name: 'Comma', external_id: 'shop,eu' }],
+  });
+  expect(made.status()).toBe(200);
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+  const calls = recordApi(page);
+  const lookup = root.getByRole('textbox', { name: 'Find on server by external ID (one per line)' });
+  // Typed by keyboard: Shift+Enter starts the next line, Enter finds.
+  await lookup.click();
+  await page.keyboard.type(DEMO.wa.ext);
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type('shop,eu');
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type('nobody-has-this');
+  await expect(lookup).toHaveValue(`${DEMO.wa.ext}\nshop,eu\nnobody-has-this`);
+  await page.keyboard.press('Enter');
+  const found = root.locator('[data-lookup]');
+  await expect(found.locator('strong')).toHaveText([DEMO.wa.name, 'Comma']);
+  await expect(found).toContainText('No source has: nobody-has-this');
+  await expect(lookup).toHaveValue(`${DEMO.wa.ext}\nshop,eu\nnobody-has-this`);
+  expect(calls).toHaveLength(1);
+  const url = new URL('http://x' + calls[0].path);
+  expect([...url.searchParams.entries()].map(([k, v]) => [k, v.toLowerCase()])).toEqual([
+    ['filter[external_id][0]', DEMO.wa.ext.toLowerCase()],
+    ['filter[external_id][1]', 'shop,eu'],
+    ['filter[external_id][2]', 'nobody-has-this'],
+  ]);
+  expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 1 });
 });
 
 test('screenshot of the manager with the demo data for the README', async ({ page }) => {

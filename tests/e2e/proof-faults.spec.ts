@@ -206,7 +206,7 @@ const ACTIONS: Action[] = [
       expect(left).not.toContain(DEMO.expo.ext);
     },
     // Any 2xx to a DELETE means done. (A 404 is a failure here: the batch was refused as a
-    // whole, the widget reloads the list and keeps its message through that reload.)
+    // whole, the widget reads its sources again and keeps its message through that.)
     skip: (f) => f.success,
   },
   {
@@ -250,7 +250,8 @@ function expected(f: Fault, a: Action): string[] {
     case '402': return [MSG.payment];
     case '403': return [MSG.forbidden];
     case '404 JSON': case '404 plain text':
-      if (a.name === 'edit' || a.name === 'default') return [MSG.gone];
+      // The source is still there when read again: the 404 was the server's, not a delete.
+      if (a.name === 'edit' || a.name === 'default') return [MSG.notFoundStill];
       return a.name === 'bulk delete' ? [MSG.goneSome] : [MSG.notFound];
     case '429 Retry-After': return [MSG.rateLimited];
     case '500 trace_id': return [MSG.server, 'HTTP 500', 'proof database down', 'proof-trace-500'];
@@ -290,10 +291,10 @@ for (const a of ACTIONS) {
       const dropped = f.name === 'dropped connection' && dropResent(a.method);
       await arm(request, env.sb, f, a.method, a.path, dropped ? 10 * n : n);
       const calls = recordApi(page);
-      // A batch delete refused with 404 reloads the list: its answer is awaited below.
-      const reloads = a.name === 'bulk delete' && f.name.startsWith('404');
-      const reloaded = reloads
-        ? page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/api/v4/sources')
+      // A refusal as not found reads the sources concerned again: that answer is awaited below.
+      const rereads = f.name.startsWith('404') && ['bulk delete', 'edit', 'default'].includes(a.name);
+      const reloaded = rereads
+        ? page.waitForResponse((r) => r.request().method() === 'GET' && routeOf(new URL(r.url()).pathname) === '/api/v4/sources/{id}')
         : null;
       await a.act(page, root);
 
@@ -314,7 +315,7 @@ for (const a of ACTIONS) {
         }
         await a.kept(page, root);
         if (reloaded) {
-          // The list came back from the server and the message is still there to be read.
+          // The sources came back from the server and the message is still there to be read.
           expect((await reloaded).status()).toBe(200);
           await expect(root.locator('tbody tr[data-k^="s"]')).toHaveCount(6);
           await expect(where).toContainText(msg[0]);

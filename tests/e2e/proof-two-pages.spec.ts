@@ -10,11 +10,13 @@
 // A is never silently recreated or hidden by B: B's save (alone or in "Save all changes") or
 // default on it is refused on that row ("This source no longer exists on the server.") with
 // B's edit kept, undoing that edit drops the row, B's delete says it was already deleted
-// elsewhere, and a bulk delete naming it says some sources no longer exist and reloads.
+// elsewhere, and a bulk delete naming it says some sources no longer exist. After each such
+// refusal only the sources concerned are read again (`GET /api/v4/sources/{id}`), and a row
+// whose source was changed elsewhere says what changed, field by field.
 import { APIRequestContext, Browser, expect, Locator, Page, test } from '@playwright/test';
 import { expectNoCrash, MSG } from './fixtures/proof';
 import {
-  banner, DEMO, draftRows, manager, openAdvanced, recordApi, rowOf, sent, serverSources, status, useWidgetSandbox,
+  api, banner, DEMO, draftRows, manager, openAdvanced, recordApi, rowOf, sent, serverSources, status, useWidgetSandbox,
   WidgetEnv, zeroCounters,
 } from './fixtures/widget';
 
@@ -97,14 +99,15 @@ test('a source deleted in page A: page B\'s save, default and delete on it are e
   await expect(row.getByRole('alert')).toHaveText(MSG.gone);
   await expect(name(row)).toHaveValue('Calls (edited in B)');
   await expectDraftsKept(b);
-  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 1 });
+  // The refusal is checked by reading that one source again, not the whole list.
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 1, 'GET /api/v4/sources/{id}': 1 });
 
   // Default on it: refused the same way; the mark stays where the server has it.
   await isDefault(row).click();
   await expect(row.getByRole('alert')).toHaveText(MSG.gone);
   await expect(isDefault(row)).not.toBeChecked();
   await expect(isDefault(rowOf(b, DEMO.chat.ext))).toBeChecked();
-  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 2 });
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 2, 'GET /api/v4/sources/{id}': 2 });
 
   // Delete it: the server says 404; the goal is reached, and B is told it was not its doing.
   await deleteRow(pageB, b, DEMO.calls.ext);
@@ -112,8 +115,10 @@ test('a source deleted in page A: page B\'s save, default and delete on it are e
   await expect(rowOf(b, DEMO.calls.ext)).toHaveCount(0);
   await expect(banner(b)).toHaveCount(0);
   await expectDraftsKept(b);
-  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 2, 'DELETE /api/v4/sources/{id}': 1 });
-  expect(callsB.map((c) => c.method)).toEqual(['PATCH', 'PATCH', 'DELETE']);
+  expect(await sent(request, env.sb)).toEqual({
+    'PATCH /api/v4/sources/{id}': 2, 'GET /api/v4/sources/{id}': 2, 'DELETE /api/v4/sources/{id}': 1,
+  });
+  expect(callsB.map((c) => c.method)).toEqual(['PATCH', 'GET', 'PATCH', 'GET', 'DELETE']);
 
   // Nothing of B's drafts reached the server, nothing was recreated.
   const left = await serverSources(request, env);
@@ -142,7 +147,7 @@ test('a save of all changes in page B naming a source deleted in page A marks th
   await expect(banner(b)).toContainText(MSG.rejected);
   await expect(name(gone)).toHaveValue('Calls (edited in B)');
   await expectDraftsKept(b);
-  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources': 1 });
+  expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources': 1, 'GET /api/v4/sources/{id}': 1 });
 
   // Undoing the gone row's edit drops the row: there is no server copy to go back to.
   await gone.getByRole('button', { name: 'Undo changes' }).click();
@@ -188,7 +193,7 @@ test('every source deleted in page A: page B\'s refresh gets 204 and keeps its e
   await pageB.context().close();
 });
 
-test('a bulk delete in page B naming a source deleted in page A says so, reloads, and the rest can be deleted', async ({ page, browser, request }) => {
+test('a bulk delete in page B naming a source deleted in page A says so, re-reads those sources, and the rest can be deleted', async ({ page, browser, request }) => {
   const a = await open(page);
   const pageB = await secondPage(browser);
   const b = await open(pageB);
@@ -198,17 +203,24 @@ test('a bulk delete in page B naming a source deleted in page A says so, reloads
 
   await deleteRow(page, a, DEMO.ig.ext);
   await expect(status(a)).toHaveText('Sources deleted: 1');
+  // Another client renames the other one meanwhile.
+  const expoId = (await server(request, env, DEMO.expo.ext)).id;
+  expect((await api(request, env, 'PATCH', `/api/v4/sources/${expoId}`, { name: 'Expo 2027' })).status).toBe(200);
 
   await zeroCounters(request, env.sb);
   await b.getByRole('button', { name: 'Delete selected (2)' }).click();
   await confirmDelete(pageB);
   await expect(banner(b)).toContainText(MSG.goneSome);
-  // The reload drops the gone row and keeps the other one ticked; the message stays.
+  // Each source of the refused batch is read again: the gone row leaves, the other stays
+  // ticked and says what changed; the message stays.
   await expect(rowOf(b, DEMO.ig.ext)).toHaveCount(0);
-  await expect(b.getByRole('checkbox', { name: `Select ${DEMO.expo.name}` })).toBeChecked();
+  const expo = rowOf(b, DEMO.expo.ext);
+  await expect(expo.getByRole('alert')).toHaveText(`${MSG.changedElsewhere} Name: “${DEMO.expo.name}” → “Expo 2027”`);
+  await expect(name(expo)).toHaveValue('Expo 2027');
+  await expect(b.getByRole('checkbox', { name: 'Select Expo 2027' })).toBeChecked();
   await expect(banner(b)).toContainText(MSG.goneSome);
   await expectDraftsKept(b);
-  expect(await sent(request, env.sb)).toEqual({ 'DELETE /api/v4/sources': 1, 'GET /api/v4/sources': 1 });
+  expect(await sent(request, env.sb)).toEqual({ 'DELETE /api/v4/sources': 1, 'GET /api/v4/sources/{id}': 2 });
   expect(await server(request, env, DEMO.expo.ext)).toBeDefined();
 
   await b.getByRole('button', { name: 'Delete selected (1)' }).click();

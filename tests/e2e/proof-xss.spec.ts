@@ -142,7 +142,7 @@ test('payloads in name, external_id, origin_code and WhatsApp pages stay text on
   await confirm.getByRole('button', { name: 'Cancel' }).click();
 
   // The lookup shows a found payload as text.
-  await root.getByRole('searchbox', { name: 'Find on server by external ID' }).fill(`${PAYLOADS[0]}#0`);
+  await root.getByRole('textbox', { name: 'Find on server by external ID (one per line)' }).fill(`${PAYLOADS[0]}#0`);
   await root.getByRole('button', { name: 'Find', exact: true }).click();
   await expect(root.locator('[data-lookup] strong')).toHaveText(PAYLOADS[0]);
   await expectInert(page, area, dialogs);

@@ -183,16 +183,23 @@ impl Sandbox {
         v["_embedded"]["sources"].as_array().unwrap().clone()
     }
 
-    /// The token's sources (empty on 204).
+    /// The token's sources (empty on 204), every page of them, following `_links.next`
+    /// as a client does.
     pub async fn list(&self, token: &str) -> Vec<Value> {
-        let a = self.get("/api/v4/sources", token).await;
-        if a.status == StatusCode::NO_CONTENT {
-            a.empty();
-            return Vec::new();
+        let mut out = Vec::new();
+        let mut path = "/api/v4/sources".to_owned();
+        loop {
+            let a = self.get(&path, token).await;
+            if a.status == StatusCode::NO_CONTENT {
+                a.empty();
+                return out;
+            }
+            let page = a.hal(200);
+            out.extend(page["_embedded"]["sources"].as_array().unwrap().clone());
+            match page["_links"]["next"]["href"].as_str() {
+                Some(next) => path = next[next.find("/api/").unwrap()..].to_owned(),
+                None => return out,
+            }
         }
-        a.hal(200)["_embedded"]["sources"]
-            .as_array()
-            .unwrap()
-            .clone()
     }
 }

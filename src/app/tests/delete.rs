@@ -69,16 +69,35 @@ fn a_bulk_delete_refused_with_404_keeps_its_message_through_the_reload() {
         &mut s,
         Msg::Reply(Job::Delete(vec![1, 2]), Err(ApiError::NotFound)),
     );
-    assert_eq!(calls(&fx), vec![(Job::Sources, Call::ListSources)]);
-    // Source 1 was deleted elsewhere; the reload shows that without the message going away.
+    // Each source of the batch is read again, not the whole list.
+    let reread = |id| (Job::Reread(RowKey::Saved(id)), Call::GetOne(id));
+    assert_eq!(calls(&fx), vec![reread(1), reread(2)]);
+    // Source 1 was deleted elsewhere (204), source 2 renamed: the rows say so, and the
+    // message stays.
+    update(
+        &mut s,
+        Msg::Reply(Job::Reread(RowKey::Saved(1)), Ok(Reply::One(None))),
+    );
     update(
         &mut s,
         Msg::Reply(
-            Job::Sources,
-            Ok(Reply::Sources(vec![src(2, "Calls", "calls", 10)])),
+            Job::Reread(RowKey::Saved(2)),
+            Ok(Reply::One(Some(src(2, "Calls 2", "calls", 20)))),
         ),
     );
     assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrGoneSome));
+    assert_eq!(s.status, Some((T::DeletedElsewhere, 0)));
+    let renamed = s.row(RowKey::Saved(2)).unwrap();
+    assert_eq!(
+        renamed.draft.name, "Calls 2",
+        "a clean row follows the server"
+    );
+    let note = renamed.error(Field::Row).unwrap();
+    assert_eq!(note.msg, T::ChangedElsewhere);
+    assert_eq!(
+        note.detail.as_deref(),
+        Some("ColName: “Calls” → “Calls 2” · ColPipeline: Sales → Old")
+    );
     assert_eq!(s.retry, None);
     assert_eq!(s.saved_count(), 1);
     assert!(s.row(RowKey::Saved(2)).unwrap().selected);
@@ -110,7 +129,8 @@ fn a_bulk_delete_naming_a_source_deleted_elsewhere_explains_it() {
         }],
     };
     let fx = update(&mut s, Msg::Reply(Job::Delete(vec![1, 2]), Err(refused)));
-    assert_eq!(calls(&fx), vec![(Job::Sources, Call::ListSources)]);
+    let reread = |id| (Job::Reread(RowKey::Saved(id)), Call::GetOne(id));
+    assert_eq!(calls(&fx), vec![reread(1), reread(2)]);
     assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrGoneSome));
 }
 

@@ -16,7 +16,7 @@ fn add_as_source_prefills_a_draft_in_that_pipeline_and_can_move_one_instead() {
         &mut s,
         Msg::Reply(
             Job::Sources,
-            Ok(Reply::Sources(vec![src(1, "Chat", "chat", 10)])),
+            Ok(Reply::Page(vec![src(1, "Chat", "chat", 10)], None)),
         ),
     );
     let Some(Dialog::AddSource { draft, .. }) = s.dialog.clone() else {
@@ -58,7 +58,10 @@ fn add_as_source_to_a_pipeline_the_account_lacks_names_its_id() {
         &mut s,
         Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
     );
-    update(&mut s, Msg::Reply(Job::Sources, Ok(Reply::Sources(vec![]))));
+    update(
+        &mut s,
+        Msg::Reply(Job::Sources, Ok(Reply::Page(vec![], None))),
+    );
     let tree = view::view(&s);
     let mut heads = Vec::new();
     tree.find_all(&|e| e.tag == "h2", &mut heads);

@@ -97,10 +97,14 @@ fn a_source_deleted_elsewhere_is_explained_and_the_edit_kept() {
     let mut s = loaded();
     type_name(&mut s, RowKey::Saved(2), "Still mine");
     let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(2))));
-    update(
+    let fx = update(
         &mut s,
         Msg::Reply(sent[0].0.clone(), Err(ApiError::NotFound)),
     );
+    // Only that source is read again; it is gone (Kommo answers a deleted id with 204).
+    let job = Job::Reread(RowKey::Saved(2));
+    assert_eq!(calls(&fx), vec![(job.clone(), Call::GetOne(2))]);
+    update(&mut s, Msg::Reply(job, Ok(Reply::One(None))));
     let r = s.row(RowKey::Saved(2)).unwrap();
     assert_eq!(r.error(Field::Row).map(|e| e.msg), Some(T::ErrGone));
     assert_eq!(r.draft.name, "Still mine");
@@ -125,7 +129,11 @@ fn a_batch_save_naming_a_source_deleted_elsewhere_marks_that_row() {
             }],
         }],
     };
-    update(&mut s, Msg::Reply(sent[0].0.clone(), Err(refused)));
+    let fx = update(&mut s, Msg::Reply(sent[0].0.clone(), Err(refused)));
+    let job = Job::Reread(RowKey::Saved(2));
+    assert_eq!(calls(&fx), vec![(job.clone(), Call::GetOne(2))]);
+    // An id the server never had, or no longer knows, is a 404 on GET as well.
+    update(&mut s, Msg::Reply(job, Err(ApiError::NotFound)));
     let gone = s.row(RowKey::Saved(2)).unwrap();
     assert_eq!(gone.error(Field::Row).map(|e| e.msg), Some(T::ErrGone));
     assert_eq!(gone.draft.name, "Two");
@@ -156,7 +164,7 @@ fn unauthorized_explains_the_token_and_the_connection_test_reports_it() {
     update(&mut s, Msg::Test);
     update(
         &mut s,
-        Msg::Reply(Job::Test, Ok(Reply::Sources(vec![src(1, "a", "a", 1)]))),
+        Msg::Reply(Job::Test, Ok(Reply::Page(vec![src(1, "a", "a", 1)], None))),
     );
     assert_eq!(s.conn, Conn::Ok(1));
 }
@@ -231,4 +239,32 @@ fn a_success_without_a_body_is_explained_and_nothing_typed_is_lost() {
         calls(&update(&mut s, Msg::Retry)),
         vec![(Job::Reconcile(vec![k]), Call::Find(vec!["maybe".into()]))]
     );
+}
+
+#[test]
+fn a_save_refused_as_not_found_whose_source_still_exists_offers_the_same_save_again() {
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(2), "Still mine");
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(2))));
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Err(ApiError::NotFound)),
+    );
+    let job = Job::Reread(RowKey::Saved(2));
+    update(
+        &mut s,
+        Msg::Reply(job, Ok(Reply::One(Some(src(2, "Calls", "calls", 10))))),
+    );
+    assert_eq!(
+        s.banner.as_ref().map(|b| (b.msg, b.retry)),
+        Some((T::ErrNotFoundStill, true))
+    );
+    let r = s.row(RowKey::Saved(2)).unwrap();
+    assert!(
+        r.errors.is_empty(),
+        "nothing changed elsewhere: {:?}",
+        r.errors
+    );
+    assert_eq!(r.draft.name, "Still mine");
+    assert_eq!(calls(&update(&mut s, Msg::Retry)), sent);
 }

@@ -108,3 +108,31 @@ fn an_import_answered_without_its_sources_is_not_reported_applied_and_retry_asks
     assert!(s.row(RowKey::Saved(41)).is_some() && s.row(RowKey::Saved(42)).is_some());
     assert!(s.banner.is_none());
 }
+
+#[test]
+fn the_preview_of_an_update_lists_each_changed_field_old_to_new() {
+    let mut s = loaded();
+    let file = r#"[{"name":"Chat","external_id":"chat","pipeline_id":20,"origin_code":"site.v2",
+                   "default":true}]"#;
+    update(&mut s, Msg::ImportText(file.into()));
+    let Some(Dialog::Import(plan)) = s.dialog.clone() else {
+        panic!("preview shown: {:?}", s.import_error)
+    };
+    let (from, patch) = (&plan.update_from[0], &plan.update[0]);
+    let changes = crate::app::changes::between(&s, from, &patch.apply(from));
+    let shown: Vec<(T, &str, &str)> = changes
+        .iter()
+        .map(|c| (c.field, c.was.as_str(), c.now.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            (T::ColPipeline, "Sales", "Old"),
+            (T::ColDefault, "No", "Yes"),
+            (T::ColOrigin, "—", "“site.v2”"),
+        ],
+        "the name is the same and so not listed"
+    );
+    let text = view::view(&s).text_content();
+    assert!(text.contains("ColPipeline: Sales → Old"), "{text}");
+}

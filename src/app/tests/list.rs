@@ -13,10 +13,13 @@ fn a_refresh_keeps_what_the_user_is_typing() {
         &mut s,
         Msg::Reply(
             Job::Sources,
-            Ok(Reply::Sources(vec![
-                src(1, "Renamed elsewhere", "chat", 10),
-                src(2, "Calls 2", "calls", 10),
-            ])),
+            Ok(Reply::Page(
+                vec![
+                    src(1, "Renamed elsewhere", "chat", 10),
+                    src(2, "Calls 2", "calls", 10),
+                ],
+                None,
+            )),
         ),
     );
     assert_eq!(s.row(RowKey::Saved(1)).unwrap().draft.name, "Typing…");
@@ -32,10 +35,10 @@ fn an_unchanged_refresh_leaves_state_and_view_identical() {
         &mut s,
         Msg::Reply(
             Job::Sources,
-            Ok(Reply::Sources(vec![
-                src(1, "Chat", "chat", 10),
-                src(2, "Calls", "calls", 10),
-            ])),
+            Ok(Reply::Page(
+                vec![src(1, "Chat", "chat", 10), src(2, "Calls", "calls", 10)],
+                None,
+            )),
         ),
     );
     assert_eq!(before, (s.rows.clone(), view::view(&s)));
@@ -48,7 +51,10 @@ fn a_refresh_answered_204_keeps_edited_rows_with_a_note_and_drafts() {
     update(&mut s, Msg::AddDraft);
     update(&mut s, Msg::Refresh);
     // Every source was deleted elsewhere: Kommo answers the list with 204 (no sources).
-    update(&mut s, Msg::Reply(Job::Sources, Ok(Reply::Sources(vec![]))));
+    update(
+        &mut s,
+        Msg::Reply(Job::Sources, Ok(Reply::Page(vec![], None))),
+    );
     assert!(s.row(RowKey::Saved(2)).is_none());
     let r = s.row(RowKey::Saved(1)).unwrap();
     assert_eq!(r.draft.name, "Unsaved");
@@ -64,11 +70,14 @@ fn search_and_sort_order_the_rows_as_shown() {
         &mut s,
         Msg::Reply(
             Job::Sources,
-            Ok(Reply::Sources(vec![
-                src(1, "beta", "b-2", 10),
-                src(2, "Alpha", "c-1", 10),
-                src(3, "gamma", "A-3", 10),
-            ])),
+            Ok(Reply::Page(
+                vec![
+                    src(1, "beta", "b-2", 10),
+                    src(2, "Alpha", "c-1", 10),
+                    src(3, "gamma", "A-3", 10),
+                ],
+                None,
+            )),
         ),
     );
     let names =
@@ -93,7 +102,7 @@ fn the_list_appears_with_the_sources_and_its_pickers_wait_for_the_pipelines() {
         &mut s,
         Msg::Reply(
             Job::Sources,
-            Ok(Reply::Sources(vec![src(1, "Chat", "chat", 10)])),
+            Ok(Reply::Page(vec![src(1, "Chat", "chat", 10)], None)),
         ),
     );
     let picker = |s: &State| {
@@ -146,4 +155,143 @@ fn case_folding_covers_the_letters_of_english_spanish_and_portuguese() {
     assert_eq!(fold("ÁÉÍÓÚ ÑÇ ÃÕ Ü ABC"), "áéíóú ñç ãõ ü abc");
     assert_eq!(fold("ĄĆŁŹŻ ŒŠ"), "ąćłźż œš");
     assert_eq!(fold("× ß 1-2_x"), "× ß 1-2_x");
+}
+
+#[test]
+fn a_list_that_links_a_next_page_is_read_to_its_end_before_it_is_shown() {
+    let mut s = State::new(Mode::Advanced, Lang::En, 100, None);
+    update(&mut s, Msg::Start);
+    let next = "/api/v4/sources?page=2&limit=50".to_owned();
+    let fx = update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Page(
+                vec![src(1, "Chat", "chat", 10)],
+                Some(next.clone()),
+            )),
+        ),
+    );
+    assert_eq!(
+        calls(&fx),
+        vec![(Job::Sources, Call::ListPage(next.clone()))]
+    );
+    assert_eq!(
+        s.load,
+        Load::Loading,
+        "half a list is not shown as the list"
+    );
+    // The second page fails; its retry asks for that page again and keeps the first.
+    update(
+        &mut s,
+        Msg::Reply(Job::Sources, Err(ApiError::Network("offline".into()))),
+    );
+    let fx = update(&mut s, Msg::Retry);
+    assert!(calls(&fx).contains(&(Job::Sources, Call::ListPage(next))));
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Page(
+                vec![src(1, "Chat", "chat", 10), src(2, "Calls", "calls", 10)],
+                None,
+            )),
+        ),
+    );
+    assert_eq!(s.load, Load::Ready);
+    let ids: Vec<RowKey> = s.rows.iter().map(|r| r.key).collect();
+    assert_eq!(
+        ids,
+        vec![RowKey::Saved(1), RowKey::Saved(2)],
+        "no row twice"
+    );
+    assert!(s.paging.is_empty());
+}
+
+#[test]
+fn a_next_link_that_brings_nothing_new_ends_the_read() {
+    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    update(&mut s, Msg::Start);
+    let page = || {
+        Ok(Reply::Page(
+            vec![src(1, "Chat", "chat", 10)],
+            Some("/api/v4/sources?page=1".into()),
+        ))
+    };
+    let fx = update(&mut s, Msg::Reply(Job::Sources, page()));
+    assert_eq!(calls(&fx).len(), 1);
+    let fx = update(&mut s, Msg::Reply(Job::Sources, page()));
+    assert!(
+        calls(&fx).is_empty(),
+        "the same page again is not asked for a third time"
+    );
+    assert_eq!(s.load, Load::Ready);
+    assert_eq!(s.rows.len(), 1);
+}
+
+#[test]
+fn a_fresh_read_of_the_first_page_drops_what_an_abandoned_read_had_gathered() {
+    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    update(&mut s, Msg::Start);
+    let next = Some("/api/v4/sources?page=2".to_owned());
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Page(vec![src(1, "Gone", "gone", 10)], next)),
+        ),
+    );
+    update(
+        &mut s,
+        Msg::Reply(Job::Sources, Err(ApiError::Network("offline".into()))),
+    );
+    update(&mut s, Msg::Refresh);
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Page(vec![src(2, "Calls", "calls", 10)], None)),
+        ),
+    );
+    let ids: Vec<RowKey> = s.rows.iter().map(|r| r.key).collect();
+    assert_eq!(ids, vec![RowKey::Saved(2)]);
+}
+
+#[test]
+fn the_lookup_asks_for_one_external_id_per_line_and_names_those_not_found() {
+    let mut s = loaded();
+    update(
+        &mut s,
+        Msg::LookupText("chat,with comma\n  calls \n\nCALLS\r\nnone".into()),
+    );
+    let fx = update(&mut s, Msg::LookupGo);
+    let asked = vec!["chat,with comma".to_owned(), "calls".into(), "none".into()];
+    assert_eq!(calls(&fx), vec![(Job::Lookup, Call::Find(asked))]);
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Lookup,
+            Ok(Reply::Sources(vec![
+                src(3, "Comma", "chat,with comma", 10),
+                src(2, "Calls", "calls", 10),
+            ])),
+        ),
+    );
+    let Some(LookupResult::Found(found, missing)) = &s.lookup_result else {
+        panic!("{:?}", s.lookup_result)
+    };
+    assert_eq!(found.len(), 2);
+    assert_eq!(missing, &vec!["none".to_owned()]);
+}
+
+#[test]
+fn a_lookup_of_more_ids_than_one_request_takes_says_so_and_sends_nothing() {
+    let mut s = loaded();
+    let many: Vec<String> = (0..=crate::api::MAX_BATCH)
+        .map(|i| format!("id{i}"))
+        .collect();
+    update(&mut s, Msg::LookupText(many.join("\n")));
+    assert!(calls(&update(&mut s, Msg::LookupGo)).is_empty());
+    assert_eq!(s.lookup_result, Some(LookupResult::TooMany));
+    assert_eq!(s.lookup, many.join("\n"), "what was typed stays");
 }

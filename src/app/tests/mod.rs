@@ -66,10 +66,10 @@ fn loaded() -> State {
         &mut s,
         Msg::Reply(
             Job::Sources,
-            Ok(Reply::Sources(vec![
-                src(1, "Chat", "chat", 10),
-                src(2, "Calls", "calls", 10),
-            ])),
+            Ok(Reply::Page(
+                vec![src(1, "Chat", "chat", 10), src(2, "Calls", "calls", 10)],
+                None,
+            )),
         ),
     );
     assert_eq!(s.load, Load::Ready);

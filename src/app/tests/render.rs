@@ -78,7 +78,10 @@ fn a_failed_first_load_claims_neither_an_empty_list_nor_a_quota() {
     assert!(!shown.contains("0 / 50"), "{shown}");
 
     update(&mut s, Msg::Retry);
-    update(&mut s, Msg::Reply(Job::Sources, Ok(Reply::Sources(vec![]))));
+    update(
+        &mut s,
+        Msg::Reply(Job::Sources, Ok(Reply::Page(vec![], None))),
+    );
     let shown = view::view(&s).text_content();
     assert!(shown.contains(Lang::En.t(T::Empty)), "{shown}");
     assert!(shown.contains("0 / 50"), "{shown}");

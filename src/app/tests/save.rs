@@ -275,7 +275,7 @@ fn emptying_a_saved_origin_code_says_why_on_the_field_and_sends_nothing() {
     chat.origin_code = Some("kommo.ext.1".into());
     update(
         &mut s,
-        Msg::Reply(Job::Sources, Ok(Reply::Sources(vec![chat]))),
+        Msg::Reply(Job::Sources, Ok(Reply::Page(vec![chat], None))),
     );
     let k = RowKey::Saved(1);
     update(&mut s, Msg::Edit(k, Edit::Origin(String::new())));

@@ -14,8 +14,8 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
     let refused_batch = matches!(job, Job::Delete(_))
         && matches!(e, ApiError::Validation { .. } | ApiError::NotFound)
         && matches!(call, Call::Delete(_));
-    if refused_batch && !s.running(|j| *j == Job::Sources) {
-        send(s, fx, Job::Sources, Call::ListSources);
+    if let (true, Call::Delete(ids)) = (refused_batch, &call) {
+        reread::check(s, ids, fx);
     }
     // Refused because a source in it is gone (404, or an item error `NotFound`): say that,
     // rather than a bare "not found" or "request failed".
@@ -48,6 +48,7 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
                 _ => Vec::new(),
             };
             let mut placed = false;
+            let mut gone = Vec::new();
             for item in items {
                 let k = match item.index {
                     Some(i) => keys.get(i).copied(),
@@ -58,21 +59,22 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
                     continue;
                 };
                 for fe in &item.errors {
-                    // An item refused as not found in a batch save: deleted elsewhere, said
-                    // as plainly as for a single save.
-                    let gone = fe.code == "NotFound" && matches!(job, Job::Save(_));
-                    r.errors.push(if gone {
-                        gone_error()
-                    } else {
-                        FieldError {
-                            field: check::field_of_path(&fe.path),
-                            msg: T::VServer,
-                            detail: Some(fe.detail.clone()).filter(|d| !d.is_empty()),
-                        }
+                    // An item refused as not found in a batch save: changed or deleted
+                    // elsewhere, which a read of that source tells.
+                    if let (true, RowKey::Saved(id)) = (fe.code == "NotFound", r.key) {
+                        gone.push(id);
+                        continue;
+                    }
+                    r.errors.push(FieldError {
+                        field: check::field_of_path(&fe.path),
+                        msg: T::VServer,
+                        detail: Some(fe.detail.clone()).filter(|d| !d.is_empty()),
                     });
                     placed = true;
                 }
             }
+            reread::check(s, &gone, fx);
+            placed |= !gone.is_empty();
             s.banner = error_banner(
                 if placed { T::ErrRejected } else { T::ErrHttp },
                 problem.detail.clone(),
@@ -100,7 +102,20 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
             }
             s.status = Some((T::DeletedElsewhere, 0));
         }
-        ApiError::NotFound if matches!(call, Call::UpdateOne(_)) => gone(s, &call),
+        ApiError::NotFound => match (job, call) {
+            (Job::Reread(k), _) => reread::reread(s, k, None),
+            // A single save or default change of a source the server does not know: read
+            // it again to tell whether it was deleted or changed elsewhere. The retry is
+            // kept for the case it still exists.
+            (job, Call::UpdateOne(p)) => {
+                reread::check(s, &[p.id], fx);
+                s.retry = Some((job, Call::UpdateOne(p)));
+            }
+            (job, call) => {
+                s.banner = error_banner(T::ErrNotFound, None, true);
+                s.retry = Some((job, call));
+            }
+        },
         _ => {
             let retry = job != Job::Test;
             s.banner = error_banner(message(&e), detail(&e), retry);
@@ -177,16 +192,6 @@ fn detail(e: &ApiError) -> Option<String> {
 pub(super) fn unreadable(s: &mut State, retry: (Job, Call)) {
     s.banner = error_banner(T::ErrDecode, None, true);
     s.retry = Some(retry);
-}
-
-/// A single-source PATCH answered 404: the source was deleted elsewhere. Keep the
-/// user's edits on the row and say so.
-fn gone(s: &mut State, call: &Call) {
-    if let Call::UpdateOne(p) = call {
-        if let Some(r) = s.row_mut(RowKey::Saved(p.id)) {
-            r.errors = vec![gone_error()];
-        }
-    }
 }
 
 /// An error banner.

@@ -2,7 +2,9 @@
 //! external id.
 
 use super::*;
+use crate::api::MAX_BATCH;
 use crate::model::{Pipeline, Source};
+use crate::rules::same_external_id;
 
 /// The first load: sources and pipelines, and the add dialog when opened for a pipeline.
 pub(super) fn start(s: &mut State, fx: &mut Vec<Effect>) {
@@ -47,19 +49,25 @@ pub(super) fn lookup_text(s: &mut State, q: String) {
     s.lookup_result = None;
 }
 
-/// Asks the server for the comma-separated external ids of the lookup.
+/// Asks the server for the external ids of the lookup, one per line (an external id may
+/// hold a comma, never a line break); a repeated id is asked for once.
 pub(super) fn lookup(s: &mut State, fx: &mut Vec<Effect>) {
-    let mut ids = Vec::new();
-    for x in s.lookup.split(',') {
+    let mut ids: Vec<String> = Vec::new();
+    for x in s.lookup.lines() {
         let x = x.trim();
-        if !x.is_empty() {
+        if !x.is_empty() && !ids.iter().any(|i| same_external_id(i, x)) {
             ids.push(x.to_owned());
         }
     }
-    if !ids.is_empty() && !s.running(|j| *j == Job::Lookup) {
-        s.lookup_result = None;
-        send(s, fx, Job::Lookup, Call::Find(ids));
+    if ids.is_empty() || s.running(|j| *j == Job::Lookup) {
+        return;
     }
+    if ids.len() > MAX_BATCH {
+        s.lookup_result = Some(LookupResult::TooMany);
+        return;
+    }
+    s.lookup_result = None;
+    send(s, fx, Job::Lookup, Call::Find(ids));
 }
 
 /// Selects or unselects one saved row.
@@ -82,8 +90,46 @@ pub(super) fn select_all(s: &mut State, on: bool) {
     }
 }
 
-/// A list read (a load or a connection test) came back.
-pub(super) fn loaded(s: &mut State, list: Vec<Source>) {
+/// Most pages one list read follows: far beyond any integration's limit at the API's page
+/// size, so only a server that links pages without end is cut short.
+const MAX_PAGES: usize = 20;
+
+/// A page of a list read (a load or a connection test) came back: ask for the next one
+/// when the server links one, else take the whole list.
+pub(super) fn page(
+    s: &mut State,
+    job: Job,
+    call: &Call,
+    list: Vec<Source>,
+    next: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    let at = s.paging.iter().position(|(j, _, _)| *j == job);
+    let (mut got, mut pages) = match at.map(|i| s.paging.remove(i)) {
+        // A read from the first page starts afresh; a later page (also when sent again
+        // after a failure) adds to what came before it.
+        Some((_, got, pages)) if *call != Call::ListSources => (got, pages),
+        _ => (Vec::new(), 0),
+    };
+    pages += 1;
+    let before = got.len();
+    for src in list {
+        if !got.iter().any(|g| g.id == src.id) {
+            got.push(src);
+        }
+    }
+    // A page that brings nothing new would bring nothing new again.
+    match next.filter(|_| got.len() > before && pages < MAX_PAGES) {
+        Some(path) => {
+            s.paging.push((job.clone(), got, pages));
+            send(s, fx, job, Call::ListPage(path));
+        }
+        None => loaded(s, got),
+    }
+}
+
+/// A whole list read (a load or a connection test) came back.
+fn loaded(s: &mut State, list: Vec<Source>) {
     if matches!(s.banner, Some(Banner { retry: true, .. })) {
         s.banner = None;
     }
@@ -113,12 +159,22 @@ pub(super) fn pipelines(s: &mut State, mut p: Vec<Pipeline>) {
     }
 }
 
-/// The lookup's answer came back.
-pub(super) fn looked_up(s: &mut State, list: Vec<Source>) {
+/// The lookup's answer came back: what was found, and which ids asked for none has.
+pub(super) fn looked_up(s: &mut State, call: &Call, list: Vec<Source>) {
+    let asked = match call {
+        Call::Find(ids) => &ids[..],
+        _ => &[],
+    };
+    let mut missing = Vec::new();
+    for id in asked {
+        if !list.iter().any(|x| same_external_id(id, &x.external_id)) {
+            missing.push(id.clone());
+        }
+    }
     s.lookup_result = Some(if list.is_empty() {
         LookupResult::Missing
     } else {
-        LookupResult::Found(list)
+        LookupResult::Found(list, missing)
     });
 }
 

@@ -9,6 +9,7 @@ mod edit;
 mod error;
 mod import;
 mod list;
+mod reread;
 mod retry;
 mod save;
 
@@ -124,12 +125,13 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
         s.banner = None;
     }
     match (job, res) {
-        (Job::Sources, Reply::Sources(list)) | (Job::Test, Reply::Sources(list)) => {
-            list::loaded(s, list)
+        (job @ (Job::Sources | Job::Test), Reply::Page(list, next)) => {
+            list::page(s, job, &call, list, next, fx)
         }
         (Job::Pipelines, Reply::Pipelines(p)) => list::pipelines(s, p),
         (Job::Reconcile(keys), Reply::Sources(found)) => save::reconciled(s, keys, found, fx),
-        (Job::Lookup, Reply::Sources(list)) => list::looked_up(s, list),
+        (Job::Reread(k), Reply::One(one)) => reread::reread(s, k, one),
+        (Job::Lookup, Reply::Sources(list)) => list::looked_up(s, &call, list),
         (Job::Create(keys), Reply::Sources(list)) if list.is_empty() => {
             // A success without the created sources (e.g. 204): whether they exist is
             // unknown, so the retry first asks the server, as after a lost answer.

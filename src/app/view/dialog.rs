@@ -3,6 +3,7 @@
 use super::add::add_source;
 use super::parts::btn;
 use crate::app::action::Action as A;
+use crate::app::changes;
 use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
 use crate::i18n::T;
@@ -101,9 +102,21 @@ fn import(s: &State, plan: &ImportPlan) -> Node {
         body.push(ul.into());
     }
     if !plan.update.is_empty() {
+        // Each update field by field, old → new, as it will be sent.
         let mut ul = el("ul").attr("data-update", "");
-        for n in &plan.update_names {
-            ul = ul.kid(el("li").txt(n.clone()));
+        for (o, p) in plan.update_from.iter().zip(&plan.update) {
+            let mut fields = elc("ul", "ksm-changes");
+            for c in changes::between(s, o, &p.apply(o)) {
+                fields = fields.kid(
+                    el("li")
+                        .txt(l.t(c.field))
+                        .txt(": ")
+                        .kid(elc("span", "ksm-was").txt(c.was))
+                        .txt(" → ")
+                        .kid(el("strong").txt(c.now)),
+                );
+            }
+            ul = ul.kid(el("li").kid(el("strong").txt(o.name.clone())).kid(fields));
         }
         body.push(
             el("p")

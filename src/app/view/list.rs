@@ -31,9 +31,11 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
         .attr("aria-label", l.t(T::Search))
         .attr("placeholder", l.t(T::Search))
         .attr("value", s.search.clone());
-    let lookup = elc("input", "ksm-in")
-        .attr("type", "search")
+    // One external id per line: an id may hold a comma. Enter finds, Shift+Enter adds a line.
+    let lines = s.lookup.lines().count().clamp(1, 5);
+    let lookup = elc("textarea", "ksm-in ksm-look")
         .act(A::Lookup)
+        .attr("rows", lines.to_string())
         .attr("aria-label", l.t(T::Lookup))
         .attr("placeholder", l.t(T::Lookup))
         .attr("value", s.lookup.clone());
@@ -134,7 +136,8 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
             .attr("data-lookup", "");
         match r {
             LookupResult::Missing => p = p.kid(el("p").tr(l, T::LookupMissing)),
-            LookupResult::Found(list) => {
+            LookupResult::TooMany => p = p.kid(el("p").tr(l, T::LookupTooMany)),
+            LookupResult::Found(list, missing) => {
                 let mut ul = el("p").tr(l, T::LookupFound);
                 for x in list {
                     ul = ul
@@ -146,6 +149,15 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
                         .txt(x.id.to_string());
                 }
                 p = p.kid(ul);
+                if !missing.is_empty() {
+                    let mut none = el("p").tr(l, T::LookupNotFound);
+                    for (i, id) in missing.iter().enumerate() {
+                        none = none
+                            .txt(if i == 0 { " " } else { ", " })
+                            .kid(elc("span", "ksm-code").txt(id.clone()));
+                    }
+                    p = p.kid(none);
+                }
             }
         }
         out.push(p.into());
