@@ -154,9 +154,8 @@ async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> 
         Err(r) => return r,
     };
     run(|| {
-        let max = app.config.max_sources;
         let made = app
-            .change(|s| s.create(&key, &items, max))?
+            .change(|s| s.create(&key, &items, &app.config))?
             .map_err(op_error)?;
         Ok(hal(StatusCode::OK, &batch_body(&base_url(&headers), &made)))
     })
@@ -172,7 +171,9 @@ async fn update(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> 
         Err(r) => return r,
     };
     run(|| {
-        let changed = app.change(|s| s.update(&key, &items))?.map_err(op_error)?;
+        let changed = app
+            .change(|s| s.update(&key, &items, &app.config))?
+            .map_err(op_error)?;
         Ok(hal(
             StatusCode::OK,
             &batch_body(&base_url(&headers), &changed),
@@ -200,7 +201,7 @@ async fn update_one(
     };
     run(|| {
         let source = app
-            .change(|s| s.update_one(&key, id, &value))?
+            .change(|s| s.update_one(&key, id, &value, &app.config))?
             .map_err(op_error)?;
         Ok(hal(
             StatusCode::OK,

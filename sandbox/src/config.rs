@@ -22,6 +22,8 @@ Options:
   --max-sources N     sources allowed per integration (default 50)
   --page-size N       sources in one page of the list when the query sets no limit; a list
                       with more links its next page in _links.next (default 50, at most 250)
+  --service-types T   comma-separated service types the account knows, each shaped like
+                      whatsapp; only whatsapp links are phone numbers (default whatsapp)
   --rate-limit N      requests per second per token, 0 turns it off (default 7)
   --block-after N     429 answers to one address within a minute after which that address
                       gets 403 for every API request, 0 never blocks (default 20)
@@ -42,6 +44,8 @@ pub struct Config {
     pub max_sources: usize,
     /// Sources in one list page when the query sets no `limit`.
     pub page_size: usize,
+    /// Service types a source may have (Kommo documents only `whatsapp` today).
+    pub service_types: Vec<String>,
     /// Requests per second per token; 0 disables the limit.
     pub rate_limit: u32,
     /// 429 answers to one address within a minute before it is blocked; 0 never blocks.
@@ -64,6 +68,7 @@ impl Default for Config {
             tokens: Vec::new(),
             max_sources: 50,
             page_size: 50,
+            service_types: vec![crate::rules::WHATSAPP.to_owned()],
             rate_limit: 7,
             block_after: 20,
             block_secs: 60,
@@ -155,6 +160,16 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                     .filter(|n| (1..=crate::request::MAX_PAGE_SIZE).contains(n))
                     .ok_or_else(|| format!("--page-size: not a number from 1 to 250: {v}"))?;
             }
+            "--service-types" => {
+                let v = value("--service-types")?;
+                let types: Vec<String> = v.split(',').map(|t| t.trim().to_owned()).collect();
+                if types.iter().any(|t| {
+                    t.is_empty() || !t.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                }) {
+                    return Err(format!("--service-types: not a list of lower-case names like whatsapp,telegram: {v}"));
+                }
+                config.service_types = types;
+            }
             "--rate-limit" => {
                 let v = value("--rate-limit")?;
                 config.rate_limit = v
@@ -206,6 +221,8 @@ mod tests {
             "--max-sources",
             "3",
             "--page-size=2",
+            "--service-types",
+            "whatsapp,telegram",
             "--rate-limit",
             "0",
             "--block-after",
@@ -224,6 +241,7 @@ mod tests {
         assert_eq!(cli.config.tokens, vec!["a", "b"]);
         assert_eq!(cli.config.max_sources, 3);
         assert_eq!(cli.config.page_size, 2);
+        assert_eq!(cli.config.service_types, ["whatsapp", "telegram"]);
         assert_eq!(cli.config.rate_limit, 0);
         assert_eq!((cli.config.block_after, cli.config.block_secs), (5, 9));
         assert!(cli.config.empty);
@@ -240,6 +258,7 @@ mod tests {
         assert_eq!((cli.config.block_after, cli.config.block_secs), (20, 60));
         assert_eq!(cli.config.max_sources, 50);
         assert_eq!(cli.config.page_size, 50);
+        assert_eq!(cli.config.service_types, ["whatsapp"]);
     }
 
     #[test]
@@ -248,6 +267,8 @@ mod tests {
         assert!(run(&["--addr"]).unwrap_err().contains("needs a value"));
         assert!(run(&["--max-sources", "x"]).is_err());
         assert!(run(&["--page-size", "0"]).is_err());
+        assert!(run(&["--service-types", "whatsapp,"]).is_err());
+        assert!(run(&["--service-types", "Tele gram"]).is_err());
         assert!(run(&["--page-size", "251"]).is_err());
         assert!(run(&["--empty=1"]).is_err());
         assert!(run(&["--block-secs", "0"]).is_err());

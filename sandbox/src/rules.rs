@@ -112,8 +112,19 @@ pub fn id_field(item: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Opti
     }
 }
 
+/// The service type whose page links are phone numbers (`https://wa.me/<link>`).
+pub const WHATSAPP: &str = "whatsapp";
+
 /// Checks the source fields of one item.
-pub fn fields(item: &Map<String, Value>, kind: Kind, errors: &mut Vec<FieldError>) -> Fields {
+///
+/// `service_types` are the service types this account's Kommo knows; each has the shape of
+/// `whatsapp` (pages of `name`, `id`, `link`), and only `whatsapp` links are phone numbers.
+pub fn fields(
+    item: &Map<String, Value>,
+    kind: Kind,
+    service_types: &[String],
+    errors: &mut Vec<FieldError>,
+) -> Fields {
     let mut out = Fields::default();
     for key in item.keys() {
         let known = matches!(
@@ -240,7 +251,7 @@ pub fn fields(item: &Map<String, Value>, kind: Kind, errors: &mut Vec<FieldError
     }
 
     if let Some(v) = item.get("services") {
-        out.services = services(v, errors);
+        out.services = services(v, service_types, errors);
     }
     out
 }
@@ -304,14 +315,14 @@ pub fn is_phone_link(link: &str) -> bool {
 }
 
 /// The value rules of one page field that is already a string of an allowed length.
-fn page_value_problem(key: &str, path: &str, s: &str) -> Option<FieldError> {
+fn page_value_problem(key: &str, path: &str, s: &str, phone_link: bool) -> Option<FieldError> {
     let bad = |d: String| Some(FieldError::new(INVALID_VALUE, path, d));
     if s.trim().is_empty() {
         return bad(format!("{key} must not be empty"));
     }
     match key {
         "name" if has_control(s) => Some(control_error(path)),
-        "link" if !is_phone_link(s) => bad(format!(
+        "link" if phone_link && !is_phone_link(s) => bad(format!(
             "link must be an international phone number: {PHONE_MIN_DIGITS} to \
              {PHONE_MAX_DIGITS} digits, not starting with 0, optionally after + or wa.me/"
         )),
@@ -319,7 +330,11 @@ fn page_value_problem(key: &str, path: &str, s: &str) -> Option<FieldError> {
     }
 }
 
-fn services(v: &Value, errors: &mut Vec<FieldError>) -> Option<Vec<Service>> {
+fn services(
+    v: &Value,
+    service_types: &[String],
+    errors: &mut Vec<FieldError>,
+) -> Option<Vec<Service>> {
     let Value::Array(items) = v else {
         errors.push(FieldError::new(
             INVALID_TYPE,
@@ -341,12 +356,15 @@ fn services(v: &Value, errors: &mut Vec<FieldError>) -> Option<Vec<Service>> {
             continue;
         };
         let kind = match obj.get("type") {
-            Some(Value::String(t)) if t == "whatsapp" => Some(t.clone()),
+            Some(Value::String(t)) if service_types.contains(t) => Some(t.clone()),
             Some(Value::String(t)) => {
                 errors.push(FieldError::new(
                     NOT_SUPPORTED_CHOICE,
                     format!("{path}.type"),
-                    format!("service type {t:?} is not supported (only \"whatsapp\")"),
+                    format!(
+                        "service type {t:?} is not supported (only {})",
+                        service_types.join(", ")
+                    ),
                 ));
                 None
             }
@@ -367,7 +385,8 @@ fn services(v: &Value, errors: &mut Vec<FieldError>) -> Option<Vec<Service>> {
                 None
             }
         };
-        let pages = pages(obj.get("pages"), &path, errors);
+        let phone_links = obj.get("type") == Some(&Value::String(WHATSAPP.to_owned()));
+        let pages = pages(obj.get("pages"), &path, phone_links, errors);
         let params = params(obj.get("params"), &path, errors);
         if let (Some(kind), Some(pages), Some(params)) = (kind, pages, params) {
             out.push(Service {
@@ -380,7 +399,12 @@ fn services(v: &Value, errors: &mut Vec<FieldError>) -> Option<Vec<Service>> {
     (errors.len() == before).then_some(out)
 }
 
-fn pages(v: Option<&Value>, path: &str, errors: &mut Vec<FieldError>) -> Option<Vec<Page>> {
+fn pages(
+    v: Option<&Value>,
+    path: &str,
+    phone_links: bool,
+    errors: &mut Vec<FieldError>,
+) -> Option<Vec<Page>> {
     let Some(v) = v else {
         errors.push(FieldError::new(
             FIELD_MISSING,
@@ -412,7 +436,7 @@ fn pages(v: Option<&Value>, path: &str, errors: &mut Vec<FieldError>) -> Option<
         let mut text = |key: &str| -> Option<String> {
             match obj.get(key) {
                 Some(Value::String(s)) if s.chars().count() <= MAX_TEXT_LEN => {
-                    match page_value_problem(key, &format!("{ppath}.{key}"), s) {
+                    match page_value_problem(key, &format!("{ppath}.{key}"), s, phone_links) {
                         Some(e) => {
                             errors.push(e);
                             None
@@ -506,7 +530,12 @@ mod tests {
 
     fn check(v: Value, kind: Kind) -> (Fields, Vec<FieldError>) {
         let mut errors = Vec::new();
-        let f = fields(v.as_object().unwrap(), kind, &mut errors);
+        let f = fields(
+            v.as_object().unwrap(),
+            kind,
+            &[WHATSAPP.to_owned()],
+            &mut errors,
+        );
         (f, errors)
     }
 

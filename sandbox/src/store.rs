@@ -1,5 +1,6 @@
 //! The sources of every integration, and the all-or-nothing operations on them.
 
+use crate::config::Config;
 use crate::model::{demo_sources, Source, MAIN_PIPELINE_ID};
 use crate::rules::{self, FieldError, Kind};
 use serde::{Deserialize, Serialize};
@@ -109,8 +110,9 @@ impl Store {
         &mut self,
         key: &str,
         items: &[Value],
-        max_sources: usize,
+        config: &Config,
     ) -> Result<Vec<(Source, Option<String>)>, OpError> {
+        let max_sources = config.max_sources;
         check_batch(items)?;
         let live = self.integration(key).sources.len();
         let existing: HashSet<String> = self
@@ -131,7 +133,7 @@ impl Store {
             };
             // The reference's own example posts items without request_id and gets "0", "1".
             let rid = rules::request_id(obj, &mut errors).or_else(|| Some(i.to_string()));
-            let f = rules::fields(obj, Kind::Create, &mut errors);
+            let f = rules::fields(obj, Kind::Create, &config.service_types, &mut errors);
             if let Some(ext) = &f.external_id {
                 if existing.contains(ext) {
                     errors.push(FieldError::new(
@@ -204,6 +206,7 @@ impl Store {
         &mut self,
         key: &str,
         items: &[Value],
+        config: &Config,
     ) -> Result<Vec<(Source, Option<String>)>, OpError> {
         check_batch(items)?;
         let integration = self.integration(key);
@@ -219,7 +222,7 @@ impl Store {
             };
             let rid = rules::request_id(obj, &mut errors).or_else(|| Some(i.to_string()));
             let id = rules::id_field(obj, &mut errors);
-            let f = rules::fields(obj, Kind::Update, &mut errors);
+            let f = rules::fields(obj, Kind::Update, &config.service_types, &mut errors);
             if let Some(id) = id {
                 match integration.sources.iter().find(|s| s.id == id) {
                     None => errors.push(not_found(id)),
@@ -266,7 +269,13 @@ impl Store {
     }
 
     /// Applies a PATCH of one source.
-    pub fn update_one(&mut self, key: &str, id: u64, body: &Value) -> Result<Source, OpError> {
+    pub fn update_one(
+        &mut self,
+        key: &str,
+        id: u64,
+        body: &Value,
+        config: &Config,
+    ) -> Result<Source, OpError> {
         let integration = self.integration(key);
         let Some(current) = integration.sources.iter().find(|s| s.id == id) else {
             return Err(OpError::NotFound);
@@ -281,7 +290,7 @@ impl Store {
         }
         let mut errors = Vec::new();
         let rid = rules::request_id(obj, &mut errors);
-        let mut f = rules::fields(obj, Kind::Update, &mut errors);
+        let mut f = rules::fields(obj, Kind::Update, &config.service_types, &mut errors);
         if obj.contains_key("id") && obj.get("id").and_then(Value::as_u64) != Some(id) {
             errors.push(FieldError::new(
                 rules::NOT_SUPPORTED_CHOICE,
@@ -477,12 +486,20 @@ mod tests {
     fn recreating_a_deleted_external_id_brings_back_its_id() {
         let (mut s, k) = store();
         let made = s
-            .create(&k, &[json!({"name":"a","external_id":"X"})], 50)
+            .create(
+                &k,
+                &[json!({"name":"a","external_id":"X"})],
+                &Config::default(),
+            )
             .unwrap();
         let id = made[0].0.id;
         s.delete_one(&k, id).unwrap();
         let again = s
-            .create(&k, &[json!({"name":"b","external_id":"x"})], 50)
+            .create(
+                &k,
+                &[json!({"name":"b","external_id":"x"})],
+                &Config::default(),
+            )
             .unwrap();
         assert_eq!(again[0].0.id, id);
     }
@@ -498,7 +515,7 @@ mod tests {
                     json!({"name":"a","external_id":"a"}),
                     json!({"name":"","external_id":"b","request_id":"r1"}),
                 ],
-                50,
+                &Config::default(),
             )
             .unwrap_err();
         let OpError::Items(items) = err else { panic!() };
@@ -515,11 +532,15 @@ mod tests {
                 json!({"name":"a","external_id":"a","default":true}),
                 json!({"name":"b","external_id":"b"}),
             ],
-            2,
+            &Config {
+                max_sources: 2,
+                ..Config::default()
+            },
         )
         .unwrap();
         let b = s.integration(&k).sources[1].id;
-        s.update_one(&k, b, &json!({"default": true})).unwrap();
+        s.update_one(&k, b, &json!({"default": true}), &Config::default())
+            .unwrap();
         let defaults: Vec<bool> = s
             .integration(&k)
             .sources
@@ -528,7 +549,14 @@ mod tests {
             .collect();
         assert_eq!(defaults, [false, true]);
         assert!(s
-            .create(&k, &[json!({"name":"c","external_id":"c"})], 2)
+            .create(
+                &k,
+                &[json!({"name":"c","external_id":"c"})],
+                &Config {
+                    max_sources: 2,
+                    ..Config::default()
+                }
+            )
             .is_err());
     }
 

@@ -809,3 +809,33 @@ async fn empty_bodies_get_kommos_message() {
         .problem(400);
     assert_eq!(v["detail"], "Request data can not be empty");
 }
+
+#[tokio::test]
+async fn service_types_beyond_whatsapp_are_refused_unless_the_account_knows_them() {
+    let telegram = json!([{"name": "tg", "external_id": "tg", "services": [
+        {"type": "telegram", "pages": [{"name": "Shop bot", "id": "bot", "link": "@shop_bot"}]},
+        {"type": "whatsapp", "pages": [{"name": "Sales", "id": "1", "link": "+15550101234"}]},
+    ]}]);
+    let plain = start(config()).await;
+    let refused = plain.post("/api/v4/sources", TOKEN, &telegram).await;
+    assert_eq!(
+        refused.errors(),
+        vec![("0".into(), vec!["NotSupportedChoice@services.0.type".into()])]
+    );
+    let newer = start(Config {
+        service_types: vec!["whatsapp".into(), "telegram".into()],
+        ..config()
+    })
+    .await;
+    newer.create(TOKEN, telegram.clone()).await;
+    let listed = newer.list(TOKEN).await;
+    assert_eq!(listed[0]["services"], telegram[0]["services"], "stored and listed as sent");
+    // A WhatsApp link is still a phone number; another type's link is not.
+    let bad = json!([{"name": "w", "external_id": "w", "services": [
+        {"type": "whatsapp", "pages": [{"name": "x", "id": "1", "link": "@shop_bot"}]}]}]);
+    let refused = newer.post("/api/v4/sources", TOKEN, &bad).await;
+    assert_eq!(
+        refused.errors(),
+        vec![("0".into(), vec!["InvalidValue@services.0.pages.0.link".into()])]
+    );
+}
