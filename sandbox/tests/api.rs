@@ -820,7 +820,10 @@ async fn service_types_beyond_whatsapp_are_refused_unless_the_account_knows_them
     let refused = plain.post("/api/v4/sources", TOKEN, &telegram).await;
     assert_eq!(
         refused.errors(),
-        vec![("0".into(), vec!["NotSupportedChoice@services.0.type".into()])]
+        vec![(
+            "0".into(),
+            vec!["NotSupportedChoice@services.0.type".into()]
+        )]
     );
     let newer = start(Config {
         service_types: vec!["whatsapp".into(), "telegram".into()],
@@ -829,13 +832,19 @@ async fn service_types_beyond_whatsapp_are_refused_unless_the_account_knows_them
     .await;
     newer.create(TOKEN, telegram.clone()).await;
     let listed = newer.list(TOKEN).await;
-    assert_eq!(listed[0]["services"], telegram[0]["services"], "stored and listed as sent");
+    assert_eq!(
+        listed[0]["services"], telegram[0]["services"],
+        "stored and listed as sent"
+    );
     // A WhatsApp link is still a phone number; another type's link is not.
     let bad = json!([{"name": "w", "external_id": "w", "services": [
         {"type": "whatsapp", "pages": [{"name": "x", "id": "1", "link": "@shop_bot"}]}]}]);
     let refused = newer.post("/api/v4/sources", TOKEN, &bad).await;
     assert_eq!(
         refused.errors(),
-        vec![("0".into(), vec!["InvalidValue@services.0.pages.0.link".into()])]
+        vec![(
+            "0".into(),
+            vec!["InvalidValue@services.0.pages.0.link".into()]
+        )]
     );
 }
