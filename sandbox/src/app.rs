@@ -47,13 +47,13 @@ impl App {
         let store = match &config.state_file {
             Some(path) => {
                 let mut store = persist::load(path)?
-                    .unwrap_or_else(|| Store::initial(&token_list, config.empty));
-                store.ensure(&token_list, config.empty);
+                    .unwrap_or_else(|| Store::initial(&token_list, config.seed()));
+                store.ensure(&token_list, config.seed());
                 persist::save(path, &store)
                     .map_err(|e| format!("cannot write state file {}: {e}", path.display()))?;
                 store
             }
-            None => Store::initial(&token_list, config.empty),
+            None => Store::initial(&token_list, config.seed()),
         };
         Ok(Arc::new(App {
             config,
@@ -139,9 +139,9 @@ impl App {
     /// blocks.
     pub fn reset(&self) -> Result<(), Response> {
         let tokens = self.config.effective_tokens();
-        let empty = self.config.empty;
+        let seed = self.config.seed();
         self.change(|s| {
-            *s = Store::initial(&tokens, empty);
+            *s = Store::initial(&tokens, seed);
             Ok::<(), ()>(())
         })?
         .ok();

@@ -30,6 +30,10 @@ Options:
   --block-secs N      how long such a block lasts, in seconds (default 60)
   --state FILE        load state from FILE at start and write every change to it durably
   --empty             start without demo sources (pipelines always exist)
+  --no-multiple-sources
+                      the integration was created without Kommo's Multiple sources flag, so
+                      Kommo made one source for it at install: each integration starts with
+                      that source (name Sources Manager, external_id sources_manager)
   --widget-dir DIR    the built widget folder served under /widgets/<code>/
   --vendor-dir DIR    the npm node_modules folder holding requirejs and jquery
   -h, --help          print this help
@@ -56,6 +60,9 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// Start without demo sources.
     pub empty: bool,
+    /// Whether the integration has Kommo's Multiple sources flag; without it, Kommo creates
+    /// one source at install.
+    pub multiple_sources: bool,
     /// The built widget folder for the host pages.
     pub widget_dir: Option<PathBuf>,
     /// The npm `node_modules` folder for the host pages.
@@ -74,6 +81,7 @@ impl Default for Config {
             block_secs: 60,
             state_file: None,
             empty: false,
+            multiple_sources: true,
             widget_dir: None,
             vendor_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../node_modules")),
         }
@@ -87,6 +95,14 @@ impl Config {
             vec![DEMO_TOKEN.to_string()]
         } else {
             self.tokens.clone()
+        }
+    }
+
+    /// What each integration starts with.
+    pub fn seed(&self) -> crate::store::Seed {
+        crate::store::Seed {
+            demo: !self.empty,
+            install_source: !self.multiple_sources,
         }
     }
 
@@ -193,6 +209,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
             "--widget-dir" => config.widget_dir = Some(PathBuf::from(value("--widget-dir")?)),
             "--vendor-dir" => config.vendor_dir = PathBuf::from(value("--vendor-dir")?),
             "--empty" if inline.is_none() => config.empty = true,
+            "--no-multiple-sources" if inline.is_none() => config.multiple_sources = false,
             _ => return Err(format!("unknown argument: {arg} (see --help)")),
         }
     }

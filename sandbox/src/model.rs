@@ -1,7 +1,7 @@
 //! What the sandbox stores and serves: sources, pipelines and the account.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// A lead source as stored (external_id already lower-cased).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14,12 +14,16 @@ pub struct Source {
     pub pipeline_id: u64,
     /// The integration's own key for the source, lower-cased.
     pub external_id: String,
-    /// Website-button services (WhatsApp numbers and the like).
-    pub services: Vec<Service>,
-    /// Whether this is the integration's default source.
-    pub default: bool,
+    /// Website-button services (WhatsApp numbers and the like); `None` is served as `null`.
+    pub services: Option<Vec<Service>>,
+    /// Whether this is the integration's default source; `None` (never set) is served as `null`.
+    pub default: Option<bool>,
     /// Main chat channel code; `None` is served as `null`.
     pub origin_code: Option<String>,
+    /// Fields this sandbox does not model, served as they are: Kommo's answers carry such
+    /// fields, and a client must neither trip over them nor send them back.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// One service of a source.
@@ -30,9 +34,22 @@ pub struct Service {
     pub kind: String,
     /// Entries offered when setting up a website button.
     pub pages: Vec<Page>,
-    /// Optional flags; kept only when the client sent them.
+    /// Optional flags; kept only when the client sent them, in the shape it sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<Params>,
+    pub params: Option<ServiceParams>,
+    /// Fields of the service beyond `type`, `pages` and `params`, kept as the client sent them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A service's `params` as it was sent: some clients send an empty one as `[]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ServiceParams {
+    /// An empty list, served back as `[]`.
+    EmptyList([u8; 0]),
+    /// An object of flags.
+    Flags(Params),
 }
 
 /// One entry of a service's `pages`.
@@ -44,6 +61,9 @@ pub struct Page {
     pub id: String,
     /// What the button links to (for WhatsApp a phone number).
     pub link: String,
+    /// Fields of the page beyond `name`, `id` and `link`, kept as the client sent them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A service's `params`.
@@ -60,7 +80,8 @@ pub struct Params {
 impl Source {
     /// The source as HAL JSON, with its self link and, in batch answers, the echoed request_id.
     pub fn to_hal(&self, base: &str, request_id: Option<&str>) -> Value {
-        let mut v = json!({
+        let mut v = Value::Object(self.extra.clone());
+        let known = json!({
             "id": self.id,
             "name": self.name,
             "pipeline_id": self.pipeline_id,
@@ -70,6 +91,9 @@ impl Source {
             "origin_code": self.origin_code,
             "_links": {"self": {"href": format!("{base}/api/v4/sources/{}", self.id)}},
         });
+        if let (Value::Object(all), Value::Object(known)) = (&mut v, known) {
+            all.extend(known);
+        }
         if let Some(rid) = request_id {
             v["request_id"] = Value::String(rid.to_string());
         }
@@ -189,16 +213,45 @@ impl Pipeline {
     }
 }
 
-/// The demo sources every integration starts with (ids are assigned by the store).
+/// The source Kommo creates at install for an integration without the Multiple sources flag.
+/// Kommo does not document its fields; these are the sandbox's own, named after the widget.
+pub fn install_source() -> Source {
+    Source {
+        id: 0,
+        name: "Sources Manager".into(),
+        pipeline_id: MAIN_PIPELINE_ID,
+        external_id: "sources_manager".into(),
+        services: Some(Vec::new()),
+        default: None,
+        origin_code: None,
+        extra: Map::new(),
+    }
+}
+
+/// The demo sources every integration starts with (ids are assigned by the store). They carry
+/// the shapes real answers have: fields no client knows on a source, a service and a page,
+/// `default`, `origin_code` and `services` as `null`, `params` as `[]`, a service whose `type`
+/// is empty.
 pub fn demo_sources() -> Vec<Source> {
     let plain = |name: &str, ext: &str, pipeline_id: u64, origin: Option<&str>| Source {
         id: 0,
         name: name.into(),
         pipeline_id,
         external_id: ext.into(),
-        services: Vec::new(),
-        default: false,
+        services: Some(Vec::new()),
+        default: Some(false),
         origin_code: origin.map(str::to_string),
+        extra: Map::new(),
+    };
+    let object = |v: Value| match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    let page = |name: &str, id: &str, link: &str| Page {
+        name: name.into(),
+        id: id.into(),
+        link: link.into(),
+        extra: Map::new(),
     };
     let mut website = plain(
         "Website chat",
@@ -206,48 +259,61 @@ pub fn demo_sources() -> Vec<Source> {
         MAIN_PIPELINE_ID,
         Some("kommo.ext.30470678"),
     );
-    website.default = true;
+    website.default = Some(true);
+    website.extra = object(json!({"created_at": 1714026120, "is_archived": false}));
     let mut whatsapp = plain(
         "WhatsApp Sales",
         "wa-sales",
         MAIN_PIPELINE_ID,
         Some("amo.ext.36958507"),
     );
-    whatsapp.services = vec![Service {
+    let mut sales_line = page("Sales line", "wa-sales-1", "15550101234");
+    sales_line.extra = object(json!({"avatar": null}));
+    whatsapp.services = Some(vec![Service {
         kind: "whatsapp".into(),
         pages: vec![
-            Page {
-                name: "Sales line".into(),
-                id: "wa-sales-1".into(),
-                link: "15550101234".into(),
-            },
-            Page {
-                name: "Support line".into(),
-                id: "wa-support-1".into(),
-                link: "15550105678".into(),
-            },
+            sales_line,
+            page("Support line", "wa-support-1", "15550105678"),
         ],
-        params: Some(Params {
+        params: Some(ServiceParams::Flags(Params {
             waba: Some(true),
             is_supports_list_message: Some(true),
-        }),
-    }];
+        })),
+        extra: object(json!({"status": "active"})),
+    }]);
+    let mut partners = plain("Partner referrals", "partner-ref", SECOND_PIPELINE_ID, None);
+    partners.services = None;
+    partners.default = None;
+    let mut instagram = plain(
+        "Instagram direct",
+        "ig-direct",
+        MAIN_PIPELINE_ID,
+        Some("kommo.ext.48213377"),
+    );
+    instagram.services = Some(vec![Service {
+        kind: "whatsapp".into(),
+        pages: Vec::new(),
+        params: Some(ServiceParams::EmptyList([])),
+        extra: Map::new(),
+    }]);
+    let mut expo = plain(
+        "Trade show booth",
+        "expo-2024",
+        ARCHIVED_PIPELINE_ID,
+        Some("kommo.ext.77120944"),
+    );
+    expo.services = Some(vec![Service {
+        kind: String::new(),
+        pages: Vec::new(),
+        params: None,
+        extra: Map::new(),
+    }]);
     vec![
         website,
         whatsapp,
-        plain("Partner referrals", "partner-ref", SECOND_PIPELINE_ID, None),
-        plain(
-            "Instagram direct",
-            "ig-direct",
-            MAIN_PIPELINE_ID,
-            Some("kommo.ext.48213377"),
-        ),
-        plain(
-            "Trade show booth",
-            "expo-2024",
-            ARCHIVED_PIPELINE_ID,
-            Some("kommo.ext.77120944"),
-        ),
+        partners,
+        instagram,
+        expo,
         plain("Phone calls", "calls", SECOND_PIPELINE_ID, None),
     ]
 }

@@ -60,7 +60,13 @@ mod tests {
         let path = dir.join("state.json");
         let _ = fs::remove_file(&path);
         assert_eq!(load(&path).unwrap(), None);
-        let store = Store::initial(&["t".into()], false);
+        let store = Store::initial(
+            &["t".into()],
+            crate::store::Seed {
+                demo: true,
+                install_source: false,
+            },
+        );
         save(&path, &store).unwrap();
         assert_eq!(load(&path).unwrap(), Some(store));
         fs::write(&path, b"{not json").unwrap();

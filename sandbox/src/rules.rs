@@ -2,7 +2,7 @@
 //!
 //! Cross-item rules (duplicates, the limit, unknown ids) live in `ops`, which sees the store.
 
-use crate::model::{pipeline_exists, Page, Params, Service};
+use crate::model::{pipeline_exists, Page, Params, Service, ServiceParams};
 use serde_json::{Map, Value};
 
 /// Longest accepted `name` and `external_id`, in characters.
@@ -393,6 +393,7 @@ fn services(
                 kind,
                 pages,
                 params,
+                extra: rest(obj, &["type", "pages", "params"]),
             });
         }
     }
@@ -472,19 +473,36 @@ fn pages(
         };
         let (name, id, link) = (text("name"), text("id"), text("link"));
         if let (Some(name), Some(id), Some(link)) = (name, id, link) {
-            out.push(Page { name, id, link });
+            out.push(Page {
+                name,
+                id,
+                link,
+                extra: rest(obj, &["name", "id", "link"]),
+            });
         }
     }
     (errors.len() == before).then_some(out)
 }
 
+/// The fields of `obj` other than `known`: kept as sent, since Kommo keeps what it does not check.
+fn rest(obj: &Map<String, Value>, known: &[&str]) -> Map<String, Value> {
+    obj.iter()
+        .filter(|(k, _)| !known.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// `Some(None)` = absent, `Some(Some(p))` = valid, `None` = invalid.
-fn params(v: Option<&Value>, path: &str, errors: &mut Vec<FieldError>) -> Option<Option<Params>> {
+fn params(
+    v: Option<&Value>,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<Option<ServiceParams>> {
     let ppath = format!("{path}.params");
     match v {
         None => Some(None),
         // Some clients send an empty params as `[]`.
-        Some(Value::Array(a)) if a.is_empty() => Some(Some(Params::default())),
+        Some(Value::Array(a)) if a.is_empty() => Some(Some(ServiceParams::EmptyList([]))),
         Some(Value::Object(obj)) => {
             let before = errors.len();
             let mut p = Params::default();
@@ -510,7 +528,7 @@ fn params(v: Option<&Value>, path: &str, errors: &mut Vec<FieldError>) -> Option
                     )),
                 }
             }
-            (errors.len() == before).then_some(Some(p))
+            (errors.len() == before).then_some(Some(ServiceParams::Flags(p)))
         }
         Some(_) => {
             errors.push(FieldError::new(
@@ -660,7 +678,10 @@ mod tests {
             Kind::Update,
         );
         assert!(e.is_empty(), "{e:?}");
-        assert_eq!(f.services.unwrap()[0].params, Some(Params::default()));
+        assert_eq!(
+            f.services.unwrap()[0].params,
+            Some(ServiceParams::EmptyList([]))
+        );
         let (_, e) = check(
             json!({"services":[{"type":"whatsapp","pages":[{"name":1}],"params":[1]}]}),
             Kind::Update,

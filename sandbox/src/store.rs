@@ -1,7 +1,7 @@
 //! The sources of every integration, and the all-or-nothing operations on them.
 
 use crate::config::Config;
-use crate::model::{demo_sources, Source, MAIN_PIPELINE_ID};
+use crate::model::{demo_sources, install_source, Source, MAIN_PIPELINE_ID};
 use crate::rules::{self, FieldError, Kind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -63,31 +63,45 @@ pub enum OpError {
     NotFound,
 }
 
+/// What a new integration starts with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Seed {
+    /// The demo sources.
+    pub demo: bool,
+    /// The source Kommo creates at install when the integration lacks the Multiple sources
+    /// flag; it comes first, as it is older than anything the integration made.
+    pub install_source: bool,
+}
+
 impl Store {
-    /// A store with an integration for each token, seeded with demo sources unless `empty`.
-    pub fn initial(tokens: &[String], empty: bool) -> Store {
+    /// A store with an integration for each token, each started as `seed` says.
+    pub fn initial(tokens: &[String], seed: Seed) -> Store {
         let mut store = Store {
             version: 1,
             next_id: FIRST_ID,
             integrations: BTreeMap::new(),
         };
-        store.ensure(tokens, empty);
+        store.ensure(tokens, seed);
         store
     }
 
     /// Adds an integration for every token that has none yet.
-    pub fn ensure(&mut self, tokens: &[String], empty: bool) {
+    pub fn ensure(&mut self, tokens: &[String], seed: Seed) {
         for token in tokens {
             let key = fingerprint(token);
             if self.integrations.contains_key(&key) {
                 continue;
             }
             let mut integration = Integration::default();
-            if !empty {
-                for mut s in demo_sources() {
-                    s.id = self.alloc_id();
-                    integration.sources.push(s);
-                }
+            let first = seed.install_source.then(install_source);
+            let demo = if seed.demo {
+                demo_sources()
+            } else {
+                Vec::new()
+            };
+            for mut s in first.into_iter().chain(demo) {
+                s.id = self.alloc_id();
+                integration.sources.push(s);
             }
             self.integrations.insert(key, integration);
         }
@@ -183,16 +197,14 @@ impl Store {
                 name: f.name.expect("checked by rules"),
                 pipeline_id: f.pipeline_id.unwrap_or(MAIN_PIPELINE_ID),
                 external_id,
-                services: f.services.unwrap_or_default(),
-                default: f.default.unwrap_or(false),
+                services: Some(f.services.unwrap_or_default()),
+                default: f.default,
                 origin_code: f.origin_code,
+                extra: Default::default(),
             };
             let integration = self.integration(key);
-            if source.default {
-                integration
-                    .sources
-                    .iter_mut()
-                    .for_each(|s| s.default = false);
+            if source.default == Some(true) {
+                clear_default(integration);
             }
             integration.sources.push(source.clone());
             out.push((source, rid));
@@ -435,10 +447,7 @@ fn find(integration: &Integration, id: u64) -> &Source {
 
 fn apply(integration: &mut Integration, id: u64, f: rules::Fields) {
     if f.default == Some(true) {
-        integration
-            .sources
-            .iter_mut()
-            .for_each(|s| s.default = false);
+        clear_default(integration);
     }
     let s = integration
         .sources
@@ -452,13 +461,22 @@ fn apply(integration: &mut Integration, id: u64, f: rules::Fields) {
         s.pipeline_id = v;
     }
     if let Some(v) = f.default {
-        s.default = v;
+        s.default = Some(v);
     }
     if let Some(v) = f.origin_code {
         s.origin_code = Some(v);
     }
     if let Some(v) = f.services {
-        s.services = v;
+        s.services = Some(v);
+    }
+}
+
+/// The default moves: the source that had it now says `false`; `null`s stay as they are.
+fn clear_default(integration: &mut Integration) {
+    for s in integration.sources.iter_mut() {
+        if s.default == Some(true) {
+            s.default = Some(false);
+        }
     }
 }
 
@@ -477,7 +495,7 @@ mod tests {
     fn store() -> (Store, String) {
         let token = "t".to_string();
         (
-            Store::initial(std::slice::from_ref(&token), true),
+            Store::initial(std::slice::from_ref(&token), Seed::default()),
             fingerprint(&token),
         )
     }
@@ -541,13 +559,13 @@ mod tests {
         let b = s.integration(&k).sources[1].id;
         s.update_one(&k, b, &json!({"default": true}), &Config::default())
             .unwrap();
-        let defaults: Vec<bool> = s
+        let defaults: Vec<Option<bool>> = s
             .integration(&k)
             .sources
             .iter()
             .map(|s| s.default)
             .collect();
-        assert_eq!(defaults, [false, true]);
+        assert_eq!(defaults, [Some(false), Some(true)]);
         assert!(s
             .create(
                 &k,

@@ -29,7 +29,8 @@ async fn empty_integration_lists_as_204_and_post_creates_with_lowercased_externa
     assert_eq!(made[1]["request_id"], "1");
     assert_eq!(made[1]["name"], "test_chat");
     assert_eq!(made[1]["origin_code"], json!(null));
-    assert_eq!(made[1]["default"], false);
+    // Never set, `default` is served as null, as Kommo's answers have it.
+    assert_eq!(made[1]["default"], json!(null));
     assert_eq!(made[1]["services"], json!([]));
     let id = made[0]["id"].as_u64().unwrap();
     assert_eq!(
@@ -262,7 +263,8 @@ async fn services_round_trip_and_accept_empty_params_array() {
         json!([{"type": "whatsapp", "pages": [{"name": "Sales", "id": "p1", "link": "15550101234"}],
                 "params": {"waba": true, "is_supports_list_message": false}}])
     );
-    assert_eq!(made[1]["services"][0]["params"], json!({}));
+    // An empty params is kept in the shape it was sent.
+    assert_eq!(made[1]["services"][0]["params"], json!([]));
     let a = sb
         .post(
             "/api/v4/sources",
@@ -279,6 +281,30 @@ async fn services_round_trip_and_accept_empty_params_array() {
             "InvalidType@services.0.params.waba"
         ]
     );
+}
+
+#[tokio::test]
+async fn fields_of_services_and_pages_that_kommo_does_not_check_are_kept_as_sent() {
+    let sb = start(config()).await;
+    let made = sb
+        .create(
+            TOKEN,
+            json!([{"name": "wa", "external_id": "wa", "services": [{"type": "whatsapp",
+                "status": "active", "pages": [{"name": "Sales", "id": "p1",
+                "link": "15550101234", "avatar": null}]}]}]),
+        )
+        .await;
+    let id = made[0]["id"].as_u64().unwrap();
+    assert_eq!(made[0]["services"][0]["status"], "active");
+    assert_eq!(made[0]["services"][0]["pages"][0]["avatar"], json!(null));
+    let sent = json!({"services": [{"type": "whatsapp", "status": "paused",
+        "pages": [{"name": "Sales", "id": "p1", "link": "15550101234", "avatar": "a.png"}]}]});
+    let patched = sb
+        .patch(&format!("/api/v4/sources/{id}"), TOKEN, &sent)
+        .await
+        .hal(200);
+    assert_eq!(patched["services"], sent["services"]);
+    assert_eq!(sb.list(TOKEN).await[0]["services"], sent["services"]);
 }
 
 #[tokio::test]
@@ -310,12 +336,14 @@ async fn at_most_one_default_and_setting_one_clears_the_others() {
             json!([{"name": "c", "external_id": "c", "default": true}]),
         )
         .await;
-    let defaults = |list: Vec<serde_json::Value>| -> Vec<bool> {
-        list.iter()
-            .map(|s| s["default"].as_bool().unwrap())
-            .collect()
+    let defaults = |list: Vec<serde_json::Value>| -> Vec<serde_json::Value> {
+        list.iter().map(|s| s["default"].clone()).collect()
     };
-    assert_eq!(defaults(sb.list(TOKEN).await), [false, false, true]);
+    // The default moved from a to c; b never had one and stays null.
+    assert_eq!(
+        defaults(sb.list(TOKEN).await),
+        [json!(false), json!(null), json!(true)]
+    );
     let patched = sb
         .patch(
             &format!("/api/v4/sources/{b}"),
@@ -325,7 +353,10 @@ async fn at_most_one_default_and_setting_one_clears_the_others() {
         .await
         .hal(200);
     assert_eq!(patched["default"], true);
-    assert_eq!(defaults(sb.list(TOKEN).await), [false, true, false]);
+    assert_eq!(
+        defaults(sb.list(TOKEN).await),
+        [json!(false), json!(true), json!(false)]
+    );
     let _ = c;
 }
 
@@ -734,6 +765,18 @@ async fn demo_data_has_a_default_whatsapp_services_and_a_null_origin_code() {
     assert!(list.iter().any(|s| s["services"][0]["type"] == "whatsapp"
         && s["services"][0]["params"]["waba"].is_boolean()));
     assert!(list.iter().any(|s| s["origin_code"].is_null()));
+    // The shapes of real answers: unknown fields, nulls, `params: []`, an empty service type.
+    assert!(list.iter().any(|s| s["created_at"].is_number()));
+    assert!(list.iter().any(|s| s["services"][0]["status"] == "active"
+        && s["services"][0]["pages"][0]
+            .as_object()
+            .unwrap()
+            .contains_key("avatar")));
+    assert!(list
+        .iter()
+        .any(|s| s["services"].is_null() && s["default"].is_null()));
+    assert!(list.iter().any(|s| s["services"][0]["params"] == json!([])));
+    assert!(list.iter().any(|s| s["services"][0]["type"] == ""));
     let pipelines: std::collections::HashSet<_> =
         list.iter().map(|s| s["pipeline_id"].as_u64()).collect();
     assert!(pipelines.len() >= 2);
@@ -847,4 +890,43 @@ async fn service_types_beyond_whatsapp_are_refused_unless_the_account_knows_them
             vec!["InvalidValue@services.0.pages.0.link".into()]
         )]
     );
+}
+
+#[tokio::test]
+async fn without_the_multiple_sources_flag_each_integration_starts_with_the_install_source() {
+    let flagged = start(config()).await;
+    assert!(flagged.list(TOKEN).await.is_empty(), "with the flag, none");
+    let single = start(Config {
+        multiple_sources: false,
+        ..config()
+    })
+    .await;
+    for token in [TOKEN, OTHER] {
+        let list = single.list(token).await;
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0]["name"], "Sources Manager");
+        assert_eq!(list[0]["external_id"], "sources_manager");
+        assert_eq!(list[0]["pipeline_id"], 5867030);
+    }
+    // To the API it is a source like any other: more can be made and it can be deleted; a
+    // reset (a new install) brings it back.
+    single
+        .create(TOKEN, json!([{"name": "a", "external_id": "a"}]))
+        .await;
+    let first = &single.list(TOKEN).await[0];
+    assert_eq!(first["external_id"], "sources_manager", "the oldest");
+    let id = first["id"].as_u64().unwrap();
+    let gone = single
+        .delete(&format!("/api/v4/sources/{id}"), TOKEN, None)
+        .await;
+    assert_eq!(gone.status.as_u16(), 204);
+    assert_eq!(single.list(TOKEN).await.len(), 1);
+    assert!(single
+        .control(Method::POST, "/__sandbox/reset", None)
+        .await
+        .status
+        .is_success());
+    let list = single.list(TOKEN).await;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["external_id"], "sources_manager");
 }
