@@ -206,6 +206,8 @@ strings! {
     VTooMany,
     VServer,
     WaPreview,
+    InstallSource,
+    InstallSourceNote,
 }
 
 #[cfg(test)]

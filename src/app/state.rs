@@ -525,6 +525,8 @@ pub struct State {
     pub add_pipeline: Option<u64>,
     /// List reads that follow `_links.next`: the sources so far and the pages read.
     pub paging: Vec<(Job, Vec<Source>, usize)>,
+    /// External id of the source Kommo created at install (from the widget's settings).
+    pub install_source: Option<String>,
 }
 
 impl State {
@@ -559,6 +561,7 @@ impl State {
             status: None,
             add_pipeline,
             paging: Vec::new(),
+            install_source: None,
         }
     }
 
@@ -571,6 +574,13 @@ impl State {
     /// pending delete); otherwise the key is the host's, e.g. to close its modal.
     pub fn takes_escape(&self) -> bool {
         self.dialog.is_some() || self.pending.is_some()
+    }
+
+    /// Whether `s` is the source Kommo created at install, as the settings name it.
+    pub fn is_install_source(&self, s: &Source) -> bool {
+        self.install_source
+            .as_deref()
+            .is_some_and(|ext| crate::rules::same_external_id(ext.trim(), &s.external_id))
     }
 
     /// Whether row `r` shows as the default: a default change in flight shows its outcome

@@ -41,6 +41,10 @@ pub struct WidgetSettings {
     /// How many sources the integration may have (Kommo's pages say 50 or 100).
     #[serde(default, deserialize_with = "count")]
     pub limit: Option<u64>,
+    /// External id of the source Kommo created at install, for an integration without the
+    /// Multiple sources flag (Kommo does not say how to tell it apart, so the admin names it).
+    #[serde(default, deserialize_with = "text")]
+    pub install_source: Option<String>,
 }
 
 /// The `config` argument of `mount`.

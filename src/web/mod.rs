@@ -70,7 +70,12 @@ pub fn mount_with(el: Element, config: MountConfig, transport: Rc<dyn Transport>
     let add = config.pipeline_id.filter(|_| mode == Mode::AddSource);
     let close = config.close.dyn_into::<js_sys::Function>().ok();
     let client = Client::new(transport, BrowserClock);
-    let app = app::start(&el, State::new(mode, lang, limit, add), client, close);
+    let mut state = State::new(mode, lang, limit, add);
+    state.install_source = config
+        .settings
+        .as_ref()
+        .and_then(|s| s.install_source.clone());
+    let app = app::start(&el, state, client, close);
     let id = NEXT.with(|n| {
         let id = n.get();
         n.set(id + 1);

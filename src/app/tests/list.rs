@@ -124,8 +124,8 @@ fn the_list_appears_with_the_sources_and_its_pickers_wait_for_the_pipelines() {
     update(&mut s, Msg::Reply(Job::Pipelines, Err(ApiError::Timeout)));
     assert_eq!(
         picker(&s),
-        (false, Lang::En.t(T::UnknownPipeline).to_owned()),
-        "a failed pipeline list leaves the picker usable"
+        (false, format!("10 ({})", Lang::En.t(T::UnknownPipeline))),
+        "a failed pipeline list leaves the picker usable, naming the pipeline by its id"
     );
 }
 

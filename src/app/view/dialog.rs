@@ -1,7 +1,7 @@
 //! The dialogs: their shell, the delete confirmation and the import plan.
 
 use super::add::add_source;
-use super::parts::btn;
+use super::parts::{btn, install_tag};
 use crate::app::action::Action as A;
 use crate::app::changes;
 use crate::app::node::{el, elc, text, Node};
@@ -47,32 +47,38 @@ pub(super) fn dialog(s: &State) -> Option<Node> {
 fn confirm_delete(s: &State, ids: &[u64]) -> Node {
     let l = s.lang;
     let mut ul = el("ul");
+    let mut install = false;
     for id in ids {
         if let Some(o) = s.row(RowKey::Saved(*id)).and_then(|r| r.orig.as_ref()) {
+            let is_install = s.is_install_source(o);
+            install |= is_install;
             ul = ul.kid(
                 el("li")
                     .txt(o.name.clone())
                     .txt(" · ")
-                    .kid(elc("span", "ksm-code").txt(o.external_id.clone())),
+                    .kid(elc("span", "ksm-code").txt(o.external_id.clone()))
+                    .opt(is_install.then(|| install_tag(l))),
             );
         }
     }
-    dialog_shell(
-        s,
-        vec![text(l.t(T::ConfirmDeleteTitle))],
-        vec![
-            ul.into(),
-            elc("p", "ksm-note").tr(l, T::ConfirmDeleteNote).into(),
-            elc("div", "ksm-bar")
-                .kid(
-                    btn(l, A::Confirm, T::Delete)
-                        .class("ksm-btn ksm-btn--p")
-                        .attr("data-first", ""),
-                )
-                .kid(btn(l, A::Close, T::Cancel))
-                .into(),
-        ],
-    )
+    let mut body: Vec<Node> = vec![
+        ul.into(),
+        elc("p", "ksm-note").tr(l, T::ConfirmDeleteNote).into(),
+    ];
+    if install {
+        body.push(elc("p", "ksm-note").tr(l, T::InstallSourceNote).into());
+    }
+    body.push(
+        elc("div", "ksm-bar")
+            .kid(
+                btn(l, A::Confirm, T::Delete)
+                    .class("ksm-btn ksm-btn--p")
+                    .attr("data-first", ""),
+            )
+            .kid(btn(l, A::Close, T::Cancel))
+            .into(),
+    );
+    dialog_shell(s, vec![text(l.t(T::ConfirmDeleteTitle))], body)
 }
 
 /// What an import would create and update, with its apply button.

@@ -82,6 +82,15 @@ pub(super) fn quota(s: &State) -> Option<Node> {
 }
 
 /// A pipeline's name (tagged when archived), or its id when the account does not have it.
+/// The tag of the source Kommo created at install, with what that means on hover.
+pub(super) fn install_tag(l: Lang) -> Node {
+    elc("span", "ksm-tag")
+        .attr("data-install", "")
+        .attr("title", l.t(T::InstallSourceNote))
+        .tr(l, T::InstallSource)
+        .into()
+}
+
 pub(super) fn pipeline_label(s: &State, id: u64) -> Vec<Node> {
     let l = s.lang;
     match s.pipeline(id) {

@@ -1,6 +1,6 @@
 //! One row of the table: its inputs, pipeline picker, default flag and actions.
 
-use super::parts::{busy, localize_err, small};
+use super::parts::{busy, install_tag, localize_err, small};
 use crate::app::action::{Action, Action as A};
 use crate::app::event::{idx_str, key_str};
 use crate::app::node::{el, elc, El, Node};
@@ -112,7 +112,10 @@ pub(super) fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
             None,
         ))
     } else {
-        el("td").kid(elc("span", "ksm-code").txt(r.draft.external_id.clone()))
+        let install = r.orig.as_ref().is_some_and(|o| s.is_install_source(o));
+        el("td")
+            .kid(elc("span", "ksm-code").txt(r.draft.external_id.clone()))
+            .opt(install.then(|| install_tag(l)))
     };
     let pipe = el("td").kid(pipeline_select(s, r, opts));
     let on = s.shown_default(r);
@@ -228,11 +231,9 @@ fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
     }
     let current = r.draft.pipeline_id.to_string();
     if !known {
-        sel = sel.kid(
-            el("option")
-                .attr("value", current.clone())
-                .tr(l, T::UnknownPipeline),
-        );
+        // Named by its id, as in `pipeline_label`, so the admin can tell which one is gone.
+        let label = format!("{current} ({})", l.t(T::UnknownPipeline));
+        sel = sel.kid(el("option").attr("value", current.clone()).txt(label));
     }
     let e = r.error(Field::Pipeline);
     sel = sel

@@ -1,6 +1,6 @@
 //! The settings page: the connection test, the quota and a compact list of the sources.
 
-use super::parts::{btn, busy, pipeline_label, quota};
+use super::parts::{btn, busy, install_tag, pipeline_label, quota};
 use crate::app::action::Action as A;
 use crate::app::event::key_str;
 use crate::app::node::{el, elc, Node};
@@ -43,6 +43,9 @@ pub(super) fn settings(s: &State) -> Vec<Node> {
             .kid(elc("span", "ksm-note").kids(pipeline_label(s, r.draft.pipeline_id)));
         if r.orig.as_ref().is_some_and(Source::is_default) {
             li = li.kid(elc("span", "ksm-tag").tr(l, T::IsDefault));
+        }
+        if r.orig.as_ref().is_some_and(|o| s.is_install_source(o)) {
+            li = li.kid(install_tag(l));
         }
         list = list.kid(li);
     }
