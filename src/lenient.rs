@@ -259,6 +259,41 @@ where
     d.deserialize_any(Object(PhantomData))
 }
 
+/// Reads an object as `T` and an empty array as an empty `T`; anything else as none.
+struct EmptyObject<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for EmptyObject<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut empty = true;
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            empty = false;
+        }
+        Ok(empty.then(T::default))
+    }
+
+    scalars_are_none!();
+}
+
+/// An object as `T`, and `[]` as an empty one: the empty object some clients write as `[]`
+/// is still there, so a save sends it back (as `{}`) instead of dropping it.
+pub(crate) fn empty_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    d.deserialize_any(EmptyObject(PhantomData))
+}
+
 /// A value that is `T` when it is an object and nothing otherwise: one entry of a list
 /// whose entries that are not objects are skipped.
 struct IfObject<T>(Option<T>);

@@ -67,11 +67,11 @@ pub struct Service {
     /// Entries a user can pick when setting up a website chat button.
     #[serde(default, deserialize_with = "lenient::list")]
     pub pages: Vec<Page>,
-    /// Service flags; sent as an object or not at all, never as `[]`.
+    /// Service flags; sent as an object or not at all, never as `[]` (which reads as `{}`).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::object"
+        deserialize_with = "lenient::empty_object"
     )]
     pub params: Option<Params>,
     /// Fields of the service this crate does not know.

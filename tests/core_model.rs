@@ -67,7 +67,13 @@ fn decodes_whatsapp_services_with_params_in_every_shape() {
     };
     let empty_array = with(json!([]));
     assert_eq!(empty_array.kind, "whatsapp");
-    assert_eq!(empty_array.params, None);
+    // `[]` is an empty params written as a list: still there, and sent back as `{}`.
+    assert_eq!(empty_array.params, Some(Params::default()));
+    assert_eq!(
+        serde_json::to_value(&empty_array).unwrap()["params"],
+        json!({})
+    );
+    assert_eq!(with(json!([1])).params, None);
     assert_eq!(
         empty_array.pages,
         vec![Page {

@@ -55,6 +55,9 @@ test('WhatsApp pages editor shows the wa.me link and saves only the services', a
   expect(body.services[0].pages.map((p: any) => p.link)).toEqual(['+5511999998888', expect.any(String), '15550109999']);
   expect(body.services[0].pages[2]).toEqual({ name: 'Night line', id: 'wa-night-1', link: '15550109999' });
   expect(body.services[0].params).toEqual({ waba: true, is_supports_list_message: false });
+  // Fields the widget does not know go back as they came, on the service and on an edited page.
+  expect(body.services[0].status).toBe('active');
+  expect(body.services[0].pages[0]).toEqual({ name: 'Sales line', id: 'wa-sales-1', link: '+5511999998888', avatar: null });
   expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 1 });
   const saved = (await serverSources(request, env)).find((s) => s.id === id);
   expect(saved.services[0].pages).toHaveLength(3);
