@@ -101,3 +101,19 @@ test('a Telegram service the widget does not edit survives renames and WhatsApp 
   expect(saved.services[0]).toEqual(kept);
   expect(saved.services[1].pages[0].link).toBe('15550109999');
 });
+
+test('a refusal whose detail is in Russian is shown as the server wrote it, and the typed name stays', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const detail = 'Ошибка валидации: название источника недопустимо';
+  await fault(request, env.sb, {
+    method: 'PATCH', path: '/api/v4/sources/*', status: 400, content_type: 'application/problem+json; charset=utf-8',
+    json: { title: 'Bad Request', type: 'https://httpstatus.es/400', status: 400, detail },
+  });
+  const row = rowOf(root, DEMO.calls.ext);
+  await row.getByRole('textbox', { name: 'Name' }).fill('Звонки');
+  await row.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(banner(root)).toContainText(detail);
+  await expect(row.getByRole('textbox', { name: 'Name' })).toHaveValue('Звонки');
+  await expect(row.getByRole('button', { name: 'Save', exact: true })).toBeEnabled();
+  expect((await serverSources(request, env)).find((s) => s.external_id === DEMO.calls.ext).name).toBe(DEMO.calls.name);
+});
