@@ -1,7 +1,7 @@
 //! The Kommo API routes: sources, pipelines, account.
 
 use crate::app::App;
-use crate::model::{Source, ACCOUNT_ID, ACCOUNT_NAME, ACCOUNT_SUBDOMAIN, PIPELINES};
+use crate::model::{Source, ACCOUNT_ID, ACCOUNT_NAME, ACCOUNT_SUBDOMAIN, PIPELINES, USERS};
 use crate::request::{base_url, external_id_filter, page_query, read_array, read_json};
 use crate::respond::{hal, no_content, problem, validation};
 use crate::store::OpError;
@@ -27,6 +27,7 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route("/api/v4/leads/pipelines", get(pipelines))
         .route("/api/v4/account", get(account))
+        .route("/api/v4/users/{id}", get(user))
 }
 
 /// Turns either kind of early answer into the response.
@@ -268,5 +269,20 @@ async fn account(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
                 "_links": {"self": {"href": format!("{base}/api/v4/account")}},
             }),
         ))
+    })
+}
+
+/// One user of the account, with the rights that say whether they are an administrator.
+async fn user(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    run(|| {
+        app.authorize(&headers)?;
+        let Some(u) = id
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| USERS.iter().find(|u| u.id == id))
+        else {
+            return Err(problem(StatusCode::NOT_FOUND, "No such user"));
+        };
+        Ok(hal(StatusCode::OK, &u.to_hal(&base_url(&headers))))
     })
 }

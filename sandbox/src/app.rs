@@ -3,6 +3,7 @@
 use crate::block::Blocker;
 use crate::config::Config;
 use crate::faults::{Faults, RateLimiter};
+use crate::oauth::grants::Grants;
 use crate::persist;
 use crate::respond::{problem, too_many_requests};
 use crate::store::{fingerprint, Store};
@@ -21,6 +22,8 @@ pub struct App {
     /// Accepted token -> integration key.
     tokens: HashMap<String, String>,
     store: Mutex<Store>,
+    /// Kommo's OAuth side, when an OAuth integration is configured, and its store key.
+    oauth: Option<(Mutex<Grants>, String)>,
     faults: Mutex<Faults>,
     limiter: Mutex<RateLimiter>,
     blocker: Mutex<Blocker>,
@@ -43,7 +46,7 @@ impl App {
                 (t, k)
             })
             .collect();
-        let token_list = config.effective_tokens();
+        let token_list = config.integration_names();
         let store = match &config.state_file {
             Some(path) => {
                 let mut store = persist::load(path)?
@@ -55,14 +58,25 @@ impl App {
             }
             None => Store::initial(&token_list, config.seed()),
         };
+        let oauth = config.oauth.clone().map(|c| {
+            let key = fingerprint(&crate::config::oauth_integration(&c.id));
+            let grants = Grants::new(c, crate::model::ACCOUNT_ID, config.access_ttl);
+            (Mutex::new(grants), key)
+        });
         Ok(Arc::new(App {
             config,
             tokens,
+            oauth,
             store: Mutex::new(store),
             faults: Mutex::new(Faults::default()),
             limiter: Mutex::new(RateLimiter::default()),
             blocker: Mutex::new(Blocker::default()),
         }))
+    }
+
+    /// Kommo's OAuth side, when an OAuth integration is configured.
+    pub fn oauth(&self) -> Option<&Mutex<Grants>> {
+        self.oauth.as_ref().map(|(g, _)| g)
     }
 
     /// The faults and counters.
@@ -79,7 +93,11 @@ impl App {
                 let (scheme, rest) = v.split_once(' ')?;
                 scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
             });
-        let Some(key) = token.and_then(|t| self.tokens.get(t)) else {
+        let oauth = |t: &str| {
+            let (grants, key) = self.oauth.as_ref()?;
+            lock(grants).accept(t).then_some(key)
+        };
+        let Some(key) = token.and_then(|t| self.tokens.get(t).or_else(|| oauth(t))) else {
             return Err(problem(
                 StatusCode::UNAUTHORIZED,
                 "Missing or unknown bearer token",
@@ -138,7 +156,7 @@ impl App {
     /// Puts the store back to its initial data and clears faults, counters, rate windows and
     /// blocks.
     pub fn reset(&self) -> Result<(), Response> {
-        let tokens = self.config.effective_tokens();
+        let tokens = self.config.integration_names();
         let seed = self.config.seed();
         self.change(|s| {
             *s = Store::initial(&tokens, seed);

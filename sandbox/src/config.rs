@@ -34,6 +34,10 @@ Options:
                       the integration was created without Kommo's Multiple sources flag, so
                       Kommo made one source for it at install: each integration starts with
                       that source (name Sources Manager, external_id sources_manager)
+  --client-id ID      with --client-secret and --redirect-uri: one OAuth integration, for
+  --client-secret S   which the sandbox is Kommo's OAuth side (POST /oauth2/access_token,
+  --redirect-uri URL  POST /__sandbox/install sends a code to URL)
+  --access-ttl SECS   lifetime of its access tokens (default 86400)
   --widget-dir DIR    the built widget folder served under /widgets/<code>/
   --vendor-dir DIR    the npm node_modules folder holding requirejs and jquery
   -h, --help          print this help
@@ -63,6 +67,10 @@ pub struct Config {
     /// Whether the integration has Kommo's Multiple sources flag; without it, Kommo creates
     /// one source at install.
     pub multiple_sources: bool,
+    /// The OAuth integration the sandbox is Kommo's OAuth side for, if any.
+    pub oauth: Option<crate::oauth::grants::Client>,
+    /// Lifetime of its access tokens, in seconds.
+    pub access_ttl: u64,
     /// The built widget folder for the host pages.
     pub widget_dir: Option<PathBuf>,
     /// The npm `node_modules` folder for the host pages.
@@ -82,6 +90,8 @@ impl Default for Config {
             state_file: None,
             empty: false,
             multiple_sources: true,
+            oauth: None,
+            access_ttl: 86400,
             widget_dir: None,
             vendor_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../node_modules")),
         }
@@ -106,10 +116,24 @@ impl Config {
         }
     }
 
+    /// Names of every integration the store keeps: one per token, and the OAuth one.
+    pub fn integration_names(&self) -> Vec<String> {
+        let mut names = self.effective_tokens();
+        if let Some(c) = &self.oauth {
+            names.push(oauth_integration(&c.id));
+        }
+        names
+    }
+
     /// The demo token when it is in use (no `--token` given), for printing and the host page.
     pub fn demo_token(&self) -> Option<&'static str> {
         self.tokens.is_empty().then_some(DEMO_TOKEN)
     }
+}
+
+/// The store's name for the OAuth integration's sources; never accepted as a bearer token.
+pub fn oauth_integration(client_id: &str) -> String {
+    format!("oauth-client:{client_id}")
 }
 
 /// A parsed command line.
@@ -124,8 +148,8 @@ pub struct Cli {
 /// What the command line asks for.
 #[derive(Clone, Debug)]
 pub enum Command {
-    /// Run the server.
-    Run(Cli),
+    /// Run the server (boxed: a command line is parsed once, and `Help` stays small).
+    Run(Box<Cli>),
     /// Print the help text and exit.
     Help,
 }
@@ -134,6 +158,7 @@ pub enum Command {
 pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
     let mut addr: SocketAddr = DEFAULT_ADDR.parse().expect("default address is valid");
     let mut config = Config::default();
+    let (mut client_id, mut client_secret, mut redirect_uri) = (None, None, None);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -205,6 +230,22 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                         format!("--block-secs: not a number of seconds above 0: {v}")
                     })?;
             }
+            "--client-id" => client_id = Some(value("--client-id")?),
+            "--client-secret" => client_secret = Some(value("--client-secret")?),
+            "--redirect-uri" => {
+                let v = value("--redirect-uri")?;
+                if !(v.starts_with("http://") || v.starts_with("https://")) {
+                    return Err(format!("--redirect-uri: not an http(s) URL: {v}"));
+                }
+                redirect_uri = Some(v);
+            }
+            "--access-ttl" => {
+                let v = value("--access-ttl")?;
+                config.access_ttl =
+                    v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        format!("--access-ttl: not a number of seconds above 0: {v}")
+                    })?;
+            }
             "--state" => config.state_file = Some(PathBuf::from(value("--state")?)),
             "--widget-dir" => config.widget_dir = Some(PathBuf::from(value("--widget-dir")?)),
             "--vendor-dir" => config.vendor_dir = PathBuf::from(value("--vendor-dir")?),
@@ -213,7 +254,22 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
             _ => return Err(format!("unknown argument: {arg} (see --help)")),
         }
     }
-    Ok(Command::Run(Cli { addr, config }))
+    config.oauth = match (client_id, client_secret, redirect_uri) {
+        (None, None, None) => None,
+        (Some(id), Some(secret), Some(redirect_uri)) if !id.is_empty() && !secret.is_empty() => {
+            Some(crate::oauth::grants::Client {
+                id,
+                secret,
+                redirect_uri,
+            })
+        }
+        _ => {
+            return Err(
+                "--client-id, --client-secret and --redirect-uri go together, none empty".into(),
+            )
+        }
+    };
+    Ok(Command::Run(Box::new(Cli { addr, config })))
 }
 
 #[cfg(test)]
@@ -222,7 +278,7 @@ mod tests {
 
     fn run(args: &[&str]) -> Result<Cli, String> {
         match parse_args(args.iter().map(|s| s.to_string()))? {
-            Command::Run(cli) => Ok(cli),
+            Command::Run(cli) => Ok(*cli),
             Command::Help => Err("help".into()),
         }
     }
@@ -276,6 +332,30 @@ mod tests {
         assert_eq!(cli.config.max_sources, 50);
         assert_eq!(cli.config.page_size, 50);
         assert_eq!(cli.config.service_types, ["whatsapp"]);
+    }
+
+    #[test]
+    fn an_oauth_integration_needs_all_three_settings() {
+        let cli = run(&[
+            "--client-id",
+            "c",
+            "--client-secret",
+            "s",
+            "--redirect-uri",
+            "http://127.0.0.1:9/cb",
+            "--access-ttl",
+            "5",
+        ])
+        .unwrap();
+        let c = cli.config.oauth.as_ref().unwrap();
+        assert_eq!((c.id.as_str(), c.secret.as_str()), ("c", "s"));
+        assert_eq!(cli.config.access_ttl, 5);
+        assert_eq!(cli.config.integration_names().len(), 2);
+        assert!(run(&["--client-id", "c"])
+            .unwrap_err()
+            .contains("go together"));
+        assert!(run(&["--redirect-uri", "ftp://x"]).is_err());
+        assert!(run(&["--access-ttl", "0"]).is_err());
     }
 
     #[test]

@@ -155,6 +155,14 @@ impl Faults {
         }
     }
 
+    /// Counts a token grant of the OAuth endpoint by its type (`grant authorization_code`).
+    pub fn count_grant(&mut self, grant_type: &str) {
+        *self
+            .counters
+            .entry(format!("grant {grant_type}"))
+            .or_insert(0) += 1;
+    }
+
     /// Counts an API request and consumes the first matching delay and fault.
     pub fn on_request(&mut self, method: &str, path: &str) -> Decision {
         self.count(method, path);

@@ -13,6 +13,7 @@ pub mod control;
 pub mod faults;
 pub mod host;
 pub mod model;
+pub mod oauth;
 pub mod persist;
 pub mod request;
 pub mod respond;

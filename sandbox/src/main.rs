@@ -7,7 +7,7 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Run(cli)) => cli,
+        Ok(Command::Run(cli)) => *cli,
         Ok(Command::Help) => {
             print!("{}", sandbox::config::USAGE);
             return ExitCode::SUCCESS;

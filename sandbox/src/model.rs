@@ -108,6 +108,55 @@ pub const ACCOUNT_NAME: &str = "Sandbox Trading Co.";
 /// The account's subdomain.
 pub const ACCOUNT_SUBDOMAIN: &str = "sandbox";
 
+/// A user of the account.
+#[derive(Clone, Debug)]
+pub struct User {
+    /// User id.
+    pub id: u64,
+    /// Display name.
+    pub name: &'static str,
+    /// Login e-mail.
+    pub email: &'static str,
+    /// Whether the user is an account administrator (the Sources API is for them).
+    pub is_admin: bool,
+}
+
+/// The account's users: 1 is an administrator, 2 is not.
+pub const USERS: [User; 2] = [
+    User {
+        id: 1,
+        name: "Ana Admin",
+        email: "admin@sandbox.example",
+        is_admin: true,
+    },
+    User {
+        id: 2,
+        name: "Sam Sales",
+        email: "sales@sandbox.example",
+        is_admin: false,
+    },
+];
+
+impl User {
+    /// The user as `GET /api/v4/users/{id}` answers.
+    pub fn to_hal(&self, base: &str) -> Value {
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "lang": "en",
+            "rights": {
+                "is_admin": self.is_admin,
+                "is_free": false,
+                "is_active": true,
+                "group_id": null,
+                "role_id": null,
+            },
+            "_links": {"self": {"href": format!("{base}/api/v4/users/{}", self.id)}},
+        })
+    }
+}
+
 /// The main pipeline, used when a source names none.
 pub const MAIN_PIPELINE_ID: u64 = 5867030;
 /// A second, active pipeline.

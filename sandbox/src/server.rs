@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::faults::FaultRule;
 use crate::host::{self, HostConfig};
 use crate::respond::problem;
-use crate::{api, control};
+use crate::{api, control, oauth};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -47,6 +47,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(control::routes())
+        .merge(oauth::routes())
         .with_state(app.clone())
         .merge(host)
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "No such route") })
