@@ -19,10 +19,9 @@
   var PATH = '/widgets/' + CODE;
   var LANGS = ['en', 'es', 'pt'];
   var LANG_KEY = 'kommo-sandbox.lang';
-  var ACCOUNT = { id: 30000001, subdomain: 'sandbox', name: 'Sandbox account' };
-  var USER = { id: 5000001, login: 'admin@sandbox', name: 'Admin' };
-  // Kommo signs X-Auth-Token with the integration's client secret; this is the sandbox's.
-  var CLIENT_SECRET = 'sandbox-client-secret';
+  // The account and administrator of the sandbox's API (GET /api/v4/account, /users/1).
+  var ACCOUNT = { id: 30470678, subdomain: 'sandbox', name: 'Sandbox Trading Co.' };
+  var USER = { id: 1, login: 'admin@sandbox.example', name: 'Ana Admin' };
   // Used when the sandbox API does not answer (no token saved, API not running).
   var FALLBACK_PIPELINES = [
     { id: 1000001, name: 'Main pipeline', is_main: true, is_archive: false, statuses: [] },
@@ -810,12 +809,17 @@
 
   // ---------------------------------------------------------------- $authorizedAjax
 
-  // jQuery ajax with Kommo's X-Auth-Token: an HS256 JWT signed with the sandbox client secret.
+  // jQuery ajax with Kommo's X-Auth-Token: an HS256 JWT signed with the integration's client
+  // secret. The server makes it (as Kommo's does), for the user the host shows, so the
+  // secret never reaches the page.
   function authorizedAjax(options) {
     var deferred = $.Deferred();
-    makeJwt().then(function (jwt) {
+    fetch('/__sandbox/host/x-auth-token', { method: 'POST' }).then(function (r) {
+      if (!r.ok) throw new Error('X-Auth-Token: HTTP ' + r.status);
+      return r.json();
+    }).then(function (answer) {
       var opts = $.extend({}, options);
-      opts.headers = $.extend({}, options && options.headers, { 'X-Auth-Token': jwt });
+      opts.headers = $.extend({}, options && options.headers, { 'X-Auth-Token': answer.token });
       $.ajax(opts).then(function () {
         deferred.resolveWith(this, arguments);
       }, function () {
@@ -827,37 +831,6 @@
     return deferred.promise();
   }
 
-  async function makeJwt() {
-    var now = Math.floor(Date.now() / 1000);
-    var header = { alg: 'HS256', typ: 'JWT' };
-    var claims = {
-      iss: location.origin,
-      aud: location.origin,
-      jti: Math.random().toString(36).slice(2),
-      iat: now,
-      nbf: now,
-      exp: now + 900,
-      account_id: ACCOUNT.id,
-      subdomain: ACCOUNT.subdomain,
-      user_id: USER.id,
-      client_uuid: CODE
-    };
-    var input = base64url(utf8(JSON.stringify(header))) + '.' + base64url(utf8(JSON.stringify(claims)));
-    if (!window.crypto || !window.crypto.subtle) return input + '.unsigned';
-    var key = await crypto.subtle.importKey('raw', utf8(CLIENT_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    var signature = await crypto.subtle.sign('HMAC', key, utf8(input));
-    return input + '.' + base64url(new Uint8Array(signature));
-  }
-
-  function utf8(s) {
-    return new TextEncoder().encode(s);
-  }
-
-  function base64url(bytes) {
-    var binary = '';
-    for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  }
 
   // ---------------------------------------------------------------- helpers
 

@@ -43,6 +43,10 @@ pub fn router(app: Arc<App>) -> Router {
         widget_dir: app.config.widget_dir.clone(),
         vendor_dir: app.config.vendor_dir.clone(),
         demo_token: app.config.demo_token().map(str::to_string),
+        auth: match &app.config.oauth {
+            Some(c) => host::HostAuth::for_client(&c.id, &c.secret, &c.redirect_uri),
+            None => host::HostAuth::default(),
+        },
     });
     Router::new()
         .merge(api::routes())

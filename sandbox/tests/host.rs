@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use sandbox::host::{router, HostConfig};
+use sandbox::host::{router, HostAuth, HostConfig, XAuthClaims};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -33,6 +33,7 @@ fn config(widget_dir: Option<PathBuf>, demo_token: Option<&str>) -> HostConfig {
         widget_dir,
         vendor_dir: repo().join("node_modules"),
         demo_token: demo_token.map(str::to_owned),
+        auth: HostAuth::default(),
     }
 }
 
@@ -175,6 +176,7 @@ async fn missing_npm_packages_are_a_404_that_says_what_to_run() {
         widget_dir: Some(fake_widget()),
         vendor_dir: empty.0.clone(),
         demo_token: None,
+        auth: HostAuth::default(),
     })
     .await;
     let (status, _, body) = get(&format!("{base}/vendor/require.js")).await;
@@ -490,4 +492,76 @@ async fn source_attachments_are_kept_per_pipeline_until_detached_or_reset() {
     post(&format!("{base}/__sandbox/host/reset"), Value::Null).await;
     let read: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
     assert_eq!(read, json!({ "pipelines": [] }));
+}
+
+#[tokio::test]
+async fn x_auth_token_carries_kommos_claims_signed_with_the_client_secret_for_the_shown_user() {
+    let auth = HostAuth::for_client(
+        "client-uuid-1",
+        "integration-secret",
+        "http://127.0.0.1:8090/oauth/callback",
+    );
+    let base = start(HostConfig {
+        auth,
+        ..config(None, None)
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let mint = || async {
+        let v: Value = client
+            .post(format!("{base}/__sandbox/host/x-auth-token"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["token"].as_str().unwrap().to_owned()
+    };
+    let check = |token: &str, secret: &str| {
+        let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+        v.set_audience(&["http://127.0.0.1:8090"]);
+        let key = jsonwebtoken::DecodingKey::from_secret(secret.as_bytes()).unwrap();
+        jsonwebtoken::decode::<XAuthClaims>(token, &key, &v).map(|d| d.claims)
+    };
+    let first = mint().await;
+    let claims = check(&first, "integration-secret").expect("signed HS256 with the client secret");
+    assert!(check(&first, "another-secret").is_err());
+    assert_eq!(claims.iss, base, "the account's address");
+    assert_eq!(claims.client_uuid, "client-uuid-1");
+    assert_eq!((claims.account_id, claims.user_id), (30470678, 1));
+    assert_eq!(claims.subdomain, "sandbox");
+    assert_eq!(claims.exp - claims.iat, 30 * 60);
+    assert!(claims.nbf <= claims.iat + 1);
+    let second = check(&mint().await, "integration-secret").unwrap();
+    assert_ne!(second.jti, claims.jti, "a new id each time");
+
+    // The page can show the account's other user; a user it does not have is refused.
+    let switched = client
+        .post(format!("{base}/__sandbox/host/user"))
+        .body(r#"{"user_id": 2}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), 200);
+    assert_eq!(
+        check(&mint().await, "integration-secret").unwrap().user_id,
+        2
+    );
+    let refused = client
+        .post(format!("{base}/__sandbox/host/user"))
+        .body(r#"{"user_id": 9}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    client
+        .post(format!("{base}/__sandbox/host/reset"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        check(&mint().await, "integration-secret").unwrap().user_id,
+        1
+    );
 }

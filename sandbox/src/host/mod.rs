@@ -13,6 +13,7 @@
 //!   (saved widget settings, `POST` merges an object), `GET|POST /__sandbox/host/attachments`
 //!   (`{"pipeline_id": N, "attached": bool}`).
 
+mod auth;
 mod control;
 mod files;
 mod pages;
@@ -26,6 +27,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
+pub use auth::{HostAuth, XAuthClaims};
 pub use pages::STRICT_CSP;
 pub use state::{Csp, HostState, Switches, WasmMime};
 
@@ -40,6 +42,8 @@ pub struct HostConfig {
     pub vendor_dir: PathBuf,
     /// A token the settings modal offers as a starting value, for the demo.
     pub demo_token: Option<String>,
+    /// Who signs the `X-Auth-Token` of `$authorizedAjax`.
+    pub auth: HostAuth,
 }
 
 /// The widget code under which the host serves and registers the widget.
@@ -117,6 +121,11 @@ pub fn router(config: HostConfig) -> axum::Router {
             get(control::get_switches).post(control::post_switches),
         )
         .route("/__sandbox/host/reset", post(control::reset))
+        .route("/__sandbox/host/x-auth-token", post(auth::x_auth_token))
+        .route(
+            "/__sandbox/host/user",
+            get(auth::get_user).post(auth::post_user),
+        )
         .route(
             "/__sandbox/host/settings",
             get(control::get_settings).post(control::post_settings),

@@ -40,12 +40,16 @@ pub struct Switches {
     pub csp: Csp,
 }
 
+/// The user a page shows at first: the account's administrator.
+const FIRST_USER: u64 = crate::model::USERS[0].id;
+
 /// Everything mutable, behind one lock: requests are tiny, contention is not a concern.
 #[derive(Debug)]
 struct Inner {
     switches: Switches,
     settings: Map<String, Value>,
     attached: BTreeSet<u64>,
+    user_id: u64,
 }
 
 /// Shared host state, cheap to clone into handlers.
@@ -67,6 +71,7 @@ impl HostState {
                 switches: Switches::default(),
                 settings: initial.clone(),
                 attached: BTreeSet::new(),
+                user_id: FIRST_USER,
             })),
             initial_settings: Arc::new(initial),
         }
@@ -117,9 +122,21 @@ impl HostState {
         inner.attached.iter().copied().collect()
     }
 
-    /// Back to the state at start: default switches, initial settings, no attachments.
+    /// The user the pages show (and `X-Auth-Token` names).
+    pub fn user(&self) -> u64 {
+        self.lock().user_id
+    }
+
+    /// Shows another user.
+    pub fn set_user(&self, user_id: u64) {
+        self.lock().user_id = user_id;
+    }
+
+    /// Back to the state at start: default switches, initial settings, no attachments, the
+    /// administrator as the user.
     pub fn reset(&self) {
         let mut inner = self.lock();
+        inner.user_id = FIRST_USER;
         inner.switches = Switches::default();
         inner.settings = (*self.initial_settings).clone();
         inner.attached.clear();
