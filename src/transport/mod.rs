@@ -1,5 +1,6 @@
 //! What carries API requests: the [`Transport`] and [`Sleeper`] traits and their wire types.
-//! In the browser [`fetch`] sends them with gloo-net; tests script answers with `memory`
+//! In the browser [`fetch`] sends them with gloo-net (direct mode) and [`relay`] through the
+//! host's `$authorizedAjax` to the integration's relay; tests script answers with `memory`
 //! (behind `cfg(test)` or the `test-support` feature).
 //!
 //! The traits return boxed futures without `Send`: in the browser everything runs on one
@@ -10,6 +11,8 @@ pub mod fetch;
 #[cfg(any(test, feature = "test-support"))]
 pub mod memory;
 pub mod redact;
+#[cfg(target_arch = "wasm32")]
+pub mod relay;
 
 pub use crate::http::{HttpRequest, HttpResponse};
 use core::fmt;
