@@ -39,11 +39,14 @@ pub struct Conn {
 
 /// The whole application: API, control routes, host pages, problem+json fallbacks.
 pub fn router(app: Arc<App>) -> Router {
-    let host = host::router(HostConfig {
-        widget_dir: app.config.widget_dir.clone(),
-        vendor_dir: app.config.vendor_dir.clone(),
-        demo_token: app.config.demo_token().map(str::to_string),
-    });
+    let host = host::router(
+        HostConfig {
+            widget_dir: app.config.widget_dir.clone(),
+            vendor_dir: app.config.vendor_dir.clone(),
+            demo_token: app.config.demo_token().map(str::to_string),
+        },
+        app.clone(),
+    );
     Router::new()
         .merge(api::routes())
         .merge(control::routes())
@@ -183,7 +186,7 @@ pub async fn serve(
     app: Arc<App>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    let router = router(app);
+    let router = router(app.clone());
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -220,6 +223,8 @@ pub async fn serve(
         });
     }
     drop(listener);
+    // Pages waiting for the next change of the sources get their answer now.
+    app.changed();
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(SHUTDOWN_GRACE) => {}
