@@ -704,6 +704,9 @@
   function renderBoard() {
     var board = document.getElementById('dp-board');
     if (!board) return;
+    // A redrawn control keeps the focus it had, as a page that updates in place would.
+    var active = document.activeElement;
+    var focusedId = active && board.contains(active) ? active.id : '';
     board.textContent = '';
     var pipeline = currentPipeline();
     // Won and lost (142, 143) close the pipeline; Digital Pipeline shows the working stages.
@@ -720,6 +723,8 @@
       column.appendChild(content);
       board.appendChild(column);
     });
+    var again = focusedId && document.getElementById(focusedId);
+    if (again) again.focus();
   }
 
   function renderSources(content) {
