@@ -113,11 +113,53 @@ define([], function () {
         }).catch(function (e) { if (gen === alive) fail(root, e, go); });
       };
       go();
+      return entry;
+    }
+
+    // Digital Pipeline gives no container: the widget opens its own panel on the page, one
+    // at a time, and the panel closes itself (its close button, Escape) through `close`.
+    var panel = null;
+    function openPanel(pipeline_id, add) {
+      prune();
+      if (panel && mounted.indexOf(panel.entry) < 0) panel = null;
+      if (panel && panel.entry.w) {
+        panel.entry.w.open_pipeline(panel.entry.id, pipeline_id, add);
+      } else if (panel) {
+        // Still loading: the latest pipeline is the one mounted, an add is not forgotten.
+        if (add || !panel.extra.add) panel.extra.pipeline_id = pipeline_id;
+        panel.extra.add = panel.extra.add || add;
+      } else {
+        var layer = document.body.appendChild(document.createElement('div'));
+        layer.className = 'ksm-layer';
+        var p = { back: document.activeElement };
+        p.extra = { pipeline_id: pipeline_id, add: add, close: function () { closePanel(p); } };
+        p.entry = start(layer, 'pipeline', p.extra, layer);
+        // Until the wasm runs (or when it cannot), a click beside the panel still closes it.
+        layer.addEventListener('click', function (e) { if (e.target === layer && !p.entry.w) closePanel(p); });
+        panel = p;
+      }
+      return true;
+    }
+    function closePanel(p) {
+      var i = mounted.indexOf(p.entry);
+      if (i >= 0) drop(mounted.splice(i, 1)[0]);
+      if (panel === p) panel = null;
+      if (p.back && p.back.isConnected && typeof p.back.focus === 'function') p.back.focus();
+    }
+    // Entering Digital Pipeline where the widget is attached opens it on that pipeline.
+    function attached() {
+      var area = system().area, gen = alive;
+      if ((area === 'digital_pipeline' || area === 'lead_sources') && typeof self.get_pipeline_id === 'function') {
+        Promise.resolve().then(function () { return self.get_pipeline_id(); }).then(function (id) {
+          if (gen === alive) openPanel(id, false);
+        }, function () {});
+      }
+      return preload();
     }
 
     this.callbacks = {
       render: preload,
-      init: preload,
+      init: attached,
       bind_actions: ok,
       settings: function ($modal_body) {
         var body = $modal_body && ($modal_body.jquery ? $modal_body[0] : $modal_body);
@@ -128,19 +170,8 @@ define([], function () {
         return area && start(area, 'advanced', {}), true;
       },
       onSave: ok,
-      onAddAsSource: function (pipeline_id) {
-        var pid = Number(pipeline_id) || 0;
-        prune();
-        var live = mounted.filter(function (m) { return m.w && m.id != null; })[0];
-        if (live) return live.w.on_add_as_source(live.id, pid), true;
-        // Digital Pipeline's source panel, when the host gives one: it closes on Escape.
-        var panel = document.getElementById('dp-source-' + code());
-        var esc = function () { panel.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); };
-        if (panel) return start(panel, 'add_source', { pipeline_id: pid, close: esc }), true;
-        var layer = document.body.appendChild(document.createElement('div'));
-        layer.className = 'ksm-layer';
-        return start(layer, 'add_source', { pipeline_id: pid, close: stop }, layer), true;
-      },
+      // The id is handed to Rust as it came: Kommo's docs do not say number or string.
+      onAddAsSource: function (pipeline_id) { return openPanel(pipeline_id, true); },
       destroy: stop
     };
     return this;

@@ -39,7 +39,7 @@
   var settings = {};
   var widget = null;
   var entered = null;      // the area whose render/init/bind_actions ran and whose destroy is due
-  var dp = { pipelines: [], current: null, attached: [], context: null, opener: null };
+  var dp = { pipelines: [], current: null, attached: [], context: null, idAs: 'number', sources: null, before: null };
   var modal = null;        // the open dialog, if any
 
   var host = window.__host = {
@@ -49,7 +49,7 @@
     lifecycle: [],         // callback names in the order they were called
     errors: [],            // what the host showed as errors
     area: null,            // the area entered now (system().area)
-    residue: null,         // child nodes the widget left in its container after destroy
+    residue: null,         // nodes the widget left after destroy: in its container, or on the page in Digital Pipeline
     ready: null,           // resolves to true once the widget object exists
     widget: function () { return widget; },
     settings: function () { return copy(settings); },
@@ -59,7 +59,7 @@
     enterAdvanced: whenReady(function () { onlyOn('advanced', 'enterAdvanced'); return enterAdvanced(); }),
     leaveAdvanced: whenReady(function () { onlyOn('advanced', 'leaveAdvanced'); return leaveAdvanced(); }),
     addAsSource: whenReady(function (id) { onlyOn('pipeline', 'addAsSource'); return addAsSource(id); }),
-    openSource: whenReady(function () { onlyOn('pipeline', 'openSource'); return openSource(null); }),
+    openSource: whenReady(function () { onlyOn('pipeline', 'openSource'); return openSource(); }),
     closeSource: whenReady(function () { onlyOn('pipeline', 'closeSource'); return closeSource(); }),
     detachSource: whenReady(function (id) { onlyOn('pipeline', 'detachSource'); return detachSource(id); })
   };
@@ -201,7 +201,7 @@
       get_version: function () { return version; },
       get_install_status: function () { return 'installed'; },
       get_pipeline_id: function () {
-        if (dp.context !== null && dp.attached.indexOf(dp.context) >= 0) return Promise.resolve(dp.context);
+        if (dp.context !== null && dp.attached.indexOf(dp.context) >= 0) return Promise.resolve(handOut(dp.context));
         return Promise.reject(new Error('The widget is not attached to a pipeline as a lead source here'));
       },
       $authorizedAjax: authorizedAjax
@@ -601,6 +601,10 @@
 
   // ---------------------------------------------------------------- Digital Pipeline
 
+  // As Kommo documents it: the widget is offered under "+ Add source"; adding it attaches it
+  // and calls onAddAsSource(pipeline_id); get_pipeline_id() resolves while it is attached.
+  // Kommo gives the widget no container here. The integration's sources of the pipeline are
+  // listed in the first stage, from the sandbox's store, and follow its changes.
   async function startPipeline() {
     var notice = [];
     try {
@@ -618,6 +622,7 @@
     var attachments = await getJson('/__sandbox/host/attachments');
     dp.attached = attachments.pipelines || [];
     dp.context = dp.attached.indexOf(dp.current) >= 0 ? dp.current : null;
+    dp.idAs = (await getJson('/__sandbox/host')).pipeline_id_as;
     var box = document.getElementById('dp-notice');
     if (box && notice.length) {
       box.textContent = notice.join(' ');
@@ -625,17 +630,12 @@
     }
     renderTabs();
     renderBoard();
-    var closeButton = document.getElementById('dp-panel-close');
-    if (closeButton) closeButton.addEventListener('click', function () { closeSource(); });
-    var panel = document.getElementById('dp-panel');
-    if (panel) {
-      panel.addEventListener('keydown', function (e) {
-        if (e.key === 'Escape' && !e.defaultPrevented) {
-          e.preventDefault();
-          closeSource();
-        }
-      });
-    }
+    if (dp.current !== null) followSources();
+  }
+
+  // A pipeline id as the host hands it to the widget: a number, or a string with the switch.
+  function handOut(id) {
+    return dp.idAs === 'string' ? String(id) : id;
   }
 
   async function loadPipelines() {
@@ -661,6 +661,28 @@
     });
   }
 
+  // Reads the pipeline's sources, then asks again with the version it got: the sandbox
+  // answers that request when the sources change. A failed read is shown and tried again.
+  async function followSources() {
+    var since = null;
+    for (;;) {
+      var url = '/__sandbox/host/sources?pipeline_id=' + encodeURIComponent(dp.current) +
+        (since === null ? '' : '&since=' + encodeURIComponent(since));
+      try {
+        var answer = await getJson(url);
+        since = answer.version;
+        dp.sources = answer;
+      } catch (e) {
+        since = null;
+        dp.sources = { error: describe(e) };
+        renderSourceList();
+        await new Promise(function (resolve) { setTimeout(resolve, 2000); });
+        continue;
+      }
+      renderSourceList();
+    }
+  }
+
   function renderTabs() {
     var nav = document.getElementById('dp-pipelines');
     if (!nav) return;
@@ -681,6 +703,9 @@
   function renderBoard() {
     var board = document.getElementById('dp-board');
     if (!board) return;
+    // A redrawn control keeps the focus it had, as a page that updates in place would.
+    var active = document.activeElement;
+    var focusedId = active && board.contains(active) ? active.id : '';
     board.textContent = '';
     var pipeline = currentPipeline();
     // Won and lost (142, 143) close the pipeline; Digital Pipeline shows the working stages.
@@ -697,6 +722,8 @@
       column.appendChild(content);
       board.appendChild(column);
     });
+    var again = focusedId && document.getElementById(focusedId);
+    if (again) again.focus();
   }
 
   function renderSources(content) {
@@ -711,7 +738,7 @@
       setLogo(logo, 'logo_min.png');
       open.appendChild(logo);
       open.appendChild(el('span', null, text('widget.name', CODE)));
-      open.addEventListener('click', function () { openSource(open); });
+      open.addEventListener('click', function () { openSource(); });
       var remove = el('button', 'dp-source__remove', '\u00d7');
       remove.type = 'button';
       remove.setAttribute('aria-label', 'Remove ' + text('widget.name', CODE) + ' from this pipeline');
@@ -720,11 +747,47 @@
       item.appendChild(remove);
       content.appendChild(item);
     }
+    var list = el('div', 'dp-sources');
+    list.id = 'dp-sources';
+    content.appendChild(list);
+    renderSourceList();
     var add = el('button', 'button-input dp-add-source', '+ Add source');
     add.type = 'button';
     add.id = 'dp-add-source';
     add.addEventListener('click', function () { openPicker(add); });
     content.appendChild(add);
+  }
+
+  // The integration's sources in this pipeline, as text.
+  function renderSourceList() {
+    var box = document.getElementById('dp-sources');
+    if (!box) return;
+    box.textContent = '';
+    var answer = dp.sources;
+    if (!answer) return;
+    if (answer.error) {
+      box.appendChild(el('p', 'dp-sources__note', 'The sources could not be read: ' + answer.error));
+      return;
+    }
+    if (!answer.known) {
+      box.appendChild(el('p', 'dp-sources__note', 'The token in the widget settings is not one of this sandbox\u2019s integrations.'));
+      return;
+    }
+    if (!answer.sources.length) {
+      box.appendChild(el('p', 'dp-sources__note', 'No sources of ' + text('widget.name', CODE) + ' in this pipeline.'));
+      return;
+    }
+    var ul = el('ul', 'dp-sources__list');
+    ul.setAttribute('aria-label', 'Sources of ' + text('widget.name', CODE));
+    answer.sources.forEach(function (s) {
+      var li = el('li', 'dp-sources__item');
+      li.setAttribute('data-source-id', String(s.id));
+      li.appendChild(el('span', 'dp-sources__name', s.name));
+      li.appendChild(el('code', 'dp-sources__ext', s.external_id));
+      if (s.default) li.appendChild(el('span', 'dp-sources__default', 'default'));
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
   }
 
   function openPicker(opener) {
@@ -761,37 +824,34 @@
     dp.attached = answer.pipelines || [];
     dp.context = id;
     renderBoard();
-    var ok = showPanel(document.getElementById('dp-add-source'));
-    if (ok) invoke('onAddAsSource', [id]);
+    var ok = enterPipeline();
+    if (ok) invoke('onAddAsSource', [handOut(id)]);
     return ok;
   }
 
-  // Opens the source panel of the attached widget (clicking its tile in the pipeline).
-  function openSource(opener) {
+  // Clicking the attached source enters the area again; what the widget shows is its own.
+  function openSource() {
     if (dp.attached.indexOf(dp.current) < 0) throw new Error('The widget is not attached to this pipeline');
     dp.context = dp.current;
-    return showPanel(opener || document.querySelector('#dp-source-tile-' + CODE + ' .dp-source__open'));
+    return enterPipeline();
   }
 
-  function showPanel(opener) {
-    var panel = document.getElementById('dp-panel');
-    document.getElementById('dp-panel-title').textContent = text('widget.name', CODE);
-    dp.opener = opener || null;
-    panel.hidden = false;
+  // The area is entered with nothing given to render into: whatever the widget adds to the
+  // page from here on is counted as its own when the area is left.
+  function enterPipeline() {
     var ok = enter('digital_pipeline');
-    document.getElementById('dp-panel-close').focus();
+    dp.before = Array.prototype.slice.call(body.children);
     return ok;
   }
 
+  // Leaves the area (as navigating away does) and counts what the widget left on the page.
   function closeSource() {
-    var panel = document.getElementById('dp-panel');
-    if (!panel || panel.hidden) return false;
-    if (entered === 'digital_pipeline') leave();
-    host.residue = replaceWithEmpty(document.getElementById('dp-source-' + CODE));
-    panel.hidden = true;
-    var back = dp.opener && dp.opener.isConnected ? dp.opener
-      : document.querySelector('#dp-source-tile-' + CODE + ' .dp-source__open') || document.getElementById('dp-add-source');
-    if (back) back.focus();
+    if (entered !== 'digital_pipeline') return false;
+    leave();
+    var before = dp.before || [];
+    host.residue = Array.prototype.filter.call(body.children, function (node) {
+      return before.indexOf(node) < 0;
+    }).length;
     return true;
   }
 

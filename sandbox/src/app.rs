@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
 /// The running sandbox's state.
 #[derive(Debug)]
@@ -27,6 +28,8 @@ pub struct App {
     faults: Mutex<Faults>,
     limiter: Mutex<RateLimiter>,
     blocker: Mutex<Blocker>,
+    /// Counts committed changes of the store, so a page can wait for the next one.
+    changes: watch::Sender<u64>,
 }
 
 /// Locks a mutex even if a panicking holder poisoned it: every change is all-or-nothing,
@@ -71,6 +74,7 @@ impl App {
             faults: Mutex::new(Faults::default()),
             limiter: Mutex::new(RateLimiter::default()),
             blocker: Mutex::new(Blocker::default()),
+            changes: watch::Sender::new(0),
         }))
     }
 
@@ -124,6 +128,22 @@ impl App {
         lock(&self.blocker).limited(ip, self.config.block_after, span, Instant::now());
     }
 
+    /// The integration key of `token`, when the sandbox accepts that token.
+    pub fn integration_of(&self, token: &str) -> Option<&str> {
+        self.tokens.get(token).map(String::as_str)
+    }
+
+    /// A watch of the store's change count: it moves on every committed change.
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Moves the change count on, waking whoever waits on [`App::changes`] (also used at
+    /// shutdown, so that no waiter holds a connection open).
+    pub fn changed(&self) {
+        self.changes.send_modify(|n| *n += 1);
+    }
+
     /// Reads the store.
     pub fn read<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
         f(&lock(&self.store))
@@ -150,6 +170,7 @@ impl App {
             }
         }
         *store = candidate;
+        self.changed();
         Ok(Ok(out))
     }
 

@@ -39,15 +39,18 @@ pub struct Conn {
 
 /// The whole application: API, control routes, host pages, problem+json fallbacks.
 pub fn router(app: Arc<App>) -> Router {
-    let host = host::router(HostConfig {
-        widget_dir: app.config.widget_dir.clone(),
-        vendor_dir: app.config.vendor_dir.clone(),
-        demo_token: app.config.demo_token().map(str::to_string),
-        auth: match &app.config.oauth {
-            Some(c) => host::HostAuth::for_client(&c.id, &c.secret, &c.redirect_uri),
-            None => host::HostAuth::default(),
+    let host = host::router(
+        HostConfig {
+            widget_dir: app.config.widget_dir.clone(),
+            vendor_dir: app.config.vendor_dir.clone(),
+            demo_token: app.config.demo_token().map(str::to_string),
+            auth: match &app.config.oauth {
+                Some(c) => host::HostAuth::for_client(&c.id, &c.secret, &c.redirect_uri),
+                None => host::HostAuth::default(),
+            },
         },
-    });
+        app.clone(),
+    );
     Router::new()
         .merge(api::routes())
         .merge(control::routes())
@@ -188,7 +191,7 @@ pub async fn serve(
     app: Arc<App>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    let router = router(app);
+    let router = router(app.clone());
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -225,6 +228,8 @@ pub async fn serve(
         });
     }
     drop(listener);
+    // Pages waiting for the next change of the sources get their answer now.
+    app.changed();
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(SHUTDOWN_GRACE) => {}

@@ -103,6 +103,8 @@ actions! {
     Choose = "choose",
     /// Moves the chosen source.
     Move = "move",
+    /// Closes the Digital Pipeline panel.
+    ClosePanel = "closepanel",
 }
 
 impl Action {

@@ -122,6 +122,7 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         (Click, A::Test) => Msg::Test,
         (Change, A::Choose) => Msg::ChooseMove(ev.value.parse().unwrap_or(0)),
         (Click, A::Move) => Msg::Move,
+        (Click, A::ClosePanel) => Msg::ClosePanel,
         _ => return None,
     })
 }

@@ -43,7 +43,7 @@ pub enum Effect {
     Download(String),
     /// Move keyboard focus to the first element matching this selector inside the widget.
     Focus(String),
-    /// Ask the host to close the widget's own dialog layer (Digital Pipeline).
+    /// Close the widget's own panel (Digital Pipeline).
     Close,
 }
 
@@ -137,8 +137,13 @@ pub enum Msg {
     ImportApply,
     /// Test the connection (settings).
     Test,
-    /// The host asked to add a source to this pipeline.
+    /// The host added the widget as a source of this pipeline: the panel shows it and
+    /// offers a new source there.
     AddAsSource(u64),
+    /// The panel opens on this pipeline, the one the widget is attached to.
+    ShowPipeline(u64),
+    /// Close the Digital Pipeline panel.
+    ClosePanel,
     /// In the add-source dialog, the source chosen to move (0: none).
     ChooseMove(u64),
     /// Move the chosen source to the dialog's pipeline.

@@ -10,8 +10,9 @@ pub enum Mode {
     Settings,
     /// The advanced settings page: the full manager.
     Advanced,
-    /// Digital Pipeline's "add as source": create or move a source into one pipeline.
-    AddSource,
+    /// Digital Pipeline: the widget's own panel with one pipeline's sources, to add, edit,
+    /// make default, move and delete them.
+    Pipeline,
 }
 
 /// Identity of a row that survives re-sorting, filtering and saving.
@@ -521,8 +522,8 @@ pub struct State {
     pub conn: Conn,
     /// Short status for screen readers and the user ("Saved", "Created 2 sources").
     pub status: Option<(T, usize)>,
-    /// The add-as-source pipeline passed at mount or by the host.
-    pub add_pipeline: Option<u64>,
+    /// The pipeline the Digital Pipeline panel shows, as the host named it.
+    pub pipeline: Option<u64>,
     /// List reads that follow `_links.next`: the sources so far and the pages read.
     pub paging: Vec<(Job, Vec<Source>, usize)>,
     /// External id of the source Kommo created at install (from the widget's settings).
@@ -531,7 +532,7 @@ pub struct State {
 
 impl State {
     /// A fresh state for a mount.
-    pub fn new(mode: Mode, lang: Lang, limit: usize, add_pipeline: Option<u64>) -> State {
+    pub fn new(mode: Mode, lang: Lang, limit: usize, pipeline: Option<u64>) -> State {
         State {
             mode,
             lang,
@@ -559,7 +560,7 @@ impl State {
             focus_back: None,
             conn: Conn::Unknown,
             status: None,
-            add_pipeline,
+            pipeline,
             paging: Vec::new(),
             install_source: None,
         }
@@ -570,10 +571,26 @@ impl State {
         self.running(Job::mutating) || self.pending.is_some() || self.countdown > 0
     }
 
-    /// Whether Escape means something to the widget now (closes its dialog or undoes a
-    /// pending delete); otherwise the key is the host's, e.g. to close its modal.
+    /// Whether Escape means something to the widget now (closes its dialog, undoes a
+    /// pending delete, or closes the widget's own panel); otherwise the key is the host's,
+    /// e.g. to close its modal.
     pub fn takes_escape(&self) -> bool {
-        self.dialog.is_some() || self.pending.is_some()
+        self.mode == Mode::Pipeline || self.dialog.is_some() || self.pending.is_some()
+    }
+
+    /// The saved sources the Digital Pipeline panel lists: those the server has in its
+    /// pipeline (a row edited into another pipeline stays until that is saved).
+    pub fn in_pipeline(&self) -> Vec<&Row> {
+        let mut v = Vec::new();
+        for r in self.visible() {
+            if r.orig
+                .as_ref()
+                .is_some_and(|o| Some(o.pipeline_id) == self.pipeline)
+            {
+                v.push(r);
+            }
+        }
+        v
     }
 
     /// Whether `s` is the source Kommo created at install, as the settings name it.

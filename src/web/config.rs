@@ -14,8 +14,8 @@ pub enum MountMode {
     Settings,
     /// The advanced settings page.
     Advanced,
-    /// Digital Pipeline's "add as source".
-    AddSource,
+    /// Digital Pipeline: the widget's own panel on one pipeline.
+    Pipeline,
 }
 
 impl From<MountMode> for Mode {
@@ -23,7 +23,7 @@ impl From<MountMode> for Mode {
         match m {
             MountMode::Settings => Mode::Settings,
             MountMode::Advanced => Mode::Advanced,
-            MountMode::AddSource => Mode::AddSource,
+            MountMode::Pipeline => Mode::Pipeline,
         }
     }
 }
@@ -61,13 +61,17 @@ pub struct MountConfig {
     /// What `self.get_settings()` returned.
     #[serde(default)]
     pub settings: Option<WidgetSettings>,
-    /// The pipeline Digital Pipeline attached the widget to.
+    /// The pipeline Digital Pipeline attached the widget to, a number or a string of digits
+    /// (Kommo's docs do not say which).
     #[serde(default, deserialize_with = "count")]
     pub pipeline_id: Option<u64>,
+    /// Whether the widget was just added as a source there, so the panel offers a new one.
+    #[serde(default)]
+    pub add: bool,
     /// The origin API requests go to; the page's own origin when absent.
     #[serde(default)]
     pub origin: Option<String>,
-    /// Called to close the widget's own layer (Digital Pipeline).
+    /// Called to take the widget's own panel off the page (Digital Pipeline).
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     pub close: JsValue,
 }
@@ -78,6 +82,13 @@ impl MountConfig {
         serde_wasm_bindgen::from_value(value)
             .map_err(|e| JsValue::from_str(&format!("mount: bad config: {e}")))
     }
+}
+
+/// A pipeline id handed over by the host: a whole number above zero, or its digits as text.
+pub fn pipeline_id(value: JsValue) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct Id(#[serde(deserialize_with = "count")] Option<u64>);
+    serde_wasm_bindgen::from_value::<Id>(value).ok()?.0
 }
 
 /// A string, or a number given where text was expected; empty means absent.

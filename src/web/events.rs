@@ -141,9 +141,10 @@ pub fn decode(root: &Element, e: &Event, import: &str) -> Option<Input> {
     }))
 }
 
-/// Keeps Tab inside the open dialog, if there is one.
+/// Keeps Tab inside the open dialog, or else inside the Digital Pipeline panel.
 fn trap_tab(root: &Element, k: &KeyboardEvent) {
-    let Some(dlg) = root.query_selector(".ksm-dlg").ok().flatten() else {
+    let find = |sel: &str| root.query_selector(sel).ok().flatten();
+    let Some(dlg) = find(".ksm-dlg").or_else(|| find(".ksm-side")) else {
         return;
     };
     let Ok(list) = dlg.query_selector_all(FOCUSABLE) else {

@@ -1,4 +1,4 @@
-//! The wasm-bindgen surface (`mount`, `unmount`, `on_add_as_source`) and the browser side
+//! The wasm-bindgen surface (`mount`, `unmount`, `open_pipeline`) and the browser side
 //! of the widget: the DOM patcher, events, effects and the mounted apps.
 
 pub mod app;
@@ -31,10 +31,10 @@ pub fn init() {
     console_error_panic_hook::set_once();
 }
 
-/// Mounts the widget into `el` and returns the id for [`unmount`] and [`on_add_as_source`].
+/// Mounts the widget into `el` and returns the id for [`unmount`] and [`open_pipeline`].
 ///
-/// `config` is a [`MountConfig`]: `{mode: "settings"|"advanced"|"add_source", lang, ui,
-/// settings (what `get_settings()` returned), pipeline_id?, origin?, close?}`.
+/// `config` is a [`MountConfig`]: `{mode: "settings"|"advanced"|"pipeline", lang, ui,
+/// settings (what `get_settings()` returned), pipeline_id?, add?, origin?, close?}`.
 #[wasm_bindgen]
 pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
     let config = MountConfig::from_js(config)?;
@@ -67,15 +67,18 @@ pub fn mount_with(el: Element, config: MountConfig, transport: Rc<dyn Transport>
         .as_ref()
         .and_then(|s| s.limit)
         .map_or(DEFAULT_LIMIT, |n| n as usize);
-    let add = config.pipeline_id.filter(|_| mode == Mode::AddSource);
+    let pipeline = config.pipeline_id.filter(|_| mode == Mode::Pipeline);
     let close = config.close.dyn_into::<js_sys::Function>().ok();
     let client = Client::new(transport, BrowserClock);
-    let mut state = State::new(mode, lang, limit, add);
+    let mut state = State::new(mode, lang, limit, pipeline);
     state.install_source = config
         .settings
         .as_ref()
         .and_then(|s| s.install_source.clone());
     let app = app::start(&el, state, client, close);
+    if let (Some(pid), true) = (pipeline, config.add) {
+        app::dispatch(&app, Msg::AddAsSource(pid));
+    }
     let id = NEXT.with(|n| {
         let id = n.get();
         n.set(id + 1);
@@ -111,9 +114,13 @@ pub fn unmount(id: u32) {
     }
 }
 
-/// Tells mounted app `id` that the host attached the widget as a source of `pipeline_id`.
+/// Turns the Digital Pipeline panel `id` to `pipeline_id` (a number or a string of
+/// digits); with `add`, the host has just added the widget as a source there.
 #[wasm_bindgen]
-pub fn on_add_as_source(id: u32, pipeline_id: f64) {
+pub fn open_pipeline(id: u32, pipeline_id: JsValue, add: bool) {
+    let Some(pid) = config::pipeline_id(pipeline_id) else {
+        return;
+    };
     let app = APPS.with(|a| {
         a.borrow()
             .iter()
@@ -121,7 +128,12 @@ pub fn on_add_as_source(id: u32, pipeline_id: f64) {
             .map(|(_, x)| x.clone())
     });
     if let Some(app) = app {
-        app::dispatch(&app, Msg::AddAsSource(pipeline_id as u64));
+        let msg = if add {
+            Msg::AddAsSource(pid)
+        } else {
+            Msg::ShowPipeline(pid)
+        };
+        app::dispatch(&app, msg);
     }
 }
 

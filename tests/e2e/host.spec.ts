@@ -263,20 +263,25 @@ test('Digital Pipeline lists the API pipelines and attaches the widget as a sour
   await expect(page.locator('#dp-notice')).toBeHidden();
   expect(await page.evaluate(() => (window as any).__host.widget().get_pipeline_id().then(() => 'resolved', () => 'rejected'))).toBe('rejected');
 
+  // Kommo documents no container for a lead source: the page offers none.
+  await expect(page.locator('#dp-source-sources_manager, #dp-panel')).toHaveCount(0);
+
   const add = page.getByRole('button', { name: '+ Add source' });
   await add.click();
   const picker = page.getByRole('dialog', { name: 'Add source' });
   await picker.getByRole('button', { name: /Fake widget/ }).click();
   await expect(picker).toBeHidden();
-  const panel = page.locator('#dp-source-sources_manager');
-  await expect(panel.locator('.fake-area')).toHaveText('area: digital_pipeline');
-  await expect(panel.locator('.fake-added')).toHaveText(`added to pipeline ${main.id}`);
-  await expect(panel.locator('.fake-pipeline')).toHaveText(`get_pipeline_id: ${main.id}`);
+  // The widget opens a layer of its own, told the pipeline by onAddAsSource and get_pipeline_id.
+  const layer = page.getByRole('dialog', { name: 'Fake widget panel' });
+  await expect(layer.locator('.fake-area')).toHaveText('area: digital_pipeline');
+  await expect(layer.locator('.fake-added')).toHaveText(`added to pipeline ${main.id} (number)`);
+  await expect(layer.locator('.fake-pipeline')).toHaveText(`get_pipeline_id: ${main.id} (number)`);
   expect(await lifecycle(page)).toEqual(['render', 'init', 'bind_actions', 'onAddAsSource']);
   expect(await page.evaluate(() => (window as any).__fake.added)).toEqual([main.id]);
 
-  await page.keyboard.press('Escape');
-  await expect(page.locator('#dp-panel')).toBeHidden();
+  // Leaving the area destroys the widget, and whatever it added to the page must go with it.
+  expect(await page.evaluate(() => (window as any).__host.closeSource())).toBe(true);
+  await expect(layer).toHaveCount(0);
   expect(await page.evaluate(() => (window as any).__host.residue)).toBe(0);
   expect((await lifecycle(page)).slice(-1)).toEqual(['destroy']);
 
@@ -285,10 +290,12 @@ test('Digital Pipeline lists the API pipelines and attaches the widget as a sour
   const source = page.locator('#dp-source-tile-sources_manager');
   await expect(source).toContainText('Fake widget');
   expect(await page.evaluate(() => (window as any).__host.widget().get_pipeline_id())).toBe(main.id);
+  // Opening the attached source enters the area again: render, init, bind_actions only.
   await source.getByRole('button', { name: 'Fake widget', exact: true }).click();
-  await expect(panel.locator('.fake-pipeline')).toHaveText(`get_pipeline_id: ${main.id}`);
-  await page.getByRole('button', { name: 'Close' }).click();
-  await expect(source.getByRole('button', { name: 'Fake widget', exact: true })).toBeFocused();
+  await expect(layer.locator('.fake-pipeline')).toHaveText(`get_pipeline_id: ${main.id} (number)`);
+  expect(await lifecycle(page)).toEqual(['render', 'init', 'bind_actions']);
+  await layer.getByRole('button', { name: 'Close the fake panel' }).click();
+  await expect(layer).toHaveCount(0);
 
   // Another pipeline has no source until the widget is added there too.
   await open(page, `/leads/pipeline/${other.id}/settings`);
@@ -301,6 +308,64 @@ test('Digital Pipeline lists the API pipelines and attaches the widget as a sour
   await expect(source).toHaveCount(0);
   expect(await page.evaluate(() => (window as any).__host.widget().get_pipeline_id().then(() => 'resolved', () => 'rejected'))).toBe('rejected');
   expect(await hostErrors(page)).toEqual([]);
+});
+
+test('Digital Pipeline hands pipeline ids as strings when the switch says so', async ({ page, request }) => {
+  expect((await request.post(`${sandbox.url}/__sandbox/host`, { data: { pipeline_id_as: 'string' } })).ok()).toBe(true);
+  await open(page, '/digital-pipeline');
+  const id = await page.evaluate(async () => {
+    await (window as any).__host.addAsSource();
+    return (window as any).__fake.added[0];
+  });
+  expect(typeof id).toBe('string');
+  const layer = page.getByRole('dialog', { name: 'Fake widget panel' });
+  await expect(layer.locator('.fake-added')).toHaveText(`added to pipeline ${id} (string)`);
+  await expect(layer.locator('.fake-pipeline')).toHaveText(`get_pipeline_id: ${id} (string)`);
+  expect(await hostErrors(page)).toEqual([]);
+});
+
+test('Digital Pipeline lists the integration\'s sources of the pipeline, as text, and follows their changes', async ({ page, request }) => {
+  const auth = { Authorization: `Bearer ${sandbox.demoToken}` };
+  expect((await request.post(`${sandbox.url}/__sandbox/reset`)).ok()).toBe(true);
+  const pipelines: any[] = (await (await request.get(`${sandbox.url}/api/v4/leads/pipelines`, { headers: auth })).json())
+    ._embedded.pipelines;
+  const other = pipelines.find((p) => !p.is_main && !p.is_archive);
+  const all: any[] = (await (await request.get(`${sandbox.url}/api/v4/sources`, { headers: auth })).json())._embedded.sources;
+  const here = all.filter((s) => s.pipeline_id === other.id);
+  expect(here.length).toBeGreaterThan(0);
+
+  await open(page, `/leads/pipeline/${other.id}/settings`);
+  const list = page.getByRole('list', { name: 'Sources of Fake widget' });
+  await expect(list.getByRole('listitem')).toHaveCount(here.length);
+  for (const s of here) await expect(list.locator(`[data-source-id="${s.id}"]`)).toContainText(s.name);
+  // The sources are listed whether or not the widget is attached to the pipeline.
+  await expect(page.locator('#dp-source-tile-sources_manager')).toHaveCount(0);
+
+  // Created elsewhere (markup in the name stays text), the page follows without a reload.
+  const created = await request.post(`${sandbox.url}/api/v4/sources`, {
+    headers: auth,
+    data: [{ name: '<img src=x onerror="window.__xss=1">Fair', external_id: 'fair-dp', pipeline_id: other.id }],
+  });
+  expect(created.ok()).toBe(true);
+  const id = (await created.json())._embedded.sources[0].id;
+  const item = list.locator(`[data-source-id="${id}"]`);
+  await expect(item).toContainText('<img src=x onerror="window.__xss=1">Fair');
+  await expect(item).toContainText('fair-dp');
+  await expect(list.locator('img')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+
+  // Moved to another pipeline, it leaves this one's list; made the default, it says so.
+  const moved = await request.patch(`${sandbox.url}/api/v4/sources/${here[0].id}`, {
+    headers: auth, data: { pipeline_id: pipelines.find((p) => p.is_main).id },
+  });
+  expect(moved.ok()).toBe(true);
+  await expect(list.locator(`[data-source-id="${here[0].id}"]`)).toHaveCount(0);
+  await request.patch(`${sandbox.url}/api/v4/sources/${id}`, { headers: auth, data: { default: true } });
+  await expect(item.locator('.dp-sources__default')).toHaveText('default');
+  await request.delete(`${sandbox.url}/api/v4/sources/${id}`, { headers: auth });
+  await expect(item).toHaveCount(0);
+  expect(await hostErrors(page)).toEqual([]);
+  expect((await request.post(`${sandbox.url}/__sandbox/reset`)).ok()).toBe(true);
 });
 
 test('100 add-as-source and close cycles in Digital Pipeline leave nothing behind', async ({ page }) => {
@@ -342,7 +407,7 @@ test('$authorizedAjax sends an HS256 X-Auth-Token', async ({ page }) => {
       .done((data: unknown) => resolve(data))
       .fail((_x: unknown, status: string) => reject(new Error(status)));
   }));
-  expect(answer).toEqual({ wasm_mime: 'correct', csp: 'none' });
+  expect(answer).toEqual({ wasm_mime: 'correct', csp: 'none', pipeline_id_as: 'number' });
   const jwt = (await sent).headers()['x-auth-token'];
   const [head, body, signature] = jwt.split('.');
   const expected = createHmac('sha256', 'sandbox-client-secret').update(`${head}.${body}`).digest('base64url');

@@ -8,7 +8,8 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::state::{Csp, HostState, Switches, WasmMime};
+use super::state::{Csp, HostState, PipelineIdAs, Switches, WasmMime};
+use crate::respond::problem;
 
 /// A partial change of the switches; absent fields keep their value.
 #[derive(Debug, Default, Deserialize)]
@@ -16,6 +17,7 @@ use super::state::{Csp, HostState, Switches, WasmMime};
 pub struct SwitchChange {
     wasm_mime: Option<WasmMime>,
     csp: Option<Csp>,
+    pipeline_id_as: Option<PipelineIdAs>,
 }
 
 /// One attachment change: the widget is (or stops being) a source of `pipeline_id`.
@@ -32,7 +34,7 @@ fn yes() -> bool {
 }
 
 fn bad_request(detail: String) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({ "error": detail }))).into_response()
+    problem(StatusCode::BAD_REQUEST, &detail)
 }
 
 /// Decodes an optional JSON body; an empty body stands for `{}`.
@@ -56,7 +58,9 @@ pub async fn post_switches(
 ) -> Response {
     let Ok(Query(from_query)) = query else {
         return bad_request(
-            "unknown switch or value: wasm_mime is correct|wrong|text, csp is none|strict".into(),
+            "unknown switch or value: wasm_mime is correct|wrong|text, csp is none|strict, \
+             pipeline_id_as is number|string"
+                .into(),
         );
     };
     let from_body: SwitchChange = match parse_body(&body) {
@@ -70,6 +74,9 @@ pub async fn post_switches(
         }
         if let Some(csp) = change.csp {
             switches.csp = csp;
+        }
+        if let Some(as_) = change.pipeline_id_as {
+            switches.pipeline_id_as = as_;
         }
     }
     state.set_switches(switches);

@@ -5,18 +5,22 @@
 //!   `/settings/widgets/sources_manager/advanced` or `/settings/widgets/sources_manager/`
 //!   (advanced settings, container
 //!   `#work-area-sources_manager`), `/digital-pipeline` and `/leads/pipeline/{id}/settings`
-//!   (Digital Pipeline; the widget attached as a source renders into `#dp-source-sources_manager`);
+//!   (Digital Pipeline: the integration's sources of that pipeline, "+ Add source", and
+//!   `onAddAsSource(pipeline_id)` with no container, as Kommo documents it);
 //! - `/widgets/sources_manager/{file}`: the built widget folder (`?v=` is ignored);
 //! - `/vendor/require.js`, `/vendor/jquery.js`: the npm packages, from `vendor_dir`;
-//! - `/__sandbox/host` (`GET`, `POST` `{"wasm_mime": "correct"|"wrong"|"text", "csp": "none"|"strict"}`
-//!   as JSON or query), `POST /__sandbox/host/reset`, `GET|POST /__sandbox/host/settings`
-//!   (saved widget settings, `POST` merges an object), `GET|POST /__sandbox/host/attachments`
-//!   (`{"pipeline_id": N, "attached": bool}`).
+//! - `/__sandbox/host` (`GET`, `POST` `{"wasm_mime": "correct"|"wrong"|"text", "csp": "none"|"strict",
+//!   "pipeline_id_as": "number"|"string"}` as JSON or query), `POST /__sandbox/host/reset`,
+//!   `GET|POST /__sandbox/host/settings` (saved widget settings, `POST` merges an object),
+//!   `GET|POST /__sandbox/host/attachments` (`{"pipeline_id": N, "attached": bool}`),
+//!   `GET /__sandbox/host/sources?pipeline_id=N[&since=V]` (that pipeline's sources of the
+//!   integration whose token the widget settings hold; with `since` it waits for a change).
 
 mod auth;
 mod control;
 mod files;
 mod pages;
+mod sources;
 mod state;
 
 use std::path::PathBuf;
@@ -29,7 +33,9 @@ use axum::routing::{get, post};
 
 pub use auth::{HostAuth, XAuthClaims};
 pub use pages::STRICT_CSP;
-pub use state::{Csp, HostState, Switches, WasmMime};
+pub use state::{Csp, HostState, PipelineIdAs, Switches, WasmMime};
+
+use crate::app::App;
 
 use pages::Page;
 
@@ -57,11 +63,19 @@ const HOST_CSS: &str = include_str!("../../host/host.css");
 struct Shared {
     config: Arc<HostConfig>,
     state: HostState,
+    /// The Sources API's state, whose sources Digital Pipeline shows.
+    app: Arc<App>,
 }
 
 impl FromRef<Shared> for HostState {
     fn from_ref(shared: &Shared) -> HostState {
         shared.state.clone()
+    }
+}
+
+impl FromRef<Shared> for Arc<App> {
+    fn from_ref(shared: &Shared) -> Arc<App> {
+        shared.app.clone()
     }
 }
 
@@ -79,11 +93,12 @@ impl Shared {
     }
 }
 
-/// Routes of the host pages; merged into the sandbox's router.
-pub fn router(config: HostConfig) -> axum::Router {
+/// Routes of the host pages, beside the Sources API of `app`; merged into the sandbox's router.
+pub fn router(config: HostConfig, app: Arc<App>) -> axum::Router {
     let shared = Shared {
         state: HostState::new(config.demo_token.as_deref()),
         config: Arc::new(config),
+        app,
     };
     let advanced = format!("/settings/widgets/{WIDGET_CODE}/advanced");
     let widget_files = format!("/widgets/{WIDGET_CODE}/{{*file}}");
@@ -134,6 +149,7 @@ pub fn router(config: HostConfig) -> axum::Router {
             "/__sandbox/host/attachments",
             get(control::get_attachments).post(control::post_attachments),
         )
+        .route("/__sandbox/host/sources", get(sources::get))
         .with_state(shared)
 }
 

@@ -31,6 +31,18 @@ pub enum Csp {
     Strict,
 }
 
+/// How the host hands a pipeline id to the widget (`onAddAsSource`'s argument and what
+/// `get_pipeline_id()` resolves to): Kommo's documentation does not say which.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PipelineIdAs {
+    /// A JavaScript number, `5867030`.
+    #[default]
+    Number,
+    /// A string of digits, `"5867030"`.
+    String,
+}
+
 /// The switches tests flip through `/__sandbox/host`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Switches {
@@ -38,6 +50,8 @@ pub struct Switches {
     pub wasm_mime: WasmMime,
     /// Policy sent with the host pages.
     pub csp: Csp,
+    /// The type of the pipeline ids handed to the widget.
+    pub pipeline_id_as: PipelineIdAs,
 }
 
 /// The user a page shows at first: the account's administrator.

@@ -1,80 +1,8 @@
-//! Dialogs: adding as a source from Digital Pipeline, and who gets Escape.
+//! Dialogs: who gets Escape, and what a delete confirmation says.
 
 use super::*;
 use crate::i18n::{Lang, T};
 use node::Node;
-
-#[test]
-fn add_as_source_prefills_a_draft_in_that_pipeline_and_can_move_one_instead() {
-    let mut s = State::new(Mode::AddSource, Lang::Es, 50, Some(20));
-    update(&mut s, Msg::Start);
-    update(
-        &mut s,
-        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
-    );
-    update(
-        &mut s,
-        Msg::Reply(
-            Job::Sources,
-            Ok(Reply::Page(vec![src(1, "Chat", "chat", 10)], None)),
-        ),
-    );
-    let Some(Dialog::AddSource { draft, .. }) = s.dialog.clone() else {
-        panic!()
-    };
-    let r = s.row(draft).unwrap();
-    assert_eq!(
-        (
-            r.draft.pipeline_id,
-            r.draft.name.as_str(),
-            r.draft.external_id.as_str()
-        ),
-        (20, "Old", "old-20")
-    );
-    update(&mut s, Msg::ChooseMove(1));
-    let sent = calls(&update(&mut s, Msg::Move));
-    let Call::UpdateOne(p) = &sent[0].1 else {
-        panic!()
-    };
-    assert_eq!((p.id, p.pipeline_id, p.name.clone()), (1, Some(20), None));
-    let mut moved = src(1, "Chat", "chat", 20);
-    moved.default = Some(false);
-    update(
-        &mut s,
-        Msg::Reply(sent[0].0.clone(), Ok(Reply::One(Some(moved)))),
-    );
-    assert!(matches!(
-        s.dialog,
-        Some(Dialog::AddSource { done: true, .. })
-    ));
-    assert_eq!(update(&mut s, Msg::CloseDialog), vec![Effect::Close]);
-}
-
-#[test]
-fn add_as_source_to_a_pipeline_the_account_lacks_names_its_id() {
-    let mut s = State::new(Mode::AddSource, Lang::En, 50, Some(777));
-    update(&mut s, Msg::Start);
-    update(
-        &mut s,
-        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
-    );
-    update(
-        &mut s,
-        Msg::Reply(Job::Sources, Ok(Reply::Page(vec![], None))),
-    );
-    let tree = view::view(&s);
-    let mut heads = Vec::new();
-    tree.find_all(&|e| e.tag == "h2", &mut heads);
-    let title = Node::El(heads[0].clone()).text_content();
-    assert_eq!(
-        title,
-        format!(
-            "{} 777 ({})",
-            Lang::En.t(T::AddTitle),
-            Lang::En.t(T::UnknownPipeline)
-        )
-    );
-}
 
 #[test]
 fn escape_is_the_widgets_only_while_a_dialog_or_undo_is_open() {

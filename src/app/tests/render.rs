@@ -52,9 +52,25 @@ fn every_top_level_part_is_keyed_so_a_banner_does_not_rebuild_what_follows() {
     assert!(after.iter().all(|k| !k.is_empty()), "{after:?}");
     assert_eq!(after.len(), before.len() + 1);
 
-    let mut add = State::new(Mode::AddSource, Lang::En, 50, Some(10));
+    // The Digital Pipeline panel holds the parts, each keyed the same way.
+    let panel_keys = |s: &State| -> Vec<String> {
+        let tree = view::view(s);
+        let mut sides = Vec::new();
+        tree.find_all(&|e| e.get("class") == Some("ksm-side"), &mut sides);
+        sides[0]
+            .kids
+            .iter()
+            .map(|k| match k {
+                Node::El(e) => e.key.as_deref().unwrap_or("").to_owned(),
+                Node::Text(_) => String::new(),
+            })
+            .collect()
+    };
+    let mut add = State::new(Mode::Pipeline, Lang::En, 50, Some(10));
     update(&mut add, Msg::Start);
-    assert_eq!(keys(&add), vec!["st", "load", "dl"]);
+    assert_eq!(panel_keys(&add), vec!["hd", "st", "load"]);
+    update(&mut add, Msg::AddAsSource(10));
+    assert_eq!(panel_keys(&add), vec!["hd", "st", "dl", "load"]);
     let mut set = State::new(Mode::Settings, Lang::En, 50, None);
     update(&mut set, Msg::Start);
     assert!(keys(&set).iter().all(|k| !k.is_empty()));

@@ -5,7 +5,7 @@ use super::*;
 
 /// "Add" again in the add-source mode: a fresh dialog for the same pipeline.
 pub(super) fn reopen(s: &mut State, fx: &mut Vec<Effect>) {
-    let pid = s.add_pipeline.unwrap_or(0);
+    let pid = s.pipeline.unwrap_or(0);
     open_add(s, pid, fx);
 }
 

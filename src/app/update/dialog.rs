@@ -3,24 +3,18 @@
 use super::*;
 use crate::app::action::Action;
 
-/// Closes the open dialog: an unfinished add drops its draft (and in the add-source mode
-/// closes the host's layer); any other dialog gives focus back.
+/// Closes the open dialog and gives focus back: an unfinished add drops its draft.
 pub(super) fn close_dialog(s: &mut State, fx: &mut Vec<Effect>) {
-    match s.dialog.take() {
-        Some(Dialog::AddSource { draft, done, .. }) => {
-            if !done {
-                if let Some(r) = s.row(draft) {
-                    if r.orig.is_none() {
-                        edit::revert(s, draft);
-                    }
-                }
-            }
-            if s.mode == Mode::AddSource {
-                fx.push(Effect::Close);
+    if let Some(d) = s.dialog.take() {
+        if let Dialog::AddSource {
+            draft, done: false, ..
+        } = d
+        {
+            if s.row(draft).is_some_and(|r| r.orig.is_none()) {
+                edit::revert(s, draft);
             }
         }
-        Some(_) => fx.push(Effect::Focus(back(s))),
-        None => {}
+        fx.push(Effect::Focus(back(s)));
     }
 }
 

@@ -6,12 +6,12 @@ use crate::api::MAX_BATCH;
 use crate::model::{Pipeline, Source};
 use crate::rules::same_external_id;
 
-/// The first load: sources and pipelines, and the add dialog when opened for a pipeline.
+/// The first load: sources and pipelines; the Digital Pipeline panel takes focus at once.
 pub(super) fn start(s: &mut State, fx: &mut Vec<Effect>) {
     send(s, fx, Job::Sources, Call::ListSources);
     send(s, fx, Job::Pipelines, Call::ListPipelines);
-    if let Some(pid) = s.add_pipeline {
-        add::open_add(s, pid, fx);
+    if s.mode == Mode::Pipeline {
+        focus(fx, pipeline::TITLE);
     }
 }
 

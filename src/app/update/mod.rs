@@ -9,6 +9,7 @@ mod edit;
 mod error;
 mod import;
 mod list;
+mod pipeline;
 mod reread;
 mod retry;
 mod save;
@@ -36,7 +37,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ToggleWa(k) => edit::toggle_wa(s, k),
         Msg::Select(k, on) => list::select(s, k, on),
         Msg::SelectAll(on) => list::select_all(s, on),
-        Msg::AddDraft if s.mode == Mode::AddSource => add::reopen(s, &mut fx),
+        Msg::AddDraft if s.mode == Mode::Pipeline => add::reopen(s, &mut fx),
         Msg::AddDraft => edit::add_row(s, &mut fx),
         Msg::Save(k) => save::save(s, vec![k], &mut fx),
         Msg::CreateAll | Msg::SaveAll => save::all(s, matches!(msg, Msg::CreateAll), &mut fx),
@@ -49,6 +50,13 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Escape if s.dialog.is_none() && s.pending.is_some() => {
             return update(s, Msg::Undo);
         }
+        Msg::Escape | Msg::ClosePanel if s.mode == Mode::Pipeline && s.dialog.is_none() => {
+            pipeline::close(&mut fx)
+        }
+        Msg::ClosePanel => {
+            dialog::close_dialog(s, &mut fx);
+            pipeline::close(&mut fx)
+        }
         Msg::CloseDialog | Msg::Escape => dialog::close_dialog(s, &mut fx),
         Msg::Retry => retry::run(s, &mut fx),
         Msg::Copy(k) => edit::copy(s, k, &mut fx),
@@ -56,7 +64,11 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ImportText(text) => import::read(s, &text, &mut fx),
         Msg::ImportTooBig => import::too_big(s),
         Msg::ImportApply => import::apply(s, &mut fx),
-        Msg::AddAsSource(pid) => add::open_add(s, pid, &mut fx),
+        Msg::AddAsSource(pid) => {
+            pipeline::show(s, pid, &mut fx);
+            add::open_add(s, pid, &mut fx)
+        }
+        Msg::ShowPipeline(pid) => pipeline::show(s, pid, &mut fx),
         Msg::ChooseMove(id) => add::choose_move(s, id),
         Msg::Move => add::move_here(s, &mut fx),
     }
@@ -117,6 +129,10 @@ fn tick(s: &mut State, t: Timer, fx: &mut Vec<Effect>) {
 /// Hands an answer to the flow that sent its call.
 fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Effect>) {
     let Some(call) = finish(s, &job) else { return };
+    let saved = match &job {
+        Job::Save(keys) => keys.clone(),
+        _ => Vec::new(),
+    };
     let res = match res {
         Ok(r) => r,
         Err(e) => return error::failed(s, job, call, e, fx),
@@ -155,4 +171,5 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
         (Job::ImportUpdate, Reply::Sources(list)) => import::updated(s, list),
         _ => {}
     }
+    pipeline::saved(s, &saved, fx);
 }

@@ -8,22 +8,24 @@ use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
 use crate::i18n::T;
 
-/// A modal dialog (a panel in Digital Pipeline) titled `title`.
+/// A modal dialog titled `title`; in the Digital Pipeline panel, which is the modal layer
+/// there, a region of the panel.
 pub(super) fn dialog_shell(s: &State, title: Vec<Node>, body: Vec<Node>) -> Node {
-    // Digital Pipeline gives the widget its own panel: the dialog is the content there.
-    let inline = s.mode == Mode::AddSource;
+    let inline = s.mode == Mode::Pipeline;
+    let label = title.iter().map(Node::text_content).collect::<String>();
+    let mut shell = el("div");
+    if inline {
+        shell = shell.attr("role", "region");
+    } else {
+        shell = shell.attr("role", "dialog").attr("aria-modal", "true");
+    }
     el("div")
         .key("dl")
         .class(if inline { "ksm-panel" } else { "ksm-dlg" })
         .kid(
-            el("div")
-                .attr("role", "dialog")
-                .attr("aria-modal", "true")
-                .attr(
-                    "aria-label",
-                    title.iter().map(Node::text_content).collect::<String>(),
-                )
-                .kid(el("h2").kids(title))
+            shell
+                .attr("aria-label", label)
+                .kid(el(if inline { "h3" } else { "h2" }).kids(title))
                 .kids(body),
         )
         .into()

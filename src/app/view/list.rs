@@ -174,7 +174,13 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
         );
         return out;
     }
-    out.push(table(s));
+    let rows = s.visible();
+    let empty = if s.rows.is_empty() {
+        T::Empty
+    } else {
+        T::NoMatch
+    };
+    out.push(table(s, &rows, true, empty));
     out
 }
 
@@ -194,24 +200,23 @@ fn sort_btn(s: &State, act: Action, by: SortBy, label: T) -> Node {
         .into()
 }
 
-/// The table of the visible rows, with each open WhatsApp panel under its row.
-fn table(s: &State) -> Node {
+/// The table of `rows`, with each open WhatsApp panel under its row; `bulk` adds the
+/// selection column, and `empty` says why there are no rows.
+pub(super) fn table(s: &State, rows: &[&Row], bulk: bool, empty: T) -> Node {
     let l = s.lang;
-    let rows = s.visible();
     let saved_visible: Vec<&&Row> = rows.iter().filter(|r| r.orig.is_some()).collect();
     let all_sel = !saved_visible.is_empty() && saved_visible.iter().all(|r| r.selected);
+    let select_all = el("th").kid(
+        el("input")
+            .attr("type", "checkbox")
+            .class("ksm-chk")
+            .act(A::SelectAll)
+            .attr("aria-label", l.t(T::SelectAll))
+            .flag("checked", all_sel),
+    );
     let head = el("thead").kid(
         el("tr")
-            .kid(
-                el("th").kid(
-                    el("input")
-                        .attr("type", "checkbox")
-                        .class("ksm-chk")
-                        .act(A::SelectAll)
-                        .attr("aria-label", l.t(T::SelectAll))
-                        .flag("checked", all_sel),
-                ),
-            )
+            .opt(bulk.then(|| select_all.into()))
             .kid(el("th").kid(sort_btn(s, A::SortName, SortBy::Name, T::ColName)))
             .kid(el("th").kid(sort_btn(s, A::SortExt, SortBy::ExternalId, T::ColExt)))
             .kid(el("th").tr(l, T::ColPipeline))
@@ -221,11 +226,12 @@ fn table(s: &State) -> Node {
             .kid(el("th").tr(l, T::ColActions)),
     );
     let opts = pipe_opts(s);
+    let cols = if bulk { "8" } else { "7" };
     let mut body = el("tbody");
-    for r in &rows {
-        body = body.kid(row(s, r, &opts));
+    for r in rows {
+        body = body.kid(row(s, r, &opts, bulk));
         if r.wa_open {
-            body = body.kid(wa_row(s, r));
+            body = body.kid(wa_row(s, r, cols));
         }
     }
     let mut wrap = el("div").key("tbl").class("ksm-wrap").kid(
@@ -236,12 +242,7 @@ fn table(s: &State) -> Node {
     );
     // After a failed first load the list is unknown, not empty: the banner says why.
     if rows.is_empty() && s.load == Load::Ready {
-        let m = if s.rows.is_empty() {
-            T::Empty
-        } else {
-            T::NoMatch
-        };
-        wrap = wrap.kid(elc("p", "ksm-empty").tr(l, m));
+        wrap = wrap.kid(elc("p", "ksm-empty").tr(l, empty));
     }
     wrap.into()
 }

@@ -7,38 +7,21 @@ mod banner;
 mod dialog;
 mod list;
 mod pages;
+mod panel;
 mod parts;
 mod row;
 mod settings;
 
-use crate::app::action::Action as A;
-use crate::app::node::{el, elc, Node};
+use crate::app::node::{elc, Node};
 use crate::app::state::*;
-use crate::i18n::T;
-use parts::btn;
 
 /// The whole widget for `s`.
 pub fn view(s: &State) -> Node {
-    let l = s.lang;
     let body = match s.mode {
         Mode::Settings => settings::settings(s),
         Mode::Advanced => list::manager(s),
-        Mode::AddSource => {
-            if s.load == Load::Loading {
-                vec![el("p")
-                    .key("load")
-                    .class("ksm-note")
-                    .tr(l, T::Loading)
-                    .into()]
-            } else if s.dialog.is_none() {
-                vec![btn(l, A::Add, T::Add)
-                    .key(A::Add.as_str())
-                    .class("ksm-btn ksm-btn--p")
-                    .into()]
-            } else {
-                Vec::new()
-            }
-        }
+        // The panel holds everything, so that its dialog role covers what it shows.
+        Mode::Pipeline => return elc("div", "ksm-app").kid(panel::panel(s)).into(),
     };
     // Keyed parts: a banner or a loading note coming or going must not rebuild (and so
     // unfocus) the parts after it, such as an open dialog.

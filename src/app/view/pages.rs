@@ -8,8 +8,8 @@ use crate::app::node::{el, elc, Node};
 use crate::app::state::*;
 use crate::i18n::T;
 
-/// The table row under `r` with its WhatsApp pages.
-pub(super) fn wa_row(s: &State, r: &Row) -> Node {
+/// The table row under `r` with its WhatsApp pages, spanning the table's `cols` columns.
+pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str) -> Node {
     let l = s.lang;
     let k = key_str(r.key);
     let mut grid = elc("div", "ksm-pages");
@@ -90,7 +90,7 @@ pub(super) fn wa_row(s: &State, r: &Row) -> Node {
         .attr("data-k", k)
         .kid(
             el("td")
-                .attr("colspan", "8")
+                .attr("colspan", cols)
                 .kid(
                     el("strong")
                         .tr(l, T::ColWa)

@@ -50,8 +50,8 @@ pub(super) fn field_input(
     el("label").kid(input).opt(e.map(|e| localize_err(l, e)))
 }
 
-/// The table row of `r`.
-pub(super) fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
+/// The table row of `r`, with its selection box when the table has bulk actions.
+pub(super) fn row(s: &State, r: &Row, opts: &PipeOpts, bulk: bool) -> Node {
     let l = s.lang;
     let k = key_str(r.key);
     let new = r.key_is_new();
@@ -196,7 +196,7 @@ pub(super) fn row(s: &State, r: &Row, opts: &PipeOpts) -> Node {
         .key(k.clone())
         .attr("data-k", k)
         .class(class.trim_end().to_owned())
-        .kid(sel)
+        .opt(bulk.then(|| sel.into()))
         .kid(name)
         .kid(ext)
         .kid(pipe)
