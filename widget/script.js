@@ -41,20 +41,40 @@ define([], function () {
       link.setAttribute('data-ksm', '');
     }
 
+    // A classic script through RequireJS, as Kommo loads this file: no CORS is needed, so it
+    // works wherever Kommo serves the widget's files from. Resolves with its AMD value.
+    function script(url) {
+      return new Promise(function (ok, no) {
+        require([url], ok, function (e) { require.undef(url); no(e); });
+      });
+    }
+    function bytes(base64) {
+      var raw = atob(base64), out = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+      return out;
+    }
+
     function load() {
       if (!loaded) {
         if (typeof WebAssembly !== 'object') return Promise.reject(new Error('CSP: no WebAssembly'));
         // The module downloads while the glue does; the glue compiles it streaming, or from
-        // its bytes when the server sends another Content-Type than application/wasm.
+        // its bytes when the server sends another Content-Type than application/wasm. When
+        // the fetch is refused (another origin without CORS headers), the bytes come in a
+        // classic script instead.
         var from = function (base) {
           var wasm = fetch(asset('widget_bg.wasm', base), { credentials: 'same-origin' });
           wasm.catch(function () {}); // reported through the glue
-          return import(asset('widget.js', base)).then(function (glue) {
-            return glue.default({ module_or_path: wasm }).then(function () { return glue; });
-          });
+          return script(asset('widget.js', base)).then(function () {
+            return wasm_bindgen({ module_or_path: wasm }).catch(function (e) {
+              if (blocked(e)) throw e;
+              return script(asset('widget_bg.wasm.js', base)).then(function (text) {
+                return wasm_bindgen({ module_or_path: bytes(text) });
+              });
+            });
+          }).then(function () { return wasm_bindgen; });
         };
         var p = params();
-        // A CDN needs CORS for module scripts and fetch: the widget's own path is the fallback.
+        // A CDN that fails altogether: the widget's own path is the fallback.
         loaded = from(p.cdn_path || p.path || '').catch(function (e) {
           if (blocked(e) || !p.cdn_path || !p.path || p.cdn_path === p.path) throw e;
           return from(p.path);

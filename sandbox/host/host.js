@@ -16,7 +16,10 @@
   var PAGE = body.getAttribute('data-page');
   var BUILT = body.getAttribute('data-widget') === 'built';
   var PAGE_PIPELINE = body.getAttribute('data-pipeline');
-  var PATH = '/widgets/' + CODE;
+  // The host reads the manifest and locales from its own origin, as Kommo's own code does;
+  // the widget's files (params.path) may come from another origin, with or without CORS.
+  var OWN = '/widgets/' + CODE;
+  var PATH = (body.getAttribute('data-files') || '') + OWN;
   var LANGS = ['en', 'es', 'pt'];
   var LANG_KEY = 'kommo-sandbox.lang';
   // The account and administrator of the sandbox's API (GET /api/v4/account, /users/1).
@@ -112,7 +115,7 @@
   async function start() {
     if (!BUILT) return false;  // the server already shows the "no widget is built" notice
     try {
-      manifest = await getJson(PATH + '/manifest.json');
+      manifest = await getJson(OWN + '/manifest.json');
     } catch (e) {
       throw new Error('The widget folder has no readable manifest.json: ' + describe(e));
     }
@@ -121,7 +124,7 @@
     var locales = Array.isArray(info.locale) && info.locale.length ? info.locale : ['en'];
     var widgetLang = locales.indexOf(lang) >= 0 ? lang : (locales.indexOf('en') >= 0 ? 'en' : locales[0]);
     try {
-      langs = await getJson(PATH + '/i18n/' + encodeURIComponent(widgetLang) + '.json?v=' + encodeURIComponent(version));
+      langs = await getJson(OWN + '/i18n/' + encodeURIComponent(widgetLang) + '.json?v=' + encodeURIComponent(version));
     } catch (e) {
       hostError('The widget has no i18n/' + widgetLang + '.json: ' + describe(e));
       langs = {};

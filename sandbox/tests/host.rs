@@ -285,7 +285,7 @@ async fn the_wasm_mime_switch_relabels_wasm_and_reset_restores_it() {
     let read: Value = reqwest::get(&switches).await.unwrap().json().await.unwrap();
     assert_eq!(
         read,
-        json!({ "wasm_mime": "wrong", "csp": "none", "pipeline_id_as": "number" })
+        json!({ "wasm_mime": "wrong", "csp": "none", "pipeline_id_as": "number", "files": "same" })
     );
 
     let response = reqwest::Client::new()
@@ -712,4 +712,63 @@ async fn digital_pipeline_lists_the_integrations_sources_of_one_pipeline_and_the
         .unwrap();
     assert_eq!(response.status().as_u16(), 400);
     running.stop().await;
+}
+
+#[tokio::test]
+async fn the_files_switch_puts_the_widget_on_a_second_origin_with_or_without_cors() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    let port = base.rsplit(':').next().unwrap().to_owned();
+    let twin = format!("http://localhost:{port}");
+    let client = reqwest::Client::new();
+    let page = || async {
+        let html = reqwest::get(format!("{base}/settings/widgets"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        html.split("data-files=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(page().await, "", "the page's own origin by default");
+
+    for (files, allowed) in [("cors", true), ("nocors", false)] {
+        let (status, _) = post(&format!("{base}/__sandbox/host"), json!({ "files": files })).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            page().await,
+            twin,
+            "{files}: params.path on the second origin"
+        );
+        let answer = client
+            .get(format!("{twin}/widgets/sources_manager/script.js"))
+            .header("Origin", base.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let allow = answer
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(allow, allowed.then(|| base.clone()), "{files}");
+        assert!(answer
+            .headers()
+            .get("access-control-allow-credentials")
+            .is_none());
+        // Another origin is never allowed.
+        let stranger = client
+            .get(format!("{twin}/widgets/sources_manager/script.js"))
+            .header("Origin", "http://evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert!(stranger
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none());
+    }
 }

@@ -37,8 +37,10 @@ pub fn widget() -> Result<PathBuf> {
         .env("PATH", path)
         .args([
             "build",
+            // A classic script, not an ES module: it loads through RequireJS as script.js
+            // does, which needs no CORS when the widget's files are on another origin.
             "--target",
-            "web",
+            "no-modules",
             "--release",
             "--no-typescript",
             "--no-pack",
@@ -75,7 +77,21 @@ fn assemble(pkg: &Path, dest: &Path) -> Result {
     for file in ["widget.js", "widget_bg.wasm"] {
         copy(&pkg.join(file), &dest.join(file))?;
     }
-    Ok(())
+    bytes_script(&dest.join("widget_bg.wasm"), &dest.join(WASM_SCRIPT))
+}
+
+/// The file that carries the wasm's bytes as an AMD module, for a page that may not fetch them.
+pub const WASM_SCRIPT: &str = "widget_bg.wasm.js";
+
+/// Writes the wasm's bytes as an AMD module whose value is their base64 text: a page whose
+/// `fetch` of the `.wasm` is refused (another origin without CORS headers) loads this with
+/// RequireJS, which needs no CORS. The wasm itself is left as wasm-pack made it.
+fn bytes_script(wasm: &Path, out: &Path) -> Result {
+    use base64::Engine as _;
+    let bytes = fs::read(wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
+    let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let script = format!("define(function () {{ return \"{text}\"; }});\n");
+    fs::write(out, script).map_err(|e| format!("cannot write {}: {e}", out.display()))
 }
 
 /// Files under `widget/` that are sources for assets, not assets.

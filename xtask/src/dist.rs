@@ -113,7 +113,13 @@ fn check(dir: &Path, files: &[String]) -> Result {
             }
         }
     }
-    for required in ["manifest.json", "script.js", "widget.js", "widget_bg.wasm"] {
+    for required in [
+        "manifest.json",
+        "script.js",
+        "widget.js",
+        "widget_bg.wasm",
+        build::WASM_SCRIPT,
+    ] {
         if !files.iter().any(|f| f == required) {
             return Err(format!(
                 "{required} is missing from the root of the widget folder"

@@ -8,7 +8,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::state::{Csp, HostState, PipelineIdAs, Switches, WasmMime};
+use super::state::{Csp, Files, HostState, PipelineIdAs, Switches, WasmMime};
 use crate::respond::problem;
 
 /// A partial change of the switches; absent fields keep their value.
@@ -18,6 +18,7 @@ pub struct SwitchChange {
     wasm_mime: Option<WasmMime>,
     csp: Option<Csp>,
     pipeline_id_as: Option<PipelineIdAs>,
+    files: Option<Files>,
 }
 
 /// One attachment change: the widget is (or stops being) a source of `pipeline_id`.
@@ -59,7 +60,7 @@ pub async fn post_switches(
     let Ok(Query(from_query)) = query else {
         return bad_request(
             "unknown switch or value: wasm_mime is correct|wrong|text, csp is none|strict, \
-             pipeline_id_as is number|string"
+             pipeline_id_as is number|string, files is same|cors|nocors"
                 .into(),
         );
     };
@@ -77,6 +78,9 @@ pub async fn post_switches(
         }
         if let Some(as_) = change.pipeline_id_as {
             switches.pipeline_id_as = as_;
+        }
+        if let Some(files) = change.files {
+            switches.files = files;
         }
     }
     state.set_switches(switches);

@@ -116,6 +116,40 @@ pub fn not_found() -> Response {
         .into_response()
 }
 
+/// The second origin of this server for a page at `Host: 127.0.0.1:<port>` (or
+/// `localhost:<port>`): the other loopback name on the same port, which the browser treats as
+/// another origin. `None` for any other host, which has no such twin.
+pub fn other_origin(request: &HeaderMap) -> Option<String> {
+    let host = request.get(header::HOST)?.to_str().ok()?;
+    let (name, port) = host.rsplit_once(':')?;
+    port.parse::<u16>().ok()?;
+    let twin = match name {
+        "127.0.0.1" => "localhost",
+        "localhost" => "127.0.0.1",
+        _ => return None,
+    };
+    Some(format!("http://{twin}:{port}"))
+}
+
+/// Lets the page that loads these files read them cross-origin: the one origin that needs it
+/// (the twin of the host the files were asked from), never `*`, and no credentials.
+pub fn allow_page_origin(request: &HeaderMap, response: &mut Response) {
+    let origin = request.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    let page = other_origin(request);
+    if let (Some(origin), Some(page)) = (origin, page) {
+        if origin == page {
+            if let Ok(value) = HeaderValue::from_str(origin) {
+                response
+                    .headers_mut()
+                    .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+            }
+        }
+    }
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Origin"));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

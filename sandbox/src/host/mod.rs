@@ -33,7 +33,7 @@ use axum::routing::{get, post};
 
 pub use auth::{HostAuth, XAuthClaims};
 pub use pages::STRICT_CSP;
-pub use state::{Csp, HostState, PipelineIdAs, Switches, WasmMime};
+pub use state::{Csp, Files, HostState, PipelineIdAs, Switches, WasmMime};
 
 use crate::app::App;
 
@@ -88,8 +88,13 @@ impl Shared {
             .is_some_and(|dir| dir.join("script.js").is_file())
     }
 
-    fn page(&self, page: Page) -> Response {
-        pages::respond(page, self.widget_built(), self.state.switches().csp)
+    fn page(&self, page: Page, request: &HeaderMap) -> Response {
+        let switches = self.state.switches();
+        let files = match switches.files {
+            Files::Same => None,
+            Files::Cors | Files::NoCors => files::other_origin(request),
+        };
+        pages::respond(page, self.widget_built(), switches.csp, files.as_deref())
     }
 }
 
@@ -105,7 +110,7 @@ pub fn router(config: HostConfig, app: Arc<App>) -> axum::Router {
     axum::Router::new()
         .route(
             "/",
-            get(|s: State<Shared>| async move { s.page(Page::Dashboard) }),
+            get(|s: State<Shared>, h: HeaderMap| async move { s.page(Page::Dashboard, &h) }),
         )
         .route("/settings/widgets", get(integrations))
         .route("/settings/widgets/", get(integrations))
@@ -117,7 +122,7 @@ pub fn router(config: HostConfig, app: Arc<App>) -> axum::Router {
         )
         .route(
             "/digital-pipeline",
-            get(|s: State<Shared>| async move { s.page(Page::Pipeline(None)) }),
+            get(|s: State<Shared>, h: HeaderMap| async move { s.page(Page::Pipeline(None), &h) }),
         )
         .route("/leads/pipeline/{id}/settings", get(pipeline_page))
         .route(&widget_files, get(widget_file))
@@ -153,17 +158,21 @@ pub fn router(config: HostConfig, app: Arc<App>) -> axum::Router {
         .with_state(shared)
 }
 
-async fn integrations(shared: State<Shared>) -> Response {
-    shared.page(Page::Integrations)
+async fn integrations(shared: State<Shared>, request: HeaderMap) -> Response {
+    shared.page(Page::Integrations, &request)
 }
 
-async fn advanced_page(shared: State<Shared>) -> Response {
-    shared.page(Page::Advanced)
+async fn advanced_page(shared: State<Shared>, request: HeaderMap) -> Response {
+    shared.page(Page::Advanced, &request)
 }
 
-async fn pipeline_page(shared: State<Shared>, Path(id): Path<String>) -> Response {
+async fn pipeline_page(
+    shared: State<Shared>,
+    Path(id): Path<String>,
+    request: HeaderMap,
+) -> Response {
     match id.parse::<u64>() {
-        Ok(id) => shared.page(Page::Pipeline(Some(id))),
+        Ok(id) => shared.page(Page::Pipeline(Some(id)), &request),
         Err(_) => pages::not_found_page(),
     }
 }
@@ -176,10 +185,15 @@ async fn widget_file(
     let Some(dir) = shared.config.widget_dir.as_ref() else {
         return files::not_found();
     };
-    match files::resolve(dir, &file) {
-        Some(path) => files::serve(&path, shared.state.switches().wasm_mime, &request).await,
+    let switches = shared.state.switches();
+    let mut response = match files::resolve(dir, &file) {
+        Some(path) => files::serve(&path, switches.wasm_mime, &request).await,
         None => files::not_found(),
+    };
+    if switches.files == Files::Cors {
+        files::allow_page_origin(&request, &mut response);
     }
+    response
 }
 
 async fn vendor(shared: &Shared, relative: &str) -> Response {

@@ -77,7 +77,8 @@ fn escape(text: &str) -> String {
 }
 
 /// The full HTML of `page`; without a built widget its area is replaced by the notice.
-pub fn html(page: Page, widget_built: bool) -> String {
+/// `files` is the origin the widget's files come from, when it is not the page's.
+pub fn html(page: Page, widget_built: bool, files: Option<&str>) -> String {
     let main = if widget_built {
         page.fragment().to_owned()
     } else if page == Page::Dashboard {
@@ -97,16 +98,18 @@ pub fn html(page: Page, widget_built: bool) -> String {
         .replace("{{code}}", &escape(WIDGET_CODE))
         .replace("{{widget}}", if widget_built { "built" } else { "missing" })
         .replace("{{pipeline}}", &pipeline)
+        .replace("{{files}}", &escape(files.unwrap_or("")))
 }
 
-/// `page` as a response, with the strict policy header when that switch is on.
-pub fn respond(page: Page, widget_built: bool, csp: Csp) -> Response {
+/// `page` as a response, with the strict policy header when that switch is on, telling the
+/// page the origin of the widget's files (`files`; the page's own when `None`).
+pub fn respond(page: Page, widget_built: bool, csp: Csp, files: Option<&str>) -> Response {
     let mut response = (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        html(page, widget_built),
+        html(page, widget_built, files),
     )
         .into_response();
     if csp == Csp::Strict {
@@ -145,15 +148,17 @@ mod tests {
             Page::Pipeline(None),
         ] {
             for built in [true, false] {
-                let html = html(page, built);
+                let html = html(page, built, None);
                 assert!(
                     !html.contains("{{"),
                     "{page:?} built={built} left a placeholder"
                 );
             }
         }
-        assert!(html(Page::Advanced, true).contains("id=\"work-area-sources_manager\""));
-        assert!(html(Page::Pipeline(Some(7)), true).contains("data-pipeline=\"7\""));
+        assert!(html(Page::Advanced, true, None).contains("id=\"work-area-sources_manager\""));
+        assert!(html(Page::Pipeline(Some(7)), true, None).contains("data-pipeline=\"7\""));
+        assert!(html(Page::Advanced, true, Some("http://localhost:9"))
+            .contains("data-files=\"http://localhost:9\""));
     }
 
     #[test]

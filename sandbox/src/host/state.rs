@@ -43,6 +43,20 @@ pub enum PipelineIdAs {
     String,
 }
 
+/// Where the widget's files come from, as `params.path` says: Kommo's docs do not say whether
+/// its static files are served with CORS headers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Files {
+    /// The page's own origin.
+    #[default]
+    Same,
+    /// A second origin (`localhost` for `127.0.0.1` and back) that allows the page's origin.
+    Cors,
+    /// A second origin that sends no CORS headers: `fetch` and module scripts are refused.
+    NoCors,
+}
+
 /// The switches tests flip through `/__sandbox/host`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Switches {
@@ -52,6 +66,8 @@ pub struct Switches {
     pub csp: Csp,
     /// The type of the pipeline ids handed to the widget.
     pub pipeline_id_as: PipelineIdAs,
+    /// The origin the widget's files are served from.
+    pub files: Files,
 }
 
 /// The user a page shows at first: the account's administrator.
