@@ -1,0 +1,12 @@
+//! kommo-relay: keeps a Kommo integration's OAuth tokens server-side, checks the widget's
+//! `X-Auth-Token` and forwards its Sources API calls to the account.
+
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod hosts;
+pub mod problem;
+pub mod server;
+
+pub use config::{parse, Command, Config};
+pub use server::{router, serve, spawn, Running};
