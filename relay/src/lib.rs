@@ -6,7 +6,9 @@
 pub mod config;
 pub mod hosts;
 pub mod problem;
+pub mod seal;
 pub mod server;
+pub mod store;
 
 pub use config::{parse, Command, Config};
 pub use server::{router, serve, spawn, Running};
