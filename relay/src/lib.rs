@@ -3,12 +3,16 @@
 
 #![warn(missing_docs)]
 
+pub mod app;
 pub mod config;
 pub mod hosts;
+pub mod install;
+pub mod kommo;
 pub mod problem;
 pub mod seal;
 pub mod server;
 pub mod store;
 
+pub use app::App;
 pub use config::{parse, Command, Config};
-pub use server::{router, serve, spawn, Running};
+pub use server::{router, serve, spawn, start, Running};

@@ -26,9 +26,18 @@ async fn main() -> ExitCode {
         }
     };
     let addr = listener.local_addr().map_or(cli.addr, |a| a);
+    let app = match relay::App::new(cli.config).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("kommo-relay: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     println!("kommo-relay listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    match relay::serve(listener, relay::router(), stop_signal()).await {
+    let served = relay::serve(listener, app.clone(), stop_signal()).await;
+    app.store.close().await;
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("kommo-relay: {e}");

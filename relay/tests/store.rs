@@ -1,9 +1,9 @@
 //! Storage on SQLite and PostgreSQL: tokens sealed at rest, rotation that cannot lose a pair,
 //! token ids used once.
 
-#[path = "common/db.rs"]
-mod db;
+mod common;
 
+use common::db;
 use relay::config::Secret;
 use relay::store::{Pair, Store, StoreError};
 
