@@ -1,8 +1,11 @@
 //! The relay's shared state.
 
+use crate::admin::Admins;
 use crate::config::Config;
 use crate::kommo::Kommo;
+use crate::limit::Limiter;
 use crate::store::Store;
+use crate::tokens::Refreshes;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -14,6 +17,12 @@ pub struct App {
     pub store: Store,
     /// The client for Kommo accounts.
     pub kommo: Kommo,
+    /// One refresh at a time per account.
+    pub refreshes: Refreshes,
+    /// Recent answers about who is an administrator.
+    pub admins: Admins,
+    /// Each account's pace towards Kommo.
+    pub limiter: Limiter,
 }
 
 impl App {
@@ -23,10 +32,14 @@ impl App {
             .await
             .map_err(|e| format!("--database: {e}"))?;
         let kommo = Kommo::new(&config);
+        let limiter = Limiter::new(&config.limits);
         Ok(Arc::new(App {
             config,
             store,
             kommo,
+            refreshes: Refreshes::default(),
+            admins: Admins::default(),
+            limiter,
         }))
     }
 }

@@ -3,15 +3,20 @@
 
 #![warn(missing_docs)]
 
+pub mod admin;
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod hosts;
 pub mod install;
 pub mod kommo;
+pub mod limit;
 pub mod problem;
+pub mod proxy;
 pub mod seal;
 pub mod server;
 pub mod store;
+pub mod tokens;
 
 pub use app::App;
 pub use config::{parse, Command, Config};

@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::config::Config;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -14,6 +14,9 @@ use tokio::sync::oneshot;
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/oauth/callback", get(crate::install::callback))
+        .route("/api/v4/sources", any(crate::proxy::proxy))
+        .route("/api/v4/sources/{id}", any(crate::proxy::proxy))
+        .route("/api/v4/leads/pipelines", any(crate::proxy::proxy))
         .fallback(crate::problem::not_found)
         .with_state(app)
 }
