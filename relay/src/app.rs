@@ -1,0 +1,52 @@
+//! The relay's shared state.
+
+use crate::admin::Admins;
+use crate::config::Config;
+use crate::kommo::Kommo;
+use crate::limit::Limiter;
+use crate::store::Store;
+use crate::tokens::Refreshes;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Everything a request may need.
+pub struct App {
+    /// The checked configuration.
+    pub config: Config,
+    /// Installations and used token ids.
+    pub store: Store,
+    /// The client for Kommo accounts.
+    pub kommo: Kommo,
+    /// One refresh at a time per account.
+    pub refreshes: Refreshes,
+    /// Recent answers about who is an administrator.
+    pub admins: Admins,
+    /// Each account's pace towards Kommo.
+    pub limiter: Limiter,
+}
+
+impl App {
+    /// Opens the database and builds the state; the error is a message for the operator.
+    pub async fn new(config: Config) -> Result<Arc<App>, String> {
+        let store = Store::open(&config.database, &config.key.0)
+            .await
+            .map_err(|e| format!("--database: {e}"))?;
+        let kommo = Kommo::new(&config);
+        let limiter = Limiter::new(&config.limits);
+        Ok(Arc::new(App {
+            config,
+            store,
+            kommo,
+            refreshes: Refreshes::default(),
+            admins: Admins::default(),
+            limiter,
+        }))
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

@@ -1,0 +1,23 @@
+//! kommo-relay: keeps a Kommo integration's OAuth tokens server-side, checks the widget's
+//! `X-Auth-Token` and forwards its Sources API calls to the account.
+
+#![warn(missing_docs)]
+
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod hosts;
+pub mod install;
+pub mod kommo;
+pub mod limit;
+pub mod problem;
+pub mod proxy;
+pub mod seal;
+pub mod server;
+pub mod store;
+pub mod tokens;
+
+pub use app::App;
+pub use config::{parse, Command, Config};
+pub use server::{router, serve, spawn, start, Running};

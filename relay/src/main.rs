@@ -1,0 +1,63 @@
+//! `kommo-relay`: reads the command line and the environment, then serves until Ctrl-C or
+//! SIGTERM.
+
+use relay::Command;
+use std::io::Write;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = match relay::parse(std::env::args().skip(1), |name| std::env::var(name).ok()) {
+        Ok(Command::Run(cli)) => *cli,
+        Ok(Command::Help) => {
+            print!("{}", relay::config::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("kommo-relay: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(cli.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("kommo-relay: cannot listen on {}: {e}", cli.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().map_or(cli.addr, |a| a);
+    let app = match relay::App::new(cli.config).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("kommo-relay: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("kommo-relay listening on http://{addr}");
+    let _ = std::io::stdout().flush();
+    let served = relay::serve(listener, app.clone(), stop_signal()).await;
+    app.store.close().await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kommo-relay: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

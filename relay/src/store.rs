@@ -1,0 +1,285 @@
+//! Installations and used token ids, in SQLite or PostgreSQL through one sqlx `Any` pool.
+//!
+//! Every statement is portable SQL with `$N` parameters (SQLite reads them too), and values
+//! are only BIGINT and TEXT, which both databases map the same way.
+
+use crate::config::Secret;
+use crate::seal::{Field, Sealer};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use std::fmt;
+
+/// The schema, embedded in the binary and applied at start.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Why storage failed. Never carries a token or the database URL (it may hold a password).
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database could not be reached or refused a statement.
+    Database(String),
+    /// A stored token does not open with this `RELAY_KEY`.
+    Key,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Database(e) => write!(f, "database: {e}"),
+            StoreError::Key => f.write_str(
+                "a stored token does not open with this RELAY_KEY (was the key changed?)",
+            ),
+        }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+/// A pair of tokens as Kommo handed it out.
+#[derive(Clone, Debug)]
+pub struct Pair {
+    /// The access token.
+    pub access: Secret,
+    /// The refresh token.
+    pub refresh: Secret,
+    /// When the access token was obtained (Unix seconds).
+    pub issued_at: i64,
+    /// When the access token expires (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// One account the integration is installed in, tokens opened.
+#[derive(Clone, Debug)]
+pub struct Installation {
+    /// Kommo's account id.
+    pub account_id: i64,
+    /// `https://<sub>.kommo.com` (or the sandbox's loopback address).
+    pub base_url: String,
+    /// The integration id the account installed.
+    pub client_uuid: String,
+    /// The current pair.
+    pub pair: Pair,
+    /// Raised on every new pair.
+    pub generation: i64,
+    /// False once Kommo refused a refresh: the account must install again.
+    pub connected: bool,
+}
+
+/// The relay's storage.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    sealer: Sealer,
+}
+
+const COLUMNS: &str = "account_id, base_url, client_uuid, access_token, refresh_token, \
+     access_issued_at, access_expires_at, generation, connected";
+
+impl Store {
+    /// Opens (creating a SQLite file when missing) and migrates the database at `url`.
+    pub async fn open(url: &str, key: &[u8; 32]) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let sqlite = url.starts_with("sqlite:");
+        let url = if sqlite && !url.contains("mode=") {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        } else {
+            url.to_string()
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if sqlite { 4 } else { 10 })
+            .connect(&url)
+            .await?;
+        if sqlite {
+            // Readers do not wait on a writer, and a crash loses no committed pair.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        Ok(Store {
+            pool,
+            sealer: Sealer::new(key),
+        })
+    }
+
+    /// Records an install: the account's first pair, or a new one after a reinstall. Any
+    /// other account row with the same base URL goes (the address moved to this account).
+    pub async fn install(
+        &self,
+        account_id: i64,
+        base_url: &str,
+        client_uuid: &str,
+        pair: &Pair,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM installations WHERE base_url = $1 AND account_id <> $2")
+            .bind(base_url)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO installations (account_id, base_url, client_uuid, access_token, \
+             refresh_token, access_issued_at, access_expires_at, generation, connected, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 1, $8) \
+             ON CONFLICT (account_id) DO UPDATE SET base_url = excluded.base_url, \
+             client_uuid = excluded.client_uuid, access_token = excluded.access_token, \
+             refresh_token = excluded.refresh_token, access_issued_at = excluded.access_issued_at, \
+             access_expires_at = excluded.access_expires_at, \
+             generation = installations.generation + 1, connected = 1, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(account_id)
+        .bind(base_url)
+        .bind(client_uuid)
+        .bind(self.sealer.seal(account_id, Field::Access, pair.access.expose()))
+        .bind(self.sealer.seal(account_id, Field::Refresh, pair.refresh.expose()))
+        .bind(pair.issued_at)
+        .bind(pair.expires_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The installation of this account.
+    pub async fn by_account(&self, account_id: i64) -> Result<Option<Installation>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM installations WHERE account_id = $1"
+        ))
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| self.read(&r)).transpose()
+    }
+
+    /// The installation at this base URL.
+    pub async fn by_base_url(&self, base_url: &str) -> Result<Option<Installation>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM installations WHERE base_url = $1"
+        ))
+        .bind(base_url)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| self.read(&r)).transpose()
+    }
+
+    /// Replaces the pair of generation `seen` with a rotated one, committed before it
+    /// returns; false when another pair replaced it first (nothing written then).
+    pub async fn rotate(
+        &self,
+        account_id: i64,
+        seen: i64,
+        pair: &Pair,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE installations SET access_token = $1, refresh_token = $2, \
+             access_issued_at = $3, access_expires_at = $4, generation = generation + 1, \
+             updated_at = $5 WHERE account_id = $6 AND generation = $7 AND connected = 1",
+        )
+        .bind(
+            self.sealer
+                .seal(account_id, Field::Access, pair.access.expose()),
+        )
+        .bind(
+            self.sealer
+                .seal(account_id, Field::Refresh, pair.refresh.expose()),
+        )
+        .bind(pair.issued_at)
+        .bind(pair.expires_at)
+        .bind(now)
+        .bind(account_id)
+        .bind(seen)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks the account disconnected: Kommo refused its refresh token.
+    pub async fn disconnect(&self, account_id: i64, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE installations SET connected = 0, generation = generation + 1, \
+             updated_at = $1 WHERE account_id = $2",
+        )
+        .bind(now)
+        .bind(account_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes the account's installation and tokens (the integration was disabled there);
+    /// true when there was one.
+    pub async fn forget(&self, account_id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM installations WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Base URLs of connected accounts: the origins the widget calls from.
+    pub async fn connected_origins(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT base_url FROM installations WHERE connected = 1")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
+            .collect()
+    }
+
+    /// Records a token id as used until `keep_until`; false when it was already used.
+    /// Ids whose tokens can no longer be accepted are dropped on the way.
+    pub async fn use_jti(&self, jti: &str, keep_until: i64, now: i64) -> Result<bool, StoreError> {
+        sqlx::query("DELETE FROM used_jti WHERE keep_until < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        let done = sqlx::query(
+            "INSERT INTO used_jti (jti, keep_until) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING",
+        )
+        .bind(jti)
+        .bind(keep_until)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Closes the pool, so a SQLite file is complete on disk.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    fn read(&self, r: &AnyRow) -> Result<Installation, StoreError> {
+        let account_id: i64 = r.try_get("account_id")?;
+        let open = |field, column: &str| -> Result<Secret, StoreError> {
+            let sealed: String = r.try_get(column)?;
+            self.sealer
+                .open(account_id, field, &sealed)
+                .map(Secret::new)
+                .map_err(|_| StoreError::Key)
+        };
+        Ok(Installation {
+            account_id,
+            base_url: r.try_get("base_url")?,
+            client_uuid: r.try_get("client_uuid")?,
+            pair: Pair {
+                access: open(Field::Access, "access_token")?,
+                refresh: open(Field::Refresh, "refresh_token")?,
+                issued_at: r.try_get("access_issued_at")?,
+                expires_at: r.try_get("access_expires_at")?,
+            },
+            generation: r.try_get("generation")?,
+            connected: r.try_get::<i64, _>("connected")? == 1,
+        })
+    }
+}
