@@ -753,7 +753,7 @@
     var list = el('div', 'dp-sources');
     list.id = 'dp-sources';
     content.appendChild(list);
-    renderSourceList();
+    renderSourceList(list);
     var add = el('button', 'button-input dp-add-source', '+ Add source');
     add.type = 'button';
     add.id = 'dp-add-source';
@@ -761,9 +761,9 @@
     content.appendChild(add);
   }
 
-  // The integration's sources in this pipeline, as text.
-  function renderSourceList() {
-    var box = document.getElementById('dp-sources');
+  // The integration's sources in this pipeline, as text, into `box` (the board's list).
+  function renderSourceList(box) {
+    box = box || document.getElementById('dp-sources');
     if (!box) return;
     box.textContent = '';
     var answer = dp.sources;

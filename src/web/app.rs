@@ -62,7 +62,9 @@ pub fn start(root: &Element, state: State, client: AppClient, close: Option<Func
     dispatch(&app, Msg::Start);
     let rehearsal = {
         let s = &app.borrow().state;
-        State::new(s.mode, s.lang, s.limit, None)
+        // The panel lists only its pipeline's sources: it is put on the rehearsal's.
+        let pipeline = s.pipeline.map(|_| 1);
+        State::new(s.mode, s.lang, s.limit, pipeline)
     };
     rehearse(root, rehearsal);
     app

@@ -89,8 +89,10 @@ test('adding the widget as a source opens its panel on that pipeline and creates
   const name = offer.getByRole('textbox', { name: 'Name' });
   await expect(name).toBeFocused();
   await expect(name).toHaveValue(PIPELINES.partners.name);
-  // Beside the form, the pipeline's sources.
+  // Beside the form, the pipeline's sources; the page, redrawn with the attached source, still lists them.
   await expect(panelRows(panel)).toHaveText([DEMO.partners.ext, DEMO.calls.ext]);
+  await expect(page.locator('#dp-source-tile-sources_manager')).toBeVisible();
+  expect(await pageNames(page)).toEqual([DEMO.partners.name, DEMO.calls.name]);
   await zeroCounters(request, env.sb);
   const calls = recordApi(page);
 
