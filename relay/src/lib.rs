@@ -11,6 +11,7 @@ pub mod hosts;
 pub mod install;
 pub mod kommo;
 pub mod limit;
+pub mod log;
 pub mod problem;
 pub mod proxy;
 pub mod seal;

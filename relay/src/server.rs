@@ -2,6 +2,7 @@
 
 use crate::app::App;
 use crate::config::Config;
+use axum::middleware;
 use axum::routing::{any, get};
 use axum::Router;
 use std::future::Future;
@@ -19,6 +20,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v4/leads/pipelines", any(crate::proxy::proxy))
         .fallback(crate::problem::not_found)
         .with_state(app)
+        .layer(middleware::from_fn(crate::log::requests))
 }
 
 /// Serves until `shutdown` resolves.
