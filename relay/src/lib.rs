@@ -7,6 +7,8 @@ pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod cors;
+pub mod hook;
 pub mod hosts;
 pub mod install;
 pub mod kommo;
