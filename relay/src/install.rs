@@ -83,6 +83,7 @@ async fn install(
         .install(account.id, &base, &app.config.client_id, &pair, now_secs())
         .await
         .map_err(|_| storage_failed())?;
+    crate::log::account(account.id, &format!("installed at {base}"));
     Ok(connected_page(&account.name, account.id, &base))
 }
 

@@ -2,6 +2,7 @@
 
 use crate::app::App;
 use crate::config::Config;
+use axum::middleware;
 use axum::routing::{any, get};
 use axum::Router;
 use std::future::Future;
@@ -14,11 +15,14 @@ use tokio::sync::oneshot;
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/oauth/callback", get(crate::install::callback))
+        .route("/oauth/disabled", get(crate::hook::disabled))
         .route("/api/v4/sources", any(crate::proxy::proxy))
         .route("/api/v4/sources/{id}", any(crate::proxy::proxy))
         .route("/api/v4/leads/pipelines", any(crate::proxy::proxy))
         .fallback(crate::problem::not_found)
-        .with_state(app)
+        .with_state(app.clone())
+        .layer(crate::cors::layer(app))
+        .layer(middleware::from_fn(crate::log::requests))
 }
 
 /// Serves until `shutdown` resolves.

@@ -237,6 +237,15 @@ impl Store {
             .collect()
     }
 
+    /// Whether `base_url` is a connected account's.
+    pub async fn is_connected(&self, base_url: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT 1 FROM installations WHERE base_url = $1 AND connected = 1")
+            .bind(base_url)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// Records a token id as used until `keep_until`; false when it was already used.
     /// Ids whose tokens can no longer be accepted are dropped on the way.
     pub async fn use_jti(&self, jti: &str, keep_until: i64, now: i64) -> Result<bool, StoreError> {

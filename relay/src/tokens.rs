@@ -135,16 +135,24 @@ impl App {
                         .ok_or_else(disconnected)?;
                     return Ok((now_stored.pair.access, now_stored.generation));
                 }
+                crate::log::account(account_id, "access token refreshed");
                 Ok((pair.access, seen + 1))
             }
-            Err(KommoError::Refused { .. }) => {
+            Err(KommoError::Refused { status, .. }) => {
+                crate::log::account(
+                    account_id,
+                    &format!("Kommo refused the refresh ({status}): marked disconnected"),
+                );
                 self.store
                     .disconnect(account_id, now)
                     .await
                     .map_err(|_| storage_failed())?;
                 Err(disconnected())
             }
-            Err(_) => Err(unreachable()),
+            Err(e) => {
+                crate::log::account(account_id, &format!("refresh failed: {e:?}"));
+                Err(unreachable())
+            }
         }
     }
 }

@@ -302,3 +302,22 @@ pub fn uuid() -> String {
         SEQ.fetch_add(1, Ordering::SeqCst)
     )
 }
+
+impl Env {
+    /// Makes the relay's stored access token look expired, as it will be a day after install.
+    pub async fn expire_access_token(&self) {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.db.url).await.unwrap();
+        sqlx::query("UPDATE installations SET access_expires_at = 0")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+
+    /// Adds a sandbox fault rule (see the sandbox's README).
+    pub async fn fault(&self, rule: Value) {
+        self.sandbox_control_with(Method::POST, "/__sandbox/faults", Some(rule))
+            .await;
+    }
+}

@@ -1,0 +1,155 @@
+//! The forwarded routes over real HTTP: the Sources API and the pipelines list reach the
+//! account with their query and body, Kommo's answer comes back as it was, and nothing else
+//! is forwarded.
+
+mod common;
+
+use common::{Env, Setup};
+use reqwest::Method;
+use serde_json::json;
+
+async fn installed() -> Env {
+    let env = Env::start(Setup::default()).await;
+    env.installed().await;
+    env
+}
+
+#[tokio::test]
+async fn sources_are_created_read_edited_and_deleted_through_the_relay() {
+    for db in common::db::all().await {
+        let env = Env::start(Setup {
+            db: Some(db),
+            ..Setup::default()
+        })
+        .await;
+        env.installed().await;
+        let created = env
+            .call(
+                Method::POST,
+                "/api/v4/sources",
+                Some(&json!([{"name": "Web form", "external_id": "web-1"}]).to_string()),
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.text);
+        assert_eq!(created.header("content-type"), "application/hal+json");
+        let id = created.json()["_embedded"]["sources"][0]["id"]
+            .as_i64()
+            .unwrap();
+
+        let found = env
+            .call(
+                Method::GET,
+                "/api/v4/sources?filter[external_id]=web-1",
+                None,
+            )
+            .await;
+        assert_eq!(found.status, 200, "{}", found.text);
+        assert_eq!(found.json()["_embedded"]["sources"][0]["id"], id);
+        let none = env
+            .call(
+                Method::GET,
+                "/api/v4/sources?filter[external_id]=nothing",
+                None,
+            )
+            .await;
+        assert_eq!(none.status, 204, "the query reached Kommo: {}", none.text);
+
+        let path = format!("/api/v4/sources/{id}");
+        let renamed = env
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&json!({"name": "Renamed"}).to_string()),
+            )
+            .await;
+        assert_eq!(renamed.status, 200, "{}", renamed.text);
+        let one = env.call(Method::GET, &path, None).await;
+        assert_eq!(one.json()["name"], "Renamed");
+        let deleted = env.call(Method::DELETE, &path, None).await;
+        assert_eq!(deleted.status, 204, "{}", deleted.text);
+        assert!(deleted.text.is_empty());
+        env.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn kommo_refusals_come_back_unchanged() {
+    let env = installed().await;
+    let invalid = env
+        .call(
+            Method::POST,
+            "/api/v4/sources",
+            Some(&json!([{"name": "", "external_id": "x"}]).to_string()),
+        )
+        .await;
+    assert_eq!(invalid.status, 400, "{}", invalid.text);
+    assert!(invalid
+        .header("content-type")
+        .starts_with("application/problem+json"));
+    assert!(
+        invalid.json()["validation-errors"].is_array(),
+        "{}",
+        invalid.text
+    );
+
+    let body = r#"{"title":"Too Many Requests","status":429,"detail":"slow down"}"#;
+    env.fault(json!({
+        "method": "GET", "path": "/api/v4/sources", "status": 429,
+        "headers": {"Retry-After": "7", "X-Kommo-Internal": "not forwarded"},
+        "content_type": "application/problem+json; charset=utf-8", "body": body,
+    }))
+    .await;
+    let limited = env.call(Method::GET, "/api/v4/sources", None).await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.header("retry-after"), "7");
+    assert_eq!(
+        limited.header("content-type"),
+        "application/problem+json; charset=utf-8"
+    );
+    assert_eq!(limited.text, body);
+    assert_eq!(limited.header("x-kommo-internal"), "");
+
+    env.fault(json!({"path": "/api/v4/leads/pipelines", "status": 500,
+        "content_type": "text/plain", "body": "upstream broke"}))
+        .await;
+    let broken = env.call(Method::GET, "/api/v4/leads/pipelines", None).await;
+    assert_eq!(broken.status, 500);
+    assert_eq!(broken.header("content-type"), "text/plain");
+    assert_eq!(broken.text, "upstream broke");
+}
+
+#[tokio::test]
+async fn nothing_else_is_forwarded() {
+    let env = installed().await;
+    for (method, path) in [
+        (Method::GET, "/api/v4/account"),
+        (Method::GET, "/api/v4/users/1"),
+        (Method::GET, "/api/v4/leads"),
+        (Method::POST, "/api/v4/leads/pipelines"),
+        (Method::PUT, "/api/v4/sources"),
+        (Method::GET, "/api/v4/sources/abc"),
+        (Method::GET, "/api/v4/sources/1/pages"),
+        (Method::GET, "/oauth2/access_token"),
+        (Method::GET, "/"),
+    ] {
+        let a = env.call(method.clone(), path, None).await;
+        a.refused(404, "not_found");
+        let bare = env.send(method.clone(), path, &[], None).await;
+        assert_eq!(bare.status, 404, "{method} {path}");
+    }
+    assert_eq!(
+        env.counter("GET /api/v4/account").await,
+        1,
+        "only the install's"
+    );
+    assert_eq!(env.counter("GET /api/v4/leads").await, 0);
+}
+
+#[tokio::test]
+async fn a_body_over_one_mebibyte_is_refused() {
+    let env = installed().await;
+    let big = format!("[{{\"name\":\"{}\"}}]", "x".repeat(1 << 20));
+    let a = env.call(Method::POST, "/api/v4/sources", Some(&big)).await;
+    a.refused(413, "too_large");
+    assert_eq!(env.counter("POST /api/v4/sources").await, 0);
+}
