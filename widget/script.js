@@ -2,6 +2,9 @@
 define([], function () {
   'use strict';
 
+  // The integration's relay, written here by `cargo xtask dist --relay URL`; empty in direct
+  // mode. With it, every API call goes there through Kommo's $authorizedAjax.
+  var RELAY = '';
   // Shared by every widget object of the page: the wasm is fetched and compiled once.
   var loaded = null;
   // Areas where the widget's UI can open: the wasm starts loading as soon as one is entered.
@@ -128,6 +131,7 @@ define([], function () {
           if (gen !== alive || !root.isConnected) return prune();
           var cfg = { mode: mode, lang: lang(), ui: table('ui'), settings: settings() };
           for (var k in extra) cfg[k] = extra[k];
+          if (RELAY) { cfg.relay = RELAY; cfg.ajax = function (o) { return self.$authorizedAjax(o); }; }
           entry.id = w.mount(root, cfg);
           entry.w = w;
         }).catch(function (e) { if (gen === alive) fail(root, e, go); });

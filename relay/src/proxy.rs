@@ -5,7 +5,7 @@ use crate::auth::verify;
 use crate::problem::{not_found, Problem};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
@@ -95,6 +95,9 @@ async fn forward(
             r.headers_mut().insert(name, v.clone());
         }
     }
+    // An account's sources are read fresh every time: no browser or proxy keeps a copy.
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)
 }
 

@@ -3,7 +3,7 @@
 //! 204 is an answer, not an error: an empty list, a source that is gone, a done delete.
 //! Error bodies are read as problem+json when they are JSON and tolerated when they are not.
 
-use super::error::{ApiError, FieldError, ItemErrors, Problem};
+use super::error::{ApiError, FieldError, ItemErrors, Problem, RelayRefusal};
 use super::index_of_request_id;
 use crate::lenient;
 use crate::model::{Pipeline, Source};
@@ -75,6 +75,9 @@ struct ProblemBody {
     trace_id: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     retry_after: Option<String>,
+    /// The relay's short reason code (Kommo sends none).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    reason: Option<String>,
     #[serde(
         rename = "validation-errors",
         alias = "validation_errors",
@@ -205,6 +208,12 @@ pub fn decode_error(
     let mut problem = object.map(problem_of).unwrap_or_default();
     if problem.detail.is_none() && parsed.is_none() {
         problem.detail = plain_text(content_type, body);
+    }
+    let relay = object
+        .and_then(|o| o.reason.as_deref())
+        .and_then(|r| RelayRefusal::from_reason(status, r));
+    if let Some(refusal) = relay {
+        return ApiError::Relay(refusal);
     }
     match status {
         400 | 422 => {
@@ -433,6 +442,44 @@ mod tests {
             assert_eq!(parse_retry_after(bad), None, "{bad}");
         }
         assert_eq!(parse_retry_after("18446744073709551616"), None);
+    }
+
+    #[test]
+    fn relay_reasons_become_relay_refusals_and_kommo_bodies_do_not() {
+        let relay = |status, reason: &str| {
+            let body =
+                format!(r#"{{"title":"x","status":{status},"detail":"d","reason":"{reason}"}}"#);
+            decode_error(
+                status,
+                Some("application/problem+json"),
+                None,
+                body.as_bytes(),
+            )
+        };
+        assert_eq!(
+            relay(403, "not_connected"),
+            ApiError::Relay(RelayRefusal::NotConnected)
+        );
+        assert_eq!(
+            relay(401, "not_installed"),
+            ApiError::Relay(RelayRefusal::NotConnected)
+        );
+        assert_eq!(
+            relay(403, "not_admin"),
+            ApiError::Relay(RelayRefusal::NotAdmin)
+        );
+        assert_eq!(
+            relay(401, "replayed"),
+            ApiError::Relay(RelayRefusal::Token("replayed".into()))
+        );
+        // Other statuses keep their meaning whatever the body says.
+        assert!(matches!(
+            relay(429, "rate_limited"),
+            ApiError::RateLimited { .. }
+        ));
+        let kommo = br#"{"title":"Forbidden","status":403,"detail":"Access denied"}"#;
+        let kommo = decode_error(403, Some("application/problem+json"), None, kommo);
+        assert_eq!(kommo, ApiError::Forbidden);
     }
 
     #[test]

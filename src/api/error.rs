@@ -45,6 +45,47 @@ pub struct ItemErrors {
     pub errors: Vec<FieldError>,
 }
 
+/// Why the integration's relay refused a call; Kommo itself never sends a `reason`, so only
+/// relay answers become one of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelayRefusal {
+    /// The account is not (or no longer) connected: the integration must be installed again.
+    NotConnected,
+    /// The user is not an administrator of the account.
+    NotAdmin,
+    /// Kommo's `X-Auth-Token` for this page was refused; the relay's reason code is kept.
+    Token(String),
+}
+
+impl RelayRefusal {
+    /// The refusal a relay's problem `reason` stands for, given the status it came with.
+    pub fn from_reason(status: u16, reason: &str) -> Option<RelayRefusal> {
+        match (status, reason) {
+            (401 | 403, "not_connected" | "not_installed") => Some(RelayRefusal::NotConnected),
+            (403, "not_admin") => Some(RelayRefusal::NotAdmin),
+            (401 | 403, r) if !r.is_empty() => Some(RelayRefusal::Token(r.to_owned())),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status that carries this refusal.
+    pub fn status(&self) -> u16 {
+        match self {
+            RelayRefusal::Token(_) => 401,
+            RelayRefusal::NotConnected | RelayRefusal::NotAdmin => 403,
+        }
+    }
+
+    /// The relay's reason code.
+    pub fn reason(&self) -> &str {
+        match self {
+            RelayRefusal::NotConnected => "not_connected",
+            RelayRefusal::NotAdmin => "not_admin",
+            RelayRefusal::Token(r) => r,
+        }
+    }
+}
+
 /// Everything that can go wrong with an API call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -63,6 +104,8 @@ pub enum ApiError {
     Forbidden,
     /// 404: the source (or endpoint) does not exist.
     NotFound,
+    /// 401/403 from the integration's relay (relay mode), with the reason it gave.
+    Relay(RelayRefusal),
     /// 429: too many requests; wait `retry_after` when the server said how long.
     RateLimited {
         /// How long the server asked to wait.
@@ -112,6 +155,7 @@ impl ApiError {
             ApiError::PaymentRequired => Some(402),
             ApiError::Forbidden => Some(403),
             ApiError::NotFound => Some(404),
+            ApiError::Relay(r) => Some(r.status()),
             ApiError::RateLimited { .. } => Some(429),
             ApiError::Server { status, .. } | ApiError::Http { status, .. } => Some(*status),
             ApiError::Network(_) | ApiError::Timeout | ApiError::Decode(_) => None,
@@ -143,6 +187,7 @@ impl fmt::Display for ApiError {
                 "forbidden: no rights for this action, or too many requests blocked access",
             ),
             ApiError::NotFound => f.write_str("not found: the source no longer exists"),
+            ApiError::Relay(r) => write!(f, "the integration's relay refused: {}", r.reason()),
             ApiError::RateLimited { retry_after } => {
                 f.write_str("too many requests")?;
                 if let Some(wait) = retry_after {

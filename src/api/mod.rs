@@ -11,7 +11,7 @@ pub use crate::http::Method;
 pub use call::{Call, Reply};
 pub(crate) use decode::Envelope;
 pub use decode::{decode_error, parse_retry_after};
-pub use error::{ApiError, FieldError, ItemErrors, Problem};
+pub use error::{ApiError, FieldError, ItemErrors, Problem, RelayRefusal};
 
 use crate::model::{NewSource, Source};
 use crate::rules::same_external_id;

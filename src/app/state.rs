@@ -528,6 +528,8 @@ pub struct State {
     pub paging: Vec<(Job, Vec<Source>, usize)>,
     /// External id of the source Kommo created at install (from the widget's settings).
     pub install_source: Option<String>,
+    /// Whether requests go through the integration's relay rather than a pasted token.
+    pub relay: bool,
 }
 
 impl State {
@@ -563,6 +565,7 @@ impl State {
             pipeline,
             paging: Vec::new(),
             install_source: None,
+            relay: false,
         }
     }
 

@@ -33,10 +33,10 @@ struct AjaxSettings<'a> {
     data: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     content_type: Option<&'a str>,
-    /// The body is read as text: decoding is the API layer's.
+    /// The body is read as text: decoding is the API layer's. jQuery's `cache` stays on, so
+    /// the query goes as the API layer wrote it; the relay answers `Cache-Control: no-store`.
     data_type: &'a str,
     process_data: bool,
-    cache: bool,
     timeout: u32,
 }
 
@@ -77,7 +77,6 @@ impl RelayTransport {
             data: req.body,
             data_type: "text",
             process_data: false,
-            cache: false,
             timeout: TIMEOUT_MS,
         };
         let settings = serde_wasm_bindgen::to_value(&settings).map_err(network)?;

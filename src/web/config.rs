@@ -71,6 +71,13 @@ pub struct MountConfig {
     /// The origin API requests go to; the page's own origin when absent.
     #[serde(default)]
     pub origin: Option<String>,
+    /// The integration's relay (relay mode): every request goes there through `ajax`, and
+    /// the browser holds no API token.
+    #[serde(default, deserialize_with = "text")]
+    pub relay: Option<String>,
+    /// The widget's `$authorizedAjax` (relay mode), which adds Kommo's `X-Auth-Token`.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    pub ajax: JsValue,
     /// Called to take the widget's own panel off the page (Digital Pipeline).
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     pub close: JsValue,

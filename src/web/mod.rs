@@ -12,6 +12,7 @@ use crate::client::Client;
 use crate::i18n::Lang;
 use crate::rules::DEFAULT_LIMIT;
 use crate::transport::fetch::{BrowserClock, FetchTransport, Token};
+use crate::transport::relay::RelayTransport;
 use crate::transport::Transport;
 use app::AppRef;
 use config::MountConfig;
@@ -34,13 +35,35 @@ pub fn init() {
 /// Mounts the widget into `el` and returns the id for [`unmount`] and [`open_pipeline`].
 ///
 /// `config` is a [`MountConfig`]: `{mode: "settings"|"advanced"|"pipeline", lang, ui,
-/// settings (what `get_settings()` returned), pipeline_id?, add?, origin?, close?}`.
+/// settings (what `get_settings()` returned), pipeline_id?, add?, origin?, relay?, ajax?,
+/// close?}`. With `relay`, requests go through `ajax` to the integration's relay.
 #[wasm_bindgen]
 pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
     let config = MountConfig::from_js(config)?;
+    let transport: Rc<dyn Transport> = match &config.relay {
+        Some(base) => {
+            let ajax = config
+                .ajax
+                .clone()
+                .dyn_into::<js_sys::Function>()
+                .map_err(|_| {
+                    JsValue::from_str(
+                        "mount: relay mode needs `ajax`, the widget's $authorizedAjax",
+                    )
+                })?;
+            Rc::new(RelayTransport::new(base.clone(), ajax))
+        }
+        None => direct(&el, &config)?,
+    };
+    Ok(mount_with(el, config, transport))
+}
+
+/// Direct mode: gloo-net to `origin` (the page's own by default) with the long-lived token
+/// of the settings, or of the modal's token field while it is being tested.
+fn direct(el: &Element, config: &MountConfig) -> Result<Rc<dyn Transport>, JsValue> {
     let settings = config.settings.as_ref();
     let saved = settings.and_then(|s| s.token.clone()).unwrap_or_default();
-    let token = match modal_token_field(&el, config.mode.into()) {
+    let token = match modal_token_field(el, config.mode.into()) {
         Some(input) => Token::Field(input, saved),
         None => Token::Saved(saved),
     };
@@ -51,8 +74,7 @@ pub fn mount(el: Element, config: JsValue) -> Result<u32, JsValue> {
             .location()
             .origin()?,
     };
-    let transport: Rc<dyn Transport> = Rc::new(FetchTransport::new(origin, token));
-    Ok(mount_with(el, config, transport))
+    Ok(Rc::new(FetchTransport::new(origin, token)))
 }
 
 /// Mounts with any transport (the relay's, or a test's); see [`mount`].
@@ -71,6 +93,7 @@ pub fn mount_with(el: Element, config: MountConfig, transport: Rc<dyn Transport>
     let close = config.close.dyn_into::<js_sys::Function>().ok();
     let client = Client::new(transport, BrowserClock);
     let mut state = State::new(mode, lang, limit, pipeline);
+    state.relay = config.relay.is_some();
     state.install_source = config
         .settings
         .as_ref()

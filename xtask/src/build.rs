@@ -55,16 +55,18 @@ pub fn widget() -> Result<PathBuf> {
 
 /// Builds the sandbox (debug profile) and returns its binary.
 pub fn sandbox() -> Result<PathBuf> {
-    say("building the sandbox");
-    run(command("cargo").args([
-        "build",
-        "--quiet",
-        "-p",
-        "sandbox",
-        "--bin",
-        "kommo-sandbox",
-    ]))?;
-    Ok(root().join("target/debug/kommo-sandbox"))
+    debug_bin("sandbox", "kommo-sandbox")
+}
+
+/// Builds the relay (debug) and returns its binary.
+pub fn relay() -> Result<PathBuf> {
+    debug_bin("relay", "kommo-relay")
+}
+
+fn debug_bin(package: &str, bin: &str) -> Result<PathBuf> {
+    say(&format!("building {bin}"));
+    run(command("cargo").args(["build", "--quiet", "-p", package, "--bin", bin]))?;
+    Ok(root().join("target/debug").join(bin))
 }
 
 /// Copies the manifest, `widget/` and the wasm-pack output into one folder.
@@ -99,7 +101,8 @@ fn is_shipped(name: &str) -> bool {
     !(name.ends_with(".py") || name.starts_with('.') || name.eq_ignore_ascii_case("README.md"))
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result {
+/// Copies the folder `from` into `to`, recursively.
+pub fn copy_tree(from: &Path, to: &Path) -> Result {
     fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
     if !from.is_dir() {
         return Ok(());

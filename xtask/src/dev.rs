@@ -1,16 +1,44 @@
-//! `cargo xtask dev`: builds the widget, starts the sandbox with demo data and says where to go.
+//! `cargo xtask dev`: builds the widget, starts the sandbox with demo data, and beside it the
+//! relay (an SQLite file in `target/dev/`) with a second sandbox account that has installed
+//! the integration, then says where to go.
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+
+use base64::Engine;
 
 use crate::build;
-use crate::cmd::{command, say, Result};
+use crate::cmd::{command, root, say, Result};
+use crate::relay_mode;
 use crate::setup::{self, Need};
 
 /// Where the sandbox listens unless `--addr` says otherwise.
 const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Where the relay listens.
+const RELAY_ADDR: &str = "127.0.0.1:8090";
+/// Where the sandbox account that uses the relay listens.
+const RELAY_ACCOUNT_ADDR: &str = "127.0.0.1:8081";
+/// The OAuth integration the relay account has installed (the sandbox's own example values).
+const CLIENT_ID: &str = "sandbox-client";
+/// Its client secret: a fixed value of the sandbox, not a real secret; never printed.
+const CLIENT_SECRET: &str = "sandbox-client-secret";
 
-/// Builds everything and runs the sandbox in the foreground until Ctrl-C.
+/// Children killed when `dev` ends, however it ends.
+struct Children(Vec<Child>);
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Builds everything and runs the sandboxes and the relay until Ctrl-C.
 pub fn dev(args: &[String]) -> Result {
     let mut addr = DEFAULT_ADDR.to_owned();
     let mut passthrough = Vec::new();
@@ -35,8 +63,21 @@ pub fn dev(args: &[String]) -> Result {
         say("widget/script.js does not exist yet: the host pages will say that no widget is built");
         None
     };
+    let sandbox_bin = build::sandbox()?;
+    let mut children = Children(Vec::new());
 
-    let mut sandbox = command(build::sandbox()?);
+    let relay_url = format!("http://{RELAY_ADDR}");
+    let relay_account = match &widget_dir {
+        Some(dir) => Some(start_relay_side(
+            dir,
+            &sandbox_bin,
+            &relay_url,
+            &mut children,
+        )?),
+        None => None,
+    };
+
+    let mut sandbox = command(&sandbox_bin);
     sandbox.args(["--addr", &addr]);
     if let Some(dir) = &widget_dir {
         sandbox.arg("--widget-dir").arg(dir);
@@ -48,25 +89,18 @@ pub fn dev(args: &[String]) -> Result {
 
     // Echo the sandbox's own lines, and add the address to open once it is listening.
     let stdout = child.stdout.take().expect("stdout is piped");
+    children.0.push(child);
     for line in BufReader::new(stdout).lines() {
         let Ok(line) = line else { break };
         println!("{line}");
         if let Some(url) = line.split("listening on ").nth(1) {
-            let url = url.trim().trim_end_matches('/');
-            println!();
-            println!("  Open {url}/ in a browser:");
-            println!("    Settings > Integrations (the widget's modal): {url}/settings/widgets");
-            println!(
-                "    The full manager (advanced settings): {url}/settings/widgets/sources_manager/advanced"
-            );
-            println!(
-                "    Digital Pipeline (add the widget as a lead source): {url}/digital-pipeline"
-            );
-            println!("  Ctrl-C stops the sandbox.");
-            println!();
+            print_urls(url.trim().trim_end_matches('/'), relay_account.as_deref());
         }
     }
-    let status = child
+    let status = children
+        .0
+        .last_mut()
+        .expect("the sandbox was pushed")
         .wait()
         .map_err(|e| format!("lost the sandbox process: {e}"))?;
     if status.success() {
@@ -74,4 +108,128 @@ pub fn dev(args: &[String]) -> Result {
     } else {
         Err(format!("the sandbox stopped ({status})"))
     }
+}
+
+fn print_urls(url: &str, relay_account: Option<&str>) {
+    const ADVANCED: &str = "/settings/widgets/sources_manager/advanced";
+    println!();
+    println!("  Direct mode (the long-lived token of a private integration), open {url}/:");
+    println!("    Settings > Integrations (the widget's modal): {url}/settings/widgets");
+    println!("    The full manager (advanced settings): {url}{ADVANCED}");
+    println!("    Digital Pipeline (add the widget as a lead source): {url}/digital-pipeline");
+    if let Some(r) = relay_account {
+        println!(
+            "  Relay mode (a public integration: the relay keeps the OAuth tokens), open {r}/:"
+        );
+        println!(
+            "    Settings > Integrations (says whether it is connected): {r}/settings/widgets"
+        );
+        println!("    The full manager, through the relay: {r}{ADVANCED}");
+        println!("    Relay: http://{RELAY_ADDR} (tokens in target/dev/relay.sqlite3, encrypted)");
+    }
+    println!("  Ctrl-C stops everything.");
+    println!();
+}
+
+/// Starts the relay and a sandbox account whose widget is the relay build, installs the
+/// integration there, and returns that account's address.
+fn start_relay_side(
+    widget_dir: &Path,
+    sandbox_bin: &Path,
+    relay_url: &str,
+    children: &mut Children,
+) -> Result<String> {
+    let relay_widget = relay_mode::relay_widget(widget_dir, relay_url)?;
+    let dev_dir = root().join("target/dev");
+    std::fs::create_dir_all(&dev_dir).map_err(|e| format!("cannot create target/dev: {e}"))?;
+    let redirect = format!("{relay_url}/oauth/callback");
+
+    let mut relay = command(build::relay()?);
+    relay
+        .args(["--addr", RELAY_ADDR, "--public-url", relay_url])
+        .args(["--client-id", CLIENT_ID, "--redirect-uri", &redirect])
+        .arg("--database")
+        .arg(format!(
+            "sqlite:{}",
+            dev_dir.join("relay.sqlite3").display()
+        ))
+        .arg("--allow-http-loopback")
+        .env("KOMMO_CLIENT_SECRET", CLIENT_SECRET)
+        .env("RELAY_KEY", dev_key(&dev_dir.join("relay.key"))?);
+    spawn_listening(relay, "kommo-relay", children)?;
+
+    let mut account = command(sandbox_bin);
+    account
+        .args(["--addr", RELAY_ACCOUNT_ADDR, "--widget-dir"])
+        .arg(&relay_widget)
+        .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
+        .args(["--redirect-uri", &redirect]);
+    let account_url = spawn_listening(account, "kommo-sandbox", children)?;
+
+    let answer = post(RELAY_ACCOUNT_ADDR, "/__sandbox/install")?;
+    if !answer.contains("\"status\":200") {
+        return Err(format!(
+            "installing the integration through the relay failed: {answer}"
+        ));
+    }
+    say("the relay account has installed the integration: the relay holds its tokens");
+    Ok(account_url)
+}
+
+/// Spawns `cmd`, waits for its `<name> listening on URL` line, then echoes its output with
+/// the name in front; returns the URL.
+fn spawn_listening(mut cmd: Command, name: &str, children: &mut Children) -> Result<String> {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start {name}: {e}"))?;
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
+    children.0.push(child);
+    let needle = format!("{name} listening on ");
+    for line in lines.by_ref() {
+        let line = line.map_err(|e| format!("lost {name}'s output: {e}"))?;
+        if let Some(url) = line.split(&needle).nth(1) {
+            let url = url.trim().trim_end_matches('/').to_owned();
+            let prefix = format!("[{name} {url}]");
+            thread::spawn(move || {
+                for line in lines.map_while(|l| l.ok()) {
+                    println!("{prefix} {line}");
+                }
+            });
+            return Ok(url);
+        }
+        println!("[{name}] {line}");
+    }
+    Err(format!("{name} stopped before it listened"))
+}
+
+/// The relay's key for tokens at rest in the dev database: made once, kept in `path`.
+fn dev_key(path: &PathBuf) -> Result<String> {
+    if let Ok(key) = std::fs::read_to_string(path) {
+        return Ok(key.trim().to_owned());
+    }
+    let mut bytes = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| format!("cannot read /dev/urandom for the relay's key: {e}"))?;
+    let key = base64::engine::general_purpose::STANDARD.encode(bytes);
+    std::fs::write(path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(key)
+}
+
+/// A bodiless POST to a loopback server; returns the answer's body.
+fn post(addr: &str, path: &str) -> Result<String> {
+    let mut stream = TcpStream::connect(addr).map_err(|e| format!("cannot reach {addr}: {e}"))?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| format!("cannot send to {addr}: {e}"))?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| format!("no answer from {addr}: {e}"))?;
+    Ok(answer
+        .split_once("\r\n\r\n")
+        .map_or(answer.clone(), |(_, b)| b.to_owned()))
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::build;
 use crate::cmd::{root, say, Result};
+use crate::relay_mode;
 
 /// Kommo's largest accepted PNG.
 const MAX_PNG_BYTES: usize = 300 * 1024;
@@ -25,16 +26,36 @@ const IMAGES: &[(&str, u32, u32)] = &[
 /// The Digital Pipeline logo, required only with the `digital_pipeline` location.
 const DP_IMAGE: (&str, u32, u32) = ("images/logo_dp.png", 174, 109);
 
-/// Builds, checks and zips the widget; prints each file's size raw and gzip; returns the zip.
+/// `cargo xtask dist [--relay URL]`: writes `dist/widget.zip`, the relay build with `--relay`.
+pub fn dist_command(args: &[String]) -> Result {
+    let relay = match args {
+        [] => None,
+        [flag, url] if flag == "--relay" => Some(relay_mode::relay_url(url)?),
+        _ => return Err("dist takes nothing, or --relay URL (the relay's https origin)".into()),
+    };
+    dist_to(relay.as_deref(), &root().join("dist/widget.zip")).map(|_| ())
+}
+
+/// Builds, checks and zips the direct-mode widget into `dist/widget.zip`; returns the zip.
 pub fn dist() -> Result<PathBuf> {
-    let dir = build::widget()?;
+    dist_to(None, &root().join("dist/widget.zip"))
+}
+
+/// Builds, checks and zips the widget (the relay build when `relay` names one, already
+/// checked) into `zip_path`; prints each file's size raw and gzip; returns the zip.
+pub fn dist_to(relay: Option<&str>, zip_path: &Path) -> Result<PathBuf> {
+    let mut dir = build::widget()?;
+    if let Some(url) = relay {
+        dir = relay_mode::relay_widget(&dir, url)?;
+        say(&format!("relay build: every API call goes to {url} through $authorizedAjax; the manifest asks for no token"));
+    }
     let files = list_files(&dir)?;
     check(&dir, &files)?;
     say("widget folder checked: manifest, locales, images and encodings are as Kommo expects");
 
-    let out_dir = root().join("dist");
-    fs::create_dir_all(&out_dir).map_err(|e| format!("cannot create dist/: {e}"))?;
-    let zip_path = out_dir.join("widget.zip");
+    let out_dir = zip_path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(out_dir).map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    let zip_path = zip_path.to_path_buf();
     write_zip(&dir, &files, &zip_path)?;
 
     println!("{:<28} {:>10} {:>10}", "file", "raw", "gzip -9");

@@ -5,6 +5,8 @@ mod build;
 mod cmd;
 mod dev;
 mod dist;
+mod postgres;
+mod relay_mode;
 mod setup;
 mod test;
 
@@ -15,9 +17,11 @@ cargo xtask <task>
 
   dev [--addr A] [-- SANDBOX ARGS]  build the widget, start the sandbox with demo data, print the URL
   test [native|wasm|e2e]...        run every test layer (or the ones named)
-  setup                            install what is missing: wasm target and tools, Chromium, node packages
+  setup                            install what is missing: wasm target and tools, Chromium, node
+                                   packages, PostgreSQL (for the relay tests)
   build                            build the widget (release) into target/widget
-  dist                             build, check and write dist/widget.zip
+  dist [--relay URL]               build, check and write dist/widget.zip (with --relay: the
+                                   relay build, which calls the Sources API through that relay)
   bench [--runs N] [--widget-dir D] measure sizes, render time, DOM mutations, requests: target/bench/
 ";
 
@@ -33,7 +37,7 @@ fn main() -> ExitCode {
         "build" => build::widget().map(|_| ()),
         "dev" => dev::dev(rest),
         "test" => test::test(rest),
-        "dist" => dist::dist().map(|_| ()),
+        "dist" => dist::dist_command(rest),
         "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");

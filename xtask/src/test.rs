@@ -6,6 +6,7 @@ use std::time::Instant;
 use crate::build;
 use crate::cmd::{command, root, run, say, Result};
 use crate::dist;
+use crate::postgres::{self, URL_VAR};
 use crate::setup::{self, Need};
 
 /// A test layer, in the order they run.
@@ -90,8 +91,38 @@ enum Outcome {
 fn native() -> Result<Outcome> {
     // The sandbox's host tests serve RequireJS and jQuery from node_modules.
     setup::ensure(&[Need::Node])?;
-    run(command("cargo").args(["test", "--workspace"]))?;
+    let mut cargo = command("cargo");
+    cargo.args(["test", "--workspace"]);
+    // Held until the tests end, pass or fail: dropping it stops the server and deletes its data.
+    let _server = postgres_for_tests(&mut cargo);
+    run(&mut cargo)?;
     Ok(Outcome::Passed)
+}
+
+/// Points the relay's tests at PostgreSQL: the server in `RELAY_TEST_POSTGRES_URL` when set,
+/// otherwise a throwaway one; without either they run with SQLite only.
+fn postgres_for_tests(cargo: &mut std::process::Command) -> Option<postgres::Server> {
+    if std::env::var_os(URL_VAR).is_some() {
+        say(&format!("PostgreSQL: using {URL_VAR} from the environment"));
+        return None;
+    }
+    match setup::ensure(&[Need::Postgres]).and_then(|()| postgres::start()) {
+        Ok(server) => {
+            say(&format!(
+                "PostgreSQL {}: test server at {} (data in {}, removed afterwards)",
+                server.version(),
+                server.url,
+                server.dir.display()
+            ));
+            cargo.env(URL_VAR, &server.url);
+            Some(server)
+        }
+        Err(e) => {
+            // PostgreSQL is optional: the relay's tests skip it without the variable.
+            say(&format!("PostgreSQL layer skipped: {e}"));
+            None
+        }
+    }
 }
 
 /// The wasm-bindgen-test files: every `tests/*.rs` that compiles only for wasm32.

@@ -1,6 +1,7 @@
 //! Failed calls: API errors placed on the rows' fields, or shown in a banner with a retry.
 
 use super::*;
+use crate::api::RelayRefusal;
 use crate::app::check;
 use crate::i18n::T;
 
@@ -34,7 +35,8 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
     if job == Job::Sources && s.load == Load::Loading {
         s.load = Load::Failed;
     }
-    if job == Job::Test {
+    // The settings modal says whether it is connected from its first list read too.
+    if job == Job::Test || (job == Job::Sources && s.mode == Mode::Settings) {
         s.conn = Conn::Failed(message(&e));
     }
     if job == Job::Lookup {
@@ -155,6 +157,9 @@ fn message(e: &ApiError) -> T {
         ApiError::PaymentRequired => T::ErrPayment,
         ApiError::Forbidden => T::ErrForbidden,
         ApiError::NotFound => T::ErrNotFound,
+        ApiError::Relay(RelayRefusal::NotConnected) => T::ErrNotConnected,
+        ApiError::Relay(RelayRefusal::NotAdmin) => T::ErrNotAdmin,
+        ApiError::Relay(RelayRefusal::Token(_)) => T::ErrRelayToken,
         ApiError::RateLimited { .. } => T::ErrRateLimited,
         ApiError::Server { .. } => T::ErrServer,
         ApiError::Http { .. } => T::ErrHttp,
@@ -173,6 +178,7 @@ fn detail(e: &ApiError) -> Option<String> {
             detail,
         } => (status, detail, trace_id.as_deref()),
         ApiError::Http { status, detail } => (status, detail, None),
+        ApiError::Relay(RelayRefusal::Token(reason)) => return Some(reason.clone()),
         _ => return None,
     };
     let mut out = format!("HTTP {status}");

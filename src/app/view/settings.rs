@@ -53,7 +53,7 @@ pub(super) fn settings(s: &State) -> Vec<Node> {
         el("p")
             .key("s0")
             .class("ksm-note")
-            .tr(l, T::ConnHint)
+            .tr(l, if s.relay { T::RelayHint } else { T::ConnHint })
             .into(),
         el("div")
             .key("s1")
