@@ -11,6 +11,22 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [['list']],
   outputDir: 'target/playwright',
+  // Every spec runs against the direct build; the flows of a sources manager run again with
+  // the relay build, through kommo-relay (tests/e2e/fixtures/relay.ts).
+  projects: [
+    { name: 'direct', testIgnore: 'relay.spec.ts' },
+    {
+      name: 'relay',
+      testMatch: [
+        'manager-list.spec.ts',
+        'manager-edit.spec.ts',
+        'manager-data.spec.ts',
+        'manager-faults.spec.ts',
+        'manager-keyboard.spec.ts',
+        'relay.spec.ts',
+      ],
+    },
+  ],
   use: {
     browserName: 'chromium',
     headless: true,

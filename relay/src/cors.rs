@@ -1,5 +1,6 @@
-//! CORS: the widget calls from its account's pages, so only installed, connected accounts'
-//! origins are allowed; never `*` and never credentials.
+//! CORS: the widget calls from its account's pages, so only installed accounts' origins are
+//! allowed (a disconnected one too, so that its page can read that it must reinstall);
+//! never `*` and never credentials.
 
 use crate::app::App;
 use axum::http::{header, HeaderName, Method};
@@ -14,7 +15,7 @@ pub fn layer(app: Arc<App>) -> CorsLayer {
             let app = app.clone();
             async move {
                 match origin.to_str() {
-                    Ok(origin) => app.store.is_connected(origin).await.unwrap_or(false),
+                    Ok(origin) => app.store.is_installed(origin).await.unwrap_or(false),
                     Err(_) => false,
                 }
             }

@@ -237,9 +237,9 @@ impl Store {
             .collect()
     }
 
-    /// Whether `base_url` is a connected account's.
-    pub async fn is_connected(&self, base_url: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT 1 FROM installations WHERE base_url = $1 AND connected = 1")
+    /// Whether `base_url` is an installed account's, connected or not.
+    pub async fn is_installed(&self, base_url: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT 1 FROM installations WHERE base_url = $1")
             .bind(base_url)
             .fetch_optional(&self.pool)
             .await?;

@@ -2,7 +2,7 @@
 // failed create that keeps what was typed, and a wrong token explained.
 import { expect, test } from '@playwright/test';
 import {
-  ADVANCED, banner, DEMO, draftRows, fault, manager, openAdvanced, openPage, rowOf, sent, status,
+  ADVANCED, banner, DEMO, draftRows, fault, manager, openAdvanced, openPage, relayMode, rowOf, sent, status,
   useWidgetSandbox, zeroCounters,
 } from './fixtures/widget';
 
@@ -58,6 +58,7 @@ test('a 500 on create keeps the typed draft, and retry creates it once', async (
 });
 
 test('a wrong saved token says the token is wrong and where to fix it', async ({ page, request }) => {
+  test.skip(relayMode(), 'the relay build keeps no token: relay.spec.ts covers its refusals');
   const wrong = 'expired-token-0000';
   env.secrets.add(wrong);
   expect((await request.post(`${env.sb.url}/__sandbox/host/settings`, { data: { token: wrong } })).ok()).toBe(true);

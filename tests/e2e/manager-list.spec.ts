@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './fixtures/sandbox';
-import { DEMO, openAdvanced, PIPELINES, recordApi, rowOf, sent, useWidgetSandbox, zeroCounters } from './fixtures/widget';
+import { api, DEMO, openAdvanced, PIPELINES, recordApi, rowOf, sent, useWidgetSandbox, zeroCounters } from './fixtures/widget';
 
 const env = useWidgetSandbox();
 
@@ -134,10 +134,8 @@ test('looking up an external ID asks the server with filter[external_id]', async
 });
 
 test('several external IDs, one per line, are looked up in one request; commas stay inside an ID', async ({ page, request }) => {
-  const made = await request.post(`${env.sb.url}/api/v4/sources`, {
-    headers: { Authorization: `Bearer ${env.token}` }, data: [{ name: 'Comma', external_id: 'shop,eu' }],
-  });
-  expect(made.status()).toBe(200);
+  const made = await api(request, env, 'POST', '/api/v4/sources', [{ name: 'Comma', external_id: 'shop,eu' }]);
+  expect(made.status).toBe(200);
   const root = await openAdvanced(page, env);
   await zeroCounters(request, env.sb);
   const calls = recordApi(page);

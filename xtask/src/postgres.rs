@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::cmd::{command, describe, say, Result};
+use crate::cmd::{command, describe, free_port, say, Result};
 use crate::setup;
 
 /// The variable through which the relay's tests find a server (relay/tests/common/db.rs).
@@ -143,16 +143,6 @@ impl Drop for Server {
             ));
         }
     }
-}
-
-/// A port nobody listens on right now; the server binds it a moment later.
-fn free_port() -> Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| format!("cannot find a free port on 127.0.0.1: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| format!("cannot find a free port on 127.0.0.1: {e}"))
 }
 
 /// Runs a command with its output captured (initdb is chatty); a failure says its first error.

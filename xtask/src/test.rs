@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::build;
-use crate::cmd::{command, root, run, say, Result};
+use crate::cmd::{command, free_port, root, run, say, Result};
 use crate::dist;
 use crate::postgres::{self, URL_VAR};
 use crate::setup::{self, Need};
@@ -193,12 +193,21 @@ fn e2e() -> Result<Outcome> {
     let mut npx = command("npx");
     npx.args(["playwright", "test"])
         .env("KOMMO_SANDBOX_BIN", sandbox)
+        .env("KOMMO_RELAY_BIN", build::relay()?)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     if let Some(chromium) = setup::chromium() {
         npx.env("CHROMIUM_PATH", chromium);
     }
     if let Some(dir) = widget_dir {
         npx.env("WIDGET_DIR", dir);
+        // The relay build names its relay, so it is made for the address the relay will take.
+        let addr = format!("127.0.0.1:{}", free_port()?);
+        let zip = root().join("target/e2e/widget-relay.zip");
+        let zip = dist::dist_to(Some(&format!("http://{addr}")), &zip)?;
+        let unpacked = root().join("target/e2e-widget-relay");
+        dist::extract(&zip, &unpacked)?;
+        npx.env("RELAY_WIDGET_DIR", unpacked)
+            .env("RELAY_E2E_ADDR", addr);
     }
     run(&mut npx)?;
     Ok(Outcome::Passed)
