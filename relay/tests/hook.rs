@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Env, Setup, ACCOUNT_ID, CLIENT_ID, SECRET};
+use common::{Env, ACCOUNT_ID, CLIENT_ID, SECRET};
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use sha2::Sha256;
@@ -30,12 +30,7 @@ async fn hook(env: &Env, client_uuid: &str, secret: &str) -> common::Answer {
 #[tokio::test]
 async fn a_signed_hook_deletes_the_tokens_and_others_change_nothing() {
     for db in common::db::all().await {
-        let env = Env::start(Setup {
-            db: Some(db),
-            ..Setup::default()
-        })
-        .await;
-        env.installed().await;
+        let env = Env::installed_on(db).await;
         hook(&env, CLIENT_ID, "a-guess")
             .await
             .refused(403, "signature");
@@ -45,25 +40,11 @@ async fn a_signed_hook_deletes_the_tokens_and_others_change_nothing() {
         env.send(Method::GET, "/oauth/disabled?account_id=1", &[], None)
             .await
             .refused(400, "hook_incomplete");
-        assert!(env
-            .relay
-            .app
-            .store
-            .by_account(ACCOUNT_ID)
-            .await
-            .unwrap()
-            .is_some());
+        assert!(env.installation().await.is_some());
 
         let done = hook(&env, CLIENT_ID, SECRET).await;
         assert_eq!(done.status, 204, "{}", done.text);
-        assert!(env
-            .relay
-            .app
-            .store
-            .by_account(ACCOUNT_ID)
-            .await
-            .unwrap()
-            .is_none());
+        assert!(env.installation().await.is_none());
         env.call(Method::GET, "/api/v4/sources", None)
             .await
             .refused(403, "not_installed");

@@ -30,14 +30,7 @@ async fn connects_and_says_so(db: common::db::TestDb) {
     assert!(page.contains(ACCOUNT_NAME), "{page}");
     assert_eq!(env.counter("grant authorization_code").await, 1);
     assert_eq!(env.counter("GET /api/v4/account").await, 1);
-    let inst = env
-        .relay
-        .app
-        .store
-        .by_account(ACCOUNT_ID)
-        .await
-        .unwrap()
-        .expect("the account is stored");
+    let inst = env.installation().await.expect("the account is stored");
     assert_eq!(inst.base_url, env.account());
     assert_eq!(inst.client_uuid, common::CLIENT_ID);
     assert!(inst.connected);
@@ -67,14 +60,7 @@ async fn a_code_kommo_refuses_connects_nothing() {
     let v: serde_json::Value = a.json().await.unwrap();
     assert_eq!(v["reason"], "code_refused");
     assert_eq!(env.counter("grant authorization_code").await, 1);
-    assert!(env
-        .relay
-        .app
-        .store
-        .by_account(ACCOUNT_ID)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(env.installation().await.is_none());
 }
 
 #[tokio::test]
@@ -91,14 +77,7 @@ async fn a_referer_that_is_no_account_host_makes_no_outbound_request() {
     assert_eq!(v["reason"], "referer_not_allowed");
     assert_eq!(env.counter("grant authorization_code").await, 0);
     assert_eq!(env.counter("GET /api/v4/account").await, 0);
-    assert!(env
-        .relay
-        .app
-        .store
-        .by_account(ACCOUNT_ID)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(env.installation().await.is_none());
 
     // Hosts that only look like an account are refused too, and nothing connects to them.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

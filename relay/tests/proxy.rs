@@ -17,12 +17,7 @@ async fn installed() -> Env {
 #[tokio::test]
 async fn sources_are_created_read_edited_and_deleted_through_the_relay() {
     for db in common::db::all().await {
-        let env = Env::start(Setup {
-            db: Some(db),
-            ..Setup::default()
-        })
-        .await;
-        env.installed().await;
+        let env = Env::installed_on(db).await;
         let created = env
             .call(
                 Method::POST,

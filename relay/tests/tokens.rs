@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Env, Setup, ACCOUNT_ID};
+use common::{Env, Setup};
 use reqwest::Method;
 use serde_json::json;
 use std::sync::Arc;
@@ -11,20 +11,8 @@ use std::sync::Arc;
 #[tokio::test]
 async fn twenty_requests_across_an_expiry_make_exactly_one_refresh() {
     for db in common::db::all().await {
-        let env = Env::start(Setup {
-            db: Some(db),
-            ..Setup::default()
-        })
-        .await;
-        env.installed().await;
-        let before = env
-            .relay
-            .app
-            .store
-            .by_account(ACCOUNT_ID)
-            .await
-            .unwrap()
-            .unwrap();
+        let env = Env::installed_on(db).await;
+        let before = env.installation().await.unwrap();
         env.expire_access_token().await;
         let env = Arc::new(env);
         let mut calls = tokio::task::JoinSet::new();
@@ -48,14 +36,7 @@ async fn twenty_requests_across_an_expiry_make_exactly_one_refresh() {
             env.db.kind
         );
         // The rotated pair is the stored one, and it works.
-        let after = env
-            .relay
-            .app
-            .store
-            .by_account(ACCOUNT_ID)
-            .await
-            .unwrap()
-            .unwrap();
+        let after = env.installation().await.unwrap();
         assert_ne!(after.pair.refresh.expose(), before.pair.refresh.expose());
         assert!(after.pair.expires_at > common::now());
         assert_eq!(
@@ -94,12 +75,7 @@ async fn a_401_from_kommo_refreshes_once_and_the_request_goes_through() {
 #[tokio::test]
 async fn a_refused_refresh_disconnects_the_account_and_says_to_install_again() {
     for db in common::db::all().await {
-        let env = Env::start(Setup {
-            db: Some(db),
-            ..Setup::default()
-        })
-        .await;
-        env.installed().await;
+        let env = Env::installed_on(db).await;
         // The account disabled the integration: Kommo revokes every token.
         env.sandbox_control(Method::POST, "/__sandbox/uninstall")
             .await;
@@ -113,14 +89,7 @@ async fn a_refused_refresh_disconnects_the_account_and_says_to_install_again() {
             "{v}"
         );
         assert_eq!(env.counter("grant refresh_token").await, 1);
-        let inst = env
-            .relay
-            .app
-            .store
-            .by_account(ACCOUNT_ID)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = env.installation().await.unwrap();
         assert!(!inst.connected);
         // Later calls are refused at once, without asking Kommo again.
         env.call(Method::GET, "/api/v4/leads/pipelines", None)

@@ -178,6 +178,22 @@ impl Env {
         assert_eq!(status, 200, "{body}");
     }
 
+    /// Both servers on `db`, with the integration installed.
+    pub async fn installed_on(db: db::TestDb) -> Env {
+        let env = Env::start(Setup {
+            db: Some(db),
+            ..Setup::default()
+        })
+        .await;
+        env.installed().await;
+        env
+    }
+
+    /// What the relay has stored of the sandbox's account.
+    pub async fn installation(&self) -> Option<relay::store::Installation> {
+        self.relay.app.store.by_account(ACCOUNT_ID).await.unwrap()
+    }
+
     /// A sandbox control route's JSON answer.
     pub async fn sandbox_control(&self, method: Method, path: &str) -> Value {
         self.sandbox_control_with(method, path, None).await
