@@ -49,6 +49,16 @@ impl Lang {
     }
 }
 
+/// `text` with each `{name}` in it replaced by its value: word order differs between
+/// languages, so a number goes where the translation puts it.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::from(text);
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
 /// Installs `lang`'s texts, read by key name (`"Loading"`, `"Title"`, ...) through `text`.
 ///
 /// Blank or missing texts fall back as [`Lang::t`] says. The first table installed for a language stays:
@@ -120,7 +130,6 @@ strings! {
     Revert,
     Remove,
     Delete,
-    CopyJson,
     Copied,
     Pages,
     PageName,
@@ -215,6 +224,51 @@ strings! {
     WaPreview,
     InstallSource,
     InstallSourceNote,
+    Snippet,
+    SnippetTitle,
+    SnippetSource,
+    SnippetBody,
+    CopySource,
+    CopyBody,
+    CopiedBody,
+    CopyFailed,
+    SendTestLead,
+    TestSending,
+    TestChecking,
+    TestLanded,
+    TestInSource,
+    TestOutside,
+    TestNoSource,
+    TestFailed,
+    TrafficTitle,
+    Days7,
+    Days30,
+    TrafficReading,
+    TrafficRead,
+    TrafficReload,
+    TrafficStart,
+    TrafficResume,
+    TrafficCancelled,
+    TrafficTruncated,
+    TrafficOthers,
+    TrafficLine,
+    ColSource,
+    ColLeads,
+    ColLanded,
+    ColLast,
+    FlagOutside,
+    FlagOutsideNote,
+    FlagSilent,
+    ShowLeads,
+    LatestOf,
+    ChartLabel,
+    ChartFrom,
+    ChartTo,
+    AgoNow,
+    AgoMin,
+    AgoHours,
+    AgoDays,
+    LeadOutside,
 }
 
 #[cfg(test)]

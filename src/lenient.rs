@@ -338,3 +338,19 @@ where
 
     d.deserialize_any(Objects(PhantomData))
 }
+
+/// A whole number that may arrive as a JSON number or as its text (`17`, `"17"`); `null`
+/// reads as 0. Kommo's ids and timestamps come either way from some of its endpoints.
+pub(crate) fn number<'de, D, N>(d: D) -> Result<N, D::Error>
+where
+    D: Deserializer<'de>,
+    N: Default + core::str::FromStr,
+{
+    match opt_string(d)? {
+        None => Ok(N::default()),
+        Some(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| de::Error::custom(format!("expected a whole number, got {text:?}"))),
+    }
+}

@@ -10,9 +10,11 @@ pub mod app;
 pub mod client;
 pub mod http;
 pub mod i18n;
+pub mod lead;
 mod lenient;
 pub mod model;
 pub mod rules;
+pub mod traffic;
 pub mod transport;
 
 #[cfg(target_arch = "wasm32")]

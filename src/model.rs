@@ -170,6 +170,37 @@ pub struct Pipeline {
     /// Display order.
     #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub sort: i64,
+    /// Its stages, from `_embedded.statuses`, in the order the API lists them.
+    #[serde(
+        rename = "_embedded",
+        default,
+        skip_serializing,
+        deserialize_with = "embedded_statuses"
+    )]
+    pub statuses: Vec<Status>,
+}
+
+/// A stage of a pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    /// Kommo's id of the stage (142 and 143 are every pipeline's won and lost).
+    #[serde(default, deserialize_with = "lenient::number")]
+    pub id: u64,
+    /// Stage name as users see it.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub name: String,
+}
+
+/// A pipeline's `_embedded`, where its stages are.
+#[derive(Deserialize, Default)]
+struct PipelineEmbedded {
+    #[serde(default, deserialize_with = "lenient::list")]
+    statuses: Vec<Status>,
+}
+
+fn embedded_statuses<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Status>, D::Error> {
+    let e: Option<PipelineEmbedded> = lenient::object(d)?;
+    Ok(e.unwrap_or_default().statuses)
 }
 
 /// A source to create (one item of `POST /api/v4/sources`).

@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use kommo_sources_widget::model::{
-    DeleteRef, NewSource, Page, Params, Pipeline, Service, Source, SourcePatch,
+    DeleteRef, NewSource, Page, Params, Pipeline, Service, Source, SourcePatch, Status,
 };
 use serde_json::{json, Value};
 
@@ -215,7 +215,11 @@ fn decodes_pipelines_and_accounts() {
             name: "Sales".into(),
             is_main: true,
             is_archive: false,
-            sort: 1
+            sort: 1,
+            statuses: vec![Status {
+                id: 1,
+                name: "Incoming".into()
+            }],
         }
     );
 }

@@ -29,6 +29,7 @@ fn pipelines() -> Vec<Pipeline> {
             is_main: true,
             is_archive: false,
             sort: 1,
+            statuses: Vec::new(),
         },
         Pipeline {
             id: 2,
@@ -36,6 +37,7 @@ fn pipelines() -> Vec<Pipeline> {
             is_main: false,
             is_archive: true,
             sort: 2,
+            statuses: Vec::new(),
         },
     ]
 }

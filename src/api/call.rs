@@ -1,9 +1,14 @@
-//! Every API call the widget makes, each owning its request and the decoder of its answer.
+//! Every API call the widget makes (sources, pipelines and leads), each owning its request and the decoder of its answer.
 
-use super::decode::{decode_deleted, decode_page, decode_pipelines, decode_source, decode_sources};
-use super::{
-    find_path, page_path, source_path, wire, ApiError, Method, PIPELINES_PATH, SOURCES_PATH,
+use super::decode::{
+    decode_created_leads, decode_deleted, decode_lead, decode_leads_page, decode_page,
+    decode_pipelines, decode_source, decode_sources,
 };
+use super::{
+    find_path, lead_path, leads_page_path, leads_path, page_path, source_path, wire, ApiError,
+    Method, COMPLEX_LEADS_PATH, PIPELINES_PATH, SOURCES_PATH,
+};
+use crate::lead::{ComplexLead, Lead};
 use crate::model::{NewSource, Pipeline, Source, SourcePatch};
 use crate::transport::{HttpRequest, HttpResponse};
 
@@ -31,6 +36,14 @@ pub enum Call {
     DeleteOne(u64),
     /// Batch `DELETE /sources`.
     Delete(Vec<u64>),
+    /// `GET /leads?with=source`: the first page of the leads created since this Unix time.
+    Leads(i64),
+    /// A later page of the leads: the path and query of the previous page's `_links.next`.
+    LeadsPage(String),
+    /// `GET /leads/{id}?with=source`.
+    GetLead(u64),
+    /// `POST /leads/complex`.
+    CreateLeads(Vec<ComplexLead>),
 }
 
 /// What a successful call returned.
@@ -46,6 +59,12 @@ pub enum Reply {
     Pipelines(Vec<Pipeline>),
     /// A delete went through.
     Deleted,
+    /// A page of leads, and the path of the next one when the server links one.
+    Leads(Vec<Lead>, Option<String>),
+    /// One lead; `None` when the server answered 204.
+    Lead(Option<Lead>),
+    /// The ids of the leads created.
+    LeadsCreated(Vec<u64>),
 }
 
 impl Call {
@@ -86,6 +105,14 @@ impl Call {
                 SOURCES_PATH.to_owned(),
                 Some(wire::delete_body(ids)),
             ),
+            Call::Leads(from) => (Method::Get, leads_path(*from), None),
+            Call::LeadsPage(path) => (Method::Get, path.clone(), None),
+            Call::GetLead(id) => (Method::Get, lead_path(*id), None),
+            Call::CreateLeads(leads) => (
+                Method::Post,
+                COMPLEX_LEADS_PATH.to_owned(),
+                Some(wire::complex_leads_body(leads)),
+            ),
         };
         HttpRequest {
             method,
@@ -116,6 +143,12 @@ impl Call {
             Call::Find(_) | Call::Create(_) | Call::Update(_) => {
                 Reply::Sources(decode_sources(st, ct, ra, body)?)
             }
+            Call::Leads(_) | Call::LeadsPage(_) => {
+                let (leads, next) = decode_leads_page(st, ct, ra, body)?;
+                Reply::Leads(leads, next.as_deref().and_then(leads_page_path))
+            }
+            Call::GetLead(_) => Reply::Lead(decode_lead(st, ct, ra, body)?),
+            Call::CreateLeads(_) => Reply::LeadsCreated(decode_created_leads(st, ct, ra, body)?),
         })
     }
 }

@@ -5,6 +5,7 @@
 
 use super::error::{ApiError, FieldError, ItemErrors, Problem, RelayRefusal};
 use super::index_of_request_id;
+use crate::lead::{Created, Lead};
 use crate::lenient;
 use crate::model::{Pipeline, Source};
 use serde::de::DeserializeOwned;
@@ -51,6 +52,8 @@ struct Embedded<'a> {
     sources: Option<&'a RawValue>,
     #[serde(borrow, default)]
     pipelines: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    leads: Option<&'a RawValue>,
 }
 
 impl<'a> Envelope<'a> {
@@ -194,6 +197,70 @@ pub(crate) fn decode_pipelines(
         }
         _ => Err(decode_error(status, content_type, retry_after, body)),
     }
+}
+
+/// One page of the leads list and the link to the next one; 204 is an empty, last page.
+pub(crate) fn decode_leads_page(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<(Vec<Lead>, Option<String>), ApiError> {
+    match status {
+        204 => Ok((Vec::new(), None)),
+        200..=299 => {
+            let mut env = envelope(content_type, body, "leads")?;
+            let next = env.links.take().and_then(|l| l.next).and_then(|n| n.href);
+            let leads = env.embedded.and_then(|e| e.leads);
+            Ok((list(leads, "_embedded.leads")?, next))
+        }
+        _ => Err(decode_error(status, content_type, retry_after, body)),
+    }
+}
+
+/// One lead; 204 means it is gone (`None`).
+pub(crate) fn decode_lead(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<Option<Lead>, ApiError> {
+    match status {
+        204 => Ok(None),
+        200..=299 => {
+            envelope(content_type, body, "a lead")?;
+            serde_json::from_slice(body)
+                .map(Some)
+                .map_err(|e| ApiError::Decode(format!("the answer is not valid: {e}")))
+        }
+        _ => Err(decode_error(status, content_type, retry_after, body)),
+    }
+}
+
+/// The ids of the leads a complex create made: Kommo answers a bare array; an answer in
+/// the HAL shape (`_embedded.leads`) is read the same.
+pub(crate) fn decode_created_leads(
+    status: u16,
+    content_type: Option<&str>,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<u64>, ApiError> {
+    if !(200..=299).contains(&status) {
+        return Err(decode_error(status, content_type, retry_after, body));
+    }
+    let created: Vec<Created> = if body.trim_ascii_start().starts_with(b"[") {
+        let raw: &RawValue = serde_json::from_slice(body)
+            .map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))?;
+        list(Some(raw), "the answer")?
+    } else {
+        let env = envelope(content_type, body, "the created leads")?;
+        list(env.embedded.and_then(|e| e.leads), "_embedded.leads")?
+    };
+    Ok(created
+        .into_iter()
+        .map(|c| c.id)
+        .filter(|&id| id > 0)
+        .collect())
 }
 
 /// The error a non-success response stands for, keeping whatever its body explains.

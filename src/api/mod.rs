@@ -20,6 +20,12 @@ use crate::rules::same_external_id;
 pub const SOURCES_PATH: &str = "/api/v4/sources";
 /// Path of the lead pipelines collection.
 pub const PIPELINES_PATH: &str = "/api/v4/leads/pipelines";
+/// Path of the leads collection.
+pub const LEADS_PATH: &str = "/api/v4/leads";
+/// Path of the complex lead create.
+pub const COMPLEX_LEADS_PATH: &str = "/api/v4/leads/complex";
+/// Most leads one page of the leads list may hold.
+pub const LEADS_PAGE: usize = 250;
 /// Most items the API accepts in one batch request.
 pub const MAX_BATCH: usize = 50;
 
@@ -51,6 +57,16 @@ pub fn find_path<S: AsRef<str>>(external_ids: &[S]) -> String {
 /// The origin of an absolute link is dropped: a page is always asked of the server the
 /// widget talks to, so a link can never send the credentials elsewhere.
 pub fn page_path(href: &str) -> Option<String> {
+    link_path(href, SOURCES_PATH)
+}
+
+/// Like [`page_path`], for a page of the leads list.
+pub fn leads_page_path(href: &str) -> Option<String> {
+    link_path(href, LEADS_PATH)
+}
+
+/// The local path and query of `href` when it names `collection` itself (with any query).
+fn link_path(href: &str, collection: &str) -> Option<String> {
     let href = href.trim();
     let local = match href.split_once("://") {
         Some((scheme, rest))
@@ -63,9 +79,27 @@ pub fn page_path(href: &str) -> Option<String> {
     };
     // A fragment is the reader's, never the server's.
     let local = local.split('#').next().unwrap_or_default();
-    let tail = local.strip_prefix(SOURCES_PATH)?;
+    let tail = local.strip_prefix(collection)?;
     let clean = local.bytes().all(|b| b.is_ascii_graphic()) && !local.contains('\\');
     (clean && (tail.is_empty() || tail.starts_with('?'))).then(|| local.to_owned())
+}
+
+/// The first page of the leads created since `from` (Unix seconds), newest first, each
+/// with its source.
+pub fn leads_path(from: i64) -> String {
+    let pairs = [
+        ("with", "source".to_owned()),
+        ("limit", LEADS_PAGE.to_string()),
+        ("filter[created_at][from]", from.to_string()),
+        ("order[created_at]", "desc".to_owned()),
+    ]
+    .map(|(k, v)| (k.to_owned(), v));
+    format!("{LEADS_PATH}?{}", query::encode_query(&pairs))
+}
+
+/// One lead with its source, `/api/v4/leads/{id}?with=source`.
+pub fn lead_path(id: u64) -> String {
+    format!("{LEADS_PATH}/{id}?with=source")
 }
 
 /// Path of one source, `/api/v4/sources/{id}`.

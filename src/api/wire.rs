@@ -1,6 +1,7 @@
 //! Request bodies as serde values: batch items carry their `request_id`, a single update
 //! carries only what changes, a batch delete is exactly `[{"id": N}, ...]`.
 
+use crate::lead::{ComplexLead, SourceRef};
 use crate::model::{DeleteRef, NewSource, SourcePatch};
 use serde::Serialize;
 
@@ -19,14 +20,6 @@ struct Update<'a> {
     #[serde(flatten)]
     patch: &'a SourcePatch,
     request_id: String,
-}
-
-/// The `_embedded.source` object that ties a new lead to a source.
-#[derive(Serialize)]
-struct LeadSource<'a> {
-    external_id: &'a str,
-    #[serde(rename = "type")]
-    kind: &'static str,
 }
 
 /// JSON text of `value`; the request types have no maps with non-string keys and no
@@ -76,13 +69,21 @@ pub fn delete_body(ids: &[u64]) -> String {
 /// The `_embedded.source` object that creates a lead from source `external_id` through
 /// the API: `{"external_id":"...","type":"widget"}`.
 pub fn lead_source_json(external_id: &str) -> String {
-    text(&LeadSource {
-        external_id,
-        kind: "widget",
-    })
+    pretty(&SourceRef::new(external_id))
+}
+
+/// The body of `POST /api/v4/leads/complex`, laid out for people: it is shown to be copied
+/// and sent as it is shown.
+pub fn complex_leads_body(leads: &[ComplexLead]) -> String {
+    pretty(leads)
+}
+
+/// JSON text of `value`, indented.
+fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("request bodies serialise")
 }
 
 /// Sources to create, laid out for people, without `request_id`s: an export file.
 pub fn new_sources_json_pretty(items: &[NewSource]) -> String {
-    serde_json::to_string_pretty(items).expect("request bodies serialise")
+    pretty(items)
 }

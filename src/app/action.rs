@@ -73,7 +73,7 @@ actions! {
     Revert = "revert",
     /// Asks to delete one row.
     Delete = "del",
-    /// Copies a row's JSON for leads.
+    /// Opens a row's lead snippet.
     Copy = "copy",
     /// Adds a draft row.
     Add = "add",
@@ -105,6 +105,24 @@ actions! {
     Move = "move",
     /// Closes the Digital Pipeline panel.
     ClosePanel = "closepanel",
+    /// Copies the snippet's `_embedded.source` object.
+    CopySource = "copysource",
+    /// Copies the snippet's complex create body.
+    CopyBody = "copybody",
+    /// Sends the snippet's body as a test lead.
+    SendTest = "sendtest",
+    /// Shows the traffic of the last 7 days.
+    Week = "week",
+    /// Shows the traffic of the last 30 days.
+    Month = "month",
+    /// Reads the leads (again).
+    TrafficLoad = "tload",
+    /// Stops the read of the leads.
+    TrafficCancel = "tcancel",
+    /// Goes on reading from the page that failed.
+    TrafficResume = "tresume",
+    /// Shows or hides a source's latest leads.
+    ShowLeads = "leads",
 }
 
 impl Action {

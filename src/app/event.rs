@@ -5,7 +5,9 @@
 //! [`to_msg`].
 
 use super::action::Action;
+use super::traffic::Snip;
 use super::{Edit, Msg, RowKey, SortBy};
+use crate::traffic::Period;
 
 /// What kind of DOM event happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +125,18 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         (Change, A::Choose) => Msg::ChooseMove(ev.value.parse().unwrap_or(0)),
         (Click, A::Move) => Msg::Move,
         (Click, A::ClosePanel) => Msg::ClosePanel,
+        (Click, A::CopySource) => Msg::CopySnippet(Snip::Source),
+        (Click, A::CopyBody) => Msg::CopySnippet(Snip::Body),
+        (Click, A::SendTest) => Msg::SendTestLead,
+        (Click, A::Week) => Msg::Period(Period::Week),
+        (Click, A::Month) => Msg::Period(Period::Month),
+        (Click, A::TrafficLoad) => Msg::TrafficLoad,
+        (Click, A::TrafficCancel) => Msg::TrafficCancel,
+        (Click, A::TrafficResume) => Msg::TrafficResume,
+        (Click, A::ShowLeads) => match key? {
+            RowKey::Saved(id) => Msg::ShowLeads(id),
+            RowKey::New(_) => return None,
+        },
         _ => return None,
     })
 }

@@ -12,6 +12,7 @@ pub mod node;
 pub mod state;
 #[cfg(test)]
 mod tests;
+pub mod traffic;
 mod update;
 pub mod view;
 
@@ -37,8 +38,10 @@ pub enum Effect {
     Call(Job, Call),
     /// Answer with [`Msg::Tick`] after `ms` milliseconds.
     After(Timer, u32),
-    /// Put text on the clipboard.
+    /// Put text on the clipboard; answer with [`Msg::Copied`].
     Copy(String),
+    /// Focus the text area with this id and select its text, to be copied by hand.
+    Select(&'static str),
     /// Offer a file to save.
     Download(String),
     /// Move keyboard focus to the first element matching this selector inside the widget.
@@ -125,8 +128,24 @@ pub enum Msg {
     Retry,
     /// Reload the list.
     Refresh,
-    /// Copy a row's `_embedded.source` JSON.
+    /// Open a row's lead snippet dialog.
     Copy(RowKey),
+    /// Copy one of the snippet dialog's texts.
+    CopySnippet(traffic::Snip),
+    /// The clipboard took the text (true) or refused it.
+    Copied(bool),
+    /// Send the snippet dialog's body as a test lead.
+    SendTestLead,
+    /// Read the leads of the last 30 days (again).
+    TrafficLoad,
+    /// Stop the read of the leads.
+    TrafficCancel,
+    /// Go on reading the leads from the page that failed.
+    TrafficResume,
+    /// Show the traffic of this period.
+    Period(crate::traffic::Period),
+    /// Show or hide the latest leads of this source.
+    ShowLeads(u64),
     /// Export all sources.
     Export,
     /// An import file was read.

@@ -1,5 +1,6 @@
 //! What the widget knows at any moment: server data, the user's drafts and what is in flight.
 
+use super::traffic::{Snip, TestLead, Traffic};
 use crate::i18n::{Lang, T};
 use crate::model::{NewSource, Page, Params, Pipeline, Service, Source, SourcePatch};
 
@@ -351,6 +352,12 @@ pub enum Job {
     ImportReconcile,
     /// Reading one source again after a conflict.
     Reread(RowKey),
+    /// Reading a page of leads for the traffic report, in read number `.0`.
+    Traffic(u32),
+    /// Creating the snippet dialog's test lead.
+    TestLead,
+    /// Reading the test lead back.
+    CheckLead,
 }
 
 impl Job {
@@ -358,7 +365,14 @@ impl Job {
     pub fn mutating(&self) -> bool {
         !matches!(
             self,
-            Job::Sources | Job::Pipelines | Job::Test | Job::Lookup | Job::Reread(_)
+            Job::Sources
+                | Job::Pipelines
+                | Job::Test
+                | Job::Lookup
+                | Job::Reread(_)
+                | Job::Traffic(_)
+                | Job::TestLead
+                | Job::CheckLead
         )
     }
 }
@@ -453,6 +467,16 @@ pub enum Dialog {
         /// Done: the source is in the pipeline.
         done: bool,
     },
+    /// The lead snippet of a source: its `_embedded.source`, a complex create body around
+    /// it, and a test lead sent with that body.
+    Snippet {
+        /// The source's row.
+        key: RowKey,
+        /// The last copy asked for, and whether the clipboard took it (`None` while it runs).
+        copied: Option<(Snip, Option<bool>)>,
+        /// The test lead.
+        test: TestLead,
+    },
 }
 
 /// Result of the settings' connection test.
@@ -530,6 +554,10 @@ pub struct State {
     pub install_source: Option<String>,
     /// Whether requests go through the integration's relay rather than a pasted token.
     pub relay: bool,
+    /// Lead traffic of the integration's sources.
+    pub traffic: Traffic,
+    /// The time of the message being handled, in Unix seconds (the page sets it).
+    pub now: i64,
 }
 
 impl State {
@@ -566,6 +594,8 @@ impl State {
             paging: Vec::new(),
             install_source: None,
             relay: false,
+            traffic: Traffic::default(),
+            now: 0,
         }
     }
 

@@ -121,6 +121,7 @@ pub fn dispatch(app: &AppRef, msg: Msg) {
         if i.tree.is_none() {
             return;
         }
+        i.state.now = (js_sys::Date::now() / 1000.0) as i64;
         let fx = update(&mut i.state, msg);
         if let Some(t) = i.tree.as_mut() {
             if let Err(e) = t.render(vec![view(&i.state)]) {
@@ -150,7 +151,16 @@ fn run(app: &AppRef, e: Effect) {
             });
         }
         Effect::After(t, ms) => schedule(app, t, ms),
-        Effect::Copy(text) => effects::copy(&text),
+        Effect::Copy(text) => {
+            let weak = Rc::downgrade(app);
+            spawn_local(async move {
+                let ok = effects::copy(&text).await;
+                if let Some(app) = weak.upgrade() {
+                    dispatch(&app, Msg::Copied(ok));
+                }
+            });
+        }
+        Effect::Select(id) => effects::select(&root, id),
         Effect::Download(text) => {
             if let Err(e) = effects::download(&root, &text) {
                 web_sys::console::error_2(&JsValue::from_str("sources manager: export"), &e);

@@ -150,6 +150,11 @@ fn keyed(old: &[Live], new: &[Node]) -> bool {
         && old.iter().all(|l| l.key().is_some())
 }
 
+/// The namespace SVG elements must be made in to be drawn.
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+/// The SVG elements the view uses (the chart); none of them is also an HTML tag.
+const SVG_TAGS: &[&str] = &["svg", "rect"];
+
 /// One render's access to the document.
 struct Patcher<'a> {
     doc: &'a Document,
@@ -170,7 +175,11 @@ impl Patcher<'_> {
                     attrs,
                     kids,
                 } = *e.0;
-                let node = self.doc.create_element(tag)?;
+                let node = if SVG_TAGS.contains(&tag) {
+                    self.doc.create_element_ns(Some(SVG_NS), tag)?
+                } else {
+                    self.doc.create_element(tag)?
+                };
                 let mut live = Vec::with_capacity(kids.len());
                 for k in kids {
                     let l = self.create(k)?;

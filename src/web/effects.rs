@@ -6,11 +6,34 @@ use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, HtmlElement, Ur
 /// The name the exported sources are offered under.
 const EXPORT_FILE: &str = "kommo-sources.json";
 
-/// Puts `text` on the clipboard; a refusal (no permission, insecure page) is ignored, the
-/// text being shown in the widget as well.
-pub fn copy(text: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().clipboard().write_text(text);
+/// Puts `text` on the clipboard; whether the clipboard took it (a page without permission,
+/// an insecure page or a browser without the API refuses).
+pub async fn copy(text: &str) -> bool {
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    let clipboard = w.navigator().clipboard();
+    // `navigator.clipboard` is missing on insecure pages, though web-sys types it as present.
+    if JsValue::from(clipboard.clone()).is_undefined() {
+        return false;
+    }
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
+        .await
+        .is_ok()
+}
+
+/// Focuses the text area with id `id` under `root` and selects its text, so that it can
+/// be copied by hand.
+pub fn select(root: &Element, id: &str) {
+    let selector = String::from("#") + id;
+    if let Some(area) = root
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    {
+        let _ = area.focus();
+        area.select();
     }
 }
 

@@ -10,6 +10,8 @@ mod list;
 mod pipeline;
 mod render;
 mod save;
+mod snippet;
+mod traffic;
 
 use super::*;
 use crate::i18n::Lang;
@@ -37,6 +39,7 @@ fn pipes() -> Vec<Pipeline> {
             is_main: true,
             is_archive: false,
             sort: 1,
+            statuses: Vec::new(),
         },
         Pipeline {
             id: 20,
@@ -44,6 +47,7 @@ fn pipes() -> Vec<Pipeline> {
             is_main: false,
             is_archive: true,
             sort: 2,
+            statuses: Vec::new(),
         },
     ]
 }
@@ -88,4 +92,13 @@ fn calls(fx: &[Effect]) -> Vec<(Job, Call)> {
 
 fn type_name(s: &mut State, k: RowKey, v: &str) {
     update(s, Msg::Edit(k, Edit::Name(v.into())));
+}
+
+/// Installs the English texts of `widget/i18n/en.json`, as the loader passes them, for
+/// tests that read what the view says.
+fn english() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/widget/i18n/en.json");
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    crate::i18n::load(Lang::En, |k| file["ui"][k].as_str().map(str::to_owned));
 }

@@ -217,18 +217,6 @@ fn whatsapp_pages_are_validated_and_sent_with_their_params() {
 }
 
 #[test]
-fn copy_gives_the_embedded_source_json_for_leads() {
-    let mut s = loaded();
-    let fx = update(&mut s, Msg::Copy(RowKey::Saved(1)));
-    assert_eq!(
-        fx,
-        vec![Effect::Copy(
-            r#"{"external_id":"chat","type":"widget"}"#.into()
-        )]
-    );
-}
-
-#[test]
 fn a_default_change_shows_at_once_both_ways_and_falls_back_on_failure() {
     let mut s = loaded();
     s.rows[0].orig.as_mut().unwrap().default = Some(true);

@@ -1,5 +1,5 @@
 //! The rows themselves: new drafts, typing into them (checked as typed), reverting, the
-//! WhatsApp panel and copying a row's lead-source JSON.
+//! WhatsApp panel.
 
 use super::*;
 use crate::app::action::Action;
@@ -142,17 +142,5 @@ pub(super) fn revert(s: &mut State, k: RowKey) {
 pub(super) fn toggle_wa(s: &mut State, k: RowKey) {
     if let Some(r) = s.row_mut(k) {
         r.wa_open = !r.wa_open;
-    }
-}
-
-/// Puts row `k`'s lead-source JSON on the clipboard.
-pub(super) fn copy(s: &mut State, k: RowKey, fx: &mut Vec<Effect>) {
-    if let Some(r) = s.row(k) {
-        let ext = r
-            .orig
-            .as_ref()
-            .map_or(r.draft.external_id.as_str(), |o| o.external_id.as_str());
-        fx.push(Effect::Copy(crate::api::wire::lead_source_json(ext)));
-        s.status = Some((T::Copied, 0));
     }
 }

@@ -150,7 +150,7 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
 }
 
 /// The message key for an error.
-fn message(e: &ApiError) -> T {
+pub(super) fn message(e: &ApiError) -> T {
     match e {
         ApiError::Validation { .. } => T::ErrRejected,
         ApiError::Unauthorized => T::ErrUnauthorized,
@@ -170,7 +170,7 @@ fn message(e: &ApiError) -> T {
 }
 
 /// The server's own words worth showing next to the message.
-fn detail(e: &ApiError) -> Option<String> {
+pub(super) fn detail(e: &ApiError) -> Option<String> {
     let (status, detail, trace_id) = match e {
         ApiError::Server {
             status,

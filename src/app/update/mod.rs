@@ -13,6 +13,10 @@ mod pipeline;
 mod reread;
 mod retry;
 mod save;
+mod snippet;
+mod traffic;
+
+pub(crate) use snippet::text as snippet_text;
 
 use super::*;
 use crate::api::ApiError;
@@ -59,7 +63,15 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::CloseDialog | Msg::Escape => dialog::close_dialog(s, &mut fx),
         Msg::Retry => retry::run(s, &mut fx),
-        Msg::Copy(k) => edit::copy(s, k, &mut fx),
+        Msg::Copy(k) => snippet::open(s, k, &mut fx),
+        Msg::CopySnippet(snip) => snippet::copy(s, snip, &mut fx),
+        Msg::Copied(ok) => snippet::copied(s, ok, &mut fx),
+        Msg::SendTestLead => snippet::send_test(s, &mut fx),
+        Msg::TrafficLoad => traffic::load(s, &mut fx),
+        Msg::TrafficCancel => traffic::cancel(s),
+        Msg::TrafficResume => traffic::resume(s, &mut fx),
+        Msg::Period(p) => s.traffic.period = p,
+        Msg::ShowLeads(id) => traffic::show_leads(s, id),
         Msg::Export => import::export(s, &mut fx),
         Msg::ImportText(text) => import::read(s, &text, &mut fx),
         Msg::ImportTooBig => import::too_big(s),
@@ -133,9 +145,11 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
         Job::Save(keys) => keys.clone(),
         _ => Vec::new(),
     };
-    let res = match res {
-        Ok(r) => r,
-        Err(e) => return error::failed(s, job, call, e, fx),
+    let res = match (res, &job) {
+        (Ok(r), _) => r,
+        (Err(e), Job::Traffic(gen)) => return traffic::failed(s, *gen, call, &e),
+        (Err(e), Job::TestLead | Job::CheckLead) => return snippet::failed(s, &e),
+        (Err(e), _) => return error::failed(s, job, call, e, fx),
     };
     if job.mutating() {
         s.banner = None;
@@ -169,7 +183,11 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
         (Job::ImportCreate, Reply::Sources(list)) => import::created(s, list, fx),
         (Job::ImportReconcile, Reply::Sources(found)) => import::reconciled(s, &call, found, fx),
         (Job::ImportUpdate, Reply::Sources(list)) => import::updated(s, list),
+        (Job::Traffic(gen), Reply::Leads(leads, next)) => traffic::page(s, gen, leads, next, fx),
+        (Job::TestLead, Reply::LeadsCreated(ids)) => snippet::created(s, ids, fx),
+        (Job::CheckLead, Reply::Lead(lead)) => snippet::checked(s, lead),
         _ => {}
     }
     pipeline::saved(s, &saved, fx);
+    traffic::auto_start(s, fx);
 }

@@ -42,6 +42,7 @@ pub(super) fn dialog(s: &State) -> Option<Node> {
             draft,
             done,
         } => add_source(s, *pipeline_id, *move_id, *draft, *done),
+        Dialog::Snippet { key, copied, test } => super::snippet::snippet(s, *key, copied, test),
     })
 }
 

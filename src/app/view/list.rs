@@ -181,6 +181,7 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
         T::NoMatch
     };
     out.push(table(s, &rows, true, empty));
+    out.push(super::traffic::traffic(s));
     out
 }
 
@@ -227,9 +228,15 @@ pub(super) fn table(s: &State, rows: &[&Row], bulk: bool, empty: T) -> Node {
     );
     let opts = pipe_opts(s);
     let cols = if bulk { "8" } else { "7" };
+    let saved: Vec<crate::model::Source> = s.rows.iter().filter_map(|r| r.orig.clone()).collect();
+    let report = s.traffic.report(&saved);
     let mut body = el("tbody");
     for r in rows {
-        body = body.kid(row(s, r, &opts, bulk));
+        let traffic = match (&report, &r.orig) {
+            (Some(rep), Some(o)) => rep.of(o.id),
+            _ => None,
+        };
+        body = body.kid(row(s, r, &opts, bulk, traffic));
         if r.wa_open {
             body = body.kid(wa_row(s, r, cols));
         }

@@ -4,6 +4,7 @@
 
 mod add;
 mod banner;
+mod chart;
 mod dialog;
 mod list;
 mod pages;
@@ -11,6 +12,8 @@ mod panel;
 mod parts;
 mod row;
 mod settings;
+mod snippet;
+mod traffic;
 
 use crate::app::node::{elc, Node};
 use crate::app::state::*;

@@ -6,6 +6,7 @@ use crate::app::event::{idx_str, key_str};
 use crate::app::node::{el, elc, El, Node};
 use crate::app::state::*;
 use crate::i18n::{Lang, T};
+use crate::traffic::SourceTraffic;
 
 /// What every row's pipeline picker offers, worked out once per render: (id, value, label).
 pub(super) type PipeOpts = Vec<(u64, String, String)>;
@@ -51,7 +52,13 @@ pub(super) fn field_input(
 }
 
 /// The table row of `r`, with its selection box when the table has bulk actions.
-pub(super) fn row(s: &State, r: &Row, opts: &PipeOpts, bulk: bool) -> Node {
+pub(super) fn row(
+    s: &State,
+    r: &Row,
+    opts: &PipeOpts,
+    bulk: bool,
+    traffic: Option<&SourceTraffic>,
+) -> Node {
     let l = s.lang;
     let k = key_str(r.key);
     let new = r.key_is_new();
@@ -117,7 +124,9 @@ pub(super) fn row(s: &State, r: &Row, opts: &PipeOpts, bulk: bool) -> Node {
             .kid(elc("span", "ksm-code").txt(r.draft.external_id.clone()))
             .opt(install.then(|| install_tag(l)))
     };
-    let pipe = el("td").kid(pipeline_select(s, r, opts));
+    let pipe = el("td")
+        .kid(pipeline_select(s, r, opts))
+        .opt(traffic.map(|t| super::traffic::line(s, t)));
     let on = s.shown_default(r);
     let def = el("td").kid(
         el("input")
@@ -178,7 +187,7 @@ pub(super) fn row(s: &State, r: &Row, opts: &PipeOpts, bulk: bool) -> Node {
         }
     }
     if !new {
-        acts = acts.kid(small(l, A::Copy, T::CopyJson));
+        acts = acts.kid(small(l, A::Copy, T::Snippet));
     }
     acts = acts.kid(
         small(l, A::Delete, if new { T::Remove } else { T::Delete })

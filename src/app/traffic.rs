@@ -1,0 +1,129 @@
+//! What the widget knows of lead traffic (the leads read, the read in progress) and of the
+//! lead snippet dialog's test lead.
+
+use super::Call;
+use crate::i18n::T;
+use crate::lead::Lead;
+use crate::model::Source;
+use crate::traffic::{report, Period, Report};
+
+/// Most pages of 250 leads one read follows (10,000 leads); past that the report says it
+/// covers only the newest ones, rather than keep an account's rate limit busy.
+pub const MAX_PAGES: u32 = 40;
+
+/// Where the read of the leads stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrafficLoad {
+    /// Not started.
+    Idle,
+    /// Pages are being read.
+    Loading,
+    /// The last read is complete.
+    Ready,
+    /// The admin stopped the read before anything was read.
+    Cancelled,
+    /// A page could not be read; the read can go on from it.
+    Failed {
+        /// Why.
+        msg: T,
+        /// The server's words, when they help.
+        detail: Option<String>,
+    },
+}
+
+/// The leads of the last 30 days as read, and the read in progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Traffic {
+    /// The period shown.
+    pub period: Period,
+    /// Where the read stands.
+    pub load: TrafficLoad,
+    /// The leads of the last complete read, each once.
+    pub leads: Vec<Lead>,
+    /// When that read started (Unix seconds); `None` before the first one completes.
+    pub read_at: Option<i64>,
+    /// That read stopped at [`MAX_PAGES`]: it has only the newest leads.
+    pub truncated: bool,
+    /// Leads of the read in progress.
+    pub reading: Vec<Lead>,
+    /// Pages of it read.
+    pub pages: u32,
+    /// When it started.
+    pub started_at: i64,
+    /// Number of the current read; answers of an older (cancelled) one are dropped.
+    pub gen: u32,
+    /// The page to ask again after a failure.
+    pub resume: Option<Call>,
+    /// The source whose latest leads are listed.
+    pub open: Option<u64>,
+}
+
+impl Default for Traffic {
+    fn default() -> Self {
+        Traffic {
+            period: Period::Week,
+            load: TrafficLoad::Idle,
+            leads: Vec::new(),
+            read_at: None,
+            truncated: false,
+            reading: Vec::new(),
+            pages: 0,
+            started_at: 0,
+            gen: 0,
+            resume: None,
+            open: None,
+        }
+    }
+}
+
+impl Traffic {
+    /// The report of the last complete read for `sources`, over the period shown.
+    pub fn report(&self, sources: &[Source]) -> Option<Report> {
+        let at = self.read_at?;
+        Some(report(sources, &self.leads, at, self.period))
+    }
+
+    /// Whether a read is going on.
+    pub fn loading(&self) -> bool {
+        self.load == TrafficLoad::Loading
+    }
+}
+
+/// One of the two texts the snippet dialog offers to copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Snip {
+    /// The `_embedded.source` object.
+    Source,
+    /// A whole `POST /api/v4/leads/complex` body around it.
+    Body,
+}
+
+impl Snip {
+    /// The id of the text area that shows it.
+    pub fn area_id(self) -> &'static str {
+        match self {
+            Snip::Source => "ksm-snip-source",
+            Snip::Body => "ksm-snip-body",
+        }
+    }
+}
+
+/// Where the snippet dialog's test lead stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TestLead {
+    /// Not sent.
+    Idle,
+    /// The create is in flight.
+    Sending,
+    /// Created with this id; reading it back to see where it landed.
+    Checking(u64),
+    /// Created, and read back as it is now.
+    Landed(Lead),
+    /// The create or the read failed.
+    Failed {
+        /// Why.
+        msg: T,
+        /// The server's words, when they help.
+        detail: Option<String>,
+    },
+}

@@ -1,0 +1,219 @@
+//! Where each source's leads went over a period: how many, in which pipelines and stages,
+//! the last one's time, the count per day, and the flags an admin acts on.
+//!
+//! Pure: the leads come in as read from `GET /api/v4/leads?with=source`, the time as a
+//! number, so the report tests natively.
+
+use crate::lead::Lead;
+use crate::model::Source;
+use crate::rules::same_external_id;
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+/// Most recent leads listed for one source.
+pub const LATEST: usize = 10;
+
+/// The period the report covers, ending now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// The last 7 days.
+    Week,
+    /// The last 30 days; the widget reads this much and shows either period from it.
+    Month,
+}
+
+impl Period {
+    /// Its length in days.
+    pub fn days(self) -> u32 {
+        match self {
+            Period::Week => 7,
+            Period::Month => 30,
+        }
+    }
+
+    /// The first second it covers, for a report made at `now`.
+    pub fn start(self, now: i64) -> i64 {
+        now - i64::from(self.days()) * DAY
+    }
+}
+
+/// How many of a source's leads are in one pipeline and stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The pipeline.
+    pub pipeline_id: u64,
+    /// The stage.
+    pub status_id: u64,
+    /// Leads there.
+    pub count: usize,
+}
+
+/// One source's leads in the period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceTraffic {
+    /// The source's id.
+    pub source_id: u64,
+    /// Leads created from it.
+    pub count: usize,
+    /// How many of them are in another pipeline than the source's.
+    pub outside: usize,
+    /// When the newest was created.
+    pub last_at: Option<i64>,
+    /// Where they are, most leads first.
+    pub places: Vec<Place>,
+    /// Leads per day, oldest day first; the last entry is the 24 hours up to now.
+    pub daily: Vec<u32>,
+    /// The newest leads, newest first, at most [`LATEST`].
+    pub latest: Vec<Lead>,
+}
+
+impl SourceTraffic {
+    /// Some of its leads landed outside the source's pipeline.
+    pub fn wrong_pipeline(&self) -> bool {
+        self.outside > 0
+    }
+
+    /// No lead came from it in the period.
+    pub fn silent(&self) -> bool {
+        self.count == 0
+    }
+}
+
+/// The report over all of the integration's sources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The period.
+    pub period: Period,
+    /// One entry per source, in the order the sources were given.
+    pub sources: Vec<SourceTraffic>,
+    /// Leads per day over every source, oldest day first.
+    pub daily: Vec<u32>,
+    /// Leads in the period that came from none of these sources (other integrations,
+    /// forms, manual entry).
+    pub others: usize,
+}
+
+impl Report {
+    /// The entry of source `id`.
+    pub fn of(&self, id: u64) -> Option<&SourceTraffic> {
+        self.sources.iter().find(|t| t.source_id == id)
+    }
+}
+
+/// Whether `lead` came from `source`: by id, or by external_id when the answer gave that.
+pub fn from_source(lead: &Lead, source: &Source) -> bool {
+    lead.source.as_ref().is_some_and(|ls| {
+        (ls.id != 0 && ls.id == source.id)
+            || ls
+                .external_id
+                .as_deref()
+                .is_some_and(|e| same_external_id(e, &source.external_id))
+    })
+}
+
+/// The day slot of `created_at` in a chart of `days` days ending at `now` (oldest first);
+/// `None` outside it. A time slightly ahead of `now` (another clock) counts as today.
+fn day_slot(created_at: i64, now: i64, days: u32) -> Option<usize> {
+    let back = (now - created_at).max(0) / DAY;
+    let days = i64::from(days);
+    (back < days).then(|| (days - 1 - back) as usize)
+}
+
+/// The report of `leads` (each read once) for `sources` over `period`, made at `now`.
+pub fn report(sources: &[Source], leads: &[Lead], now: i64, period: Period) -> Report {
+    let days = period.days();
+    let from = period.start(now);
+    let mut out = Report {
+        period,
+        sources: sources
+            .iter()
+            .map(|s| SourceTraffic {
+                source_id: s.id,
+                count: 0,
+                outside: 0,
+                last_at: None,
+                places: Vec::new(),
+                daily: vec![0; days as usize],
+                latest: Vec::new(),
+            })
+            .collect(),
+        daily: vec![0; days as usize],
+        others: 0,
+    };
+    let mut in_period: Vec<&Lead> = leads.iter().filter(|l| l.created_at >= from).collect();
+    // Newest first, so that `latest` is the first few of each source.
+    in_period.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+    for lead in in_period {
+        let slot = day_slot(lead.created_at, now, days);
+        if let Some(d) = slot {
+            out.daily[d] += 1;
+        }
+        let Some(i) = sources.iter().position(|s| from_source(lead, s)) else {
+            out.others += 1;
+            continue;
+        };
+        let t = &mut out.sources[i];
+        t.count += 1;
+        t.last_at = Some(
+            t.last_at
+                .map_or(lead.created_at, |a| a.max(lead.created_at)),
+        );
+        if lead.pipeline_id != sources[i].pipeline_id {
+            t.outside += 1;
+        }
+        match t
+            .places
+            .iter_mut()
+            .find(|p| p.pipeline_id == lead.pipeline_id && p.status_id == lead.status_id)
+        {
+            Some(p) => p.count += 1,
+            None => t.places.push(Place {
+                pipeline_id: lead.pipeline_id,
+                status_id: lead.status_id,
+                count: 1,
+            }),
+        }
+        if let Some(d) = slot {
+            t.daily[d] += 1;
+        }
+        if t.latest.len() < LATEST {
+            t.latest.push(lead.clone());
+        }
+    }
+    for t in &mut out.sources {
+        // Stable: equal counts keep the order their first lead was seen in.
+        t.places.sort_by_key(|p| std::cmp::Reverse(p.count));
+    }
+    out
+}
+
+/// A time before `now`, said the way a person would: the unit and how many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ago {
+    /// Less than a minute ago.
+    Now,
+    /// Minutes ago.
+    Minutes(i64),
+    /// Hours ago.
+    Hours(i64),
+    /// Days ago.
+    Days(i64),
+}
+
+/// How long before `now` the time `t` was.
+pub fn ago(now: i64, t: i64) -> Ago {
+    let secs = (now - t).max(0);
+    match secs {
+        0..=59 => Ago::Now,
+        60..=3599 => Ago::Minutes(secs / 60),
+        3600..=86_399 => Ago::Hours(secs / 3600),
+        _ => Ago::Days(secs / DAY),
+    }
+}
+
+/// `leads` without repeats, keeping the first copy of each id: a page read while new leads
+/// arrive can repeat a lead of the page before.
+pub fn dedup(leads: Vec<Lead>) -> Vec<Lead> {
+    let mut seen = std::collections::HashSet::new();
+    leads.into_iter().filter(|l| seen.insert(l.id)).collect()
+}
