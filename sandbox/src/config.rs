@@ -34,6 +34,13 @@ Options:
                       the integration was created without Kommo's Multiple sources flag, so
                       Kommo made one source for it at install: each integration starts with
                       that source (name Sources Manager, external_id sources_manager)
+  --unknown-source refuse|main
+                      what POST /api/v4/leads/complex does with a source external_id that no
+                      source of the calling integration has (Kommo does not document it):
+                      refuse (default) answers 400 with a validation error on
+                      _embedded.source.external_id, because a lead's source can only be set
+                      when it is created and a lead made without one could never be fixed;
+                      main creates the lead without a source in the main pipeline
   --client-id ID      with --client-secret and --redirect-uri: one OAuth integration, for
   --client-secret S   which the sandbox is Kommo's OAuth side (POST /oauth2/access_token,
   --redirect-uri URL  POST /__sandbox/install sends a code to URL)
@@ -42,6 +49,29 @@ Options:
   --vendor-dir DIR    the npm node_modules folder holding requirejs and jquery
   -h, --help          print this help
 ";
+
+/// What a complex lead create does with a source external_id the integration does not have.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnknownSource {
+    /// Refuse the item: a lead's source is set only at creation, so a lead made without its
+    /// source could never get it later.
+    #[default]
+    Refuse,
+    /// Create the lead without a source, in the main pipeline.
+    Main,
+}
+
+impl std::str::FromStr for UnknownSource {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "refuse" => Ok(UnknownSource::Refuse),
+            "main" => Ok(UnknownSource::Main),
+            _ => Err(format!("--unknown-source: refuse or main, not {s:?}")),
+        }
+    }
+}
 
 /// Everything the server needs besides its listening socket.
 #[derive(Clone, Debug)]
@@ -67,6 +97,8 @@ pub struct Config {
     /// Whether the integration has Kommo's Multiple sources flag; without it, Kommo creates
     /// one source at install.
     pub multiple_sources: bool,
+    /// What a complex lead create does with an unknown source external_id.
+    pub unknown_source: UnknownSource,
     /// The OAuth integration the sandbox is Kommo's OAuth side for, if any.
     pub oauth: Option<crate::oauth::grants::Client>,
     /// Lifetime of its access tokens, in seconds.
@@ -90,6 +122,7 @@ impl Default for Config {
             state_file: None,
             empty: false,
             multiple_sources: true,
+            unknown_source: UnknownSource::Refuse,
             oauth: None,
             access_ttl: 86400,
             widget_dir: None,
@@ -230,6 +263,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                         format!("--block-secs: not a number of seconds above 0: {v}")
                     })?;
             }
+            "--unknown-source" => config.unknown_source = value("--unknown-source")?.parse()?,
             "--client-id" => client_id = Some(value("--client-id")?),
             "--client-secret" => client_secret = Some(value("--client-secret")?),
             "--redirect-uri" => {
@@ -320,6 +354,16 @@ mod tests {
         assert!(cli.config.empty);
         assert_eq!(cli.config.vendor_dir, PathBuf::from("v"));
         assert_eq!(cli.config.demo_token(), None);
+        assert_eq!(cli.config.unknown_source, UnknownSource::Refuse);
+        let main = run(&["--unknown-source", "main"]).unwrap();
+        assert_eq!(main.config.unknown_source, UnknownSource::Main);
+        assert_eq!(
+            run(&["--unknown-source=refuse"])
+                .unwrap()
+                .config
+                .unknown_source,
+            UnknownSource::Refuse
+        );
     }
 
     #[test]
@@ -369,6 +413,9 @@ mod tests {
         assert!(run(&["--page-size", "251"]).is_err());
         assert!(run(&["--empty=1"]).is_err());
         assert!(run(&["--block-secs", "0"]).is_err());
+        assert!(run(&["--unknown-source", "Main"])
+            .unwrap_err()
+            .contains("refuse or main"));
         assert_eq!(run(&["--help"]).unwrap_err(), "help");
     }
 }

@@ -28,12 +28,21 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route("/__sandbox/reset", post(reset))
         .route("/__sandbox/counters", get(counters).delete(clear_counters))
+        .route(
+            "/__sandbox/leads",
+            post(crate::leads::control::add).delete(crate::leads::control::clear),
+        )
+}
+
+/// Reads a control body into `T`; a body that does not fit is a 400 saying what `what` lacks.
+pub(crate) async fn parse_as<T: DeserializeOwned>(body: Body, what: &str) -> Result<T, Response> {
+    let value: Value = read_json(body).await?;
+    serde_json::from_value(value)
+        .map_err(|e| problem(StatusCode::BAD_REQUEST, &format!("Invalid {what}: {e}")))
 }
 
 async fn parse<T: DeserializeOwned>(body: Body) -> Result<T, Response> {
-    let value: Value = read_json(body).await?;
-    serde_json::from_value(value)
-        .map_err(|e| problem(StatusCode::BAD_REQUEST, &format!("Invalid rule: {e}")))
+    parse_as(body, "rule").await
 }
 
 async fn add_delay(State(app): State<Arc<App>>, body: Body) -> Response {

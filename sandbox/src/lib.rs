@@ -1,4 +1,4 @@
-//! A stand-in for Kommo on loopback: the Sources API and a widget host page.
+//! A stand-in for Kommo on loopback: the Sources API, leads and a widget host page.
 
 // Handlers return early with a finished `Response` as the error; it is large, but boxing
 // every early answer would only add noise to code that runs once per request.
@@ -12,6 +12,7 @@ pub mod config;
 pub mod control;
 pub mod faults;
 pub mod host;
+pub mod leads;
 pub mod model;
 pub mod oauth;
 pub mod persist;
@@ -22,5 +23,5 @@ pub mod server;
 pub mod store;
 
 pub use app::App;
-pub use config::{parse_args, Cli, Command, Config, DEMO_TOKEN};
+pub use config::{parse_args, Cli, Command, Config, UnknownSource, DEMO_TOKEN};
 pub use server::{router, serve, spawn, Running};

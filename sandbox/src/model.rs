@@ -1,4 +1,4 @@
-//! What the sandbox stores and serves: sources, pipelines and the account.
+//! What the sandbox stores and serves: sources, pipelines and the account (leads: `crate::leads`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -217,10 +217,48 @@ pub const PIPELINES: [Pipeline; 3] = [
 
 /// Whether a pipeline id exists (archived ones count).
 pub fn pipeline_exists(id: u64) -> bool {
-    PIPELINES.iter().any(|p| p.id == id)
+    pipeline(id).is_some()
 }
 
+/// The pipeline with this id (archived ones included).
+pub fn pipeline(id: u64) -> Option<&'static Pipeline> {
+    PIPELINES.iter().find(|p| p.id == id)
+}
+
+/// Kommo's fixed closing stage "won", the same id in every pipeline.
+pub const WON_STATUS_ID: u64 = 142;
+/// Kommo's fixed closing stage "lost", the same id in every pipeline.
+pub const LOST_STATUS_ID: u64 = 143;
+
 impl Pipeline {
+    /// The id of the stage at `index`: the last two are Kommo's fixed closing stages (won,
+    /// lost), the others are derived from the pipeline's id so that they differ across pipelines.
+    pub fn status_id(&self, index: usize) -> u64 {
+        let last = self.statuses.len().saturating_sub(1);
+        match index {
+            _ if index == last => LOST_STATUS_ID,
+            _ if index + 1 == last => WON_STATUS_ID,
+            _ => self.id * 10 + index as u64,
+        }
+    }
+
+    /// The stage a lead enters the pipeline at.
+    pub fn first_status_id(&self) -> u64 {
+        self.status_id(0)
+    }
+
+    /// The name of the stage with `status_id`, when the pipeline has it.
+    pub fn status_name(&self, status_id: u64) -> Option<&'static str> {
+        (0..self.statuses.len())
+            .find(|i| self.status_id(*i) == status_id)
+            .map(|i| self.statuses[i])
+    }
+
+    /// Whether `status_id` is one of the pipeline's stages.
+    pub fn has_status(&self, status_id: u64) -> bool {
+        self.status_name(status_id).is_some()
+    }
+
     /// The pipeline as HAL JSON with its statuses embedded.
     pub fn to_hal(&self, base: &str) -> Value {
         let last = self.statuses.len().saturating_sub(1);
@@ -229,12 +267,7 @@ impl Pipeline {
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                // Kommo's fixed closing stages: 142 = won, 143 = lost.
-                let id = match i {
-                    _ if i == last => 143,
-                    _ if i + 1 == last => 142,
-                    _ => self.id * 10 + i as u64,
-                };
+                let id = self.status_id(i);
                 let color = ["#99ccff", "#ffff99", "#ffcc66", "#CCFF66", "#D5D8DB"][i.min(4)];
                 json!({
                     "id": id,

@@ -68,7 +68,19 @@ mod tests {
             },
         );
         save(&path, &store).unwrap();
-        assert_eq!(load(&path).unwrap(), Some(store));
+        assert_eq!(load(&path).unwrap().as_ref(), Some(&store));
+        // A file from before leads existed loads with none, and lead ids start afresh.
+        let mut old = serde_json::to_value(&store).unwrap();
+        let fields = old.as_object_mut().unwrap();
+        assert!(fields.remove("leads").is_some() && fields.remove("next_lead_id").is_some());
+        fs::write(&path, old.to_string()).unwrap();
+        let loaded = load(&path).unwrap().unwrap();
+        assert!(loaded.leads.is_empty());
+        assert_eq!(loaded.integrations, store.integrations);
+        assert_eq!(
+            loaded.next_lead_id,
+            Store::initial(&[], Default::default()).next_lead_id
+        );
         fs::write(&path, b"{not json").unwrap();
         assert!(load(&path).is_err());
         fs::remove_dir_all(&dir).unwrap();

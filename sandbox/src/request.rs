@@ -1,4 +1,5 @@
-//! Reading requests: bounded bodies, JSON, the external_id filter, the base URL.
+//! Reading requests: bounded bodies, JSON, query pairs and the external_id filter, paging,
+//! the base URL.
 
 use crate::respond::problem;
 use axum::body::Body;
@@ -101,6 +102,29 @@ pub fn decode_component(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The decoded key and value of one `key=value` pair of a query (a bare `key` has an empty value).
+pub fn decode_pair(pair: &str) -> Result<(String, String), String> {
+    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+    match (decode_component(k), decode_component(v)) {
+        (Some(k), Some(v)) => Ok((k, v)),
+        _ => Err("malformed query string".into()),
+    }
+}
+
+/// Whether a decoded query key names the list parameter `name` in one of the shapes clients
+/// send several values with: `name`, `name[]` or `name[N]`.
+pub fn is_list_key(key: &str, name: &str) -> bool {
+    key.strip_prefix(name)
+        .is_some_and(|rest| rest.is_empty() || (rest.starts_with('[') && rest.ends_with(']')))
+}
+
+/// A whole number written with digits only (`u64::from_str` would also take a leading `+`).
+pub fn whole_number(text: &str) -> Option<u64> {
+    Some(text)
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|t| t.parse().ok())
+}
+
 /// The lower-cased values of `filter[external_id]` / `filter[external_id][N]`, if any given.
 pub fn external_id_filter(query: Option<&str>) -> Result<Option<Vec<String>>, String> {
     let Some(query) = query else {
@@ -110,9 +134,7 @@ pub fn external_id_filter(query: Option<&str>) -> Result<Option<Vec<String>>, St
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let key = decode_component(k).ok_or("malformed query string")?;
-        let is_filter = key == "filter[external_id]"
-            || (key.starts_with("filter[external_id][") && key.ends_with(']'));
-        if is_filter {
+        if is_list_key(&key, "filter[external_id]") {
             let value = decode_component(v).ok_or("malformed query string")?;
             values
                 .get_or_insert_with(Vec::new)
@@ -122,7 +144,7 @@ pub fn external_id_filter(query: Option<&str>) -> Result<Option<Vec<String>>, St
     Ok(values)
 }
 
-/// Most sources one list page may hold (`limit`), as for Kommo's other lists.
+/// Most entities one list page may hold (`limit`), as in Kommo's lists.
 pub const MAX_PAGE_SIZE: usize = 250;
 
 /// Which page of a list a query asks for.
@@ -130,7 +152,7 @@ pub const MAX_PAGE_SIZE: usize = 250;
 pub struct PageQuery {
     /// 1-based page number (`page`, default 1).
     pub page: usize,
-    /// Sources per page (`limit`), when the query sets it.
+    /// Entities per page (`limit`), when the query sets it.
     pub limit: Option<usize>,
     /// The query's other pairs, as they were sent, for the links to other pages.
     pub rest: Vec<String>,
@@ -146,11 +168,7 @@ pub fn page_query(query: Option<&str>) -> Result<PageQuery, String> {
     };
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let number = || {
-            Some(v)
-                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|v| v.parse::<usize>().ok())
-        };
+        let number = || whole_number(v).and_then(|n| usize::try_from(n).ok());
         match decode_component(k).as_deref() {
             Some("page") => {
                 out.page = number()

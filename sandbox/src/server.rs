@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::faults::FaultRule;
 use crate::host::{self, HostConfig};
 use crate::respond::problem;
-use crate::{api, control, oauth};
+use crate::{api, control, leads, oauth};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -53,6 +53,7 @@ pub fn router(app: Arc<App>) -> Router {
     );
     Router::new()
         .merge(api::routes())
+        .merge(leads::api::routes())
         .merge(control::routes())
         .merge(oauth::routes())
         .with_state(app.clone())

@@ -1,6 +1,8 @@
-//! The sources of every integration, and the all-or-nothing operations on them.
+//! The sources of every integration and the account's leads, and the all-or-nothing
+//! operations on sources (those on leads are in `crate::leads`).
 
 use crate::config::Config;
+use crate::leads::{demo, Lead};
 use crate::model::{demo_sources, install_source, Source, MAIN_PIPELINE_ID};
 use crate::rules::{self, FieldError, Kind};
 use serde::{Deserialize, Serialize};
@@ -12,6 +14,13 @@ pub const MAX_BATCH: usize = 50;
 
 /// First id handed out, so ids look like Kommo's.
 const FIRST_ID: u64 = 17619939;
+
+/// First lead id handed out; leads have their own sequence in Kommo.
+const FIRST_LEAD_ID: u64 = 25310011;
+
+fn first_lead_id() -> u64 {
+    FIRST_LEAD_ID
+}
 
 /// One integration's sources.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -31,6 +40,20 @@ pub struct Store {
     pub next_id: u64,
     /// Integrations keyed by the fingerprint of their token (the file never holds tokens).
     pub integrations: BTreeMap<String, Integration>,
+    /// The account's leads, ordered by id; account-wide, as in Kommo. State files written
+    /// before leads existed have none.
+    #[serde(default)]
+    pub leads: Vec<Lead>,
+    /// Next lead id to hand out.
+    #[serde(default = "first_lead_id")]
+    pub next_lead_id: u64,
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// A stable fingerprint (FNV-1a, 64 bits) of a token, used as its key so tokens stay out of files.
@@ -80,30 +103,41 @@ impl Store {
             version: 1,
             next_id: FIRST_ID,
             integrations: BTreeMap::new(),
+            leads: Vec::new(),
+            next_lead_id: FIRST_LEAD_ID,
         };
         store.ensure(tokens, seed);
         store
     }
 
-    /// Adds an integration for every token that has none yet.
+    /// Adds an integration for every token that has none yet; with demo sources come their
+    /// demo leads, dated in the three weeks before now.
     pub fn ensure(&mut self, tokens: &[String], seed: Seed) {
+        let now = now();
         for token in tokens {
             let key = fingerprint(token);
             if self.integrations.contains_key(&key) {
                 continue;
             }
             let mut integration = Integration::default();
-            let first = seed.install_source.then(install_source);
-            let demo = if seed.demo {
+            if seed.install_source {
+                let mut s = install_source();
+                s.id = self.alloc_id();
+                integration.sources.push(s);
+            }
+            let mut demo = if seed.demo {
                 demo_sources()
             } else {
                 Vec::new()
             };
-            for mut s in first.into_iter().chain(demo) {
+            for s in &mut demo {
                 s.id = self.alloc_id();
-                integration.sources.push(s);
             }
+            integration.sources.extend(demo.iter().cloned());
             self.integrations.insert(key, integration);
+            for lead in demo::leads(&demo, now) {
+                self.add_lead(lead);
+            }
         }
     }
 
@@ -112,6 +146,34 @@ impl Store {
         // Kommo's ids are not consecutive; a step of 4 keeps them looking alike.
         self.next_id += 4;
         id
+    }
+
+    /// Gives `lead` the next lead id and keeps it (leads stay ordered by id); returns the id.
+    pub fn add_lead(&mut self, mut lead: Lead) -> u64 {
+        lead.id = self.next_lead_id;
+        self.next_lead_id += 1;
+        if lead.name.is_empty() {
+            lead.name = format!("Lead #{}", lead.id);
+        }
+        let id = lead.id;
+        self.leads.push(lead);
+        id
+    }
+
+    /// The lead with this id.
+    pub fn lead(&self, id: u64) -> Option<&Lead> {
+        // Leads are kept ordered by id.
+        let i = self.leads.binary_search_by_key(&id, |l| l.id).ok()?;
+        self.leads.get(i)
+    }
+
+    /// The live source with this id, in whichever integration has it (ids are unique across
+    /// integrations).
+    pub fn live_source(&self, id: u64) -> Option<&Source> {
+        self.integrations
+            .values()
+            .flat_map(|i| i.sources.iter())
+            .find(|s| s.id == id)
     }
 
     /// The integration of a token key (created empty if missing, which only a bad state file causes).
@@ -380,7 +442,8 @@ impl Store {
     }
 }
 
-fn check_batch(items: &[Value]) -> Result<(), OpError> {
+/// Refuses an empty batch and one over [`MAX_BATCH`] items, as a whole.
+pub(crate) fn check_batch(items: &[Value]) -> Result<(), OpError> {
     if items.is_empty() {
         return Err(OpError::Request("Request data can not be empty".into()));
     }
@@ -393,7 +456,11 @@ fn check_batch(items: &[Value]) -> Result<(), OpError> {
     Ok(())
 }
 
-fn as_item<'a>(item: &'a Value, errors: &mut Vec<FieldError>) -> Option<&'a Map<String, Value>> {
+/// The item as an object, or an `InvalidType` error on it.
+pub(crate) fn as_item<'a>(
+    item: &'a Value,
+    errors: &mut Vec<FieldError>,
+) -> Option<&'a Map<String, Value>> {
     match item {
         Value::Object(obj) => Some(obj),
         _ => {
@@ -407,7 +474,12 @@ fn as_item<'a>(item: &'a Value, errors: &mut Vec<FieldError>) -> Option<&'a Map<
     }
 }
 
-fn group(index: usize, request_id: Option<String>, errors: Vec<FieldError>) -> ItemErrors {
+/// The errors of item `index`, under its request_id or its position.
+pub(crate) fn group(
+    index: usize,
+    request_id: Option<String>,
+    errors: Vec<FieldError>,
+) -> ItemErrors {
     ItemErrors {
         request_id: request_id.unwrap_or_else(|| index.to_string()),
         errors,

@@ -6,7 +6,8 @@
 //!   (advanced settings, container
 //!   `#work-area-sources_manager`), `/digital-pipeline` and `/leads/pipeline/{id}/settings`
 //!   (Digital Pipeline: the integration's sources of that pipeline, "+ Add source", and
-//!   `onAddAsSource(pipeline_id)` with no container, as Kommo documents it);
+//!   `onAddAsSource(pipeline_id)` with no container, as Kommo documents it),
+//!   `/leads/detail/{id}` (a lead's card: name, pipeline, stage, source; 404 page if unknown);
 //! - `/widgets/sources_manager/{file}`: the built widget folder (`?v=` is ignored);
 //! - `/vendor/require.js`, `/vendor/jquery.js`: the npm packages, from `vendor_dir`;
 //! - `/__sandbox/host` (`GET`, `POST` `{"wasm_mime": "correct"|"wrong"|"text", "csp": "none"|"strict",
@@ -19,6 +20,7 @@
 mod auth;
 mod control;
 mod files;
+mod lead;
 mod pages;
 mod sources;
 mod state;
@@ -88,13 +90,18 @@ impl Shared {
             .is_some_and(|dir| dir.join("script.js").is_file())
     }
 
-    fn page(&self, page: Page, request: &HeaderMap) -> Response {
-        let switches = self.state.switches();
-        let files = match switches.files {
+    /// The origin the page loads the widget's files from, when the switch says it is not its own.
+    fn files_origin(&self, request: &HeaderMap) -> Option<String> {
+        match self.state.switches().files {
             Files::Same => None,
             Files::Cors | Files::NoCors => files::other_origin(request),
-        };
-        pages::respond(page, self.widget_built(), switches.csp, files.as_deref())
+        }
+    }
+
+    fn page(&self, page: Page, request: &HeaderMap) -> Response {
+        let csp = self.state.switches().csp;
+        let files = self.files_origin(request);
+        pages::respond(page, self.widget_built(), csp, files.as_deref())
     }
 }
 
@@ -125,6 +132,7 @@ pub fn router(config: HostConfig, app: Arc<App>) -> axum::Router {
             get(|s: State<Shared>, h: HeaderMap| async move { s.page(Page::Pipeline(None), &h) }),
         )
         .route("/leads/pipeline/{id}/settings", get(pipeline_page))
+        .route("/leads/detail/{id}", get(lead_page))
         .route(&widget_files, get(widget_file))
         .route("/vendor/require.js", get(require_js))
         .route("/vendor/jquery.js", get(jquery_js))
@@ -175,6 +183,17 @@ async fn pipeline_page(
         Ok(id) => shared.page(Page::Pipeline(Some(id)), &request),
         Err(_) => pages::not_found_page(),
     }
+}
+
+async fn lead_page(shared: State<Shared>, Path(id): Path<String>, request: HeaderMap) -> Response {
+    let card = crate::request::whole_number(&id)
+        .and_then(|id| shared.app.read(|store| lead::card(store, id)));
+    let Some(card) = card else {
+        return pages::not_found_page();
+    };
+    let csp = shared.state.switches().csp;
+    let files = shared.files_origin(&request);
+    pages::respond_lead(&card, shared.widget_built(), csp, files.as_deref())
 }
 
 async fn widget_file(

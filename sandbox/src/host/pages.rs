@@ -12,6 +12,8 @@ const DASHBOARD: &str = include_str!("../../host/dashboard.html");
 const INTEGRATIONS: &str = include_str!("../../host/integrations.html");
 const ADVANCED: &str = include_str!("../../host/advanced.html");
 const PIPELINE: &str = include_str!("../../host/pipeline.html");
+/// The lead card's area: the card itself goes in last (see [`lead_html`]).
+const LEAD: &str = "{{card}}";
 
 /// The policy that forbids WebAssembly compilation: no `'wasm-unsafe-eval'`, no `'unsafe-eval'`.
 pub const STRICT_CSP: &str = "default-src 'self'; script-src 'self'; \
@@ -29,6 +31,8 @@ pub enum Page {
     Advanced,
     /// Digital Pipeline settings of one pipeline (`None`: the main pipeline).
     Pipeline(Option<u64>),
+    /// A lead's card (`/leads/detail/{id}`); the host's own content, shown with or without a widget.
+    Lead,
 }
 
 impl Page {
@@ -38,6 +42,7 @@ impl Page {
             Page::Integrations => "settings",
             Page::Advanced => "advanced",
             Page::Pipeline(_) => "pipeline",
+            Page::Lead => "lead",
         }
     }
 
@@ -47,6 +52,7 @@ impl Page {
             Page::Integrations => "Settings · Integrations",
             Page::Advanced => "Advanced settings",
             Page::Pipeline(_) => "Digital Pipeline",
+            Page::Lead => "Lead",
         }
     }
 
@@ -56,12 +62,13 @@ impl Page {
             Page::Integrations => INTEGRATIONS,
             Page::Advanced => ADVANCED,
             Page::Pipeline(_) => PIPELINE,
+            Page::Lead => LEAD,
         }
     }
 }
 
 /// Escapes text for an HTML attribute or element body.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -79,7 +86,7 @@ fn escape(text: &str) -> String {
 /// The full HTML of `page`; without a built widget its area is replaced by the notice.
 /// `files` is the origin the widget's files come from, when it is not the page's.
 pub fn html(page: Page, widget_built: bool, files: Option<&str>) -> String {
-    let main = if widget_built {
+    let main = if widget_built || page == Page::Lead {
         page.fragment().to_owned()
     } else if page == Page::Dashboard {
         format!("{NO_WIDGET}{DASHBOARD}")
@@ -104,12 +111,17 @@ pub fn html(page: Page, widget_built: bool, files: Option<&str>) -> String {
 /// `page` as a response, with the strict policy header when that switch is on, telling the
 /// page the origin of the widget's files (`files`; the page's own when `None`).
 pub fn respond(page: Page, widget_built: bool, csp: Csp, files: Option<&str>) -> Response {
+    with_policy(html(page, widget_built, files), csp)
+}
+
+/// A page's HTML as a response, not cached, with the strict policy header when `csp` says so.
+fn with_policy(html: String, csp: Csp) -> Response {
     let mut response = (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        html(page, widget_built, files),
+        html,
     )
         .into_response();
     if csp == Csp::Strict {
@@ -119,6 +131,39 @@ pub fn respond(page: Page, widget_built: bool, csp: Csp, files: Option<&str>) ->
         );
     }
     response
+}
+
+/// Fills `{{key}}` placeholders in one pass, so that a value that looks like a placeholder
+/// stays as it is; unknown placeholders are left in place.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        match values.iter().find(|(k, _)| *k == &after[..end]) {
+            Some((_, v)) => out.push_str(v),
+            None => out.push_str(&rest[start..start + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The lead card page around `card` (finished HTML with every value escaped). The card goes in
+/// after every placeholder of the shell is filled, so nothing in a lead's text is read as one.
+pub fn lead_html(card: &str, widget_built: bool, files: Option<&str>) -> String {
+    html(Page::Lead, widget_built, files).replacen("{{card}}", card, 1)
+}
+
+/// The lead card page as a response, with the strict policy header when that switch is on.
+pub fn respond_lead(card: &str, widget_built: bool, csp: Csp, files: Option<&str>) -> Response {
+    with_policy(lead_html(card, widget_built, files), csp)
 }
 
 /// An HTML 404 in the same shell style, for pages that do not exist (such as a bad pipeline id).
@@ -146,9 +191,13 @@ mod tests {
             Page::Advanced,
             Page::Pipeline(Some(7)),
             Page::Pipeline(None),
+            Page::Lead,
         ] {
             for built in [true, false] {
-                let html = html(page, built, None);
+                let html = match page {
+                    Page::Lead => lead_html("<p>card</p>", built, None),
+                    _ => html(page, built, None),
+                };
                 assert!(
                     !html.contains("{{"),
                     "{page:?} built={built} left a placeholder"
@@ -159,6 +208,18 @@ mod tests {
         assert!(html(Page::Pipeline(Some(7)), true, None).contains("data-pipeline=\"7\""));
         assert!(html(Page::Advanced, true, Some("http://localhost:9"))
             .contains("data-files=\"http://localhost:9\""));
+    }
+
+    #[test]
+    fn fill_reads_the_template_once() {
+        assert_eq!(
+            fill("<b>{{a}}</b>{{b}}{{c}}", &[("a", "{{b}}"), ("b", "x")]),
+            "<b>{{b}}</b>x{{c}}"
+        );
+        assert_eq!(fill("{{a", &[("a", "x")]), "{{a");
+        // A lead named like a placeholder of the shell is shown as it is.
+        assert!(lead_html("{{title}}", true, None)
+            .contains("<main id=\"main\" class=\"content\" tabindex=\"-1\">\n{{title}}"));
     }
 
     #[test]

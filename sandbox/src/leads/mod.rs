@@ -1,0 +1,12 @@
+//! Leads: account-wide (every integration sees them all), each created from a source of one
+//! integration or from none. `POST /api/v4/leads/complex`, `GET /api/v4/leads[/{id}]`, the
+//! demo leads and the `/__sandbox/leads` controls.
+
+pub mod api;
+pub mod control;
+pub mod create;
+pub mod demo;
+pub mod model;
+pub mod query;
+
+pub use model::{Lead, LeadSource};
