@@ -29,7 +29,7 @@ Options:
                       gets 403 for every API request, 0 never blocks (default 20)
   --block-secs N      how long such a block lasts, in seconds (default 60)
   --state FILE        load state from FILE at start and write every change to it durably
-  --empty             start without demo sources (pipelines always exist)
+  --empty             start without demo sources and leads (pipelines always exist)
   --no-multiple-sources
                       the integration was created without Kommo's Multiple sources flag, so
                       Kommo made one source for it at install: each integration starts with
