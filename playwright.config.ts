@@ -23,6 +23,8 @@ export default defineConfig({
         'manager-data.spec.ts',
         'manager-faults.spec.ts',
         'manager-keyboard.spec.ts',
+        'manager-traffic.spec.ts',
+        'manager-snippet.spec.ts',
         'relay.spec.ts',
       ],
     },

@@ -140,10 +140,7 @@ pub fn report(sources: &[Source], leads: &[Lead], now: i64, period: Period) -> R
         daily: vec![0; days as usize],
         others: 0,
     };
-    let mut in_period: Vec<&Lead> = leads.iter().filter(|l| l.created_at >= from).collect();
-    // Newest first, so that `latest` is the first few of each source.
-    in_period.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-    for lead in in_period {
+    for lead in leads.iter().filter(|l| l.created_at >= from) {
         let slot = day_slot(lead.created_at, now, days);
         if let Some(d) = slot {
             out.daily[d] += 1;
@@ -176,15 +173,28 @@ pub fn report(sources: &[Source], leads: &[Lead], now: i64, period: Period) -> R
         if let Some(d) = slot {
             t.daily[d] += 1;
         }
-        if t.latest.len() < LATEST {
-            t.latest.push(lead.clone());
-        }
+        keep_latest(&mut t.latest, lead);
     }
     for t in &mut out.sources {
-        // Stable: equal counts keep the order their first lead was seen in.
-        t.places.sort_by_key(|p| std::cmp::Reverse(p.count));
+        // Few places per source: an insertion sort, stable, so that equal counts keep the
+        // order their first lead was seen in (and no general sort is linked in).
+        crate::app::insertion_sort(&mut t.places, |a, b| a.count > b.count);
     }
     out
+}
+
+/// Puts `lead` among the [`LATEST`] newest of `latest` (newest first), in whatever order the
+/// leads come: pages read while leads arrive are not strictly ordered.
+fn keep_latest(latest: &mut Vec<Lead>, lead: &Lead) {
+    let newer = |a: &Lead, b: &Lead| (a.created_at, a.id) > (b.created_at, b.id);
+    let at = latest
+        .iter()
+        .position(|l| newer(lead, l))
+        .unwrap_or(latest.len());
+    if at < LATEST {
+        latest.insert(at, lead.clone());
+        latest.truncate(LATEST);
+    }
 }
 
 /// A time before `now`, said the way a person would: the unit and how many.
@@ -214,6 +224,6 @@ pub fn ago(now: i64, t: i64) -> Ago {
 /// `leads` without repeats, keeping the first copy of each id: a page read while new leads
 /// arrive can repeat a lead of the page before.
 pub fn dedup(leads: Vec<Lead>) -> Vec<Lead> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::BTreeSet::new();
     leads.into_iter().filter(|l| seen.insert(l.id)).collect()
 }

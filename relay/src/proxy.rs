@@ -1,4 +1,5 @@
-//! The forwarded routes: the Sources API and the pipelines list, nothing else.
+//! The forwarded routes: the Sources API, the pipelines list, and the leads the widget's
+//! traffic report reads and its test lead creates; nothing else.
 
 use crate::app::App;
 use crate::auth::verify;
@@ -18,15 +19,23 @@ pub fn forwarded(method: &Method, path: &str) -> bool {
         *method,
         Method::GET | Method::POST | Method::PATCH | Method::DELETE
     );
+    let get = *method == Method::GET;
     match path {
         "/api/v4/sources" => sources,
-        "/api/v4/leads/pipelines" => *method == Method::GET,
+        "/api/v4/leads/pipelines" | "/api/v4/leads" => get,
+        "/api/v4/leads/complex" => *method == Method::POST,
         _ => {
-            path.strip_prefix("/api/v4/sources/").is_some_and(|id| {
-                !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
-            }) && sources
+            (is_id(path.strip_prefix("/api/v4/sources/")) && sources)
+                || (is_id(path.strip_prefix("/api/v4/leads/")) && get)
         }
     }
+}
+
+/// Whether a path's last part is an entity id: digits only, not too many.
+fn is_id(tail: Option<&str>) -> bool {
+    tail.is_some_and(|id| {
+        !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 /// Checks the caller, then forwards the request to its account and answers as Kommo did.
@@ -127,7 +136,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_sources_api_and_pipelines_are_forwarded() {
+    fn only_the_sources_api_pipelines_and_the_widgets_lead_calls_are_forwarded() {
         for (m, p) in [
             (Method::GET, "/api/v4/sources"),
             (Method::POST, "/api/v4/sources"),
@@ -137,13 +146,20 @@ mod tests {
             (Method::PATCH, "/api/v4/sources/17"),
             (Method::DELETE, "/api/v4/sources/17"),
             (Method::GET, "/api/v4/leads/pipelines"),
+            (Method::GET, "/api/v4/leads"),
+            (Method::GET, "/api/v4/leads/901"),
+            (Method::POST, "/api/v4/leads/complex"),
         ] {
             assert!(forwarded(&m, p), "{m} {p}");
         }
         for (m, p) in [
             (Method::PUT, "/api/v4/sources"),
             (Method::POST, "/api/v4/leads/pipelines"),
-            (Method::GET, "/api/v4/leads"),
+            (Method::POST, "/api/v4/leads"),
+            (Method::PATCH, "/api/v4/leads"),
+            (Method::DELETE, "/api/v4/leads/901"),
+            (Method::GET, "/api/v4/leads/complex"),
+            (Method::GET, "/api/v4/leads/x"),
             (Method::GET, "/api/v4/account"),
             (Method::GET, "/api/v4/users/1"),
             (Method::GET, "/api/v4/sources/"),

@@ -119,7 +119,9 @@ async fn nothing_else_is_forwarded() {
     for (method, path) in [
         (Method::GET, "/api/v4/account"),
         (Method::GET, "/api/v4/users/1"),
-        (Method::GET, "/api/v4/leads"),
+        (Method::POST, "/api/v4/leads"),
+        (Method::DELETE, "/api/v4/leads/1"),
+        (Method::GET, "/api/v4/leads/complex"),
         (Method::POST, "/api/v4/leads/pipelines"),
         (Method::PUT, "/api/v4/sources"),
         (Method::GET, "/api/v4/sources/abc"),
@@ -137,7 +139,8 @@ async fn nothing_else_is_forwarded() {
         1,
         "only the install's"
     );
-    assert_eq!(env.counter("GET /api/v4/leads").await, 0);
+    assert_eq!(env.counter("POST /api/v4/leads").await, 0);
+    assert_eq!(env.counter("DELETE /api/v4/leads/{id}").await, 0);
 }
 
 #[tokio::test]
@@ -147,4 +150,33 @@ async fn a_body_over_one_mebibyte_is_refused() {
     let a = env.call(Method::POST, "/api/v4/sources", Some(&big)).await;
     a.refused(413, "too_large");
     assert_eq!(env.counter("POST /api/v4/sources").await, 0);
+}
+
+#[tokio::test]
+async fn the_widgets_lead_calls_are_forwarded() {
+    let env = installed().await;
+    let empty = env
+        .call(Method::GET, "/api/v4/leads?with=source&limit=250", None)
+        .await;
+    assert!(matches!(empty.status.as_u16(), 200 | 204), "{}", empty.text);
+    let made = env
+        .call(
+            Method::POST,
+            "/api/v4/leads/complex",
+            Some(r#"[{"name": "Through the relay"}]"#),
+        )
+        .await;
+    assert_eq!(made.status, 200, "{}", made.text);
+    let id = made.json()[0]["id"].as_u64().unwrap();
+    let one = env
+        .call(
+            Method::GET,
+            &format!("/api/v4/leads/{id}?with=source"),
+            None,
+        )
+        .await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    assert_eq!(one.json()["name"], "Through the relay");
+    assert_eq!(env.counter("POST /api/v4/leads/complex").await, 1);
+    assert_eq!(env.counter("GET /api/v4/leads/{id}").await, 1);
 }

@@ -58,6 +58,10 @@ pub struct FaultRule {
     /// How many matching requests to answer this way (default 1).
     #[serde(default = "one")]
     pub count: u64,
+    /// How many matching requests to let through first (default 0), for a fault in the
+    /// middle of a sequence such as the pages of a list.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub after: u64,
     /// Which requests.
     #[serde(flatten)]
     pub filter: Filter,
@@ -86,6 +90,10 @@ pub struct FaultRule {
 
 fn one() -> u64 {
     1
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn server_error() -> u16 {
@@ -187,20 +195,31 @@ impl Faults {
             .position(|f| f.filter.matches(method, path))
         {
             let f = &mut self.faults[i];
-            f.count = f.count.saturating_sub(1);
-            decision.fault = Some(f.clone());
-            if f.count == 0 {
-                self.faults.remove(i);
+            if f.after > 0 {
+                f.after -= 1;
+            } else {
+                f.count = f.count.saturating_sub(1);
+                decision.fault = Some(f.clone());
+                if f.count == 0 {
+                    self.faults.remove(i);
+                }
             }
         }
         decision
     }
 }
 
-/// The counter key of a path: source ids become `{id}`.
+/// The counter key of a path: source and lead ids become `{id}`.
 pub fn route_key(path: &str) -> String {
-    match path.strip_prefix("/api/v4/sources/") {
-        Some(rest) if !rest.is_empty() && !rest.contains('/') => "/api/v4/sources/{id}".into(),
+    match (
+        path.strip_prefix("/api/v4/sources/"),
+        path.strip_prefix("/api/v4/leads/"),
+    ) {
+        (Some(rest), _) if !rest.is_empty() && !rest.contains('/') => "/api/v4/sources/{id}".into(),
+        // Not `complex` nor `pipelines`: those are routes of their own.
+        (_, Some(rest)) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => {
+            "/api/v4/leads/{id}".into()
+        }
         _ => path.to_string(),
     }
 }
@@ -272,6 +291,7 @@ mod tests {
         let mut f = Faults::default();
         f.add_fault(FaultRule {
             count: 2,
+            after: 0,
             filter: Filter {
                 method: Some("post".into()),
                 path: Some("/api/v4/sources*".into()),

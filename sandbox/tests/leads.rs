@@ -771,3 +771,77 @@ async fn the_lead_card_page_shows_name_pipeline_stage_and_source_as_text() {
         assert!(a.content_type().starts_with("text/html"));
     }
 }
+
+#[tokio::test]
+async fn documented_lead_fields_the_sandbox_does_not_model_are_taken() {
+    let sb = start(config()).await;
+    sources(&sb).await;
+    let made = created(
+        &sb,
+        json!([{
+            "name": "With everything Kommo documents",
+            "custom_fields_values": [{"field_id": 1, "values": [{"value": "x"}]}],
+            "tags_to_add": [{"name": "web"}],
+            "created_by": 0, "updated_by": 0, "loss_reason_id": null,
+            "_embedded": {"source": {"external_id": "partner-desk", "type": "widget"},
+                          "contacts": [{"first_name": "Ana"}], "tags": [{"name": "web"}]}
+        }]),
+    )
+    .await;
+    assert_eq!(made.len(), 1);
+    assert_eq!(lead(&sb, made[0]).await["pipeline_id"], SECOND_PIPELINE_ID);
+}
+
+#[tokio::test]
+async fn a_fault_can_wait_for_the_second_page_of_the_leads() {
+    let sb = start(config()).await;
+    created(&sb, json!([{"name": "one"}, {"name": "two"}])).await;
+    let rule = json!({"after": 1, "status": 429, "headers": {"Retry-After": "1"},
+                      "method": "GET", "path": "/api/v4/leads"});
+    let added = sb
+        .client
+        .post(sb.url("/__sandbox/faults"))
+        .json(&rule)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::OK);
+    let first = sb.get("/api/v4/leads?limit=1", TOKEN).await;
+    assert_eq!(
+        first.status,
+        StatusCode::OK,
+        "the first request goes through"
+    );
+    let second = sb.get("/api/v4/leads?limit=1&page=2", TOKEN).await;
+    assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
+    let third = sb.get("/api/v4/leads?limit=1&page=2", TOKEN).await;
+    assert_eq!(
+        third.status,
+        StatusCode::OK,
+        "one fault, then the answer again"
+    );
+    let counted: Value = sb
+        .client
+        .get(sb.url("/__sandbox/counters"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(counted["GET /api/v4/leads"], 3);
+    sb.get("/api/v4/leads/1", TOKEN).await;
+    let counted: Value = sb
+        .client
+        .get(sb.url("/__sandbox/counters"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        counted["GET /api/v4/leads/{id}"], 1,
+        "lead ids count as one route"
+    );
+}

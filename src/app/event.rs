@@ -133,10 +133,8 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         (Click, A::TrafficLoad) => Msg::TrafficLoad,
         (Click, A::TrafficCancel) => Msg::TrafficCancel,
         (Click, A::TrafficResume) => Msg::TrafficResume,
-        (Click, A::ShowLeads) => match key? {
-            RowKey::Saved(id) => Msg::ShowLeads(id),
-            RowKey::New(_) => return None,
-        },
+        // The source's id rides in `data-i`: the traffic table's rows are not list rows.
+        (Click, A::ShowLeads) => Msg::ShowLeads(ev.idx.parse().ok()?),
         _ => return None,
     })
 }

@@ -34,6 +34,10 @@ const ROW = 'tbody tr[data-k]:not(.ksm-wa)';
 const SAVED_ROW = 'tbody tr[data-k^="s"]:not(.ksm-wa)';
 const SOURCES_PATH = '/api/v4/sources';
 const STEP_TIMEOUT = 30_000;
+// The Traffic view is timed over this many leads, spread over the first sources.
+const TRAFFIC_LEADS = 1000;
+const TRAFFIC_SOURCES = 4;
+const TRAFFIC_RUNS = 5;
 
 function parseArgs(argv) {
   const out = {};
@@ -166,6 +170,14 @@ async function api(method, path) {
   return text ? JSON.parse(text) : null;
 }
 
+async function post(path, data) {
+  const res = await fetch(URL_BASE + path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(data),
+  });
+  if (!res.ok) throw new Error('POST ' + path + ' answered ' + res.status + ': ' + (await res.text()));
+  return res.json();
+}
+
 const resetCounters = () => api('DELETE', '/__sandbox/counters');
 const counters = () => api('GET', '/__sandbox/counters');
 
@@ -272,7 +284,7 @@ async function rowKeys(page) {
 // Load, unchanged refresh, edit, delete, create: mutations on the widget and the requests each
 // action sent, from one page as a user would do them.
 async function actions(browser) {
-  const out = { requests: {}, mutations: {}, errors: [] };
+  const out = { requests: {}, mutations: {}, errors: [], traffic: null };
   const ctx = await newContext(browser);
   const page = await ctx.newPage();
   const pageErrors = [];
@@ -357,6 +369,30 @@ async function actions(browser) {
       await settle(page);
       out.requests.create = await counters();
     });
+
+    await step('traffic over ' + TRAFFIC_LEADS + ' leads', async () => {
+      const ids = (await rowKeys(page)).slice(0, TRAFFIC_SOURCES).map((k) => Number(k.slice(1)));
+      await api('DELETE', '/__sandbox/leads');
+      for (const id of ids) {
+        await post('/__sandbox/leads', { count: TRAFFIC_LEADS / ids.length, days: 28, source_id: id });
+      }
+      out.traffic = { leads: TRAFFIC_LEADS, list_ms: [], traffic_ms: [], requests: null };
+      for (let i = 0; i < TRAFFIC_RUNS; i++) {
+        await resetCounters();
+        await page.goto(URL_BASE + PAGE);
+        // Both moments as the page saw them, from navigation start.
+        const list = await page.waitForFunction(({ c, r, n }) => {
+          const a = document.querySelector(c);
+          return a && a.querySelectorAll(r).length >= n && performance.now();
+        }, { c: CONTAINER, r: SAVED_ROW, n: 1 }, { timeout: STEP_TIMEOUT, polling: 'raf' });
+        const ready = await page.waitForFunction((c) => !!document.querySelector(c + ' section[data-traffic="ready"]') && performance.now(),
+          CONTAINER, { timeout: STEP_TIMEOUT, polling: 'raf' });
+        out.traffic.list_ms.push(await list.jsonValue());
+        out.traffic.traffic_ms.push(await ready.jsonValue());
+        await settle(page);
+        out.traffic.requests = await counters();
+      }
+    });
   } finally {
     out.page_errors = pageErrors;
     await ctx.close();
@@ -433,6 +469,7 @@ async function main() {
     } else {
       const a = await actions(browser);
       result.requests = a.requests;
+      result.traffic = a.traffic;
       result.mutations = a.mutations;
       result.page_errors = a.page_errors;
       result.errors.push(...a.errors);

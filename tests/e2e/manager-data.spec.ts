@@ -63,18 +63,6 @@ test('WhatsApp pages editor shows the wa.me link and saves only the services', a
   expect(saved.services[0].pages).toHaveLength(3);
 });
 
-test('copy puts the _embedded.source JSON for creating leads on the clipboard', async ({ page, context, request }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.sb.url });
-  const root = await openAdvanced(page, env);
-  await zeroCounters(request, env.sb);
-
-  await rowOf(root, DEMO.ig.ext).getByRole('button', { name: 'Copy JSON' }).click();
-  await expect(status(root)).toHaveText('Copied the _embedded.source JSON.');
-  const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(JSON.parse(copied)).toEqual({ external_id: DEMO.ig.ext, type: 'widget' });
-  expect(await sent(request, env.sb)).toEqual({});
-});
-
 test('export downloads every source as JSON, without the token', async ({ page, request }) => {
   const root = await openAdvanced(page, env);
   await zeroCounters(request, env.sb);

@@ -30,7 +30,9 @@ test('a 500 on load shows the reason and a retry button that then loads the list
   await expect(rowOf(root, DEMO.chat.ext).getByRole('textbox', { name: 'Name' })).toHaveValue(DEMO.chat.name);
   await expect(root.locator('tbody tr[data-k^="s"]')).toHaveCount(6);
   await expect(alert).toHaveCount(0);
-  expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 1 });
+  // Once the list is in, the Traffic view reads its leads.
+  await expect(root.locator('[data-traffic]')).toHaveAttribute('data-traffic', 'ready');
+  expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 1, 'GET /api/v4/leads': 1 });
 });
 
 test('a 500 on create keeps the typed draft, and retry creates it once', async ({ page, request }) => {

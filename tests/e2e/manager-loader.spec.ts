@@ -42,7 +42,7 @@ test('Spanish UI with ?lang=es', async ({ page }) => {
   await expect(root.getByRole('button', { name: 'Añadir fuente' })).toBeVisible();
   await expect(root.getByRole('searchbox', { name: 'Buscar por nombre o ID externo' })).toBeVisible();
   await expect(root.getByRole('button', { name: /^Nombre/ })).toBeVisible();
-  await expect(root.locator('thead')).toContainText('Embudo');
+  await expect(root.getByRole('table', { name: 'Fuentes de leads' }).locator('thead')).toContainText('Embudo');
   await expect(root.locator('[data-quota]')).toContainText('Fuentes usadas');
   await expect(rowOf(root, DEMO.expo.ext).locator('.ksm-tag')).toHaveText('archivado');
   await expect(rowOf(root, DEMO.chat.ext).getByRole('button', { name: 'Eliminar' })).toBeVisible();
@@ -59,7 +59,7 @@ test('Portuguese UI with ?lang=pt', async ({ page }) => {
   const root = await openAdvanced(page, env, '?lang=pt');
   await expect(root.getByRole('button', { name: 'Adicionar fonte' })).toBeVisible();
   await expect(root.getByRole('searchbox', { name: 'Buscar por nome ou ID externo' })).toBeVisible();
-  await expect(root.locator('thead')).toContainText('Funil');
+  await expect(root.getByRole('table', { name: 'Fontes de leads' }).locator('thead')).toContainText('Funil');
   await expect(root.locator('[data-quota]')).toContainText('Fontes usadas');
   await expect(rowOf(root, DEMO.expo.ext).locator('.ksm-tag')).toHaveText('arquivado');
   await expect(rowOf(root, DEMO.chat.ext).getByRole('button', { name: 'Excluir' })).toBeVisible();

@@ -36,7 +36,7 @@ test.describe('a server that allows 100 sources, 50 to a page', () => {
     await expect(root.locator('tbody tr[data-k^="s"]')).toHaveCount(60);
     await expect(rowOf(root, 'filler-053').getByRole('textbox', { name: 'Name' })).toHaveValue('Filler 53');
     // Both pages, each once: the second from the first's _links.next.
-    expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 2, 'GET /api/v4/leads/pipelines': 1 });
+    expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 2, 'GET /api/v4/leads/pipelines': 1, 'GET /api/v4/leads': 1 });
   });
 
   test('with the limit raised to 100, the 51st source is created from the UI', async ({ page, request }) => {

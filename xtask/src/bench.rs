@@ -579,7 +579,13 @@ fn report(sizes: &Value, raw: &Value, more: &Value, generated_at: u64) -> Value 
         format!("in other rows: {}", detail(&edit["other_rows_detail"])),
     ));
     // Load is the one action that needs two requests: the sources and the pipelines, once each.
-    let load = &requests["load"];
+    // The traffic read that follows the list is reported on its own line below.
+    let mut load = requests["load"].clone();
+    let traffic_on_load = load
+        .as_object_mut()
+        .and_then(|m| m.remove(LEADS_ROUTE))
+        .unwrap_or(Value::Null);
+    let load = &load;
     let mut load_line = budget(
         "requests on load",
         total(load),
@@ -590,6 +596,17 @@ fn report(sizes: &Value, raw: &Value, more: &Value, generated_at: u64) -> Value 
     load_line["pass"] =
         json!(*load == json!({"GET /api/v4/sources": 1, "GET /api/v4/leads/pipelines": 1}));
     budgets.push(load_line);
+    let traffic = traffic_of(&raw["traffic"]);
+    let pages = traffic["requests"].as_f64();
+    let mut traffic_line = budget(
+        "requests of the Traffic view over 1,000 leads",
+        pages,
+        traffic["min_requests"].as_f64().unwrap_or(0.0),
+        "requests, one per page of 250",
+        detail(&raw["traffic"]["requests"]),
+    );
+    traffic_line["pass"] = json!(pages.is_some() && pages == traffic["min_requests"].as_f64());
+    budgets.push(traffic_line);
     for (action, label) in [
         ("refresh", "requests on refresh"),
         ("edit", "requests on edit"),
@@ -626,8 +643,26 @@ fn report(sizes: &Value, raw: &Value, more: &Value, generated_at: u64) -> Value 
         "timings_100": timings_more,
         "mutations": mutations,
         "requests": requests,
+        "traffic": traffic,
+        "traffic_on_load": traffic_on_load,
         "budgets": budgets,
         "errors": errors,
+    })
+}
+
+/// The route of the leads list the Traffic view reads.
+const LEADS_ROUTE: &str = "GET /api/v4/leads";
+
+/// The Traffic view's figures: time to the list and to the view (median and p90 from
+/// navigation start), and the requests of one open against the fewest possible.
+fn traffic_of(t: &Value) -> Value {
+    let leads = t["leads"].as_f64().unwrap_or(0.0);
+    json!({
+        "leads": t["leads"],
+        "list_ms": stats(&samples(&t["list_ms"])),
+        "traffic_ms": stats(&samples(&t["traffic_ms"])),
+        "requests": t["requests"][LEADS_ROUTE],
+        "min_requests": (leads / 250.0).ceil().max(1.0),
     })
 }
 
@@ -752,6 +787,18 @@ fn markdown(r: &Value) -> String {
     md.push_str(&format!(
         "| elements in the 50 rows | {} | {} | |\n",
         t["widget"]["row_elements"], t["baseline"]["row_elements"]
+    ));
+
+    let tr = &r["traffic"];
+    md.push_str(&format!(
+        "\n| Traffic view over {} leads (median / p90, from navigation start) | widget |\n|---|---:|\n| list of sources shown | {} / {} |\n| Traffic view shown | {} / {} |\n| GET /api/v4/leads requests | {} (fewest possible {}) |\n",
+        tr["leads"],
+        ms(&tr["list_ms"]["median"]),
+        ms(&tr["list_ms"]["p90"]),
+        ms(&tr["traffic_ms"]["median"]),
+        ms(&tr["traffic_ms"]["p90"]),
+        tr["requests"],
+        tr["min_requests"],
     ));
 
     md.push_str("\n| DOM mutations (MutationObserver on the widget root) | records | rows touched | outside the rows |\n|---|---:|---:|---|\n");

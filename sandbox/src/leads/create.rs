@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 /// The only `_embedded.source.type` Kommo takes for a Sources API source.
 pub const SOURCE_TYPE: &str = "widget";
 
-/// Fields of a complex lead item, beside `_embedded`.
+/// Fields of a complex lead item Kommo documents, beside `_embedded`; those after
+/// `request_id` are taken and not modelled.
 const FIELDS: &[&str] = &[
     "name",
     "price",
@@ -21,6 +22,13 @@ const FIELDS: &[&str] = &[
     "responsible_user_id",
     "request_id",
     "_embedded",
+    "updated_at",
+    "closed_at",
+    "created_by",
+    "updated_by",
+    "loss_reason_id",
+    "custom_fields_values",
+    "tags_to_add",
 ];
 
 /// One item, checked field by field (what it asks for; where it goes is decided later).

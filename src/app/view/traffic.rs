@@ -218,9 +218,9 @@ fn table(s: &State, srcs: &[Source], report: &Report) -> Node {
             .unwrap_or_default();
         let open = s.traffic.open == Some(src.id);
         body = body.kid(
+            // No `data-k`: that marks the list's rows, which this table's are not.
             el("tr")
                 .key(key_str(RowKey::Saved(src.id)))
-                .attr("data-k", key_str(RowKey::Saved(src.id)))
                 .kid(
                     el("th")
                         .attr("scope", "row")
@@ -234,6 +234,7 @@ fn table(s: &State, srcs: &[Source], report: &Report) -> Node {
                 .kid(
                     el("td").kid(
                         small(l, A::ShowLeads, T::ShowLeads)
+                            .attr("data-i", src.id.to_string())
                             .flag("disabled", st.count == 0)
                             .attr("aria-expanded", if open { "true" } else { "false" }),
                     ),
