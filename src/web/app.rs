@@ -9,6 +9,7 @@ use super::effects;
 use super::events::{self, Input, Listeners};
 use crate::app::action::Action;
 use crate::app::event::{to_msg, Ev};
+use crate::app::traffic::{Traffic, TrafficLoad};
 use crate::app::{update, view::view, Call, Effect, Job, Msg, Reply, State, Timer};
 use crate::client::Client;
 use crate::http::HttpResponse;
@@ -101,9 +102,36 @@ fn rehearse(root: &Element, mut s: State) {
     tree.close();
 }
 
+std::thread_local! {
+    /// The last complete read of the leads, kept for the page's life: a widget mounted again
+    /// (the admin leaves the advanced page and comes back) shows it without reading again.
+    static SESSION_TRAFFIC: std::cell::RefCell<Option<Traffic>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The traffic a new mount starts from: the session's last complete read, if any.
+pub fn session_traffic() -> Traffic {
+    let kept = SESSION_TRAFFIC.with(|t| t.borrow().clone());
+    kept.map_or_else(Traffic::default, |t| Traffic {
+        load: TrafficLoad::Ready,
+        ..t
+    })
+}
+
 /// Stops `app`: listeners, timers and nodes go; later answers are dropped.
 pub fn stop(app: &AppRef) {
     let mut i = app.borrow_mut();
+    if i.state.traffic.read_at.is_some() {
+        let t = &i.state.traffic;
+        let kept = Traffic {
+            period: t.period,
+            leads: t.leads.clone(),
+            read_at: t.read_at,
+            truncated: t.truncated,
+            open: t.open,
+            ..Traffic::default()
+        };
+        SESSION_TRAFFIC.with(|s| *s.borrow_mut() = Some(kept));
+    }
     i.listeners = None;
     i.timers.clear();
     if let Some(t) = i.tree.take() {

@@ -94,6 +94,7 @@ pub fn mount_with(el: Element, config: MountConfig, transport: Rc<dyn Transport>
     let client = Client::new(transport, BrowserClock);
     let mut state = State::new(mode, lang, limit, pipeline);
     state.relay = config.relay.is_some();
+    state.traffic = app::session_traffic();
     state.install_source = config
         .settings
         .as_ref()

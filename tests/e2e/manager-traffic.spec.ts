@@ -156,6 +156,23 @@ test("a source's latest leads link to their lead cards on the account", async ({
   await expect(card.locator('body')).toContainText(lead.body.name);
 });
 
+test('the leads read are kept for the session: coming back to the page reads none again', async ({ page, request }) => {
+  const chat = await idOf(request, DEMO.chat.ext);
+  await seedLeads(request, env.sb, [{ count: 4, days: 3, source_id: chat }]);
+  const root = await openAdvanced(page, env);
+  await expect(trafficRow(root, DEMO.chat.name).locator('[data-count]')).toHaveText('4');
+  await zeroCounters(request, env.sb);
+  await page.evaluate(() => (window as any).__host.leaveAdvanced());
+  await page.evaluate(() => (window as any).__host.enterAdvanced());
+  await expect(rowOf(root, DEMO.chat.ext).locator('[data-traffic-line]')).toContainText('4 leads in 7 days');
+  await expect(trafficView(root)).toHaveAttribute('data-traffic', 'ready');
+  expect((await sent(request, env.sb))['GET /api/v4/leads']).toBeUndefined();
+  // Read again on demand, it sees what came meanwhile.
+  await seedLeads(request, env.sb, [{ count: 6, days: 3, source_id: chat }]);
+  await trafficView(root).getByRole('button', { name: 'Read leads again' }).click();
+  await expect(trafficRow(root, DEMO.chat.name).locator('[data-count]')).toHaveText('6');
+});
+
 test('screenshot of the Traffic view with the demo leads for the README', async ({ page }) => {
   test.skip(!!env.relay, 'one screenshot, from the direct build');
   await page.setViewportSize({ width: 1280, height: 1000 });
