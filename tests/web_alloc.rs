@@ -24,7 +24,7 @@ fn answer(body: String) -> HttpResponse {
     }
 }
 
-/// Forty sources and one pipeline: enough rows that every render allocates a good deal.
+/// Forty sources, a lead each, and one pipeline: enough rows that every render allocates a good deal.
 struct Account;
 
 impl Transport for Account {
@@ -33,6 +33,17 @@ impl Transport for Account {
             answer(
                 r#"{"_embedded":{"pipelines":[{"id":10,"name":"Sales","is_main":true}]}}"#.into(),
             )
+        } else if req.path_and_query.starts_with("/api/v4/leads") {
+            // A page of leads for the Traffic view, so that it renders too.
+            let leads: Vec<String> = (1..=40)
+                .map(|i| {
+                    format!(r#"{{"id":{i},"pipeline_id":10,"status_id":100,"created_at":1,"source":{{"id":{i}}}}}"#)
+                })
+                .collect();
+            answer(format!(
+                r#"{{"_embedded":{{"leads":[{}]}}}}"#,
+                leads.join(",")
+            ))
         } else {
             let rows: Vec<String> = (1..=40)
                 .map(|i| {
@@ -94,7 +105,12 @@ async fn thousands_of_renders_do_not_grow_the_heap() {
     for _ in 0..8 {
         turn(20).await;
     }
-    assert_eq!(root.query_selector_all("tbody tr").unwrap().length(), 40);
+    assert_eq!(
+        root.query_selector_all("tbody tr[data-k]")
+            .unwrap()
+            .length(),
+        40
+    );
     let search = root
         .query_selector("[data-a=search]")
         .unwrap()

@@ -244,6 +244,8 @@ test('making a source the default moves the mark; clearing it leaves none', asyn
   expect(JSON.parse(calls[1].body!)).toEqual({ default: false });
   await expect(mark(DEMO.calls.ext)).not.toBeChecked();
   await expect(root.getByRole('checkbox', { name: 'Default source', checked: true })).toHaveCount(0);
+  // The mark moves at once; the request may still be on its way (through the relay, a hop more).
+  await expect.poll(async () => (await sent(request, env.sb))['PATCH /api/v4/sources/{id}']).toBe(1);
   expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources/{id}': 1 });
   server = await serverSources(request, env);
   expect(server.filter((s) => s.default)).toEqual([]);
