@@ -152,11 +152,21 @@ define([], function () {
           pipelines = (b._embedded && b._embedded.pipelines) || [];
           if (shown) fillPipelines(shown.body, shown.sources, pipelines);
         }, function () {});
-        get('/api/v4/sources').then(function (b) {
-          var sources = (b._embedded && b._embedded.sources) || [];
-          var wrap = table(sources, pipelines);
+        // Every page of the list, following _links.next, as the widget reads it.
+        var sources = [];
+        var page = function (path) {
+          return get(path).then(function (b) {
+            sources = sources.concat((b && b._embedded && b._embedded.sources) || []);
+            var next = b && b._links && b._links.next && b._links.next.href;
+            if (!next) return sources;
+            var u = new URL(next, location.href);
+            return page(u.pathname + u.search);
+          });
+        };
+        page('/api/v4/sources').then(function (all) {
+          var wrap = table(all, pipelines);
           root.appendChild(wrap);
-          shown = { body: wrap.querySelector('tbody'), sources: sources };
+          shown = { body: wrap.querySelector('tbody'), sources: all };
         });
         return true;
       },
