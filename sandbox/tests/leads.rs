@@ -799,13 +799,9 @@ async fn a_fault_can_wait_for_the_second_page_of_the_leads() {
     let rule = json!({"after": 1, "status": 429, "headers": {"Retry-After": "1"},
                       "method": "GET", "path": "/api/v4/leads"});
     let added = sb
-        .client
-        .post(sb.url("/__sandbox/faults"))
-        .json(&rule)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(added.status(), StatusCode::OK);
+        .control(Method::POST, "/__sandbox/faults", Some(&rule))
+        .await;
+    assert_eq!(added.status, StatusCode::OK);
     let first = sb.get("/api/v4/leads?limit=1", TOKEN).await;
     assert_eq!(
         first.status,
@@ -820,26 +816,16 @@ async fn a_fault_can_wait_for_the_second_page_of_the_leads() {
         StatusCode::OK,
         "one fault, then the answer again"
     );
-    let counted: Value = sb
-        .client
-        .get(sb.url("/__sandbox/counters"))
-        .send()
+    let counted = sb
+        .control(Method::GET, "/__sandbox/counters", None)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json();
     assert_eq!(counted["GET /api/v4/leads"], 3);
     sb.get("/api/v4/leads/1", TOKEN).await;
-    let counted: Value = sb
-        .client
-        .get(sb.url("/__sandbox/counters"))
-        .send()
+    let counted = sb
+        .control(Method::GET, "/__sandbox/counters", None)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json();
     assert_eq!(
         counted["GET /api/v4/leads/{id}"], 1,
         "lead ids count as one route"

@@ -54,7 +54,13 @@ fn pipes() -> Vec<Pipeline> {
 
 /// A loaded manager with sources 1 "Chat"/chat and 2 "Calls"/calls.
 fn loaded() -> State {
+    loaded_at(0).0
+}
+
+/// [`loaded`] at Unix time `now`, with the effects of the list's answer (the traffic read).
+fn loaded_at(now: i64) -> (State, Vec<Effect>) {
     let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    s.now = now;
     let fx = update(&mut s, Msg::Start);
     assert_eq!(
         fx,
@@ -67,7 +73,7 @@ fn loaded() -> State {
         &mut s,
         Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
     );
-    update(
+    let fx = update(
         &mut s,
         Msg::Reply(
             Job::Sources,
@@ -78,7 +84,7 @@ fn loaded() -> State {
         ),
     );
     assert_eq!(s.load, Load::Ready);
-    s
+    (s, fx)
 }
 
 fn calls(fx: &[Effect]) -> Vec<(Job, Call)> {

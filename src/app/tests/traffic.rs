@@ -26,24 +26,7 @@ fn lead(id: u64, source: u64, pipeline: u64, age: i64) -> Lead {
 
 /// A loaded manager whose first traffic read was just asked for.
 fn reading() -> (State, Vec<Effect>) {
-    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
-    s.now = NOW;
-    update(&mut s, Msg::Start);
-    update(
-        &mut s,
-        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
-    );
-    let fx = update(
-        &mut s,
-        Msg::Reply(
-            Job::Sources,
-            Ok(Reply::Page(
-                vec![src(1, "Chat", "chat", 10), src(2, "Calls", "calls", 10)],
-                None,
-            )),
-        ),
-    );
-    (s, fx)
+    loaded_at(NOW)
 }
 
 fn page(s: &mut State, gen: u32, leads: Vec<Lead>, next: Option<&str>) -> Vec<Effect> {

@@ -180,8 +180,10 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
     } else {
         T::NoMatch
     };
-    out.push(table(s, &rows, true, empty));
-    out.push(super::traffic::traffic(s));
+    // One report for the list's lines and the Traffic view.
+    let report = super::traffic::report(s);
+    out.push(table(s, &rows, true, empty, report.as_ref()));
+    out.push(super::traffic::traffic(s, report.as_ref()));
     out
 }
 
@@ -203,7 +205,13 @@ fn sort_btn(s: &State, act: Action, by: SortBy, label: T) -> Node {
 
 /// The table of `rows`, with each open WhatsApp panel under its row; `bulk` adds the
 /// selection column, and `empty` says why there are no rows.
-pub(super) fn table(s: &State, rows: &[&Row], bulk: bool, empty: T) -> Node {
+pub(super) fn table(
+    s: &State,
+    rows: &[&Row],
+    bulk: bool,
+    empty: T,
+    report: Option<&crate::traffic::Report>,
+) -> Node {
     let l = s.lang;
     let saved_visible: Vec<&&Row> = rows.iter().filter(|r| r.orig.is_some()).collect();
     let all_sel = !saved_visible.is_empty() && saved_visible.iter().all(|r| r.selected);
@@ -228,11 +236,9 @@ pub(super) fn table(s: &State, rows: &[&Row], bulk: bool, empty: T) -> Node {
     );
     let opts = pipe_opts(s);
     let cols = if bulk { "8" } else { "7" };
-    let saved: Vec<crate::model::Source> = s.rows.iter().filter_map(|r| r.orig.clone()).collect();
-    let report = s.traffic.report(&saved);
     let mut body = el("tbody");
     for r in rows {
-        let traffic = match (&report, &r.orig) {
+        let traffic = match (report, &r.orig) {
             (Some(rep), Some(o)) => rep.of(o.id),
             _ => None,
         };

@@ -72,5 +72,14 @@ fn content(s: &State) -> Vec<Node> {
         .kid(elc("span", "ksm-grow"))
         .opt(quota(s));
     let rows = s.in_pipeline();
-    vec![bar.into(), table(s, &rows, false, T::PanelEmpty)]
+    vec![
+        bar.into(),
+        table(
+            s,
+            &rows,
+            false,
+            T::PanelEmpty,
+            super::traffic::report(s).as_ref(),
+        ),
+    ]
 }

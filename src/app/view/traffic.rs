@@ -29,6 +29,11 @@ fn sources(s: &State) -> Vec<Source> {
     s.rows.iter().filter_map(|r| r.orig.clone()).collect()
 }
 
+/// The traffic report of the saved sources, once leads were read.
+pub(super) fn report(s: &State) -> Option<Report> {
+    s.traffic.report(&sources(s))
+}
+
 /// The compact traffic line of a source in the list, once leads were read.
 pub(super) fn line(s: &State, t: &SourceTraffic) -> Node {
     let l = s.lang;
@@ -119,7 +124,7 @@ fn bar(s: &State) -> El {
 }
 
 /// The whole Traffic view.
-pub(super) fn traffic(s: &State) -> Node {
+pub(super) fn traffic(s: &State, report: Option<&Report>) -> Node {
     let l = s.lang;
     let t = &s.traffic;
     let state = match t.load {
@@ -153,10 +158,10 @@ pub(super) fn traffic(s: &State) -> Node {
         }
         _ => {}
     }
-    let srcs = sources(s);
-    let Some(report) = t.report(&srcs) else {
+    let Some(report) = report else {
         return sec.into();
     };
+    let srcs = sources(s);
     let at = t.read_at.unwrap_or(s.now);
     sec = sec.kid(elc("p", "ksm-note").attr("data-traffic-read", "").txt(fill(
         l.t(T::TrafficRead),
@@ -172,7 +177,7 @@ pub(super) fn traffic(s: &State) -> Node {
         )));
     }
     sec = sec.kid(chart(l, &report.daily));
-    sec = sec.kid(table(s, &srcs, &report));
+    sec = sec.kid(table(s, &srcs, report));
     if report.others > 0 {
         sec = sec.kid(elc("p", "ksm-note").attr("data-others", "").txt(fill(
             l.t(T::TrafficOthers),
