@@ -55,7 +55,8 @@ impl App {
             None => {
                 let path = format!("/api/v4/users/{}", caller.user_id);
                 let (answer, _) = self
-                    .call_kommo(&caller.installation, Method::GET, &path, None)
+                    .upstream
+                    .call(&caller.installation, Method::GET, &path, None)
                     .await?;
                 let admin =
                     match answer.status {

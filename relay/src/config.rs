@@ -71,20 +71,22 @@ impl fmt::Debug for Key {
     }
 }
 
-/// How hard the relay lets one account push Kommo; defaults stay under Kommo's 7 req/s.
+/// How hard all relays together push one account's Kommo: at most `per_second` calls in any
+/// sliding second (Kommo allows 7), and a burst waits in line for up to `queue_secs` seconds'
+/// worth of calls before more are refused with 429.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Requests per second forwarded for one account; 0 turns the limiter off.
+    /// Calls per sliding second towards one account; 0 turns pacing off.
     pub per_second: u32,
-    /// Requests of one account that may wait for their turn before more get 429.
-    pub queue: usize,
+    /// Seconds' worth of calls one relay queues for an account before it answers 429.
+    pub queue_secs: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            per_second: 6,
-            queue: 12,
+            per_second: 7,
+            queue_secs: 5,
         }
     }
 }
@@ -108,6 +110,9 @@ pub struct Config {
     pub key: Key,
     /// Per-account rate limit and queue.
     pub limits: Limits,
+    /// How old a pair may get before the keep-alive refreshes it (refresh tokens expire
+    /// after 3 months unused).
+    pub keep_alive: std::time::Duration,
 }
 
 impl Config {
@@ -198,6 +203,7 @@ where
             allow_http_loopback,
             key,
             limits: Limits::default(),
+            keep_alive: std::time::Duration::from_secs(30 * 86_400),
         },
     })))
 }

@@ -54,6 +54,9 @@ struct TokenAnswer {
     access_token: String,
     refresh_token: String,
     expires_in: i64,
+    /// Kommo's clock when it issued the pair: the expiry is counted from it.
+    #[serde(default)]
+    server_time: Option<i64>,
 }
 
 /// A client for Kommo accounts, holding the integration's credentials.
@@ -147,11 +150,12 @@ impl Kommo {
         if t.access_token.is_empty() || t.refresh_token.is_empty() || t.expires_in <= 0 {
             return Err(KommoError::BadAnswer("the token endpoint's answer".into()));
         }
+        let issued_at = t.server_time.filter(|t| *t > 0).unwrap_or(now);
         Ok(Pair {
             access: Secret::new(t.access_token),
             refresh: Secret::new(t.refresh_token),
-            issued_at: now,
-            expires_at: now + t.expires_in,
+            issued_at,
+            expires_at: issued_at + t.expires_in,
         })
     }
 

@@ -11,15 +11,17 @@ pub mod cors;
 pub mod hook;
 pub mod hosts;
 pub mod install;
+pub mod keep_alive;
 pub mod kommo;
-pub mod limit;
 pub mod log;
+pub mod pace;
 pub mod problem;
 pub mod proxy;
 pub mod seal;
 pub mod server;
 pub mod store;
 pub mod tokens;
+pub mod upstream;
 
 pub use app::App;
 pub use config::{parse, Command, Config};

@@ -24,3 +24,8 @@ pub async fn requests(req: Request, next: Next) -> Response {
 pub fn account(account_id: i64, what: &str) {
     eprintln!("account {account_id}: {what}");
 }
+
+/// An event about the relay itself, for the operator.
+pub fn event(what: &str) {
+    eprintln!("{what}");
+}

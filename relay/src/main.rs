@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
     println!("kommo-relay listening on http://{addr}");
     let _ = std::io::stdout().flush();
     let served = relay::serve(listener, app.clone(), stop_signal()).await;
-    app.store.close().await;
+    app.close().await;
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -62,7 +62,7 @@ impl Running {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
-        self.app.store.close().await;
+        self.app.close().await;
     }
 }
 

@@ -9,6 +9,11 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::fmt;
 
+mod lease;
+mod pace;
+
+pub use lease::Stored;
+
 /// The schema, embedded in the binary and applied at start.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -66,6 +71,8 @@ pub struct Installation {
     pub generation: i64,
     /// False once Kommo refused a refresh: the account must install again.
     pub connected: bool,
+    /// Until when (Unix milliseconds) a relay holds the right to refresh this pair.
+    pub lease_until: i64,
 }
 
 /// The relay's storage.
@@ -76,7 +83,7 @@ pub struct Store {
 }
 
 const COLUMNS: &str = "account_id, base_url, client_uuid, access_token, refresh_token, \
-     access_issued_at, access_expires_at, generation, connected";
+     access_issued_at, access_expires_at, generation, connected, lease_until";
 
 impl Store {
     /// Opens (creating a SQLite file when missing) and migrates the database at `url`.
@@ -91,6 +98,9 @@ impl Store {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(if sqlite { 4 } else { 10 })
+            // While the database is away a call fails within seconds instead of hanging;
+            // the pool reconnects on its own once it is back.
+            .acquire_timeout(std::time::Duration::from_secs(3))
             .connect(&url)
             .await?;
         if sqlite {
@@ -134,7 +144,7 @@ impl Store {
              refresh_token = excluded.refresh_token, access_issued_at = excluded.access_issued_at, \
              access_expires_at = excluded.access_expires_at, \
              generation = installations.generation + 1, connected = 1, \
-             updated_at = excluded.updated_at",
+             lease_owner = '', lease_until = 0, updated_at = excluded.updated_at",
         )
         .bind(account_id)
         .bind(base_url)
@@ -170,51 +180,6 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| self.read(&r)).transpose()
-    }
-
-    /// Replaces the pair of generation `seen` with a rotated one, committed before it
-    /// returns; false when another pair replaced it first (nothing written then).
-    pub async fn rotate(
-        &self,
-        account_id: i64,
-        seen: i64,
-        pair: &Pair,
-        now: i64,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE installations SET access_token = $1, refresh_token = $2, \
-             access_issued_at = $3, access_expires_at = $4, generation = generation + 1, \
-             updated_at = $5 WHERE account_id = $6 AND generation = $7 AND connected = 1",
-        )
-        .bind(
-            self.sealer
-                .seal(account_id, Field::Access, pair.access.expose()),
-        )
-        .bind(
-            self.sealer
-                .seal(account_id, Field::Refresh, pair.refresh.expose()),
-        )
-        .bind(pair.issued_at)
-        .bind(pair.expires_at)
-        .bind(now)
-        .bind(account_id)
-        .bind(seen)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Marks the account disconnected: Kommo refused its refresh token.
-    pub async fn disconnect(&self, account_id: i64, now: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE installations SET connected = 0, generation = generation + 1, \
-             updated_at = $1 WHERE account_id = $2",
-        )
-        .bind(now)
-        .bind(account_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     /// Deletes the account's installation and tokens (the integration was disabled there);
@@ -289,6 +254,7 @@ impl Store {
             },
             generation: r.try_get("generation")?,
             connected: r.try_get::<i64, _>("connected")? == 1,
+            lease_until: r.try_get("lease_until")?,
         })
     }
 }

@@ -1,31 +1,34 @@
-//! A fresh access token for every call to Kommo: refreshed before it expires and once on a
-//! 401, one refresh at a time per account, the rotated pair committed before it is used.
+//! A fresh access token for every call to Kommo. Kommo's refresh tokens are single use across
+//! every client, so exactly one refresh may run per expiry, however many relays share the
+//! database: in-process callers wait on one flight, and the flight claims a lease on the
+//! installation's row (one conditional UPDATE, no lock held while Kommo answers). Whoever does
+//! not get the lease re-reads the row until its generation moves or the lease lapses. The new
+//! pair is written only over the generation it replaced, and a refused refresh disconnects the
+//! account only while the refused token is still the stored one.
 
-use crate::app::{now_secs, App};
+use crate::app::{now_ms, now_secs};
 use crate::config::Secret;
-use crate::kommo::{Answer, KommoError};
+use crate::kommo::{Kommo, KommoError};
+use crate::pace::{Pace, Priority};
 use crate::problem::Problem;
-use crate::store::{Installation, Pair};
-use axum::body::Bytes;
-use axum::http::{Method, StatusCode};
+use crate::store::{Installation, Pair, Store, Stored};
+use axum::http::StatusCode;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio_util::task::TaskTracker;
 
 /// How long before its expiry an access token is replaced (at most a quarter of its life).
 const REFRESH_EARLY: i64 = 120;
-
-/// One lock per account, so concurrent requests at an expiry make one refresh.
-#[derive(Default)]
-pub struct Refreshes {
-    locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-impl Refreshes {
-    fn lock_for(&self, account_id: i64) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
-        locks.entry(account_id).or_default().clone()
-    }
-}
+/// How long a claimed refresh may take before another relay may claim it: longer than a wait
+/// in the account's line plus Kommo's whole timeout, so a live refresh is never overtaken.
+pub const LEASE_MS: i64 = 45_000;
+/// How often a relay that did not get the lease looks at the row again.
+const POLL: Duration = Duration::from_millis(100);
+/// How long a rotated pair is offered to a database that does not answer before the loss is
+/// reported: Kommo has already retired the refresh token it replaced.
+const STORE_PATIENCE: Duration = Duration::from_secs(300);
 
 /// The answer when the account's tokens no longer work: install again.
 pub fn disconnected() -> Problem {
@@ -43,6 +46,7 @@ pub fn storage_failed() -> Problem {
         "storage_failed",
         "The relay's storage did not answer; try again in a moment",
     )
+    .retry_after(1)
 }
 
 /// The answer when Kommo could not be reached.
@@ -62,98 +66,223 @@ pub fn due(pair: &Pair, now: i64) -> bool {
     now >= pair.expires_at - early
 }
 
-impl App {
-    /// Calls `path_and_query` on the installation's account with a fresh access token; on a
-    /// 401 the token is refreshed and the call made once more.
-    pub async fn call_kommo(
-        &self,
-        inst: &Installation,
-        method: Method,
-        path_and_query: &str,
-        body: Option<(&str, Bytes)>,
-    ) -> Result<(Answer, Secret), Problem> {
-        let url = format!("{}{path_and_query}", inst.base_url);
-        let (mut access, mut generation) = if due(&inst.pair, now_secs()) {
-            self.refresh(inst.account_id, inst.generation).await?
-        } else {
-            (inst.pair.access.clone(), inst.generation)
-        };
-        let mut retried = false;
-        loop {
-            let answer = self
-                .kommo
-                .call(method.clone(), &url, &access, body.clone())
-                .await
-                .map_err(|_| unreachable())?;
-            if answer.status != StatusCode::UNAUTHORIZED || retried {
-                return Ok((answer, access));
-            }
-            retried = true;
-            (access, generation) = self.refresh(inst.account_id, generation).await?;
+/// An access token and the generation of the pair it belongs to.
+pub type Access = (Secret, i64);
+
+/// The refresh service: one flight per account in this relay, one lease per account across
+/// relays.
+pub struct Tokens {
+    store: Store,
+    kommo: Kommo,
+    pace: Arc<Pace>,
+    flights: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// This relay's name in leases, unique per process.
+    instance: String,
+    claims: AtomicU64,
+    /// Refreshes run as tracked tasks: a caller that goes away, or a shutdown, does not cut
+    /// one off between Kommo's answer and the write of its pair.
+    tasks: TaskTracker,
+}
+
+impl Tokens {
+    /// A refresh service over `store`, calling `kommo` within `pace`.
+    pub fn new(store: Store, kommo: Kommo, pace: Arc<Pace>, tasks: TaskTracker) -> Tokens {
+        use chacha20poly1305::aead::rand_core::RngCore;
+        let instance = format!("{:016x}", chacha20poly1305::aead::OsRng.next_u64());
+        Tokens {
+            store,
+            kommo,
+            pace,
+            flights: Mutex::default(),
+            instance,
+            claims: AtomicU64::new(0),
+            tasks,
         }
     }
 
-    /// Replaces the pair of generation `seen`, or waits for the refresh already under way and
-    /// takes its pair. Kommo keeps the replaced refresh token valid until the new access token
-    /// is used, and the new pair is committed before it is returned: a crash at any point
-    /// leaves a pair that works.
-    async fn refresh(&self, account_id: i64, seen: i64) -> Result<(Secret, i64), Problem> {
-        let lock = self.refreshes.lock_for(account_id);
-        let _one_at_a_time = lock.lock().await;
-        let current = self
-            .store
-            .by_account(account_id)
-            .await
-            .map_err(|_| storage_failed())?
-            .ok_or_else(disconnected)?;
-        if !current.connected {
-            return Err(disconnected());
+    /// The installation's access token, refreshed first when it is due.
+    pub async fn fresh(self: &Arc<Self>, inst: &Installation) -> Result<Access, Problem> {
+        if due(&inst.pair, now_secs()) {
+            self.refresh(inst.account_id, inst.generation).await
+        } else {
+            Ok((inst.pair.access.clone(), inst.generation))
         }
-        if current.generation != seen {
-            return Ok((current.pair.access, current.generation));
-        }
-        let now = now_secs();
-        match self
-            .kommo
-            .refresh(&current.base_url, &current.pair.refresh, now)
-            .await
-        {
-            Ok(pair) => {
-                let stored = self
-                    .store
-                    .rotate(account_id, seen, &pair, now)
-                    .await
-                    .map_err(|_| storage_failed())?;
-                if !stored {
-                    // Changed underneath (a reinstall): use what is stored now.
-                    let now_stored = self
-                        .store
-                        .by_account(account_id)
-                        .await
-                        .map_err(|_| storage_failed())?
-                        .filter(|i| i.connected)
-                        .ok_or_else(disconnected)?;
-                    return Ok((now_stored.pair.access, now_stored.generation));
-                }
-                crate::log::account(account_id, "access token refreshed");
-                Ok((pair.access, seen + 1))
+    }
+
+    /// Replaces the pair of generation `seen`, or takes the pair that replaced it, whichever
+    /// relay made it.
+    pub async fn refresh(self: &Arc<Self>, account_id: i64, seen: i64) -> Result<Access, Problem> {
+        let flight = {
+            let mut flights = self.flights.lock().unwrap_or_else(|p| p.into_inner());
+            flights.retain(|_, f| Arc::strong_count(f) > 1);
+            flights.entry(account_id).or_default().clone()
+        };
+        let _one_flight = flight.lock().await;
+        let started = Instant::now();
+        loop {
+            let current = self
+                .store
+                .by_account(account_id)
+                .await
+                .map_err(|_| storage_failed())?
+                .ok_or_else(disconnected)?;
+            if !current.connected {
+                return Err(disconnected());
             }
-            Err(KommoError::Refused { status, .. }) => {
-                crate::log::account(
-                    account_id,
-                    &format!("Kommo refused the refresh ({status}): marked disconnected"),
+            if current.generation != seen {
+                return Ok((current.pair.access, current.generation));
+            }
+            let now = now_ms();
+            if current.lease_until <= now {
+                let owner = format!(
+                    "{}-{}",
+                    self.instance,
+                    self.claims.fetch_add(1, Ordering::Relaxed)
                 );
-                self.store
-                    .disconnect(account_id, now)
+                let claimed = self
+                    .store
+                    .claim_lease(account_id, seen, &owner, now, now + LEASE_MS)
                     .await
                     .map_err(|_| storage_failed())?;
-                Err(disconnected())
+                if claimed {
+                    let this = self.clone();
+                    return self
+                        .tasks
+                        .spawn(async move { this.rotate(current, owner).await })
+                        .await
+                        .unwrap_or_else(|_| Err(unreachable()));
+                }
+            }
+            if started.elapsed() > Duration::from_millis(LEASE_MS as u64 + 5_000) {
+                return Err(unreachable());
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Under the lease `owner` holds: asks Kommo for a new pair and keeps it.
+    async fn rotate(
+        self: Arc<Self>,
+        current: Installation,
+        owner: String,
+    ) -> Result<Access, Problem> {
+        let account_id = current.account_id;
+        let seen = current.generation;
+        let asked = match self.pace.turn(account_id, Priority::Refresh).await {
+            Ok(()) => {
+                self.kommo
+                    .refresh(&current.base_url, &current.pair.refresh, now_secs())
+                    .await
+            }
+            Err(p) => {
+                let _ = self.store.release_lease(account_id, &owner).await;
+                return Err(p);
+            }
+        };
+        match asked {
+            Ok(pair) => self.keep(account_id, seen, &owner, pair).await,
+            Err(KommoError::Refused { status, hint }) => {
+                self.refused(account_id, seen, status, &hint).await
             }
             Err(e) => {
+                let _ = self.store.release_lease(account_id, &owner).await;
                 crate::log::account(account_id, &format!("refresh failed: {e:?}"));
                 Err(unreachable())
             }
         }
+    }
+
+    /// Writes the pair Kommo issued, retrying while the database is away: it is the only
+    /// pair that works now.
+    async fn keep(
+        &self,
+        account_id: i64,
+        seen: i64,
+        owner: &str,
+        pair: Pair,
+    ) -> Result<Access, Problem> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(100);
+        let mut leased = true;
+        loop {
+            let lease = leased.then_some(owner);
+            match self
+                .store
+                .rotate(account_id, seen, lease, &pair, now_secs())
+                .await
+            {
+                Ok(Stored::Yes) => {
+                    crate::log::account(account_id, "access token refreshed");
+                    return Ok((pair.access, seen + 1));
+                }
+                // The lease lapsed and was taken while Kommo answered: this pair is still the
+                // one that replaced `seen`, so it is written over it all the same.
+                Ok(Stored::Superseded) if leased => leased = false,
+                Ok(Stored::Superseded) => {
+                    crate::log::account(
+                        account_id,
+                        "a refreshed pair was not stored: the account was installed again or \
+                         disconnected meanwhile",
+                    );
+                    return self.stored(account_id).await;
+                }
+                Err(e) if started.elapsed() < STORE_PATIENCE => {
+                    crate::log::account(
+                        account_id,
+                        &format!("storing the refreshed pair failed, retrying: {e}"),
+                    );
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+                Err(e) => {
+                    crate::log::account(
+                        account_id,
+                        &format!("the refreshed pair could not be stored ({e}): the account must be installed again"),
+                    );
+                    return Err(storage_failed());
+                }
+            }
+        }
+    }
+
+    /// Kommo refused the refresh token of `seen`. If another relay rotated meanwhile, its pair
+    /// is used; only while `seen` is still stored is the account disconnected.
+    async fn refused(
+        &self,
+        account_id: i64,
+        seen: i64,
+        status: u16,
+        hint: &str,
+    ) -> Result<Access, Problem> {
+        let disconnected_now = self
+            .store
+            .disconnect(account_id, seen, now_secs())
+            .await
+            .map_err(|_| storage_failed())?;
+        if disconnected_now {
+            crate::log::account(
+                account_id,
+                &format!("Kommo refused the refresh ({status} {hint}): marked disconnected"),
+            );
+            return Err(disconnected());
+        }
+        crate::log::account(
+            account_id,
+            "Kommo refused a refresh token another relay had already rotated; using its pair",
+        );
+        self.stored(account_id).await
+    }
+
+    /// The stored pair, when the account is connected.
+    async fn stored(&self, account_id: i64) -> Result<Access, Problem> {
+        let inst = self
+            .store
+            .by_account(account_id)
+            .await
+            .map_err(|_| storage_failed())?
+            .filter(|i| i.connected)
+            .ok_or_else(disconnected)?;
+        Ok((inst.pair.access, inst.generation))
     }
 }
 

@@ -1,5 +1,5 @@
-//! Load over real HTTP: each account is kept under Kommo's rate, briefly queued, then told
-//! to retry later.
+//! The accounts' pace over real HTTP: a burst waits in line and reaches Kommo within its rate,
+//! and past the line calls are told to retry later.
 
 mod common;
 
@@ -9,11 +9,11 @@ use reqwest::Method;
 use std::sync::Arc;
 
 #[tokio::test]
-async fn past_a_short_queue_requests_get_429_with_retry_after() {
+async fn past_the_line_requests_get_429_with_retry_after() {
     let env = Env::start(Setup {
         limits: Limits {
             per_second: 2,
-            queue: 1,
+            queue_secs: 1,
         },
         // Kommo's own limit, which the relay must never reach.
         sandbox_rate: 7,
@@ -40,10 +40,37 @@ async fn past_a_short_queue_requests_get_429_with_retry_after() {
             limited += 1;
         }
     }
-    assert!(passed >= 2, "the burst goes through: {passed}");
+    assert!(passed >= 2, "the line goes through: {passed}");
     assert!(
         limited >= 1,
-        "the rest past the queue are refused: {limited}"
+        "the rest past the line are refused: {limited}"
     );
     assert_eq!(env.counter("GET /api/v4/sources").await, passed);
+}
+
+#[tokio::test]
+async fn a_burst_of_thirty_is_queued_and_kommo_never_answers_429() {
+    for db in common::db::all().await {
+        let env = Env::start(Setup {
+            limits: Limits::default(),
+            sandbox_rate: 7,
+            db: Some(db),
+            ..Setup::default()
+        })
+        .await;
+        env.installed().await;
+        // The access token is due, so the burst also carries a refresh and the admin check.
+        env.expire_access_token().await;
+        let env = Arc::new(env);
+        let mut calls = tokio::task::JoinSet::new();
+        for _ in 0..30 {
+            let env = env.clone();
+            calls.spawn(async move { env.call(Method::GET, "/api/v4/sources", None).await });
+        }
+        for a in calls.join_all().await {
+            assert_eq!(a.status, 204, "{} {}", env.db.kind, a.text);
+        }
+        assert_eq!(env.counter("GET /api/v4/sources").await, 30);
+        assert_eq!(env.counter("grant refresh_token").await, 1);
+    }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::db;
 use relay::config::Secret;
-use relay::store::{Pair, Store, StoreError};
+use relay::store::{Pair, Store, StoreError, Stored};
 
 const KEY: [u8; 32] = [9; 32];
 const ACCESS: &str = "eyJhbGciOiJIUzI1NiJ9.access-token-plain-text.signature";
@@ -51,7 +51,8 @@ async fn an_install_reads_back_with_its_tokens_opened() {
             vec!["https://acme.kommo.com".to_string()]
         );
         // A reinstall replaces the pair and connects again.
-        store.disconnect(7, 1_100).await.unwrap();
+        let g = store.by_account(7).await.unwrap().unwrap().generation;
+        assert!(store.disconnect(7, g, 1_100).await.unwrap());
         assert!(!store.by_account(7).await.unwrap().unwrap().connected);
         assert!(store.connected_origins().await.unwrap().is_empty());
         store
@@ -89,28 +90,38 @@ async fn a_rotation_applies_once_per_generation() {
             .await
             .unwrap();
         let seen = store.by_account(7).await.unwrap().unwrap().generation;
-        assert!(store
-            .rotate(7, seen, &pair("a2", "r2", 6_000), 1_100)
-            .await
-            .unwrap());
+        assert_eq!(
+            store
+                .rotate(7, seen, None, &pair("a2", "r2", 6_000), 1_100)
+                .await
+                .unwrap(),
+            Stored::Yes
+        );
         // A second rotation from the same generation would drop the first one's pair.
-        assert!(!store
-            .rotate(7, seen, &pair("a3", "r3", 7_000), 1_100)
-            .await
-            .unwrap());
+        assert_eq!(
+            store
+                .rotate(7, seen, None, &pair("a3", "r3", 7_000), 1_100)
+                .await
+                .unwrap(),
+            Stored::Superseded
+        );
         let now = store.by_account(7).await.unwrap().unwrap();
         assert_eq!(
             (now.pair.access.expose(), now.pair.refresh.expose()),
             ("a2", "r2")
         );
+        // A disconnect only applies over the generation whose token was refused.
+        assert!(!store.disconnect(7, seen, 1_200).await.unwrap());
+        assert!(store.by_account(7).await.unwrap().unwrap().connected);
+        assert!(store.disconnect(7, seen + 1, 1_200).await.unwrap());
         // A disconnected account is not rotated.
-        store.disconnect(7, 1_200).await.unwrap();
         let g = store.by_account(7).await.unwrap().unwrap().generation;
-        assert!(
-            !store
-                .rotate(7, g, &pair("a4", "r4", 8_000), 1_300)
+        assert_eq!(
+            store
+                .rotate(7, g, None, &pair("a4", "r4", 8_000), 1_300)
                 .await
                 .unwrap(),
+            Stored::Superseded,
             "{}",
             db.kind
         );
@@ -153,7 +164,10 @@ async fn the_sqlite_file_holds_no_token_in_plain_text() {
         &REFRESH.replace("def5", "abc5"),
         6_000,
     );
-    assert!(store.rotate(7, seen, &rotated, 1_100).await.unwrap());
+    assert_eq!(
+        store.rotate(7, seen, None, &rotated, 1_100).await.unwrap(),
+        Stored::Yes
+    );
     store.close().await;
     let file = db.file.as_ref().unwrap();
     let mut bytes = std::fs::read(file).unwrap();
@@ -195,4 +209,90 @@ async fn another_key_cannot_read_the_tokens() {
     let err = other.by_account(7).await.unwrap_err();
     assert!(matches!(err, StoreError::Key), "{err}");
     assert!(err.to_string().contains("RELAY_KEY"));
+}
+
+#[tokio::test]
+async fn one_relay_at_a_time_holds_the_refresh_lease_and_writes_under_it() {
+    for db in db::all().await {
+        let store = Store::open(&db.url, &KEY).await.unwrap();
+        store
+            .install(
+                7,
+                "https://acme.kommo.com",
+                "c",
+                &pair("a1", "r1", 5_000),
+                1_000,
+            )
+            .await
+            .unwrap();
+        let seen = store.by_account(7).await.unwrap().unwrap().generation;
+        assert!(store
+            .claim_lease(7, seen, "one", 10_000, 55_000)
+            .await
+            .unwrap());
+        // Taken: another relay waits until it lapses, and a stale generation never gets it.
+        assert!(!store
+            .claim_lease(7, seen, "two", 20_000, 65_000)
+            .await
+            .unwrap());
+        assert!(!store
+            .claim_lease(7, seen - 1, "two", 60_000, 105_000)
+            .await
+            .unwrap());
+        assert_eq!(
+            store.by_account(7).await.unwrap().unwrap().lease_until,
+            55_000
+        );
+        // Only the holder writes under the lease.
+        let two = pair("a2", "r2", 6_000);
+        assert_eq!(
+            store
+                .rotate(7, seen, Some("two"), &two, 1_100)
+                .await
+                .unwrap(),
+            Stored::Superseded,
+            "{}",
+            db.kind
+        );
+        assert_eq!(
+            store
+                .rotate(7, seen, Some("one"), &two, 1_100)
+                .await
+                .unwrap(),
+            Stored::Yes
+        );
+        let now = store.by_account(7).await.unwrap().unwrap();
+        assert_eq!((now.generation, now.lease_until), (seen + 1, 0));
+        // A lapsed lease is taken over; a released one is free at once.
+        assert!(store.claim_lease(7, seen + 1, "three", 1, 2).await.unwrap());
+        assert!(store.claim_lease(7, seen + 1, "four", 3, 50).await.unwrap());
+        store.release_lease(7, "three").await.unwrap();
+        assert!(!store.claim_lease(7, seen + 1, "five", 4, 60).await.unwrap());
+        store.release_lease(7, "four").await.unwrap();
+        assert!(store.claim_lease(7, seen + 1, "five", 4, 60).await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn a_pace_slot_is_taken_once_per_use_and_held_after_a_429() {
+    for db in db::all().await {
+        let store = Store::open(&db.url, &KEY).await.unwrap();
+        assert_eq!(store.pace_oldest(7, 2).await.unwrap(), None);
+        store.pace_init(7, 2).await.unwrap();
+        store.pace_init(7, 2).await.unwrap();
+        let (slot, last) = store.pace_oldest(7, 2).await.unwrap().unwrap();
+        assert_eq!((slot, last), (0, 0));
+        assert!(store.pace_take(7, slot, last, 1_000).await.unwrap());
+        // Another relay that read the same use cannot take it too.
+        assert!(
+            !store.pace_take(7, slot, last, 1_001).await.unwrap(),
+            "{}",
+            db.kind
+        );
+        assert_eq!(store.pace_oldest(7, 2).await.unwrap(), Some((1, 0)));
+        assert!(store.pace_take(7, 1, 0, 1_002).await.unwrap());
+        assert_eq!(store.pace_oldest(7, 2).await.unwrap(), Some((0, 1_000)));
+        store.pace_hold(7, 9_000).await.unwrap();
+        assert_eq!(store.pace_oldest(7, 2).await.unwrap(), Some((0, 9_000)));
+    }
 }

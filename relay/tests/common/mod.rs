@@ -35,6 +35,8 @@ pub struct Setup {
     pub sandbox_rate: u32,
     /// The database, SQLite unless given.
     pub db: Option<db::TestDb>,
+    /// The relay's keep-alive.
+    pub keep_alive: std::time::Duration,
 }
 
 impl Default for Setup {
@@ -43,11 +45,12 @@ impl Default for Setup {
             allow_http_loopback: true,
             limits: Limits {
                 per_second: 0,
-                queue: 0,
+                queue_secs: 0,
             },
             access_ttl: 86400,
             sandbox_rate: 0,
             db: None,
+            keep_alive: std::time::Duration::from_secs(30 * 86_400),
         }
     }
 }
@@ -144,6 +147,7 @@ impl Env {
             allow_http_loopback: setup.allow_http_loopback,
             key: Key(KEY),
             limits: setup.limits,
+            keep_alive: setup.keep_alive,
         };
         let relay = relay::start(config.clone(), listener).await.unwrap();
         Env {

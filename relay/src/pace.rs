@@ -1,0 +1,166 @@
+//! Each account's pace towards Kommo, kept by every relay together: a call takes one of the
+//! account's `per_second` slots in the database, and a slot is taken again only a whole
+//! window after its last use, so no sliding second ever holds more than `per_second` calls
+//! from all relays, the relay's own refreshes and administrator questions included. Within a
+//! relay the account's calls wait in line; past `queue_secs` seconds' worth they get 429.
+
+use crate::config::Limits;
+use crate::problem::Problem;
+use crate::store::{Store, StoreError};
+use axum::http::StatusCode;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Kommo's second, plus a margin for the time between taking a slot and Kommo receiving the
+/// call, so that calls sent a window apart never arrive within one second of each other.
+pub const WINDOW_MS: i64 = 1_100;
+
+/// Whether a call may be refused when the line is long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    /// A call for the widget: refused with 429 past the line's length.
+    Call,
+    /// A token refresh, which every call behind it needs: always waits its turn.
+    Refresh,
+}
+
+/// The account's line in this relay: its length, and a fair lock only its head holds.
+#[derive(Default)]
+struct Line {
+    waiting: usize,
+    head: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The pace of every account, through the shared store.
+pub struct Pace {
+    store: Store,
+    limits: Limits,
+    lines: Mutex<HashMap<i64, Line>>,
+    /// Accounts whose slots this relay has made sure exist.
+    ready: Mutex<HashSet<i64>>,
+}
+
+/// A place in an account's line, given back when dropped.
+struct Place<'a> {
+    pace: &'a Pace,
+    account_id: i64,
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        let mut lines = self.pace.lines();
+        if let Some(line) = lines.get_mut(&self.account_id) {
+            line.waiting -= 1;
+            if line.waiting == 0 {
+                lines.remove(&self.account_id);
+            }
+        }
+    }
+}
+
+/// The answer when an account's line is full.
+fn line_full(retry_after: u64) -> Problem {
+    Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "Too many requests for this account at once: Kommo takes 7 a second; wait a moment",
+    )
+    .retry_after(retry_after)
+}
+
+/// The answer when the store cannot say whose turn it is.
+fn storage_failed() -> Problem {
+    crate::tokens::storage_failed()
+}
+
+impl Pace {
+    /// Paces accounts with these limits through `store`.
+    pub fn new(store: Store, limits: Limits) -> Pace {
+        Pace {
+            store,
+            limits,
+            lines: Mutex::default(),
+            ready: Mutex::default(),
+        }
+    }
+
+    fn lines(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Line>> {
+        self.lines.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// How many calls may wait in one account's line.
+    fn line_length(&self) -> usize {
+        (self.limits.per_second * self.limits.queue_secs.max(1)) as usize
+    }
+
+    /// Waits until one more call may go to the account's Kommo and counts it as sent now.
+    pub async fn turn(&self, account_id: i64, priority: Priority) -> Result<(), Problem> {
+        if self.limits.per_second == 0 {
+            return Ok(());
+        }
+        let head = {
+            let mut lines = self.lines();
+            let line = lines.entry(account_id).or_default();
+            if priority == Priority::Call && line.waiting >= self.line_length() {
+                let secs = (line.waiting as u64).div_ceil(u64::from(self.limits.per_second));
+                return Err(line_full(secs.max(1)));
+            }
+            line.waiting += 1;
+            line.head.clone()
+        };
+        let _place = Place {
+            pace: self,
+            account_id,
+        };
+        // Fair: the account's calls in this relay go in the order they came.
+        let _head = head.lock().await;
+        self.take_slot(account_id)
+            .await
+            .map_err(|_| storage_failed())
+    }
+
+    async fn take_slot(&self, account_id: i64) -> Result<(), StoreError> {
+        let slots = self.limits.per_second;
+        let known = self
+            .ready
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&account_id);
+        if !known {
+            self.store.pace_init(account_id, slots).await?;
+            self.ready
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(account_id);
+        }
+        loop {
+            let Some((slot, last)) = self.store.pace_oldest(account_id, slots).await? else {
+                // Deleted underneath (the account was forgotten): make them again.
+                self.store.pace_init(account_id, slots).await?;
+                continue;
+            };
+            let now = crate::app::now_ms();
+            let free_at = last + WINDOW_MS;
+            if free_at > now {
+                tokio::time::sleep(Duration::from_millis((free_at - now) as u64)).await;
+                continue;
+            }
+            if self.store.pace_take(account_id, slot, last, now).await? {
+                return Ok(());
+            }
+            // Another relay took that slot first; look again.
+        }
+    }
+
+    /// Kommo answered 429 for the account: no relay sends it anything for `secs` seconds.
+    pub async fn hold(&self, account_id: i64, secs: u64) {
+        if self.limits.per_second == 0 {
+            return;
+        }
+        let until = crate::app::now_ms() + (secs.clamp(1, 60) as i64) * 1_000;
+        if let Err(e) = self.store.pace_hold(account_id, until - WINDOW_MS).await {
+            crate::log::account(account_id, &format!("could not hold the pace: {e}"));
+        }
+    }
+}
