@@ -341,6 +341,30 @@ async fn an_access_token_stops_working_when_it_expires() {
 }
 
 #[tokio::test]
+async fn every_access_token_of_the_integration_shares_one_rate_window() {
+    let (sb, redirect, seen) = oauth_sandbox(Config {
+        rate_limit: 2,
+        ..config()
+    })
+    .await;
+    let first = installed(&sb, &redirect, &seen).await;
+    let second = json_of(&refresh(&sb, &redirect, &first["refresh_token"]).await, 200);
+    let (a, b) = (
+        first["access_token"].as_str().unwrap(),
+        second["access_token"].as_str().unwrap(),
+    );
+    assert_ne!(a, b);
+    // Within one second: one request with each token fills the integration's window of 2,
+    // so the next is over the limit whichever token it carries.
+    assert_eq!(sb.get("/api/v4/account", a).await.status.as_u16(), 200);
+    assert_eq!(sb.get("/api/v4/account", b).await.status.as_u16(), 200);
+    sb.get("/api/v4/account", a).await.problem(429);
+    sb.get("/api/v4/account", b).await.problem(429);
+    // A long-lived token is another integration, with a window of its own.
+    assert_eq!(sb.get("/api/v4/account", TOKEN).await.status.as_u16(), 200);
+}
+
+#[tokio::test]
 async fn users_say_who_is_an_administrator() {
     let sb = start(config()).await;
     let admin = json_of(&sb.get("/api/v4/users/1", TOKEN).await, 200);
