@@ -3,7 +3,7 @@
 use crate::block::Blocker;
 use crate::config::Config;
 use crate::faults::{Faults, RateLimiter};
-use crate::oauth::grants::Grants;
+use crate::oauth::grants::{Grants, RefreshRules};
 use crate::persist;
 use crate::respond::{problem, too_many_requests};
 use crate::store::{fingerprint, Store};
@@ -63,7 +63,11 @@ impl App {
         };
         let oauth = config.oauth.clone().map(|c| {
             let key = fingerprint(&crate::config::oauth_integration(&c.id));
-            let grants = Grants::new(c, crate::model::ACCOUNT_ID, config.access_ttl);
+            let refresh = RefreshRules {
+                ttl: Duration::from_secs(config.refresh_ttl),
+                reuse: config.refresh_reuse,
+            };
+            let grants = Grants::new(c, crate::model::ACCOUNT_ID, config.access_ttl, refresh);
             (Mutex::new(grants), key)
         });
         Ok(Arc::new(App {

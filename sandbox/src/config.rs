@@ -45,6 +45,12 @@ Options:
   --client-secret S   which the sandbox is Kommo's OAuth side (POST /oauth2/access_token,
   --redirect-uri URL  POST /__sandbox/install sends a code to URL)
   --access-ttl SECS   lifetime of its access tokens (default 86400)
+  --refresh-ttl SECS  how long its refresh tokens last unused after they are issued; an older
+                      one is refused with 401, hint Token has expired (default 7776000, 90 days)
+  --refresh-reuse strict|grace
+                      strict (default, as Kommo): a refresh token works once, a reuse is
+                      refused with 401, hint Token has been revoked; grace: the refresh token
+                      a refresh replaced still rotates until the newest access token is used
   --widget-dir DIR    the built widget folder served under /widgets/<code>/
   --vendor-dir DIR    the npm node_modules folder holding requirejs and jquery
   -h, --help          print this help
@@ -72,6 +78,33 @@ impl std::str::FromStr for UnknownSource {
         }
     }
 }
+
+/// Whether a refresh token that a refresh replaced may be used again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RefreshReuse {
+    /// As Kommo: every refresh token works once, across every client of the integration.
+    #[default]
+    Strict,
+    /// The replaced refresh token still rotates until the newest access token is used, so a
+    /// client that lost the answer to a refresh can try again.
+    Grace,
+}
+
+impl std::str::FromStr for RefreshReuse {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "strict" => Ok(RefreshReuse::Strict),
+            "grace" => Ok(RefreshReuse::Grace),
+            _ => Err(format!("--refresh-reuse: strict or grace, not {s:?}")),
+        }
+    }
+}
+
+/// Lifetime of a refresh token left unused, when `--refresh-ttl` is not given (Kommo: 3
+/// months, here 90 days).
+pub const DEFAULT_REFRESH_TTL: u64 = 90 * 86_400;
 
 /// Everything the server needs besides its listening socket.
 #[derive(Clone, Debug)]
@@ -103,6 +136,10 @@ pub struct Config {
     pub oauth: Option<crate::oauth::grants::Client>,
     /// Lifetime of its access tokens, in seconds.
     pub access_ttl: u64,
+    /// How long its refresh tokens last unused after they are issued, in seconds.
+    pub refresh_ttl: u64,
+    /// Whether a replaced refresh token may be used again.
+    pub refresh_reuse: RefreshReuse,
     /// The built widget folder for the host pages.
     pub widget_dir: Option<PathBuf>,
     /// The npm `node_modules` folder for the host pages.
@@ -125,6 +162,8 @@ impl Default for Config {
             unknown_source: UnknownSource::Refuse,
             oauth: None,
             access_ttl: 86400,
+            refresh_ttl: DEFAULT_REFRESH_TTL,
+            refresh_reuse: RefreshReuse::Strict,
             widget_dir: None,
             vendor_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../node_modules")),
         }
@@ -280,6 +319,13 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                         format!("--access-ttl: not a number of seconds above 0: {v}")
                     })?;
             }
+            "--refresh-ttl" => {
+                let v = value("--refresh-ttl")?;
+                config.refresh_ttl = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    format!("--refresh-ttl: not a number of seconds above 0: {v}")
+                })?;
+            }
+            "--refresh-reuse" => config.refresh_reuse = value("--refresh-reuse")?.parse()?,
             "--state" => config.state_file = Some(PathBuf::from(value("--state")?)),
             "--widget-dir" => config.widget_dir = Some(PathBuf::from(value("--widget-dir")?)),
             "--vendor-dir" => config.vendor_dir = PathBuf::from(value("--vendor-dir")?),
@@ -376,6 +422,9 @@ mod tests {
         assert_eq!(cli.config.max_sources, 50);
         assert_eq!(cli.config.page_size, 50);
         assert_eq!(cli.config.service_types, ["whatsapp"]);
+        assert_eq!(cli.config.access_ttl, 86_400);
+        assert_eq!(cli.config.refresh_ttl, 7_776_000);
+        assert_eq!(cli.config.refresh_reuse, RefreshReuse::Strict);
     }
 
     #[test]
@@ -389,17 +438,35 @@ mod tests {
             "http://127.0.0.1:9/cb",
             "--access-ttl",
             "5",
+            "--refresh-ttl",
+            "2",
+            "--refresh-reuse",
+            "grace",
         ])
         .unwrap();
         let c = cli.config.oauth.as_ref().unwrap();
         assert_eq!((c.id.as_str(), c.secret.as_str()), ("c", "s"));
         assert_eq!(cli.config.access_ttl, 5);
+        assert_eq!(cli.config.refresh_ttl, 2);
+        assert_eq!(cli.config.refresh_reuse, RefreshReuse::Grace);
+        let strict = run(&["--refresh-reuse=strict"]).unwrap();
+        assert_eq!(strict.config.refresh_reuse, RefreshReuse::Strict);
         assert_eq!(cli.config.integration_names().len(), 2);
         assert!(run(&["--client-id", "c"])
             .unwrap_err()
             .contains("go together"));
         assert!(run(&["--redirect-uri", "ftp://x"]).is_err());
         assert!(run(&["--access-ttl", "0"]).is_err());
+        assert!(run(&["--refresh-ttl", "0"]).is_err());
+        assert!(run(&["--refresh-ttl", "90d"])
+            .unwrap_err()
+            .contains("--refresh-ttl"));
+        assert!(run(&["--refresh-reuse", "Grace"])
+            .unwrap_err()
+            .contains("strict or grace"));
+        assert!(run(&["--refresh-reuse"])
+            .unwrap_err()
+            .contains("needs a value"));
     }
 
     #[test]

@@ -171,6 +171,15 @@ impl Faults {
             .or_insert(0) += 1;
     }
 
+    /// Counts a refresh grant refused for its token (`grant refresh_token refused`), so a
+    /// test can tell that a client never presented a spent or expired one.
+    pub fn count_refused_refresh(&mut self) {
+        *self
+            .counters
+            .entry("grant refresh_token refused".to_owned())
+            .or_insert(0) += 1;
+    }
+
     /// Counts an API request and consumes the first matching delay and fault.
     pub fn on_request(&mut self, method: &str, path: &str) -> Decision {
         self.count(method, path);

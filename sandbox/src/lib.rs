@@ -23,5 +23,5 @@ pub mod server;
 pub mod store;
 
 pub use app::App;
-pub use config::{parse_args, Cli, Command, Config, UnknownSource, DEMO_TOKEN};
+pub use config::{parse_args, Cli, Command, Config, RefreshReuse, UnknownSource, DEMO_TOKEN};
 pub use server::{router, serve, spawn, Running};

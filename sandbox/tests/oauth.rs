@@ -1,5 +1,6 @@
 //! Kommo's OAuth side over real HTTP: install sends a code to the Redirect URI, the token
-//! endpoint exchanges and rotates, access tokens work on the API until revoked or expired.
+//! endpoint exchanges and rotates (each refresh token once, unless left unused too long),
+//! access tokens work on the API until revoked or expired.
 
 mod common;
 
@@ -9,10 +10,11 @@ use axum::Router;
 use common::{config, start, Sandbox, TOKEN};
 use reqwest::Method;
 use sandbox::oauth::grants::Client;
-use sandbox::Config;
+use sandbox::{Config, RefreshReuse};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const SECRET: &str = "integration-secret";
 
@@ -39,9 +41,9 @@ async fn redirect_target() -> (String, Seen) {
     (url, seen)
 }
 
-async fn oauth_sandbox(
-    access_ttl: u64,
-) -> (Sandbox, String, Arc<Mutex<Vec<HashMap<String, String>>>>) {
+/// A sandbox with demo data that is Kommo's OAuth side for one integration; the rest of its
+/// configuration is `base`'s.
+async fn oauth_sandbox(base: Config) -> (Sandbox, String, Seen) {
     let (redirect, seen) = redirect_target().await;
     let sb = start(Config {
         oauth: Some(Client {
@@ -49,12 +51,55 @@ async fn oauth_sandbox(
             secret: SECRET.into(),
             redirect_uri: redirect.clone(),
         }),
-        access_ttl,
         empty: false,
-        ..config()
+        ..base
     })
     .await;
     (sb, redirect, seen)
+}
+
+/// Installs the integration and exchanges the code for a first pair.
+async fn installed(sb: &Sandbox, redirect: &str, seen: &Seen) -> Value {
+    sb.control(Method::POST, "/__sandbox/install", None).await;
+    let code = seen.lock().unwrap().last().unwrap()["code"].clone();
+    json_of(
+        &grant(
+            sb,
+            redirect,
+            json!({"grant_type": "authorization_code", "code": code}),
+        )
+        .await,
+        200,
+    )
+}
+
+/// Trades `refresh` (a JSON string) for a new pair.
+async fn refresh(sb: &Sandbox, redirect: &str, refresh: &Value) -> common::Answer {
+    grant(
+        sb,
+        redirect,
+        json!({"grant_type": "refresh_token", "refresh_token": refresh}),
+    )
+    .await
+}
+
+/// Asserts one of Kommo's OAuth problem bodies with this status and hint.
+fn oauth_refusal(a: &common::Answer, status: u16, hint: &str) {
+    let body = json_of(a, status);
+    assert_eq!(a.content_type(), "application/problem+json");
+    assert_eq!(
+        body["type"],
+        "https://developers.kommo.com/v3/errors/OAuthProblemJson"
+    );
+    assert_eq!(body["status"], status);
+    assert_eq!(body["hint"], hint, "{body}");
+}
+
+async fn counters(sb: &Sandbox) -> Value {
+    json_of(
+        &sb.control(Method::GET, "/__sandbox/counters", None).await,
+        200,
+    )
 }
 
 async fn grant(sb: &Sandbox, redirect: &str, fields: Value) -> common::Answer {
@@ -79,7 +124,7 @@ fn json_of(a: &common::Answer, status: u16) -> Value {
 
 #[tokio::test]
 async fn install_sends_a_code_that_is_exchanged_once_for_tokens_that_rotate() {
-    let (sb, redirect, seen) = oauth_sandbox(86400).await;
+    let (sb, redirect, seen) = oauth_sandbox(config()).await;
     let installed = sb.control(Method::POST, "/__sandbox/install", None).await;
     let answer = json_of(&installed, 200);
     assert_eq!(answer, json!({"status": 200, "body": "connected"}));
@@ -100,6 +145,15 @@ async fn install_sends_a_code_that_is_exchanged_once_for_tokens_that_rotate() {
     );
     assert_eq!(first["token_type"], "Bearer");
     assert_eq!(first["expires_in"], 86400);
+    // Kommo's clock, in Unix seconds, to compute the expiry from.
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let server_time = first["server_time"]
+        .as_u64()
+        .expect("server_time in seconds");
+    assert!(now.abs_diff(server_time) <= 5, "{server_time} vs {now}");
     let access = first["access_token"].as_str().unwrap();
     assert_eq!(access.split('.').count(), 3, "a JWT");
     // The access token sees its own integration's sources: its own copy of the demo data,
@@ -126,52 +180,88 @@ async fn install_sends_a_code_that_is_exchanged_once_for_tokens_that_rotate() {
         "https://developers.kommo.com/v3/errors/OAuthProblemJson"
     );
 
-    let refresh = first["refresh_token"].as_str().unwrap();
-    let second = json_of(
-        &grant(
-            &sb,
-            &redirect,
-            json!({"grant_type": "refresh_token", "refresh_token": refresh}),
-        )
-        .await,
+    let second = json_of(&refresh(&sb, &redirect, &first["refresh_token"]).await, 200);
+    assert_ne!(second["refresh_token"], first["refresh_token"]);
+    assert!(second["server_time"].as_u64().unwrap() >= server_time);
+    let newest = second["access_token"].as_str().unwrap();
+    assert_eq!(sb.get("/api/v4/account", newest).await.status.as_u16(), 200);
+
+    let counters = counters(&sb).await;
+    assert_eq!(counters["grant authorization_code"], 2);
+    assert_eq!(counters["grant refresh_token"], 1);
+    assert_eq!(counters.get("grant refresh_token refused"), None);
+}
+
+#[tokio::test]
+async fn a_refresh_token_works_once_and_its_reuse_is_refused_as_revoked() {
+    let (sb, redirect, seen) = oauth_sandbox(config()).await;
+    let first = installed(&sb, &redirect, &seen).await;
+    let second = json_of(&refresh(&sb, &redirect, &first["refresh_token"]).await, 200);
+    // Reused before the new access token was ever used: no grace, as Kommo.
+    let reused = refresh(&sb, &redirect, &first["refresh_token"]).await;
+    oauth_refusal(&reused, 401, "Token has been revoked");
+    let unknown = refresh(&sb, &redirect, &json!("0123456789abcdef")).await;
+    oauth_refusal(&unknown, 401, "Token has been revoked");
+    // The refused reuse leaves the newest pair alone.
+    let access = second["access_token"].as_str().unwrap();
+    assert_eq!(sb.get("/api/v4/account", access).await.status.as_u16(), 200);
+    json_of(
+        &refresh(&sb, &redirect, &second["refresh_token"]).await,
         200,
     );
-    assert_ne!(second["refresh_token"], first["refresh_token"]);
+
+    let counters = counters(&sb).await;
+    assert_eq!(counters["grant refresh_token"], 4);
+    assert_eq!(counters["grant refresh_token refused"], 2);
+}
+
+#[tokio::test]
+async fn a_refresh_token_left_unused_past_refresh_ttl_is_refused_as_expired() {
+    let (sb, redirect, seen) = oauth_sandbox(Config {
+        refresh_ttl: 1,
+        ..config()
+    })
+    .await;
+    let first = installed(&sb, &redirect, &seen).await;
+    // Used within its lifetime, it rotates; the new one's lifetime starts now.
+    let second = json_of(&refresh(&sb, &redirect, &first["refresh_token"]).await, 200);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let late = refresh(&sb, &redirect, &second["refresh_token"]).await;
+    oauth_refusal(&late, 401, "Token has expired");
+    // The access token it came with is a different clock (24 hours here).
+    let access = second["access_token"].as_str().unwrap();
+    assert_eq!(sb.get("/api/v4/account", access).await.status.as_u16(), 200);
+    assert_eq!(counters(&sb).await["grant refresh_token refused"], 1);
+}
+
+#[tokio::test]
+async fn grace_lets_the_replaced_refresh_token_rotate_until_the_new_access_token_is_used() {
+    let (sb, redirect, seen) = oauth_sandbox(Config {
+        refresh_reuse: RefreshReuse::Grace,
+        ..config()
+    })
+    .await;
+    let first = installed(&sb, &redirect, &seen).await;
+    let old = &first["refresh_token"];
+    let second = json_of(&refresh(&sb, &redirect, old).await, 200);
+    assert_ne!(&second["refresh_token"], old);
     // Until the new access token is used, the old refresh token still rotates (an answer may
     // have been lost); after, it is refused.
-    let third = json_of(
-        &grant(
-            &sb,
-            &redirect,
-            json!({"grant_type": "refresh_token", "refresh_token": refresh}),
-        )
-        .await,
-        200,
-    );
+    let third = json_of(&refresh(&sb, &redirect, old).await, 200);
     let newest = third["access_token"].as_str().unwrap();
     assert_eq!(sb.get("/api/v4/account", newest).await.status.as_u16(), 200);
-    let stale = json_of(
-        &grant(
-            &sb,
-            &redirect,
-            json!({"grant_type": "refresh_token", "refresh_token": refresh}),
-        )
-        .await,
-        400,
-    );
-    assert_eq!(stale["hint"], "Token has been revoked");
+    let stale = refresh(&sb, &redirect, old).await;
+    oauth_refusal(&stale, 401, "Token has been revoked");
+    json_of(&refresh(&sb, &redirect, &third["refresh_token"]).await, 200);
 
-    let counters = json_of(
-        &sb.control(Method::GET, "/__sandbox/counters", None).await,
-        200,
-    );
-    assert_eq!(counters["grant authorization_code"], 2);
-    assert_eq!(counters["grant refresh_token"], 3);
+    let counters = counters(&sb).await;
+    assert_eq!(counters["grant refresh_token"], 4);
+    assert_eq!(counters["grant refresh_token refused"], 1);
 }
 
 #[tokio::test]
 async fn the_client_must_match_and_uninstall_revokes_everything() {
-    let (sb, redirect, seen) = oauth_sandbox(86400).await;
+    let (sb, redirect, seen) = oauth_sandbox(config()).await;
     sb.control(Method::POST, "/__sandbox/install", None).await;
     let code = seen.lock().unwrap()[0]["code"].clone();
     let mut wrong =
@@ -196,23 +286,31 @@ async fn the_client_must_match_and_uninstall_revokes_everything() {
     );
     let access = pair["access_token"].as_str().unwrap();
     assert_eq!(sb.get("/api/v4/account", access).await.status.as_u16(), 200);
+    // A refresh with the wrong secret is a refusal of the client, not of the token: the token
+    // is not spent and the refusal is not counted as a refused refresh.
+    let wrong = json!({"grant_type": "refresh_token", "refresh_token": pair["refresh_token"],
+        "client_secret": "guess"});
+    oauth_refusal(
+        &grant(&sb, &redirect, wrong).await,
+        401,
+        "Client authentication failed",
+    );
+    assert_eq!(counters(&sb).await.get("grant refresh_token refused"), None);
+
     sb.control(Method::POST, "/__sandbox/uninstall", None).await;
     sb.get("/api/v4/account", access).await.problem(401);
-    let refused = json_of(
-        &grant(
-            &sb,
-            &redirect,
-            json!({"grant_type": "refresh_token", "refresh_token": pair["refresh_token"]}),
-        )
-        .await,
-        400,
-    );
-    assert_eq!(refused["hint"], "Token has been revoked");
+    let refused = refresh(&sb, &redirect, &pair["refresh_token"]).await;
+    oauth_refusal(&refused, 401, "Token has been revoked");
+    assert_eq!(counters(&sb).await["grant refresh_token refused"], 1);
 }
 
 #[tokio::test]
 async fn an_access_token_stops_working_when_it_expires() {
-    let (sb, redirect, seen) = oauth_sandbox(1).await;
+    let (sb, redirect, seen) = oauth_sandbox(Config {
+        access_ttl: 1,
+        ..config()
+    })
+    .await;
     sb.control(Method::POST, "/__sandbox/install", None).await;
     let code = seen.lock().unwrap()[0]["code"].clone();
     let pair = json_of(
@@ -226,7 +324,7 @@ async fn an_access_token_stops_working_when_it_expires() {
     );
     let access = pair["access_token"].as_str().unwrap();
     assert_eq!(sb.get("/api/v4/account", access).await.status.as_u16(), 200);
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     sb.get("/api/v4/account", access).await.problem(401);
     // A refresh brings a working one.
     let fresh = json_of(
@@ -240,6 +338,30 @@ async fn an_access_token_stops_working_when_it_expires() {
     );
     let access = fresh["access_token"].as_str().unwrap();
     assert_eq!(sb.get("/api/v4/account", access).await.status.as_u16(), 200);
+}
+
+#[tokio::test]
+async fn every_access_token_of_the_integration_shares_one_rate_window() {
+    let (sb, redirect, seen) = oauth_sandbox(Config {
+        rate_limit: 2,
+        ..config()
+    })
+    .await;
+    let first = installed(&sb, &redirect, &seen).await;
+    let second = json_of(&refresh(&sb, &redirect, &first["refresh_token"]).await, 200);
+    let (a, b) = (
+        first["access_token"].as_str().unwrap(),
+        second["access_token"].as_str().unwrap(),
+    );
+    assert_ne!(a, b);
+    // Within one second: one request with each token fills the integration's window of 2,
+    // so the next is over the limit whichever token it carries.
+    assert_eq!(sb.get("/api/v4/account", a).await.status.as_u16(), 200);
+    assert_eq!(sb.get("/api/v4/account", b).await.status.as_u16(), 200);
+    sb.get("/api/v4/account", a).await.problem(429);
+    sb.get("/api/v4/account", b).await.problem(429);
+    // A long-lived token is another integration, with a window of its own.
+    assert_eq!(sb.get("/api/v4/account", TOKEN).await.status.as_u16(), 200);
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! Kommo's OAuth side for one integration: authorization codes, access tokens (JWTs) and
-//! refresh tokens that rotate, as Kommo's do.
+//! refresh tokens that rotate, as Kommo's do: each refresh token works once and expires when
+//! left unused too long.
 
+use crate::config::RefreshReuse;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -52,6 +54,15 @@ pub struct Pair {
     pub expires_in: u64,
 }
 
+/// How refresh tokens age and whether a replaced one may be used again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RefreshRules {
+    /// How long a refresh token lasts unused after it was issued (Kommo: 3 months).
+    pub ttl: Duration,
+    /// Whether a replaced refresh token still rotates.
+    pub reuse: RefreshReuse,
+}
+
 /// Why the token endpoint refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -59,16 +70,26 @@ pub enum Refusal {
     Client,
     /// The code is unknown, used or older than [`CODE_TTL`].
     Code,
-    /// The refresh token is unknown, rotated away or revoked.
-    Refresh,
+    /// The refresh token is unknown, already used, or revoked by an uninstall.
+    Revoked,
+    /// The refresh token was left unused for longer than its lifetime.
+    Expired,
+}
+
+/// A refresh token and when it was issued, which its expiry counts from.
+#[derive(Debug)]
+struct Issued {
+    token: String,
+    at: Instant,
 }
 
 /// One installation's chain of tokens.
 #[derive(Debug)]
 struct Grant {
-    refresh: String,
-    /// The refresh token this one replaced: still good until the newest access token is used.
-    previous: Option<String>,
+    refresh: Issued,
+    /// Only under [`RefreshReuse::Grace`]: the refresh token this one replaced, still good
+    /// until the newest access token is used.
+    previous: Option<Issued>,
     access_jti: String,
 }
 
@@ -78,6 +99,7 @@ pub struct Grants {
     client: Client,
     account_id: u64,
     access_ttl: u64,
+    refresh_rules: RefreshRules,
     signing: EncodingKey,
     checking: DecodingKey,
     codes: HashMap<String, Instant>,
@@ -100,12 +122,18 @@ pub fn now_secs() -> u64 {
 
 impl Grants {
     /// No codes or grants yet; access tokens are signed with a key of this run's own.
-    pub fn new(client: Client, account_id: u64, access_ttl: u64) -> Grants {
+    pub fn new(
+        client: Client,
+        account_id: u64,
+        access_ttl: u64,
+        refresh_rules: RefreshRules,
+    ) -> Grants {
         let key = random_token().into_bytes();
         Grants {
             client,
             account_id,
             access_ttl,
+            refresh_rules,
             signing: EncodingKey::from_secret(&key).expect("a 64-byte HS256 key"),
             checking: DecodingKey::from_secret(&key).expect("a 64-byte HS256 key"),
             codes: HashMap::new(),
@@ -144,34 +172,57 @@ impl Grants {
         let (access, jti) = self.sign();
         let refresh = random_token();
         self.grants.push(Grant {
-            refresh: refresh.clone(),
+            refresh: Issued {
+                token: refresh.clone(),
+                at: now,
+            },
             previous: None,
             access_jti: jti,
         });
         Ok(self.pair(access, refresh))
     }
 
-    /// Rotates the pair of `refresh`: the current refresh token, or the one it replaced while
-    /// the newest access token has not been used.
-    pub fn refresh(&mut self, refresh: &str) -> Result<Pair, Refusal> {
+    /// Rotates the pair of `refresh`, which must be the grant's current refresh token (under
+    /// [`RefreshReuse::Grace`] also the one it replaced, while the newest access token has not
+    /// been used) and issued no longer than the refresh lifetime before `now`.
+    pub fn refresh(&mut self, refresh: &str, now: Instant) -> Result<Pair, Refusal> {
         let (access, jti) = self.sign();
-        let new_refresh = random_token();
-        let g = self
+        let RefreshRules { ttl, reuse } = self.refresh_rules;
+        let grace = reuse == RefreshReuse::Grace;
+        let (g, issued) = self
             .grants
             .iter_mut()
-            .find(|g| g.refresh == refresh || g.previous.as_deref() == Some(refresh))
-            .ok_or(Refusal::Refresh)?;
-        if g.refresh == refresh {
-            g.previous = Some(std::mem::replace(&mut g.refresh, new_refresh.clone()));
-        } else {
-            g.refresh = new_refresh.clone();
+            .find_map(|g| {
+                let used = if g.refresh.token == refresh {
+                    Some(&g.refresh)
+                } else {
+                    g.previous.as_ref().filter(|p| grace && p.token == refresh)
+                };
+                used.map(|u| u.at).map(|at| (g, at))
+            })
+            .ok_or(Refusal::Revoked)?;
+        let current = g.refresh.token == refresh;
+        if now.saturating_duration_since(issued) > ttl {
+            return Err(Refusal::Expired);
+        }
+        let new_refresh = random_token();
+        let replaced = std::mem::replace(
+            &mut g.refresh,
+            Issued {
+                token: new_refresh.clone(),
+                at: now,
+            },
+        );
+        // A retry with the replaced token keeps the same one to fall back on.
+        if current {
+            g.previous = grace.then_some(replaced);
         }
         g.access_jti = jti;
         Ok(self.pair(access, new_refresh))
     }
 
     /// Whether `token` is a live access token of this integration; using the newest one of
-    /// its grant retires the refresh token it replaced.
+    /// its grant retires the refresh token it replaced (kept only under grace).
     pub fn accept(&mut self, token: &str) -> bool {
         let mut v = Validation::new(Algorithm::HS256);
         v.set_audience(&[&self.client.id]);
@@ -227,7 +278,9 @@ impl Grants {
 mod tests {
     use super::*;
 
-    fn grants() -> Grants {
+    const DAY: Duration = Duration::from_secs(86_400);
+
+    fn grants_with(reuse: RefreshReuse) -> Grants {
         Grants::new(
             Client {
                 id: "cid".into(),
@@ -236,7 +289,18 @@ mod tests {
             },
             7,
             60,
+            RefreshRules { ttl: DAY, reuse },
         )
+    }
+
+    fn grants() -> Grants {
+        grants_with(RefreshReuse::Strict)
+    }
+
+    /// A first pair, exchanged at `t0`.
+    fn installed(g: &mut Grants, t0: Instant) -> Pair {
+        let code = g.new_code(t0);
+        g.exchange(&code, t0).unwrap()
     }
 
     #[test]
@@ -252,33 +316,74 @@ mod tests {
     }
 
     #[test]
-    fn the_old_refresh_token_works_until_the_new_access_token_is_used() {
+    fn strict_a_refresh_token_works_exactly_once() {
         let mut g = grants();
         let t0 = Instant::now();
-        let code = g.new_code(t0);
-        let first = g.exchange(&code, t0).unwrap();
-        let second = g.refresh(&first.refresh).unwrap();
+        let first = installed(&mut g, t0);
+        let second = g.refresh(&first.refresh, t0).unwrap();
+        assert_ne!(second.refresh, first.refresh);
+        // Before and after the new access token is used, the old refresh token is spent.
+        assert_eq!(g.refresh(&first.refresh, t0), Err(Refusal::Revoked));
+        assert!(g.accept(&second.access));
+        assert_eq!(g.refresh(&first.refresh, t0), Err(Refusal::Revoked));
+        assert_eq!(g.refresh("never-issued", t0), Err(Refusal::Revoked));
+        // The refused reuse leaves the chain alone: the newest refresh token still rotates.
+        let third = g.refresh(&second.refresh, t0).unwrap();
+        assert_eq!(g.refresh(&second.refresh, t0), Err(Refusal::Revoked));
+        assert!(g.refresh(&third.refresh, t0).is_ok());
+    }
+
+    #[test]
+    fn grace_the_old_refresh_token_works_until_the_new_access_token_is_used() {
+        let mut g = grants_with(RefreshReuse::Grace);
+        let t0 = Instant::now();
+        let first = installed(&mut g, t0);
+        let second = g.refresh(&first.refresh, t0).unwrap();
         assert_ne!(second.refresh, first.refresh);
         // The answer was lost: the old refresh token still rotates.
-        let third = g.refresh(&first.refresh).unwrap();
-        assert_eq!(g.refresh(&second.refresh), Err(Refusal::Refresh));
+        let third = g.refresh(&first.refresh, t0).unwrap();
+        assert_eq!(g.refresh(&second.refresh, t0), Err(Refusal::Revoked));
         assert!(g.accept(&third.access));
-        assert_eq!(g.refresh(&first.refresh), Err(Refusal::Refresh));
-        assert!(g.refresh(&third.refresh).is_ok());
+        assert_eq!(g.refresh(&first.refresh, t0), Err(Refusal::Revoked));
+        assert!(g.refresh(&third.refresh, t0).is_ok());
+    }
+
+    #[test]
+    fn a_refresh_token_left_unused_past_its_lifetime_expires() {
+        let mut g = grants();
+        let t0 = Instant::now();
+        let first = installed(&mut g, t0);
+        // Still good at the very end of its lifetime; the new one counts from its own issue.
+        let second = g.refresh(&first.refresh, t0 + DAY).unwrap();
+        let late = t0 + DAY + DAY + Duration::from_millis(1);
+        assert_eq!(g.refresh(&second.refresh, late), Err(Refusal::Expired));
+        assert_eq!(g.refresh(&second.refresh, late), Err(Refusal::Expired));
+        // A spent token stays revoked, however old.
+        assert_eq!(g.refresh(&first.refresh, late), Err(Refusal::Revoked));
+    }
+
+    #[test]
+    fn grace_a_replaced_refresh_token_expires_by_its_own_age() {
+        let mut g = grants_with(RefreshReuse::Grace);
+        let t0 = Instant::now();
+        let first = installed(&mut g, t0);
+        let second = g.refresh(&first.refresh, t0 + DAY).unwrap();
+        let late = t0 + DAY + Duration::from_millis(1);
+        assert_eq!(g.refresh(&first.refresh, late), Err(Refusal::Expired));
+        assert!(g.refresh(&second.refresh, late).is_ok());
     }
 
     #[test]
     fn tokens_signed_elsewhere_or_revoked_are_refused() {
         let mut g = grants();
         let t0 = Instant::now();
-        let code = g.new_code(t0);
-        let pair = g.exchange(&code, t0).unwrap();
+        let pair = installed(&mut g, t0);
         let other = grants();
         let forged = other.sign().0;
         assert!(!g.accept(&forged));
         assert!(!g.accept("not-a-jwt"));
         g.revoke_all();
         assert!(!g.accept(&pair.access));
-        assert_eq!(g.refresh(&pair.refresh), Err(Refusal::Refresh));
+        assert_eq!(g.refresh(&pair.refresh, t0), Err(Refusal::Revoked));
     }
 }

@@ -88,7 +88,7 @@ async fn access_token(State(app): State<Arc<App>>, body: Body) -> Response {
     }
     let result = match (req.grant_type.as_str(), &req.code, &req.refresh_token) {
         ("authorization_code", Some(code), _) => g.exchange(code, Instant::now()),
-        ("refresh_token", _, Some(refresh)) => g.refresh(refresh),
+        ("refresh_token", _, Some(refresh)) => g.refresh(refresh, Instant::now()),
         ("authorization_code", None, _) => {
             return oauth_problem(StatusCode::BAD_REQUEST, "Check the `code` parameter")
         }
@@ -106,7 +106,13 @@ async fn access_token(State(app): State<Arc<App>>, body: Body) -> Response {
         }
     };
     drop(g);
-    app.faults().count_grant(&req.grant_type);
+    {
+        let mut faults = app.faults();
+        faults.count_grant(&req.grant_type);
+        if matches!(result, Err(Refusal::Revoked | Refusal::Expired)) {
+            faults.count_refused_refresh();
+        }
+    }
     match result {
         Ok(pair) => json(
             StatusCode::OK,
@@ -122,7 +128,9 @@ async fn access_token(State(app): State<Arc<App>>, body: Body) -> Response {
             StatusCode::BAD_REQUEST,
             "Authorization code has expired or was used",
         ),
-        Err(Refusal::Refresh) => oauth_problem(StatusCode::BAD_REQUEST, "Token has been revoked"),
+        // Kommo's OAuth server refuses a refresh token it will not take with 401.
+        Err(Refusal::Revoked) => oauth_problem(StatusCode::UNAUTHORIZED, "Token has been revoked"),
+        Err(Refusal::Expired) => oauth_problem(StatusCode::UNAUTHORIZED, "Token has expired"),
         Err(Refusal::Client) => {
             oauth_problem(StatusCode::UNAUTHORIZED, "Client authentication failed")
         }
