@@ -6,10 +6,11 @@ ALTER TABLE installations ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE installations ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
 
 -- One row per slot of an account's sliding second: a slot is taken again only once its last
--- use is a whole window old.
+-- use is a whole window old. Keyed by the account's base URL, which is known before its id
+-- (an install reads the id from Kommo, and that call counts too).
 CREATE TABLE pace (
-    account_id BIGINT NOT NULL,
+    account TEXT NOT NULL,
     slot BIGINT NOT NULL,
     used_at BIGINT NOT NULL,
-    PRIMARY KEY (account_id, slot)
+    PRIMARY KEY (account, slot)
 );

@@ -153,6 +153,7 @@ where
     let mut redirect_uri = None;
     let mut database = None;
     let mut allow_http_loopback = false;
+    let mut keep_alive = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         // Both `--flag value` and `--flag=value`.
@@ -173,6 +174,7 @@ where
             "--client-id" => client_id = Some(value("--client-id")?),
             "--redirect-uri" => redirect_uri = Some(value("--redirect-uri")?),
             "--database" => database = Some(value("--database")?),
+            "--keep-alive" => keep_alive = Some(value("--keep-alive")?),
             "--allow-http-loopback" if inline.is_none() => allow_http_loopback = true,
             _ => return Err(format!("unknown argument: {arg} (see --help)")),
         }
@@ -192,6 +194,16 @@ where
         "{SECRET_VAR} is not set: the integration's client secret"
     ))?;
     let key = parse_key(env(KEY_VAR))?;
+    let keep_alive = match keep_alive {
+        None => std::time::Duration::from_secs(30 * 86_400),
+        Some(v) => v
+            .trim_end_matches('s')
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(std::time::Duration::from_secs)
+            .ok_or(format!("--keep-alive: not a number of seconds: {v}"))?,
+    };
     Ok(Command::Run(Box::new(Cli {
         addr,
         config: Config {
@@ -203,7 +215,7 @@ where
             allow_http_loopback,
             key,
             limits: Limits::default(),
-            keep_alive: std::time::Duration::from_secs(30 * 86_400),
+            keep_alive,
         },
     })))
 }

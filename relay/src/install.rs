@@ -3,6 +3,7 @@
 use crate::app::{now_secs, App};
 use crate::hosts::account_base;
 use crate::kommo::KommoError;
+use crate::pace::Priority;
 use crate::problem::Problem;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -63,6 +64,8 @@ async fn install(
         .code
         .filter(|c| !c.is_empty())
         .ok_or_else(|| bad("code_missing", "The callback carries no code"))?;
+    // The install's calls count in the account's pace like any other.
+    app.upstream.pace.turn(&base, Priority::Refresh).await?;
     let pair = app
         .kommo
         .exchange_code(&base, &code, now_secs())
@@ -74,6 +77,7 @@ async fn install(
             ),
             _ => unreachable_kommo(),
         })?;
+    app.upstream.pace.turn(&base, Priority::Refresh).await?;
     let account = app
         .kommo
         .account(&base, &pair.access)

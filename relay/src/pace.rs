@@ -36,24 +36,24 @@ struct Line {
 pub struct Pace {
     store: Store,
     limits: Limits,
-    lines: Mutex<HashMap<i64, Line>>,
+    lines: Mutex<HashMap<String, Line>>,
     /// Accounts whose slots this relay has made sure exist.
-    ready: Mutex<HashSet<i64>>,
+    ready: Mutex<HashSet<String>>,
 }
 
 /// A place in an account's line, given back when dropped.
 struct Place<'a> {
     pace: &'a Pace,
-    account_id: i64,
+    account: &'a str,
 }
 
 impl Drop for Place<'_> {
     fn drop(&mut self) {
         let mut lines = self.pace.lines();
-        if let Some(line) = lines.get_mut(&self.account_id) {
+        if let Some(line) = lines.get_mut(self.account) {
             line.waiting -= 1;
             if line.waiting == 0 {
-                lines.remove(&self.account_id);
+                lines.remove(self.account);
             }
         }
     }
@@ -85,7 +85,7 @@ impl Pace {
         }
     }
 
-    fn lines(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Line>> {
+    fn lines(&self) -> std::sync::MutexGuard<'_, HashMap<String, Line>> {
         self.lines.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -94,14 +94,15 @@ impl Pace {
         (self.limits.per_second * self.limits.queue_secs.max(1)) as usize
     }
 
-    /// Waits until one more call may go to the account's Kommo and counts it as sent now.
-    pub async fn turn(&self, account_id: i64, priority: Priority) -> Result<(), Problem> {
+    /// Waits until one more call may go to the Kommo account at `account` (its base URL) and
+    /// counts it as sent now.
+    pub async fn turn(&self, account: &str, priority: Priority) -> Result<(), Problem> {
         if self.limits.per_second == 0 {
             return Ok(());
         }
         let head = {
             let mut lines = self.lines();
-            let line = lines.entry(account_id).or_default();
+            let line = lines.entry(account.to_owned()).or_default();
             if priority == Priority::Call && line.waiting >= self.line_length() {
                 let secs = (line.waiting as u64).div_ceil(u64::from(self.limits.per_second));
                 return Err(line_full(secs.max(1)));
@@ -111,33 +112,31 @@ impl Pace {
         };
         let _place = Place {
             pace: self,
-            account_id,
+            account,
         };
         // Fair: the account's calls in this relay go in the order they came.
         let _head = head.lock().await;
-        self.take_slot(account_id)
-            .await
-            .map_err(|_| storage_failed())
+        self.take_slot(account).await.map_err(|_| storage_failed())
     }
 
-    async fn take_slot(&self, account_id: i64) -> Result<(), StoreError> {
+    async fn take_slot(&self, account: &str) -> Result<(), StoreError> {
         let slots = self.limits.per_second;
         let known = self
             .ready
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(&account_id);
+            .contains(account);
         if !known {
-            self.store.pace_init(account_id, slots).await?;
+            self.store.pace_init(account, slots).await?;
             self.ready
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .insert(account_id);
+                .insert(account.to_owned());
         }
         loop {
-            let Some((slot, last)) = self.store.pace_oldest(account_id, slots).await? else {
+            let Some((slot, last)) = self.store.pace_oldest(account, slots).await? else {
                 // Deleted underneath (the account was forgotten): make them again.
-                self.store.pace_init(account_id, slots).await?;
+                self.store.pace_init(account, slots).await?;
                 continue;
             };
             let now = crate::app::now_ms();
@@ -146,7 +145,7 @@ impl Pace {
                 tokio::time::sleep(Duration::from_millis((free_at - now) as u64)).await;
                 continue;
             }
-            if self.store.pace_take(account_id, slot, last, now).await? {
+            if self.store.pace_take(account, slot, last, now).await? {
                 return Ok(());
             }
             // Another relay took that slot first; look again.
@@ -154,13 +153,13 @@ impl Pace {
     }
 
     /// Kommo answered 429 for the account: no relay sends it anything for `secs` seconds.
-    pub async fn hold(&self, account_id: i64, secs: u64) {
+    pub async fn hold(&self, account: &str, secs: u64) {
         if self.limits.per_second == 0 {
             return;
         }
         let until = crate::app::now_ms() + (secs.clamp(1, 60) as i64) * 1_000;
-        if let Err(e) = self.store.pace_hold(account_id, until - WINDOW_MS).await {
-            crate::log::account(account_id, &format!("could not hold the pace: {e}"));
+        if let Err(e) = self.store.pace_hold(account, until - WINDOW_MS).await {
+            crate::log::event(&format!("could not hold the pace of {account}: {e}"));
         }
     }
 }

@@ -168,7 +168,7 @@ impl Tokens {
     ) -> Result<Access, Problem> {
         let account_id = current.account_id;
         let seen = current.generation;
-        let asked = match self.pace.turn(account_id, Priority::Refresh).await {
+        let asked = match self.pace.turn(&current.base_url, Priority::Refresh).await {
             Ok(()) => {
                 self.kommo
                     .refresh(&current.base_url, &current.pair.refresh, now_secs())

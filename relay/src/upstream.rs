@@ -43,14 +43,14 @@ impl Upstream {
         let (mut access, mut generation) = self.tokens.fresh(inst).await?;
         let mut retried = false;
         loop {
-            self.pace.turn(inst.account_id, Priority::Call).await?;
+            self.pace.turn(&inst.base_url, Priority::Call).await?;
             let answer = self
                 .kommo
                 .call(method.clone(), &url, &access, body.clone())
                 .await
                 .map_err(|_| unreachable())?;
             if answer.status == StatusCode::TOO_MANY_REQUESTS {
-                self.pace.hold(inst.account_id, retry_after(&answer)).await;
+                self.pace.hold(&inst.base_url, retry_after(&answer)).await;
             }
             if answer.status != StatusCode::UNAUTHORIZED || retried {
                 return Ok((answer, access));

@@ -277,22 +277,62 @@ async fn one_relay_at_a_time_holds_the_refresh_lease_and_writes_under_it() {
 async fn a_pace_slot_is_taken_once_per_use_and_held_after_a_429() {
     for db in db::all().await {
         let store = Store::open(&db.url, &KEY).await.unwrap();
-        assert_eq!(store.pace_oldest(7, 2).await.unwrap(), None);
-        store.pace_init(7, 2).await.unwrap();
-        store.pace_init(7, 2).await.unwrap();
-        let (slot, last) = store.pace_oldest(7, 2).await.unwrap().unwrap();
+        assert_eq!(
+            store
+                .pace_oldest("https://acme.kommo.com", 2)
+                .await
+                .unwrap(),
+            None
+        );
+        store.pace_init("https://acme.kommo.com", 2).await.unwrap();
+        store.pace_init("https://acme.kommo.com", 2).await.unwrap();
+        let (slot, last) = store
+            .pace_oldest("https://acme.kommo.com", 2)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((slot, last), (0, 0));
-        assert!(store.pace_take(7, slot, last, 1_000).await.unwrap());
+        assert!(store
+            .pace_take("https://acme.kommo.com", slot, last, 1_000)
+            .await
+            .unwrap());
         // Another relay that read the same use cannot take it too.
         assert!(
-            !store.pace_take(7, slot, last, 1_001).await.unwrap(),
+            !store
+                .pace_take("https://acme.kommo.com", slot, last, 1_001)
+                .await
+                .unwrap(),
             "{}",
             db.kind
         );
-        assert_eq!(store.pace_oldest(7, 2).await.unwrap(), Some((1, 0)));
-        assert!(store.pace_take(7, 1, 0, 1_002).await.unwrap());
-        assert_eq!(store.pace_oldest(7, 2).await.unwrap(), Some((0, 1_000)));
-        store.pace_hold(7, 9_000).await.unwrap();
-        assert_eq!(store.pace_oldest(7, 2).await.unwrap(), Some((0, 9_000)));
+        assert_eq!(
+            store
+                .pace_oldest("https://acme.kommo.com", 2)
+                .await
+                .unwrap(),
+            Some((1, 0))
+        );
+        assert!(store
+            .pace_take("https://acme.kommo.com", 1, 0, 1_002)
+            .await
+            .unwrap());
+        assert_eq!(
+            store
+                .pace_oldest("https://acme.kommo.com", 2)
+                .await
+                .unwrap(),
+            Some((0, 1_000))
+        );
+        store
+            .pace_hold("https://acme.kommo.com", 9_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .pace_oldest("https://acme.kommo.com", 2)
+                .await
+                .unwrap(),
+            Some((0, 9_000))
+        );
     }
 }

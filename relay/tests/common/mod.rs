@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod fleet;
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use relay::config::{Config, Key, Limits, Secret};
@@ -232,19 +233,7 @@ impl Env {
 
     /// Claims as Kommo puts them in X-Auth-Token for `user_id`, valid now for 15 minutes.
     pub fn claims(&self, user_id: i64) -> Value {
-        let now = now();
-        json!({
-            "iss": self.account(),
-            "aud": self.config.audience(),
-            "jti": uuid(),
-            "iat": now,
-            "nbf": now,
-            "exp": now + 900,
-            "account_id": ACCOUNT_ID,
-            "user_id": user_id,
-            "subdomain": "sandbox",
-            "client_uuid": CLIENT_ID,
-        })
+        claims(&self.account(), &self.config.audience(), user_id)
     }
 
     /// A request to the relay with these headers.
@@ -294,6 +283,24 @@ impl Env {
         self.sandbox.stop().await;
         self.db
     }
+}
+
+/// Claims as Kommo puts them in X-Auth-Token for the sandbox's account at `iss`, a relay whose
+/// Redirect URI has the origin `aud`, and `user_id`; valid now for 15 minutes.
+pub fn claims(iss: &str, aud: &str, user_id: i64) -> Value {
+    let now = now();
+    json!({
+        "iss": iss,
+        "aud": aud,
+        "jti": uuid(),
+        "iat": now,
+        "nbf": now,
+        "exp": now + 900,
+        "account_id": ACCOUNT_ID,
+        "user_id": user_id,
+        "subdomain": "sandbox",
+        "client_uuid": CLIENT_ID,
+    })
 }
 
 /// Claims signed HS256 with the client secret, as Kommo signs them.
