@@ -8,6 +8,10 @@ use crate::setup;
 
 /// The variable through which the relay's tests find a server (relay/tests/common/db.rs).
 pub const URL_VAR: &str = "RELAY_TEST_POSTGRES_URL";
+/// The server's data folder, for the test that restarts it (relay/tests/restart.rs).
+pub const DIR_VAR: &str = "RELAY_TEST_POSTGRES_DIR";
+/// The folder of the server's programs (`pg_ctl`), for the same test.
+pub const BIN_VAR: &str = "RELAY_TEST_POSTGRES_BIN";
 
 /// A server in its own temporary data folder; dropping it stops the server and deletes the folder.
 pub struct Server {
@@ -97,6 +101,11 @@ pub fn start() -> Result<Server> {
 }
 
 impl Server {
+    /// The folder of the server's programs.
+    pub fn bin(&self) -> &Path {
+        &self.bin
+    }
+
     /// The PostgreSQL version, from its folder name (`/usr/lib/postgresql/<version>/bin`).
     pub fn version(&self) -> String {
         let name = self

@@ -6,7 +6,7 @@ use std::time::Instant;
 use crate::build;
 use crate::cmd::{command, free_port, root, run, say, Result};
 use crate::dist;
-use crate::postgres::{self, URL_VAR};
+use crate::postgres::{self, BIN_VAR, DIR_VAR, URL_VAR};
 use crate::setup::{self, Need};
 
 /// A test layer, in the order they run.
@@ -114,7 +114,10 @@ fn postgres_for_tests(cargo: &mut std::process::Command) -> Option<postgres::Ser
                 server.url,
                 server.dir.display()
             ));
-            cargo.env(URL_VAR, &server.url);
+            cargo
+                .env(URL_VAR, &server.url)
+                .env(DIR_VAR, &server.dir)
+                .env(BIN_VAR, server.bin());
             Some(server)
         }
         Err(e) => {
