@@ -22,5 +22,5 @@ pub mod store;
 pub mod tokens;
 
 pub use app::App;
-pub use config::{parse, Command, Config};
+pub use config::{parse, Command, Config, LogFormat};
 pub use server::{router, serve, spawn, start, Running};

@@ -10,7 +10,7 @@ async fn main() -> ExitCode {
     let cli = match relay::parse(std::env::args().skip(1), |name| std::env::var(name).ok()) {
         Ok(Command::Run(cli)) => *cli,
         Ok(Command::Help) => {
-            print!("{}", relay::config::USAGE);
+            print!("{}", relay::config::help());
             return ExitCode::SUCCESS;
         }
         Err(e) => {

@@ -5,10 +5,10 @@
 pub mod db;
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use relay::config::{Config, Key, Limits, Secret};
+use relay::config::{Config, Key, Limits, LogFormat, Secret, DEFAULT_KEEP_ALIVE};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The integration's id, as registered in the sandbox.
 pub const CLIENT_ID: &str = "9f1c2a6e-relay-test-client";
@@ -144,6 +144,9 @@ impl Env {
             allow_http_loopback: setup.allow_http_loopback,
             key: Key(KEY),
             limits: setup.limits,
+            log_format: LogFormat::Text,
+            drain_timeout: Duration::from_secs(5),
+            keep_alive: DEFAULT_KEEP_ALIVE,
         };
         let relay = relay::start(config.clone(), listener).await.unwrap();
         Env {
