@@ -18,10 +18,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    relay::log::init(cli.config.log_format);
     let listener = match tokio::net::TcpListener::bind(cli.addr).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("kommo-relay: cannot listen on {}: {e}", cli.addr);
+            tracing::error!(addr = %cli.addr, "cannot listen: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -29,18 +30,20 @@ async fn main() -> ExitCode {
     let app = match relay::App::new(cli.config).await {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("kommo-relay: {e}");
+            tracing::error!("{e}");
             return ExitCode::FAILURE;
         }
     };
+    // Scripts wait for this exact line on stdout.
     println!("kommo-relay listening on http://{addr}");
     let _ = std::io::stdout().flush();
+    tracing::info!(%addr, "listening");
     let served = relay::serve(listener, app.clone(), stop_signal()).await;
     app.store.close().await;
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("kommo-relay: {e}");
+            tracing::error!("the server failed: {e}");
             ExitCode::FAILURE
         }
     }

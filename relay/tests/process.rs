@@ -212,7 +212,10 @@ async fn killed_straight_after_a_refresh_it_comes_back_with_a_working_pair() {
     relay.kill();
 
     let logged = std::fs::read_to_string(&log).unwrap();
-    assert!(logged.contains("GET /api/v4/sources 204"), "{logged}");
+    assert!(
+        logged.contains("method=GET path=/api/v4/sources status=204"),
+        "{logged}"
+    );
     assert!(logged.contains("access token refreshed"), "{logged}");
     assert!(!holds_token(&logged), "a token in the log:\n{logged}");
     assert!(!logged.contains(SECRET));
