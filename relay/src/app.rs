@@ -8,6 +8,8 @@ use crate::store::Store;
 use crate::tokens::Refreshes;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 /// Everything a request may need.
 pub struct App {
@@ -23,6 +25,10 @@ pub struct App {
     pub admins: Admins,
     /// Each account's pace towards Kommo.
     pub limiter: Limiter,
+    /// Background work (refreshes, keep-alive), waited for at shutdown.
+    pub tasks: TaskTracker,
+    /// Cancelled when the shutdown starts: background work stops taking new work.
+    pub shutdown: CancellationToken,
 }
 
 impl App {
@@ -40,6 +46,8 @@ impl App {
             refreshes: Refreshes::default(),
             admins: Admins::default(),
             limiter,
+            tasks: TaskTracker::new(),
+            shutdown: CancellationToken::new(),
         }))
     }
 }

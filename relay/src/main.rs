@@ -1,5 +1,5 @@
 //! `kommo-relay`: reads the command line and the environment, then serves until Ctrl-C or
-//! SIGTERM.
+//! SIGTERM and drains before it exits.
 
 use relay::Command;
 use std::io::Write;
@@ -38,9 +38,7 @@ async fn main() -> ExitCode {
     println!("kommo-relay listening on http://{addr}");
     let _ = std::io::stdout().flush();
     tracing::info!(%addr, "listening");
-    let served = relay::serve(listener, app.clone(), stop_signal()).await;
-    app.store.close().await;
-    match served {
+    match relay::serve(listener, app, stop_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("the server failed: {e}");
