@@ -25,7 +25,7 @@ pub struct App {
     pub admins: Admins,
     /// Each account's pace towards Kommo.
     pub limiter: Limiter,
-    /// Background work (refreshes, keep-alive), waited for at shutdown.
+    /// Background work (refreshes, keep-alive, metrics upkeep), waited for at shutdown.
     pub tasks: TaskTracker,
     /// Cancelled when the shutdown starts: background work stops taking new work.
     pub shutdown: CancellationToken,
@@ -34,12 +34,14 @@ pub struct App {
 impl App {
     /// Opens the database and builds the state; the error is a message for the operator.
     pub async fn new(config: Config) -> Result<Arc<App>, String> {
+        // Installed first, so that everything from the database's opening on is counted.
+        crate::metrics::handle();
         let store = Store::open(&config.database, &config.key.0)
             .await
             .map_err(|e| format!("--database: {e}"))?;
         let kommo = Kommo::new(&config);
         let limiter = Limiter::new(&config.limits);
-        Ok(Arc::new(App {
+        let app = Arc::new(App {
             config,
             store,
             kommo,
@@ -48,7 +50,10 @@ impl App {
             limiter,
             tasks: TaskTracker::new(),
             shutdown: CancellationToken::new(),
-        }))
+        });
+        app.tasks
+            .spawn(crate::metrics::upkeep(app.shutdown.clone()));
+        Ok(app)
     }
 }
 

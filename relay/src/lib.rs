@@ -14,6 +14,7 @@ pub mod install;
 pub mod kommo;
 pub mod limit;
 pub mod log;
+pub mod metrics;
 pub mod problem;
 pub mod proxy;
 pub mod seal;

@@ -3,7 +3,7 @@
 //! hold a code, so it is never written; nor is a header, a body or a token.
 
 use crate::config::LogFormat;
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::io::IsTerminal;
@@ -33,10 +33,11 @@ pub fn init(format: LogFormat) {
     };
 }
 
-/// Logs each request once it is answered.
+/// Logs and counts each request once it is answered, by its route's template for the count.
 pub async fn requests(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let started = Instant::now();
     let response = next.run(req).await;
     let status = response.status();
@@ -47,6 +48,7 @@ pub async fn requests(req: Request, next: Next) -> Response {
         ms = started.elapsed().as_millis() as u64,
         "request"
     );
+    crate::metrics::request(route.as_ref().map(MatchedPath::as_str), status);
     response
 }
 

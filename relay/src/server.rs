@@ -21,6 +21,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v4/leads/pipelines", any(crate::proxy::proxy))
         .route("/api/v4/leads", any(crate::proxy::proxy))
         .route("/api/v4/leads/{id}", any(crate::proxy::proxy))
+        .route("/metrics", get(crate::metrics::page))
         .fallback(crate::problem::not_found)
         .with_state(app.clone())
         .layer(crate::cors::layer(app))

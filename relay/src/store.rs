@@ -4,6 +4,7 @@
 //! are only BIGINT and TEXT, which both databases map the same way.
 
 use crate::config::Secret;
+use crate::metrics::DbOp;
 use crate::seal::{Field, Sealer};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
@@ -34,6 +35,7 @@ impl fmt::Display for StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
+        crate::metrics::database_error(DbOp::Query);
         StoreError::Database(e.to_string())
     }
 }
@@ -92,7 +94,9 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if sqlite { 4 } else { 10 })
             .connect(&url)
-            .await?;
+            .await
+            .inspect_err(|_| crate::metrics::database_error(DbOp::Open))
+            .map_err(|e| StoreError::Database(e.to_string()))?;
         if sqlite {
             // Readers do not wait on a writer, and a crash loses no committed pair.
             sqlx::query("PRAGMA journal_mode = WAL")
@@ -102,6 +106,7 @@ impl Store {
         MIGRATOR
             .run(&pool)
             .await
+            .inspect_err(|_| crate::metrics::database_error(DbOp::Migrate))
             .map_err(|e| StoreError::Database(e.to_string()))?;
         Ok(Store {
             pool,
