@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod cors;
+pub mod health;
 pub mod hook;
 pub mod hosts;
 pub mod install;

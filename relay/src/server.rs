@@ -21,6 +21,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v4/leads/pipelines", any(crate::proxy::proxy))
         .route("/api/v4/leads", any(crate::proxy::proxy))
         .route("/api/v4/leads/{id}", any(crate::proxy::proxy))
+        .route("/healthz", get(crate::health::healthz))
+        .route("/readyz", get(crate::health::readyz))
         .route("/metrics", get(crate::metrics::page))
         .fallback(crate::problem::not_found)
         .with_state(app.clone())

@@ -268,6 +268,23 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Versions of the embedded migrations the database has not applied: empty when ready.
+    pub async fn missing_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&self.pool)
+            .await?;
+        let applied = rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .map(|m| m.version)
+            .filter(|v| !applied.contains(v))
+            .collect())
+    }
+
     /// Closes the pool, so a SQLite file is complete on disk.
     pub async fn close(&self) {
         self.pool.close().await;
