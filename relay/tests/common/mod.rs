@@ -2,6 +2,7 @@
 //! process on loopback ports, and X-Auth-Tokens minted as Kommo mints them.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod db;
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
