@@ -8,8 +8,12 @@ use axum::Router;
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::time::{timeout_at, Instant};
+use tokio::time::{timeout, timeout_at, Instant};
+
+/// How long closing the database may take once the drain is over.
+const CLOSE_WITHIN: Duration = Duration::from_secs(2);
 
 /// Every route of the relay; what it does not serve gets a problem+json 404.
 pub fn router(app: Arc<App>) -> Router {
@@ -86,10 +90,14 @@ async fn finish(app: &App, deadline: Instant) {
     if timeout_at(deadline, app.tasks.wait()).await.is_err() {
         tracing::warn!(
             tasks = app.tasks.len(),
-            "the drain timeout cut background tasks"
+            "background tasks still ran at the drain timeout"
         );
     }
-    app.store.close().await;
+    // Closing waits for connections in use; a database that hangs must not keep the
+    // process from exiting.
+    if timeout(CLOSE_WITHIN, app.store.close()).await.is_err() {
+        tracing::warn!("the database did not close in time");
+    }
     tracing::info!("stopped");
 }
 
