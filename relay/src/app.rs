@@ -24,9 +24,10 @@ pub struct App {
     pub upstream: Upstream,
     /// Recent answers about who is an administrator.
     pub admins: Admins,
-    /// Work that must finish before the process ends: refreshes, the keep-alive.
+    /// Background work (refreshes, the keep-alive, metrics upkeep), waited for at shutdown:
+    /// a refresh in flight still stores its pair.
     pub tasks: TaskTracker,
-    /// Cancelled when the relay starts shutting down.
+    /// Cancelled when the shutdown starts: background work stops taking new work.
     pub shutdown: CancellationToken,
 }
 
@@ -34,6 +35,8 @@ impl App {
     /// Opens the database, builds the state and starts the keep-alive; the error is a message
     /// for the operator.
     pub async fn new(config: Config) -> Result<Arc<App>, String> {
+        // Installed first, so that everything from the database's opening on is counted.
+        crate::metrics::handle();
         let store = Store::open(&config.database, &config.key.0)
             .await
             .map_err(|e| format!("--database: {e}"))?;
@@ -56,16 +59,9 @@ impl App {
             shutdown: CancellationToken::new(),
         });
         app.tasks.spawn(crate::keep_alive::run(app.clone()));
+        app.tasks
+            .spawn(crate::metrics::upkeep(app.shutdown.clone()));
         Ok(app)
-    }
-
-    /// Stops background work and waits for it (refreshes in flight store their pair), then
-    /// closes the database.
-    pub async fn close(&self) {
-        self.shutdown.cancel();
-        self.tasks.close();
-        self.tasks.wait().await;
-        self.store.close().await;
     }
 }
 

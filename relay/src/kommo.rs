@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long one call to Kommo may take.
 const TIMEOUT: Duration = Duration::from_secs(15);
@@ -214,23 +214,31 @@ impl Kommo {
                 .header(reqwest::header::CONTENT_TYPE, content_type)
                 .body(bytes);
         }
-        // reqwest's errors name the URL, which never holds a token here.
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| KommoError::Unreachable(e.without_url().to_string()))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| KommoError::Unreachable(e.without_url().to_string()))?;
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+        let started = Instant::now();
+        let answer = receive(req).await;
+        crate::metrics::kommo_call(started.elapsed());
+        answer
     }
+}
+
+/// Sends the request and reads the whole answer.
+async fn receive(req: reqwest::RequestBuilder) -> Result<Answer, KommoError> {
+    // reqwest's errors name the URL, which never holds a token here.
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| KommoError::Unreachable(e.without_url().to_string()))?;
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| KommoError::Unreachable(e.without_url().to_string()))?;
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Kommo's `hint` (OAuth problems) or `detail`, cut short; no token is ever in either.

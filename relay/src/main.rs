@@ -1,5 +1,5 @@
 //! `kommo-relay`: reads the command line and the environment, then serves until Ctrl-C or
-//! SIGTERM.
+//! SIGTERM and drains before it exits.
 
 use relay::Command;
 use std::io::Write;
@@ -10,7 +10,7 @@ async fn main() -> ExitCode {
     let cli = match relay::parse(std::env::args().skip(1), |name| std::env::var(name).ok()) {
         Ok(Command::Run(cli)) => *cli,
         Ok(Command::Help) => {
-            print!("{}", relay::config::USAGE);
+            print!("{}", relay::config::help());
             return ExitCode::SUCCESS;
         }
         Err(e) => {
@@ -18,10 +18,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    relay::log::init(cli.config.log_format);
     let listener = match tokio::net::TcpListener::bind(cli.addr).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("kommo-relay: cannot listen on {}: {e}", cli.addr);
+            tracing::error!(addr = %cli.addr, "cannot listen: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -29,18 +30,18 @@ async fn main() -> ExitCode {
     let app = match relay::App::new(cli.config).await {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("kommo-relay: {e}");
+            tracing::error!("{e}");
             return ExitCode::FAILURE;
         }
     };
+    // Scripts wait for this exact line on stdout.
     println!("kommo-relay listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    let served = relay::serve(listener, app.clone(), stop_signal()).await;
-    app.close().await;
-    match served {
+    tracing::info!(%addr, "listening");
+    match relay::serve(listener, app, stop_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("kommo-relay: {e}");
+            tracing::error!("the server failed: {e}");
             ExitCode::FAILURE
         }
     }

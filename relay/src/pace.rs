@@ -56,6 +56,7 @@ impl Drop for Place<'_> {
                 lines.remove(self.account);
             }
         }
+        crate::metrics::pace_queue_dec();
     }
 }
 
@@ -108,6 +109,7 @@ impl Pace {
                 return Err(line_full(secs.max(1)));
             }
             line.waiting += 1;
+            crate::metrics::pace_queue_inc();
             line.head.clone()
         };
         let _place = Place {

@@ -66,6 +66,8 @@ impl Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
+        // Every refusal becomes a response here, and only here: one place to count them.
+        crate::metrics::refusal(self.reason);
         let mut r = Response::new(Body::from(self.body().to_string()));
         *r.status_mut() = self.status;
         r.headers_mut()

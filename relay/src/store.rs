@@ -4,6 +4,7 @@
 //! are only BIGINT and TEXT, which both databases map the same way.
 
 use crate::config::Secret;
+use crate::metrics::DbOp;
 use crate::seal::{Field, Sealer};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
@@ -39,6 +40,7 @@ impl fmt::Display for StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
+        crate::metrics::database_error(DbOp::Query);
         StoreError::Database(e.to_string())
     }
 }
@@ -102,7 +104,9 @@ impl Store {
             // the pool reconnects on its own once it is back.
             .acquire_timeout(std::time::Duration::from_secs(3))
             .connect(&url)
-            .await?;
+            .await
+            .inspect_err(|_| crate::metrics::database_error(DbOp::Open))
+            .map_err(|e| StoreError::Database(e.to_string()))?;
         if sqlite {
             // Readers do not wait on a writer, and a crash loses no committed pair.
             sqlx::query("PRAGMA journal_mode = WAL")
@@ -112,6 +116,7 @@ impl Store {
         MIGRATOR
             .run(&pool)
             .await
+            .inspect_err(|_| crate::metrics::database_error(DbOp::Migrate))
             .map_err(|e| StoreError::Database(e.to_string()))?;
         Ok(Store {
             pool,
@@ -226,6 +231,23 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Versions of the embedded migrations the database has not applied: empty when ready.
+    pub async fn missing_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&self.pool)
+            .await?;
+        let applied = rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .map(|m| m.version)
+            .filter(|v| !applied.contains(v))
+            .collect())
     }
 
     /// Closes the pool, so a SQLite file is complete on disk.

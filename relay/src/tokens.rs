@@ -9,6 +9,7 @@
 use crate::app::{now_ms, now_secs};
 use crate::config::Secret;
 use crate::kommo::{Kommo, KommoError};
+use crate::metrics::RefreshResult;
 use crate::pace::{Pace, Priority};
 use crate::problem::Problem;
 use crate::store::{Installation, Pair, Store, Stored};
@@ -117,8 +118,8 @@ impl Tokens {
             flights.retain(|_, f| Arc::strong_count(f) > 1);
             flights.entry(account_id).or_default().clone()
         };
-        let _one_flight = flight.lock().await;
         let started = Instant::now();
+        let _one_flight = flight.lock().await;
         loop {
             let current = self
                 .store
@@ -130,6 +131,7 @@ impl Tokens {
                 return Err(disconnected());
             }
             if current.generation != seen {
+                crate::metrics::lease_wait(started.elapsed());
                 return Ok((current.pair.access, current.generation));
             }
             let now = now_ms();
@@ -145,6 +147,7 @@ impl Tokens {
                     .await
                     .map_err(|_| storage_failed())?;
                 if claimed {
+                    crate::metrics::lease_wait(started.elapsed());
                     let this = self.clone();
                     return self
                         .tasks
@@ -186,6 +189,10 @@ impl Tokens {
             }
             Err(e) => {
                 let _ = self.store.release_lease(account_id, &owner).await;
+                crate::metrics::refresh(match e {
+                    KommoError::BadAnswer(_) => RefreshResult::BadAnswer,
+                    _ => RefreshResult::Unreachable,
+                });
                 crate::log::account(account_id, &format!("refresh failed: {e:?}"));
                 Err(unreachable())
             }
@@ -212,6 +219,7 @@ impl Tokens {
                 .await
             {
                 Ok(Stored::Yes) => {
+                    crate::metrics::refresh(RefreshResult::Ok);
                     crate::log::account(account_id, "access token refreshed");
                     return Ok((pair.access, seen + 1));
                 }
@@ -219,6 +227,7 @@ impl Tokens {
                 // one that replaced `seen`, so it is written over it all the same.
                 Ok(Stored::Superseded) if leased => leased = false,
                 Ok(Stored::Superseded) => {
+                    crate::metrics::refresh(RefreshResult::LostRace);
                     crate::log::account(
                         account_id,
                         "a refreshed pair was not stored: the account was installed again or \
@@ -235,6 +244,7 @@ impl Tokens {
                     pause = (pause * 2).min(Duration::from_secs(5));
                 }
                 Err(e) => {
+                    crate::metrics::refresh(RefreshResult::StorageFailed);
                     crate::log::account(
                         account_id,
                         &format!("the refreshed pair could not be stored ({e}): the account must be installed again"),
@@ -260,12 +270,14 @@ impl Tokens {
             .await
             .map_err(|_| storage_failed())?;
         if disconnected_now {
+            crate::metrics::refresh(RefreshResult::Refused);
             crate::log::account(
                 account_id,
                 &format!("Kommo refused the refresh ({status} {hint}): marked disconnected"),
             );
             return Err(disconnected());
         }
+        crate::metrics::refresh(RefreshResult::LostRace);
         crate::log::account(
             account_id,
             "Kommo refused a refresh token another relay had already rotated; using its pair",

@@ -4,111 +4,9 @@
 
 mod common;
 
-use common::{sign, ACCOUNT_ID, ADMIN, CLIENT_ID, SECRET};
-use serde_json::{json, Value};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-const KEY_B64: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
-
-struct Relay {
-    child: Child,
-    log: std::path::PathBuf,
-}
-
-impl Relay {
-    /// SIGKILL, as a crash or an OOM kill would end it, and reaps it.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// Starts the binary on `port` with `database`; stderr goes to `log` (appended).
-async fn start_relay(port: u16, database: &str, log: &Path) -> Relay {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_kommo-relay"))
-        .args([
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--public-url",
-            &url,
-            "--client-id",
-            CLIENT_ID,
-            "--redirect-uri",
-            &format!("{url}/oauth/callback"),
-            "--database",
-            database,
-            "--allow-http-loopback",
-        ])
-        .env("KOMMO_CLIENT_SECRET", SECRET)
-        .env("RELAY_KEY", KEY_B64)
-        .stdout(Stdio::null())
-        .stderr(file)
-        .spawn()
-        .unwrap();
-    let relay = Relay {
-        child,
-        log: log.to_path_buf(),
-    };
-    // Bounded wait until it answers.
-    let http = reqwest::Client::new();
-    for _ in 0..200 {
-        if http.get(format!("{url}/")).send().await.is_ok() {
-            return relay;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!(
-        "the relay did not start; log: {}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Whether `text` holds a JWT (`eyJ...` `.` `eyJ...`, as the sandbox's access tokens are) or
-/// a run of 64 hex digits (its refresh tokens). Sealed values are base64url without dots, so
-/// they cannot look like either.
-fn holds_token(text: &str) -> bool {
-    let jwt = text.match_indices("eyJ").any(|(at, _)| {
-        let rest = &text[at + 3..];
-        let head = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
-            .count();
-        rest[head..].starts_with(".eyJ")
-    });
-    if jwt {
-        return true;
-    }
-    let mut run = 0;
-    for b in text.bytes() {
-        run = if b.is_ascii_hexdigit() { run + 1 } else { 0 };
-        if run >= 64 {
-            return true;
-        }
-    }
-    false
-}
+use common::binary::{free_port, holds_token, install, sandbox_for, start_relay, token};
+use common::SECRET;
+use serde_json::Value;
 
 #[test]
 fn the_token_finder_finds_tokens() {
@@ -128,21 +26,7 @@ async fn killed_straight_after_a_refresh_it_comes_back_with_a_working_pair() {
     let log = dir.path().join("relay.log");
     let port = free_port();
     let relay_url = format!("http://127.0.0.1:{port}");
-    let sandbox = sandbox::spawn(
-        sandbox::Config {
-            oauth: Some(sandbox::oauth::grants::Client {
-                id: CLIENT_ID.into(),
-                secret: SECRET.into(),
-                redirect_uri: format!("{relay_url}/oauth/callback"),
-            }),
-            rate_limit: 0,
-            empty: true,
-            ..sandbox::Config::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sandbox = sandbox_for(&relay_url).await;
     let http = reqwest::Client::new();
     let counter = |name: &'static str| {
         let http = http.clone();
@@ -154,17 +38,11 @@ async fn killed_straight_after_a_refresh_it_comes_back_with_a_working_pair() {
     };
     let call = |path: &'static str| {
         let http = http.clone();
-        let now = common::now();
-        let claims = json!({
-            "iss": sandbox.url(), "aud": relay_url, "jti": common::uuid(),
-            "iat": now, "nbf": now, "exp": now + 900,
-            "account_id": ACCOUNT_ID, "user_id": ADMIN, "subdomain": "sandbox",
-            "client_uuid": CLIENT_ID,
-        });
+        let token = token(&sandbox, &relay_url);
         let url = format!("{relay_url}{path}");
         async move {
             http.get(url)
-                .header("x-auth-token", sign(&claims))
+                .header("x-auth-token", token)
                 .send()
                 .await
                 .unwrap()
@@ -183,15 +61,7 @@ async fn killed_straight_after_a_refresh_it_comes_back_with_a_working_pair() {
     };
 
     let mut relay = start_relay(port, &database, &log).await;
-    let installed: Value = http
-        .post(format!("{}/__sandbox/install", sandbox.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(installed["status"], 200, "{installed}");
+    install(&sandbox).await;
     assert_eq!(call("/api/v4/sources").await, 204);
 
     // The next call refreshes; the relay is killed the moment its answer is in.
@@ -212,7 +82,10 @@ async fn killed_straight_after_a_refresh_it_comes_back_with_a_working_pair() {
     relay.kill();
 
     let logged = std::fs::read_to_string(&log).unwrap();
-    assert!(logged.contains("GET /api/v4/sources 204"), "{logged}");
+    assert!(
+        logged.contains("method=GET path=/api/v4/sources status=204"),
+        "{logged}"
+    );
     assert!(logged.contains("access token refreshed"), "{logged}");
     assert!(!holds_token(&logged), "a token in the log:\n{logged}");
     assert!(!logged.contains(SECRET));

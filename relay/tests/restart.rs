@@ -6,7 +6,7 @@ mod common;
 
 use common::fleet::Fleet;
 use std::os::unix::fs::MetadataExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The test server's data folder and programs, which `cargo xtask test` names.
@@ -14,7 +14,7 @@ const DIR_VAR: &str = "RELAY_TEST_POSTGRES_DIR";
 const BIN_VAR: &str = "RELAY_TEST_POSTGRES_BIN";
 
 /// `pg_ctl ACTION` on the test server, as its owner.
-fn pg_ctl(dir: &PathBuf, bin: &PathBuf, action: &str) {
+fn pg_ctl(dir: &Path, bin: &Path, action: &str) {
     let pg_ctl = bin.join("pg_ctl");
     let root = std::fs::metadata("/proc/self")
         .map(|m| m.uid() == 0)

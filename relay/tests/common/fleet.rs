@@ -1,14 +1,12 @@
 //! Several `kommo-relay` processes on one database behind one Redirect URI, as a vendor runs
 //! them, with the sandbox as the strict Kommo.
 
+use super::binary::{self, free_port, Relay};
 use super::db::TestDb;
 use super::{claims, sign, ACCOUNT_ID, ADMIN, CLIENT_ID, SECRET};
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-const KEY_B64: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
 
 /// Relays on one database, the sandbox they serve, and what they logged.
 pub struct Fleet {
@@ -17,20 +15,11 @@ pub struct Fleet {
     /// The database every relay uses.
     pub db: TestDb,
     /// One process per relay; `None` once killed.
-    relays: Vec<Option<Child>>,
+    relays: Vec<Option<Relay>>,
     ports: Vec<u16>,
     args: Vec<String>,
     logs: tempfile::TempDir,
     http: reqwest::Client,
-}
-
-/// A free loopback port.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Fleet {
@@ -90,41 +79,21 @@ impl Fleet {
 
     /// Starts relay `i` (again) and waits until it answers.
     pub async fn start_relay(&mut self, i: usize) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.log(i))
-            .unwrap();
         let public = self.public();
-        let child = Command::new(env!("CARGO_BIN_EXE_kommo-relay"))
-            .args(["--addr", &format!("127.0.0.1:{}", self.ports[i])])
+        let mut cmd = binary::command();
+        cmd.args(["--addr", &format!("127.0.0.1:{}", self.ports[i])])
             .args(["--public-url", &public])
             .args(["--client-id", CLIENT_ID])
             .args(["--redirect-uri", &format!("{public}/oauth/callback")])
             .args(["--database", &self.db.url, "--allow-http-loopback"])
-            .args(&self.args)
-            .env("KOMMO_CLIENT_SECRET", SECRET)
-            .env("RELAY_KEY", KEY_B64)
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        self.relays[i] = Some(child);
-        let url = format!("http://127.0.0.1:{}/", self.ports[i]);
-        for _ in 0..400 {
-            if self.http.get(&url).send().await.is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("relay {i} did not start; logs:\n{}", self.logs());
+            .args(&self.args);
+        self.relays[i] = Some(binary::start(cmd, self.ports[i], &self.log(i)).await);
     }
 
     /// Kills relay `i` with SIGKILL, as a crash or an OOM kill would.
     pub fn kill(&mut self, i: usize) {
-        if let Some(mut child) = self.relays[i].take() {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Some(mut relay) = self.relays[i].take() {
+            relay.kill();
         }
     }
 
@@ -218,13 +187,5 @@ impl Fleet {
                 .unwrap();
         pool.close().await;
         row.0 == 1
-    }
-}
-
-impl Drop for Fleet {
-    fn drop(&mut self) {
-        for i in 0..self.relays.len() {
-            self.kill(i);
-        }
     }
 }

@@ -2,14 +2,15 @@
 //! process on loopback ports, and X-Auth-Tokens minted as Kommo mints them.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod db;
 pub mod fleet;
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use relay::config::{Config, Key, Limits, Secret};
+use relay::config::{Config, Key, Limits, LogFormat, Secret, DEFAULT_KEEP_ALIVE};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The integration's id, as registered in the sandbox.
 pub const CLIENT_ID: &str = "9f1c2a6e-relay-test-client";
@@ -51,7 +52,7 @@ impl Default for Setup {
             access_ttl: 86400,
             sandbox_rate: 0,
             db: None,
-            keep_alive: std::time::Duration::from_secs(30 * 86_400),
+            keep_alive: DEFAULT_KEEP_ALIVE,
         }
     }
 }
@@ -148,6 +149,8 @@ impl Env {
             allow_http_loopback: setup.allow_http_loopback,
             key: Key(KEY),
             limits: setup.limits,
+            log_format: LogFormat::Text,
+            drain_timeout: Duration::from_secs(5),
             keep_alive: setup.keep_alive,
         };
         let relay = relay::start(config.clone(), listener).await.unwrap();
