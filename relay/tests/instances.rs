@@ -123,3 +123,40 @@ async fn a_relay_killed_mid_stream_leaves_the_other_answering_every_call() {
         assert!(fleet.connected().await);
     }
 }
+
+#[tokio::test]
+async fn a_sigterm_during_a_refresh_still_stores_the_new_pair() {
+    for db in common::db::all().await {
+        let kind = db.kind;
+        let mut fleet = Fleet::start(db, 1, &[]).await;
+        all_answered(&[fleet.call(0, SOURCES).await], &fleet);
+        fleet.expire().await;
+        // Kommo takes its time over the refresh; the caller gives up and the relay is told
+        // to stop while the new pair is on its way.
+        fleet
+            .control_with(
+                "/__sandbox/delay",
+                serde_json::json!({"ms": 1500, "count": 1, "method": "POST",
+                    "path": "/oauth2/access_token"}),
+            )
+            .await;
+        let gave_up = tokio::time::timeout(
+            std::time::Duration::from_millis(600),
+            fleet.call(0, SOURCES),
+        )
+        .await;
+        assert!(gave_up.is_err(), "{kind}: the refresh was not delayed");
+        assert!(
+            fleet.terminate(0, std::time::Duration::from_secs(10)).await,
+            "{kind}: {}",
+            fleet.logs()
+        );
+        assert_eq!(fleet.counter("grant refresh_token").await, 1, "{kind}");
+        // The pair Kommo issued was stored before the process ended: the refresh token it
+        // replaced is spent, so any other outcome would leave the account lost.
+        fleet.start_relay(0).await;
+        all_answered(&[fleet.call(0, SOURCES).await], &fleet);
+        assert_eq!(fleet.counter("grant refresh_token").await, 1, "{kind}");
+        assert!(fleet.connected().await);
+    }
+}

@@ -97,6 +97,16 @@ impl Fleet {
         }
     }
 
+    /// Stops relay `i` with SIGTERM, as an orchestrator does, and waits for it to exit:
+    /// whether it exited with success within `within`.
+    pub async fn terminate(&mut self, i: usize, within: Duration) -> bool {
+        let Some(mut relay) = self.relays[i].take() else {
+            return false;
+        };
+        relay.terminate();
+        relay.exited(within).await.is_some_and(|s| s.success())
+    }
+
     /// A widget call through relay `i`: its status and body, or 0 when the relay did not
     /// answer. The future owns what it needs, so that calls can run as tasks.
     pub fn call(
@@ -135,15 +145,17 @@ impl Fleet {
 
     /// A sandbox control route's JSON answer (POST).
     pub async fn control(&self, path: &str) -> Value {
+        self.control_with(path, Value::Null).await
+    }
+
+    /// A sandbox control route's JSON answer to a POST of `body`.
+    pub async fn control_with(&self, path: &str, body: Value) -> Value {
         let url = format!("{}{path}", self.sandbox.url());
-        self.http
-            .post(url)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        let mut request = self.http.post(url);
+        if !body.is_null() {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap().json().await.unwrap()
     }
 
     /// A counter of the sandbox.
