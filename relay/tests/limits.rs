@@ -74,3 +74,39 @@ async fn a_burst_of_thirty_is_queued_and_kommo_never_answers_429() {
         assert_eq!(env.counter("grant refresh_token").await, 1);
     }
 }
+
+#[tokio::test]
+async fn kommos_own_429_is_waited_out_before_anything_more_is_sent() {
+    let env = Env::start(Setup {
+        limits: Limits::default(),
+        sandbox_rate: 7,
+        ..Setup::default()
+    })
+    .await;
+    env.installed().await;
+    assert_eq!(
+        env.call(Method::GET, "/api/v4/sources", None).await.status,
+        204
+    );
+    env.fault(
+        serde_json::json!({"method": "GET", "path": "/api/v4/sources", "status": 429,
+        "headers": {"Retry-After": "2"},
+        "json": {"title": "Too Many Requests", "status": 429, "retry_after": 2}}),
+    )
+    .await;
+    let limited = env.call(Method::GET, "/api/v4/sources", None).await;
+    assert_eq!(
+        limited.status, 429,
+        "Kommo's answer is passed back: {}",
+        limited.text
+    );
+    assert_eq!(limited.header("retry-after"), "2");
+    let after = std::time::Instant::now();
+    let next = env.call(Method::GET, "/api/v4/leads/pipelines", None).await;
+    assert_eq!(next.status, 200, "{}", next.text);
+    assert!(
+        after.elapsed() >= std::time::Duration::from_millis(1_800),
+        "the next call went out {:?} after Kommo asked for 2 s",
+        after.elapsed()
+    );
+}

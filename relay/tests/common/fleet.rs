@@ -54,8 +54,7 @@ impl Fleet {
         for i in 0..n {
             fleet.start_relay(i).await;
         }
-        let installed = fleet.control("/__sandbox/install").await;
-        assert_eq!(installed["status"], 200, "{installed}");
+        binary::install(&fleet.sandbox).await;
         fleet
     }
 
