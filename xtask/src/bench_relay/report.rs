@@ -128,6 +128,8 @@ pub fn markdown(r: &Value) -> String {
         f["per_second"].as_f64().map_or("–".into(), |x| format!(
             "{x:.0} 401/s ({} per second of relay CPU)",
             f["per_relay_cpu_second"]
+                .as_f64()
+                .map_or("–".into(), |c| format!("{c:.0}"))
         )),
     ));
 
