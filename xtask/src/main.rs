@@ -1,6 +1,7 @@
 //! Project tasks as a Rust program: `cargo xtask <task>`.
 
 mod bench;
+mod bench_relay;
 mod build;
 mod cmd;
 mod dev;
@@ -23,6 +24,9 @@ cargo xtask <task>
   dist [--relay URL]               build, check and write dist/widget.zip (with --relay: the
                                    relay build, which calls the Sources API through that relay)
   bench [--runs N] [--widget-dir D] measure sizes, render time, DOM mutations, requests: target/bench/
+  bench relay [--runs N]           load the relay on loopback: overhead over a direct call, forged
+                                   tokens refused, a burst for one account, memory with 10,000
+                                   installations: target/bench/relay-report.md
 ";
 
 fn main() -> ExitCode {
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
         "dev" => dev::dev(rest),
         "test" => test::test(rest),
         "dist" => dist::dist_command(rest),
+        "bench" if rest.first().is_some_and(|a| a == "relay") => bench_relay::bench(&rest[1..]),
         "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
