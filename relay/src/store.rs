@@ -82,6 +82,8 @@ pub struct Installation {
 pub struct Store {
     pool: AnyPool,
     sealer: Sealer,
+    /// When expired token ids were last swept (Unix seconds).
+    jti_swept: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 const COLUMNS: &str = "account_id, base_url, client_uuid, access_token, refresh_token, \
@@ -121,6 +123,7 @@ impl Store {
         Ok(Store {
             pool,
             sealer: Sealer::new(key),
+            jti_swept: std::sync::Arc::default(),
         })
     }
 
@@ -216,18 +219,26 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Records a token id as used until `keep_until`; false when it was already used.
-    /// Ids whose tokens can no longer be accepted are dropped on the way.
+    /// Records a token id as used until `keep_until`; false when it was already used. An id
+    /// kept past its `keep_until` counts as unused (its token is refused by its `exp` anyway),
+    /// and such ids are swept at most once a minute rather than on every call.
     pub async fn use_jti(&self, jti: &str, keep_until: i64, now: i64) -> Result<bool, StoreError> {
-        sqlx::query("DELETE FROM used_jti WHERE keep_until < $1")
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        let swept = self.jti_swept.load(std::sync::atomic::Ordering::Relaxed);
+        if now - swept >= 60 || now < swept {
+            self.jti_swept
+                .store(now, std::sync::atomic::Ordering::Relaxed);
+            sqlx::query("DELETE FROM used_jti WHERE keep_until < $1")
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+        }
         let done = sqlx::query(
-            "INSERT INTO used_jti (jti, keep_until) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING",
+            "INSERT INTO used_jti (jti, keep_until) VALUES ($1, $2) ON CONFLICT (jti) \
+             DO UPDATE SET keep_until = excluded.keep_until WHERE used_jti.keep_until < $3",
         )
         .bind(jti)
         .bind(keep_until)
+        .bind(now)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
