@@ -50,9 +50,7 @@ impl Route {
 
 /// Whether `method path` is one the relay forwards; `path` is taken as sent, undecoded.
 pub fn forwarded(method: &str, path: &str) -> bool {
-    ROUTES
-        .iter()
-        .any(|r| r.method == method && r.matches(path))
+    ROUTES.iter().any(|r| r.method == method && r.matches(path))
 }
 
 /// Whether a path part is an entity id: digits only, not too many. Percent-escapes and signs
