@@ -28,7 +28,8 @@ pub const MAX_LIFETIME: u64 = 30 * 60;
 /// Longest `jti` kept.
 const MAX_JTI: usize = 128;
 
-/// A caller whose token passed every check.
+/// A caller whose token passed every check; extracted from a request, its user is also an
+/// administrator of the account.
 #[derive(Clone, Debug)]
 pub struct Caller {
     /// The installation of the account the token was issued for.
