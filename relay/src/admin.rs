@@ -1,9 +1,11 @@
-//! The Sources API is for administrators: the caller's user must be one in the account.
+//! The Sources API is for administrators: the caller's user must be one in the account. A
+//! service of its own, holding the upstream it asks through, so that neither the state nor
+//! the token check has to know how the question is put.
 
-use crate::app::App;
-use crate::auth::Caller;
 use crate::problem::Problem;
-use axum::http::{Method, StatusCode};
+use crate::store::Installation;
+use crate::upstream::Upstream;
+use axum::http::{header, Method, StatusCode};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,15 +17,68 @@ pub const CACHE_FOR: Duration = Duration::from_secs(60);
 /// An account id and a user id of it.
 type UserKey = (i64, i64);
 
-/// Recent answers about users: (account, user) -> (is admin, when asked).
-#[derive(Default)]
+/// Who is an administrator: asked of Kommo, answers remembered for [`CACHE_FOR`].
 pub struct Admins {
+    upstream: Arc<Upstream>,
     seen: Mutex<HashMap<UserKey, (bool, Instant)>>,
     /// One question per user at a time: concurrent requests wait for its answer.
     asking: Mutex<HashMap<UserKey, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Admins {
+    /// Asks through `upstream`, so that the questions count in the account's pace.
+    pub fn new(upstream: Arc<Upstream>) -> Admins {
+        Admins {
+            upstream,
+            seen: Mutex::default(),
+            asking: Mutex::default(),
+        }
+    }
+
+    /// Refuses with 403 unless `user_id` is an administrator of the installation's account
+    /// (`GET /api/v4/users/{id}`, asked at most once a minute per user).
+    pub async fn require(&self, inst: &Installation, user_id: i64) -> Result<(), Problem> {
+        let key = (inst.account_id, user_id);
+        let lock = self.lock_for(key);
+        let _one_question = lock.lock().await;
+        let admin = match self.cached(key) {
+            Some(admin) => admin,
+            None => {
+                let admin = self.ask(inst, user_id).await?;
+                self.remember(key, admin);
+                admin
+            }
+        };
+        if admin {
+            Ok(())
+        } else {
+            Err(Problem::not_admin())
+        }
+    }
+
+    /// Kommo's answer: whether the user's rights say administrator.
+    async fn ask(&self, inst: &Installation, user_id: i64) -> Result<bool, Problem> {
+        let path = format!("/api/v4/users/{user_id}");
+        let (answer, _) = self.upstream.call(inst, Method::GET, &path, None).await?;
+        match answer.status {
+            StatusCode::OK => Ok(serde_json::from_slice::<Value>(&answer.body)
+                .ok()
+                .and_then(|v| v["rights"]["is_admin"].as_bool())
+                .unwrap_or(false)),
+            StatusCode::NOT_FOUND | StatusCode::NO_CONTENT => Ok(false),
+            StatusCode::TOO_MANY_REQUESTS => {
+                let secs = answer
+                    .headers
+                    .get(header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1);
+                Err(Problem::rate_limited(secs))
+            }
+            _ => Err(Problem::admin_check_failed()),
+        }
+    }
+
     fn cached(&self, key: UserKey) -> Option<bool> {
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         seen.retain(|_, (_, at)| at.elapsed() < CACHE_FOR);
@@ -40,62 +95,5 @@ impl Admins {
     fn remember(&self, key: UserKey, admin: bool) {
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         seen.insert(key, (admin, Instant::now()));
-    }
-}
-
-impl App {
-    /// Refuses with 403 unless the caller's user is an administrator of the account
-    /// (`GET /api/v4/users/{id}`, asked at most once a minute per user).
-    pub async fn require_admin(&self, caller: &Caller) -> Result<(), Problem> {
-        let key = (caller.installation.account_id, caller.user_id);
-        let lock = self.admins.lock_for(key);
-        let _one_question = lock.lock().await;
-        let admin = match self.admins.cached(key) {
-            Some(admin) => admin,
-            None => {
-                let path = format!("/api/v4/users/{}", caller.user_id);
-                let (answer, _) = self
-                    .upstream
-                    .call(&caller.installation, Method::GET, &path, None)
-                    .await?;
-                let admin =
-                    match answer.status {
-                        StatusCode::OK => serde_json::from_slice::<Value>(&answer.body)
-                            .ok()
-                            .and_then(|v| v["rights"]["is_admin"].as_bool())
-                            .unwrap_or(false),
-                        StatusCode::NOT_FOUND | StatusCode::NO_CONTENT => false,
-                        StatusCode::TOO_MANY_REQUESTS => {
-                            let secs = answer
-                                .headers
-                                .get(axum::http::header::RETRY_AFTER)
-                                .and_then(|v| v.to_str().ok())
-                                .and_then(|v| v.parse().ok())
-                                .unwrap_or(1);
-                            return Err(Problem::new(
-                                StatusCode::TOO_MANY_REQUESTS,
-                                "rate_limited",
-                                "Kommo asks to slow down; wait a moment",
-                            )
-                            .retry_after(secs));
-                        }
-                        _ => return Err(Problem::new(
-                            StatusCode::BAD_GATEWAY,
-                            "admin_check_failed",
-                            "Kommo did not say whether this user is an administrator; try again",
-                        )),
-                    };
-                self.admins.remember(key, admin);
-                admin
-            }
-        };
-        if admin {
-            Ok(())
-        } else {
-            Err(Problem::forbidden(
-                "not_admin",
-                "Only the account's administrators manage its sources",
-            ))
-        }
     }
 }

@@ -8,7 +8,6 @@ use crate::store::Store;
 use crate::tokens::Tokens;
 use crate::upstream::Upstream;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -21,8 +20,8 @@ pub struct App {
     /// The client for Kommo accounts.
     pub kommo: Kommo,
     /// Calls to installed accounts: fresh tokens, within the pace.
-    pub upstream: Upstream,
-    /// Recent answers about who is an administrator.
+    pub upstream: Arc<Upstream>,
+    /// Who is an administrator, asked of Kommo through `upstream` and remembered a minute.
     pub admins: Admins,
     /// Background work (refreshes, the keep-alive, metrics upkeep), waited for at shutdown:
     /// a refresh in flight still stores its pair.
@@ -49,12 +48,13 @@ impl App {
             pace.clone(),
             tasks.clone(),
         ));
+        let upstream = Arc::new(Upstream::new(kommo.clone(), tokens, pace));
         let app = Arc::new(App {
             config,
             store,
-            upstream: Upstream::new(kommo.clone(), tokens, pace),
+            admins: Admins::new(upstream.clone()),
+            upstream,
             kommo,
-            admins: Admins::default(),
             tasks,
             shutdown: CancellationToken::new(),
         });
@@ -63,18 +63,4 @@ impl App {
             .spawn(crate::metrics::upkeep(app.shutdown.clone()));
         Ok(app)
     }
-}
-
-/// Seconds since the Unix epoch.
-pub fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }

@@ -3,16 +3,21 @@
 //! The token is an HS256 JWT that Kommo signs with the integration's client secret when the
 //! widget calls `$authorizedAjax`. It is never logged and never leaves this module.
 
-use crate::app::{now_secs, App};
+use crate::app::App;
+use crate::clock::now_secs;
 use crate::hosts::is_account_base;
 use crate::problem::Problem;
 use crate::store::Installation;
-use axum::http::{header, HeaderMap};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use relay_contract::Reason;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// The header Kommo's `$authorizedAjax` adds.
 pub const TOKEN_HEADER: &str = "x-auth-token";
@@ -23,13 +28,30 @@ pub const MAX_LIFETIME: u64 = 30 * 60;
 /// Longest `jti` kept.
 const MAX_JTI: usize = 128;
 
-/// A caller whose token passed every check.
+/// A caller whose token passed every check; extracted from a request, its user is also an
+/// administrator of the account.
 #[derive(Clone, Debug)]
 pub struct Caller {
     /// The installation of the account the token was issued for.
     pub installation: Installation,
     /// The Kommo user the widget runs for.
     pub user_id: i64,
+}
+
+/// Extracting a caller is the only way a handler gets one, so no route can skip the checks:
+/// the token (and `Origin`) first, then whether its user administers the account, since every
+/// forwarded call is an administrator's. Both run before the body is read, as the body
+/// extractor comes after this one.
+impl FromRequestParts<Arc<App>> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Caller, Problem> {
+        let caller = verify(app, &parts.headers).await?;
+        app.admins
+            .require(&caller.installation, caller.user_id)
+            .await?;
+        Ok(caller)
+    }
 }
 
 /// The claims the relay relies on, read after the signature and times were checked.
@@ -44,7 +66,7 @@ struct Claims {
     client_uuid: String,
 }
 
-fn refused(reason: &'static str, detail: impl Into<String>) -> Problem {
+fn refused(reason: Reason, detail: impl Into<String>) -> Problem {
     Problem::unauthorized(reason, detail)
 }
 
@@ -52,7 +74,7 @@ fn refused(reason: &'static str, detail: impl Into<String>) -> Problem {
 pub async fn verify(app: &App, headers: &HeaderMap) -> Result<Caller, Problem> {
     if headers.contains_key(header::AUTHORIZATION) {
         return Err(refused(
-            "authorization_header",
+            Reason::AuthorizationHeader,
             "Send X-Auth-Token alone: a request that also carries Authorization is refused",
         ));
     }
@@ -61,12 +83,12 @@ pub async fn verify(app: &App, headers: &HeaderMap) -> Result<Caller, Problem> {
         (Some(t), None) => t.to_str().unwrap_or(""),
         (None, _) => "",
         (Some(_), Some(_)) => {
-            return Err(refused("token_malformed", "Send one X-Auth-Token"));
+            return Err(refused(Reason::TokenMalformed, "Send one X-Auth-Token"));
         }
     };
     if token.is_empty() {
         return Err(refused(
-            "token_missing",
+            Reason::TokenMissing,
             "X-Auth-Token is missing: call the relay through the widget's $authorizedAjax",
         ));
     }
@@ -77,13 +99,16 @@ pub async fn verify(app: &App, headers: &HeaderMap) -> Result<Caller, Problem> {
         now_secs() as u64,
     )?;
     if !is_account_base(&claims.iss, app.config.allow_http_loopback) {
-        return Err(refused("issuer", "iss is not a Kommo account address"));
+        return Err(refused(
+            Reason::Issuer,
+            "iss is not a Kommo account address",
+        ));
     }
     let iss = claims.iss.trim_end_matches('/');
     if let Some(origin) = headers.get(header::ORIGIN) {
         if origin.to_str().ok() != Some(iss) {
             return Err(Problem::forbidden(
-                "origin_mismatch",
+                Reason::OriginMismatch,
                 "The request comes from a page other than the account that issued its token",
             ));
         }
@@ -92,38 +117,30 @@ pub async fn verify(app: &App, headers: &HeaderMap) -> Result<Caller, Problem> {
         .store
         .by_base_url(iss)
         .await
-        .map_err(|_| crate::tokens::storage_failed())?
-        .ok_or_else(|| {
-            Problem::forbidden(
-                "not_installed",
-                "The integration is not installed in this account: install it in Kommo (Settings > Integrations)",
-            )
-        })?;
+        .map_err(|_| Problem::storage_failed())?
+        .ok_or_else(Problem::not_installed)?;
     if installation.account_id != claims.account_id {
         return Err(refused(
-            "account_mismatch",
+            Reason::AccountMismatch,
             "account_id does not match the account at iss",
         ));
     }
     if installation.client_uuid != claims.client_uuid || claims.client_uuid != app.config.client_id
     {
-        return Err(refused(
-            "client_mismatch",
-            "client_uuid is not this integration",
-        ));
+        return Err(Problem::client_mismatch(StatusCode::UNAUTHORIZED));
     }
     if !installation.connected {
-        return Err(crate::tokens::disconnected());
+        return Err(Problem::not_connected());
     }
     let key = format!("{}:{}", claims.account_id, claims.jti);
     let first = app
         .store
         .use_jti(&key, (claims.exp + LEEWAY) as i64, now_secs())
         .await
-        .map_err(|_| crate::tokens::storage_failed())?;
+        .map_err(|_| Problem::storage_failed())?;
     if !first {
         return Err(refused(
-            "replayed",
+            Reason::Replayed,
             "This X-Auth-Token was already used: each request needs a fresh one",
         ));
     }
@@ -139,12 +156,12 @@ fn check_token(token: &str, secret: &str, audience: &str, now: u64) -> Result<Cl
     // not know is refused by name.
     if header_alg(token).as_deref() != Some("HS256") {
         return Err(match header_alg(token) {
-            Some(_) => refused("algorithm", "X-Auth-Token must be signed HS256"),
-            None => refused("token_malformed", "X-Auth-Token is not a JWT"),
+            Some(_) => refused(Reason::Algorithm, "X-Auth-Token must be signed HS256"),
+            None => refused(Reason::TokenMalformed, "X-Auth-Token is not a JWT"),
         });
     }
     let key = DecodingKey::from_secret(secret.as_bytes())
-        .map_err(|_| refused("token_malformed", "The client secret is not usable"))?;
+        .map_err(|_| refused(Reason::TokenMalformed, "The client secret is not usable"))?;
     let mut v = Validation::new(Algorithm::HS256);
     v.leeway = LEEWAY;
     v.validate_exp = true;
@@ -153,44 +170,56 @@ fn check_token(token: &str, secret: &str, audience: &str, now: u64) -> Result<Cl
     v.set_required_spec_claims(&["exp", "nbf", "aud", "iss"]);
     let data = jsonwebtoken::decode::<Value>(token, &key, &v).map_err(|e| match e.kind() {
         ErrorKind::InvalidSignature => refused(
-            "signature",
+            Reason::Signature,
             "X-Auth-Token is not signed with this integration's secret",
         ),
-        ErrorKind::InvalidAlgorithm => refused("algorithm", "X-Auth-Token must be signed HS256"),
-        ErrorKind::ExpiredSignature => refused("expired", "X-Auth-Token has expired"),
-        ErrorKind::ImmatureSignature => refused("not_yet_valid", "X-Auth-Token is not valid yet"),
-        ErrorKind::InvalidAudience => {
-            refused("audience", "X-Auth-Token is meant for another server (aud)")
+        ErrorKind::InvalidAlgorithm => {
+            refused(Reason::Algorithm, "X-Auth-Token must be signed HS256")
         }
+        ErrorKind::ExpiredSignature => refused(Reason::Expired, "X-Auth-Token has expired"),
+        ErrorKind::ImmatureSignature => {
+            refused(Reason::NotYetValid, "X-Auth-Token is not valid yet")
+        }
+        ErrorKind::InvalidAudience => refused(
+            Reason::Audience,
+            "X-Auth-Token is meant for another server (aud)",
+        ),
         // The decoder calls a claim of the wrong type missing; say which it is.
         ErrorKind::MissingRequiredClaim(c)
             if part(token, 1).is_some_and(|p| !p[c.as_str()].is_null()) =>
         {
-            refused("claim_invalid", format!("X-Auth-Token's {c} is not valid"))
+            refused(
+                Reason::ClaimInvalid,
+                format!("X-Auth-Token's {c} is not valid"),
+            )
         }
         ErrorKind::MissingRequiredClaim(c) => {
-            refused("claim_missing", format!("X-Auth-Token has no {c}"))
+            refused(Reason::ClaimMissing, format!("X-Auth-Token has no {c}"))
         }
-        ErrorKind::InvalidClaimFormat(c) => {
-            refused("claim_invalid", format!("X-Auth-Token's {c} is not valid"))
-        }
-        _ => refused("token_malformed", "X-Auth-Token cannot be read"),
+        ErrorKind::InvalidClaimFormat(c) => refused(
+            Reason::ClaimInvalid,
+            format!("X-Auth-Token's {c} is not valid"),
+        ),
+        _ => refused(Reason::TokenMalformed, "X-Auth-Token cannot be read"),
     })?;
     let c = read_claims(&data.claims)?;
     if c.iat > now + LEEWAY {
         return Err(refused(
-            "not_yet_valid",
+            Reason::NotYetValid,
             "X-Auth-Token was issued in the future",
         ));
     }
     if c.exp <= c.iat || c.exp - c.iat > MAX_LIFETIME || c.nbf > c.exp {
         return Err(refused(
-            "lifetime",
+            Reason::Lifetime,
             "X-Auth-Token claims a lifetime over 30 minutes",
         ));
     }
     if c.user_id <= 0 {
-        return Err(refused("user", "user_id must be a user of the account"));
+        return Err(refused(
+            Reason::User,
+            "user_id must be a user of the account",
+        ));
     }
     Ok(c)
 }
@@ -208,10 +237,10 @@ fn part(token: &str, index: usize) -> Option<Value> {
 }
 
 fn read_claims(v: &Value) -> Result<Claims, Problem> {
-    let missing = |name: &str| refused("claim_missing", format!("X-Auth-Token has no {name}"));
+    let missing = |name: &str| refused(Reason::ClaimMissing, format!("X-Auth-Token has no {name}"));
     let invalid = |name: &str| {
         refused(
-            "claim_invalid",
+            Reason::ClaimInvalid,
             format!("X-Auth-Token's {name} is not valid"),
         )
     };

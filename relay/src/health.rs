@@ -5,7 +5,6 @@
 use crate::app::App;
 use crate::problem::Problem;
 use axum::extract::State;
-use axum::http::StatusCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,26 +20,22 @@ pub async fn healthz() -> &'static str {
 /// else 503 `not_ready` saying which is missing.
 pub async fn readyz(State(app): State<Arc<App>>) -> Result<&'static str, Problem> {
     if app.shutdown.is_cancelled() {
-        return Err(not_ready("The relay is shutting down"));
+        return Err(Problem::not_ready("The relay is shutting down"));
     }
     match tokio::time::timeout(READY_TIMEOUT, app.store.missing_migrations()).await {
-        Err(_) => Err(not_ready("The database did not answer within 2 s")),
+        Err(_) => Err(Problem::not_ready("The database did not answer within 2 s")),
         Ok(Err(e)) => {
             // The error may name hosts: it goes to the operator's log, not to the prober.
             tracing::warn!(error = %e, "readiness: the database did not answer");
-            Err(not_ready("The database did not answer"))
+            Err(Problem::not_ready("The database did not answer"))
         }
         Ok(Ok(missing)) if !missing.is_empty() => {
             let versions: Vec<String> = missing.iter().map(i64::to_string).collect();
-            Err(not_ready(format!(
+            Err(Problem::not_ready(format!(
                 "The database lacks migration {}: start a relay of this version to apply it",
                 versions.join(", ")
             )))
         }
         Ok(Ok(_)) => Ok("ready\n"),
     }
-}
-
-fn not_ready(detail: impl Into<String>) -> Problem {
-    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", detail)
 }

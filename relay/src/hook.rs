@@ -9,8 +9,8 @@ use crate::problem::Problem;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
+use relay_contract::Reason;
 use serde::Deserialize;
 use sha2::Sha256;
 use std::sync::Arc;
@@ -28,32 +28,20 @@ pub struct Disabled {
 pub async fn disabled(
     State(app): State<Arc<App>>,
     query: Result<Query<Disabled>, QueryRejection>,
-) -> Response {
-    match forget(&app, query).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(p) => p.into_response(),
-    }
-}
-
-async fn forget(app: &App, query: Result<Query<Disabled>, QueryRejection>) -> Result<(), Problem> {
-    let bad = |reason, detail: &str| Problem::new(StatusCode::BAD_REQUEST, reason, detail);
-    let Query(q) = query.map_err(|_| bad("bad_query", "The hook's query cannot be read"))?;
+) -> Result<StatusCode, Problem> {
+    let Query(q) = query.map_err(|_| Problem::bad_query("The hook's query cannot be read"))?;
     let (Some(account), Some(client_uuid), Some(signature)) =
         (q.account_id, q.client_uuid, q.signature)
     else {
-        return Err(bad(
-            "hook_incomplete",
+        return Err(Problem::hook_incomplete(
             "The hook needs account_id, client_uuid and signature",
         ));
     };
     let account_id: i64 = account
         .parse()
-        .map_err(|_| bad("hook_incomplete", "account_id is not a number"))?;
+        .map_err(|_| Problem::hook_incomplete("account_id is not a number"))?;
     if client_uuid != app.config.client_id {
-        return Err(Problem::forbidden(
-            "client_mismatch",
-            "client_uuid is not this integration",
-        ));
+        return Err(Problem::client_mismatch(StatusCode::FORBIDDEN));
     }
     if !signed(
         app.config.client_secret.expose(),
@@ -62,7 +50,7 @@ async fn forget(app: &App, query: Result<Query<Disabled>, QueryRejection>) -> Re
         &signature,
     ) {
         return Err(Problem::forbidden(
-            "signature",
+            Reason::Signature,
             "The hook is not signed with this integration's secret",
         ));
     }
@@ -70,11 +58,11 @@ async fn forget(app: &App, query: Result<Query<Disabled>, QueryRejection>) -> Re
         .store
         .forget(account_id)
         .await
-        .map_err(|_| crate::tokens::storage_failed())?;
+        .map_err(|_| Problem::storage_failed())?;
     if forgotten {
         crate::log::account(account_id, "integration disabled: tokens deleted");
     }
-    Ok(())
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Whether `signature` is the hex HMAC-SHA256 of `client_uuid|account_id` under `secret`.

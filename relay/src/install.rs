@@ -1,13 +1,14 @@
 //! `GET /oauth/callback`: the integration's Redirect URI, where Kommo sends a code at install.
 
-use crate::app::{now_secs, App};
+use crate::app::App;
+use crate::clock::now_secs;
 use crate::hosts::account_base;
 use crate::kommo::KommoError;
 use crate::pace::Priority;
 use crate::problem::Problem;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -33,37 +34,19 @@ pub struct Callback {
 pub async fn callback(
     State(app): State<Arc<App>>,
     query: Result<Query<Callback>, QueryRejection>,
-) -> Response {
-    match install(&app, query).await {
-        Ok(page) => page,
-        Err(problem) => problem.into_response(),
-    }
-}
-
-async fn install(
-    app: &App,
-    query: Result<Query<Callback>, QueryRejection>,
 ) -> Result<Response, Problem> {
-    let bad = |reason, detail: &str| Problem::new(StatusCode::BAD_REQUEST, reason, detail);
-    let Query(q) = query.map_err(|_| bad("bad_query", "The callback's query cannot be read"))?;
+    let Query(q) = query.map_err(|_| Problem::bad_query("The callback's query cannot be read"))?;
     let referer = q.referer.as_deref().unwrap_or("");
     // Before anything goes out: the client secret is only ever sent to an account host.
-    let base = account_base(referer, app.config.allow_http_loopback).ok_or_else(|| {
-        bad(
-            "referer_not_allowed",
-            "referer is not a Kommo account host (https://<subdomain>.kommo.com, .amocrm.com or .amocrm.ru)",
-        )
-    })?;
+    let base = account_base(referer, app.config.allow_http_loopback)
+        .ok_or_else(Problem::referer_not_allowed)?;
     if q.error.is_some() {
-        return Err(bad(
-            "install_declined",
-            "The account did not grant access; install the integration again to connect it",
-        ));
+        return Err(Problem::install_declined());
     }
     let code = q
         .code
         .filter(|c| !c.is_empty())
-        .ok_or_else(|| bad("code_missing", "The callback carries no code"))?;
+        .ok_or_else(Problem::code_missing)?;
     // The install's calls count in the account's pace like any other.
     app.upstream.pace.turn(&base, Priority::Refresh).await?;
     let pair = app
@@ -71,40 +54,21 @@ async fn install(
         .exchange_code(&base, &code, now_secs())
         .await
         .map_err(|e| match e {
-            KommoError::Refused { .. } => bad(
-                "code_refused",
-                "Kommo refused the code (used or expired): install the integration again",
-            ),
-            _ => unreachable_kommo(),
+            KommoError::Refused { .. } => Problem::code_refused(),
+            _ => Problem::kommo_unexpected(),
         })?;
     app.upstream.pace.turn(&base, Priority::Refresh).await?;
     let account = app
         .kommo
         .account(&base, &pair.access)
         .await
-        .map_err(|_| unreachable_kommo())?;
+        .map_err(|_| Problem::kommo_unexpected())?;
     app.store
         .install(account.id, &base, &app.config.client_id, &pair, now_secs())
         .await
-        .map_err(|_| storage_failed())?;
+        .map_err(|_| Problem::install_not_stored())?;
     crate::log::account(account.id, &format!("installed at {base}"));
     Ok(connected_page(&account.name, account.id, &base))
-}
-
-fn unreachable_kommo() -> Problem {
-    Problem::new(
-        StatusCode::BAD_GATEWAY,
-        "kommo_unreachable",
-        "Kommo did not answer as expected; try again in a moment",
-    )
-}
-
-fn storage_failed() -> Problem {
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "storage_failed",
-        "The relay could not store the account's tokens; try again in a moment",
-    )
 }
 
 /// The page that says the account is connected; every value is written as text.

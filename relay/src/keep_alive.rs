@@ -4,7 +4,8 @@
 //! with several relays each account is refreshed once, and the schedule lives in the database,
 //! so it carries on after a restart.
 
-use crate::app::{now_secs, App};
+use crate::app::App;
+use crate::clock::now_secs;
 use std::sync::Arc;
 use std::time::Duration;
 

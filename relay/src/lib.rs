@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod cors;
 pub mod health;
@@ -19,6 +20,7 @@ pub mod metrics;
 pub mod pace;
 pub mod problem;
 pub mod proxy;
+mod refusals;
 pub mod seal;
 pub mod server;
 pub mod store;

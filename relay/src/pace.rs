@@ -7,7 +7,6 @@
 use crate::config::Limits;
 use crate::problem::Problem;
 use crate::store::{Store, StoreError};
-use axum::http::StatusCode;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -61,21 +60,6 @@ impl Drop for Place<'_> {
     }
 }
 
-/// The answer when an account's line is full.
-fn line_full(retry_after: u64) -> Problem {
-    Problem::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
-        "Too many requests for this account at once: Kommo takes 7 a second; wait a moment",
-    )
-    .retry_after(retry_after)
-}
-
-/// The answer when the store cannot say whose turn it is.
-fn storage_failed() -> Problem {
-    crate::tokens::storage_failed()
-}
-
 impl Pace {
     /// Paces accounts with these limits through `store`.
     pub fn new(store: Store, limits: Limits) -> Pace {
@@ -107,7 +91,7 @@ impl Pace {
             let line = lines.entry(account.to_owned()).or_default();
             if priority == Priority::Call && line.waiting >= self.line_length() {
                 let secs = (line.waiting as u64).div_ceil(u64::from(self.limits.per_second));
-                return Err(line_full(secs.max(1)));
+                return Err(Problem::line_full(secs.max(1)));
             }
             line.waiting += 1;
             crate::metrics::pace_queue_inc();
@@ -119,7 +103,9 @@ impl Pace {
         };
         // Fair: the account's calls in this relay go in the order they came.
         let _head = head.lock().await;
-        self.take_slot(account).await.map_err(|_| storage_failed())
+        self.take_slot(account)
+            .await
+            .map_err(|_| Problem::storage_failed())
     }
 
     async fn take_slot(&self, account: &str) -> Result<(), StoreError> {
@@ -142,7 +128,7 @@ impl Pace {
                 self.store.pace_init(account, slots).await?;
                 continue;
             };
-            let now = crate::app::now_ms();
+            let now = crate::clock::now_ms();
             let free_at = last + WINDOW_MS;
             if free_at > now {
                 tokio::time::sleep(Duration::from_millis((free_at - now) as u64)).await;
@@ -160,7 +146,7 @@ impl Pace {
         if self.limits.per_second == 0 {
             return;
         }
-        let until = crate::app::now_ms() + (secs.clamp(1, 60) as i64) * 1_000;
+        let until = crate::clock::now_ms() + (secs.clamp(1, 60) as i64) * 1_000;
         if let Err(e) = self.store.pace_hold(account, until - WINDOW_MS).await {
             crate::log::event(&format!("could not hold the pace of {account}: {e}"));
         }

@@ -1,98 +1,95 @@
 //! The forwarded routes: the Sources API, the pipelines list, and the leads the widget's
-//! traffic report reads and its test lead creates; nothing else.
+//! traffic report reads and its test lead creates; nothing else. Which method and path are
+//! forwarded is the contract's [`relay_contract::ROUTES`], shared with the widget.
 
 use crate::app::App;
-use crate::auth::verify;
-use crate::problem::{not_found, Problem};
+use crate::auth::Caller;
+use crate::problem::Problem;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::response::Response;
 use std::sync::Arc;
 
-/// Largest request body forwarded.
+/// Largest request body forwarded; `DefaultBodyLimit` holds the body extractor to it.
 pub const MAX_BODY: usize = 1 << 20;
 
-/// Whether `method path` is one the relay forwards.
-pub fn forwarded(method: &Method, path: &str) -> bool {
-    let sources = matches!(
-        *method,
-        Method::GET | Method::POST | Method::PATCH | Method::DELETE
-    );
-    let get = *method == Method::GET;
-    match path {
-        "/api/v4/sources" => sources,
-        "/api/v4/leads/pipelines" | "/api/v4/leads" => get,
-        "/api/v4/leads/complex" => *method == Method::POST,
-        _ => {
-            (is_id(path.strip_prefix("/api/v4/sources/")) && sources)
-                || (is_id(path.strip_prefix("/api/v4/leads/")) && get)
+/// The method and path (with its query) of a request the relay forwards. Extracted before
+/// the caller, so that anything else is a 404 whatever its token, and no token is spent on it.
+pub struct Forwarded {
+    /// The method, sent to Kommo as it came.
+    pub method: Method,
+    /// The path and query, sent to Kommo as they came (undecoded).
+    pub path_and_query: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Forwarded {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Forwarded, Problem> {
+        let uri = &parts.uri;
+        if relay_contract::forwarded(parts.method.as_str(), uri.path()) {
+            Ok(Forwarded {
+                method: parts.method.clone(),
+                path_and_query: uri
+                    .path_and_query()
+                    .map_or(uri.path(), |p| p.as_str())
+                    .to_owned(),
+            })
+        } else {
+            Err(Problem::not_found())
         }
     }
 }
 
-/// Whether a path's last part is an entity id: digits only, not too many.
-fn is_id(tail: Option<&str>) -> bool {
-    tail.is_some_and(|id| {
-        !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
-    })
+/// A request whose declared `Content-Length` is within [`MAX_BODY`]. Extracted before the
+/// caller, so that a body that is refused anyway does not spend a token or ask Kommo about
+/// its user; a body without a declared length is held to the limit as it is read.
+pub struct DeclaredFits;
+
+impl<S: Send + Sync> FromRequestParts<S> for DeclaredFits {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<DeclaredFits, Problem> {
+        let declared = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > MAX_BODY as u64) {
+            Err(Problem::too_large())
+        } else {
+            Ok(DeclaredFits)
+        }
+    }
 }
 
-/// Checks the caller, then forwards the request to its account and answers as Kommo did.
+/// Forwards an administrator's request to its account and answers as Kommo did.
+/// The extractors run in the order of the checks: route, declared size, caller, then the body.
 pub async fn proxy(
     State(app): State<Arc<App>>,
-    method: Method,
-    uri: Uri,
+    route: Forwarded,
+    _: DeclaredFits,
+    caller: Caller,
     headers: HeaderMap,
-    body: Body,
-) -> Response {
-    if !forwarded(&method, uri.path()) {
-        return not_found().await.into_response();
-    }
-    match forward(&app, method, &uri, &headers, body).await {
-        Ok(r) => r,
-        Err(p) => p.into_response(),
-    }
-}
-
-async fn forward(
-    app: &App,
-    method: Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: Body,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
-    let too_large = || {
-        Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            "The request body is larger than 1 MiB",
-        )
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
-        return Err(too_large());
-    }
-    let caller = verify(app, headers).await?;
-    app.require_admin(&caller).await?;
-    let bytes = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|_| too_large())?;
+    let bytes = body?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/json");
     let body = (!bytes.is_empty()).then_some((content_type, bytes));
-    let path_and_query = uri
-        .path_and_query()
-        .map_or(uri.path(), |p| p.as_str())
-        .to_string();
     let (answer, access) = app
         .upstream
-        .call(&caller.installation, method, &path_and_query, body)
+        .call(
+            &caller.installation,
+            route.method,
+            &route.path_and_query,
+            body,
+        )
         .await?;
     let mut r = Response::new(Body::from(redact(answer.body, access.expose())));
     *r.status_mut() = answer.status;
@@ -131,44 +128,6 @@ fn redact(body: Bytes, token: &str) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_the_sources_api_pipelines_and_the_widgets_lead_calls_are_forwarded() {
-        for (m, p) in [
-            (Method::GET, "/api/v4/sources"),
-            (Method::POST, "/api/v4/sources"),
-            (Method::PATCH, "/api/v4/sources"),
-            (Method::DELETE, "/api/v4/sources"),
-            (Method::GET, "/api/v4/sources/17"),
-            (Method::PATCH, "/api/v4/sources/17"),
-            (Method::DELETE, "/api/v4/sources/17"),
-            (Method::GET, "/api/v4/leads/pipelines"),
-            (Method::GET, "/api/v4/leads"),
-            (Method::GET, "/api/v4/leads/901"),
-            (Method::POST, "/api/v4/leads/complex"),
-        ] {
-            assert!(forwarded(&m, p), "{m} {p}");
-        }
-        for (m, p) in [
-            (Method::PUT, "/api/v4/sources"),
-            (Method::POST, "/api/v4/leads/pipelines"),
-            (Method::POST, "/api/v4/leads"),
-            (Method::PATCH, "/api/v4/leads"),
-            (Method::DELETE, "/api/v4/leads/901"),
-            (Method::GET, "/api/v4/leads/complex"),
-            (Method::GET, "/api/v4/leads/x"),
-            (Method::GET, "/api/v4/account"),
-            (Method::GET, "/api/v4/users/1"),
-            (Method::GET, "/api/v4/sources/"),
-            (Method::GET, "/api/v4/sources/x"),
-            (Method::GET, "/api/v4/sources/1/2"),
-            (Method::GET, "/api/v4/sources/../account"),
-            (Method::GET, "/api/v4/sources/%31"),
-            (Method::GET, "/oauth2/access_token"),
-        ] {
-            assert!(!forwarded(&m, p), "{m} {p}");
-        }
-    }
 
     #[test]
     fn a_token_in_an_answer_is_cut_out() {

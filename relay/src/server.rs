@@ -2,6 +2,7 @@
 
 use crate::app::App;
 use crate::config::Config;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{any, get};
 use axum::Router;
@@ -29,6 +30,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/readyz", get(crate::health::readyz))
         .route("/metrics", get(crate::metrics::page))
         .fallback(crate::problem::not_found)
+        // Bodies are read by extractors held to this; their rejection becomes a problem+json 413.
+        .layer(DefaultBodyLimit::max(crate::proxy::MAX_BODY))
         .with_state(app.clone())
         .layer(crate::cors::layer(app))
         .layer(middleware::from_fn(crate::log::requests))

@@ -6,14 +6,13 @@
 //! pair is written only over the generation it replaced, and a refused refresh disconnects the
 //! account only while the refused token is still the stored one.
 
-use crate::app::{now_ms, now_secs};
+use crate::clock::{now_ms, now_secs};
 use crate::config::Secret;
 use crate::kommo::{Kommo, KommoError};
 use crate::metrics::RefreshResult;
 use crate::pace::{Pace, Priority};
 use crate::problem::Problem;
 use crate::store::{Installation, Pair, Store, Stored};
-use axum::http::StatusCode;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,34 +29,6 @@ const POLL: Duration = Duration::from_millis(100);
 /// How long a rotated pair is offered to a database that does not answer before the loss is
 /// reported: Kommo has already retired the refresh token it replaced.
 const STORE_PATIENCE: Duration = Duration::from_secs(300);
-
-/// The answer when the account's tokens no longer work: install again.
-pub fn disconnected() -> Problem {
-    Problem::forbidden(
-        "not_connected",
-        "Kommo no longer accepts this account's tokens (the integration was disabled or access \
-         revoked): install the integration again in Kommo (Settings > Integrations)",
-    )
-}
-
-/// The answer when the database failed.
-pub fn storage_failed() -> Problem {
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "storage_failed",
-        "The relay's storage did not answer; try again in a moment",
-    )
-    .retry_after(1)
-}
-
-/// The answer when Kommo could not be reached.
-pub fn unreachable() -> Problem {
-    Problem::new(
-        StatusCode::BAD_GATEWAY,
-        "kommo_unreachable",
-        "Kommo did not answer; try again in a moment",
-    )
-}
 
 /// Whether the pair's access token is due for replacement at `now`.
 pub fn due(pair: &Pair, now: i64) -> bool {
@@ -125,10 +96,10 @@ impl Tokens {
                 .store
                 .by_account(account_id)
                 .await
-                .map_err(|_| storage_failed())?
-                .ok_or_else(disconnected)?;
+                .map_err(|_| Problem::storage_failed())?
+                .ok_or_else(Problem::not_connected)?;
             if !current.connected {
-                return Err(disconnected());
+                return Err(Problem::not_connected());
             }
             if current.generation != seen {
                 crate::metrics::lease_wait(started.elapsed());
@@ -145,7 +116,7 @@ impl Tokens {
                     .store
                     .claim_lease(account_id, seen, &owner, now, now + LEASE_MS)
                     .await
-                    .map_err(|_| storage_failed())?;
+                    .map_err(|_| Problem::storage_failed())?;
                 if claimed {
                     crate::metrics::lease_wait(started.elapsed());
                     let this = self.clone();
@@ -153,11 +124,11 @@ impl Tokens {
                         .tasks
                         .spawn(async move { this.rotate(current, owner).await })
                         .await
-                        .unwrap_or_else(|_| Err(unreachable()));
+                        .unwrap_or_else(|_| Err(Problem::kommo_unreachable()));
                 }
             }
             if started.elapsed() > Duration::from_millis(LEASE_MS as u64 + 5_000) {
-                return Err(unreachable());
+                return Err(Problem::kommo_unreachable());
             }
             tokio::time::sleep(POLL).await;
         }
@@ -194,7 +165,7 @@ impl Tokens {
                     _ => RefreshResult::Unreachable,
                 });
                 crate::log::account(account_id, &format!("refresh failed: {e:?}"));
-                Err(unreachable())
+                Err(Problem::kommo_unreachable())
             }
         }
     }
@@ -249,7 +220,7 @@ impl Tokens {
                         account_id,
                         &format!("the refreshed pair could not be stored ({e}): the account must be installed again"),
                     );
-                    return Err(storage_failed());
+                    return Err(Problem::storage_failed());
                 }
             }
         }
@@ -268,14 +239,14 @@ impl Tokens {
             .store
             .disconnect(account_id, seen, now_secs())
             .await
-            .map_err(|_| storage_failed())?;
+            .map_err(|_| Problem::storage_failed())?;
         if disconnected_now {
             crate::metrics::refresh(RefreshResult::Refused);
             crate::log::account(
                 account_id,
                 &format!("Kommo refused the refresh ({status} {hint}): marked disconnected"),
             );
-            return Err(disconnected());
+            return Err(Problem::not_connected());
         }
         crate::metrics::refresh(RefreshResult::LostRace);
         crate::log::account(
@@ -291,9 +262,9 @@ impl Tokens {
             .store
             .by_account(account_id)
             .await
-            .map_err(|_| storage_failed())?
+            .map_err(|_| Problem::storage_failed())?
             .filter(|i| i.connected)
-            .ok_or_else(disconnected)?;
+            .ok_or_else(Problem::not_connected)?;
         Ok((inst.pair.access, inst.generation))
     }
 }

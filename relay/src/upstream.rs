@@ -6,7 +6,7 @@ use crate::kommo::{Answer, Kommo};
 use crate::pace::{Pace, Priority};
 use crate::problem::Problem;
 use crate::store::Installation;
-use crate::tokens::{unreachable, Tokens};
+use crate::tokens::Tokens;
 use axum::body::Bytes;
 use axum::http::{header, Method, StatusCode};
 use std::sync::Arc;
@@ -48,7 +48,7 @@ impl Upstream {
                 .kommo
                 .call(method.clone(), &url, &access, body.clone())
                 .await
-                .map_err(|_| unreachable())?;
+                .map_err(|_| Problem::kommo_unreachable())?;
             if answer.status == StatusCode::TOO_MANY_REQUESTS {
                 self.pace.hold(&inst.base_url, retry_after(&answer)).await;
             }

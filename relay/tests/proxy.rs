@@ -180,3 +180,38 @@ async fn the_widgets_lead_calls_are_forwarded() {
     assert_eq!(env.counter("POST /api/v4/leads/complex").await, 1);
     assert_eq!(env.counter("GET /api/v4/leads/{id}").await, 1);
 }
+
+#[tokio::test]
+async fn a_body_without_a_declared_length_is_held_to_one_mebibyte_as_it_is_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let env = installed().await;
+    let token = common::sign(&env.claims(common::ADMIN));
+    let mut s = tokio::net::TcpStream::connect(env.relay.addr)
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /api/v4/sources HTTP/1.1\r\nhost: {}\r\nx-auth-token: {token}\r\n\
+         content-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        env.relay.addr
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    // Seventeen chunks of 64 KiB: the last one crosses 1 MiB. No final chunk is sent, so the
+    // relay can only refuse by counting what it reads.
+    let chunk = [b' '; 64 * 1024];
+    for _ in 0..17 {
+        let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+        frame.extend_from_slice(&chunk);
+        frame.extend_from_slice(b"\r\n");
+        if s.write_all(&frame).await.is_err() {
+            break;
+        }
+    }
+    let mut answer = Vec::new();
+    let read = s.read_to_end(&mut answer);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), read).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("application/problem+json"), "{text}");
+    assert!(text.contains(r#""reason":"too_large""#), "{text}");
+    assert_eq!(env.counter("POST /api/v4/sources").await, 0);
+}

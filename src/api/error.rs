@@ -3,6 +3,7 @@
 use crate::lenient;
 use core::fmt;
 use core::time::Duration;
+use relay_contract::Reason;
 use serde::Deserialize;
 
 /// An RFC 7807 problem body (`application/problem+json`) as Kommo sends it.
@@ -59,11 +60,16 @@ pub enum RelayRefusal {
 
 impl RelayRefusal {
     /// The refusal a relay's problem `reason` stands for, given the status it came with.
+    ///
+    /// Codes are read with the relay's own [`Reason`]; a 401 or 403 with a code this version
+    /// does not know is still the relay's, and keeps its code for people to quote.
     pub fn from_reason(status: u16, reason: &str) -> Option<RelayRefusal> {
-        match (status, reason) {
-            (401 | 403, "not_connected" | "not_installed") => Some(RelayRefusal::NotConnected),
-            (403, "not_admin") => Some(RelayRefusal::NotAdmin),
-            (401 | 403, r) if !r.is_empty() => Some(RelayRefusal::Token(r.to_owned())),
+        match (status, Reason::parse(reason)) {
+            (401 | 403, Some(Reason::NotConnected | Reason::NotInstalled)) => {
+                Some(RelayRefusal::NotConnected)
+            }
+            (403, Some(Reason::NotAdmin)) => Some(RelayRefusal::NotAdmin),
+            (401 | 403, _) if !reason.is_empty() => Some(RelayRefusal::Token(reason.to_owned())),
             _ => None,
         }
     }
@@ -79,8 +85,8 @@ impl RelayRefusal {
     /// The relay's reason code.
     pub fn reason(&self) -> &str {
         match self {
-            RelayRefusal::NotConnected => "not_connected",
-            RelayRefusal::NotAdmin => "not_admin",
+            RelayRefusal::NotConnected => Reason::NotConnected.as_str(),
+            RelayRefusal::NotAdmin => Reason::NotAdmin.as_str(),
             RelayRefusal::Token(r) => r,
         }
     }
