@@ -1,5 +1,5 @@
-//! Leads as the widget reads them back (`GET /api/v4/leads?with=source`) and creates them
-//! (`POST /api/v4/leads/complex`): only what the traffic report and the test lead need.
+//! Leads as the widget reads them back (`GET /api/v4/leads?with=source_id,source`) and creates
+//! them (`POST /api/v4/leads/complex`): only what the traffic report and the test lead need.
 
 use crate::lenient;
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ pub struct Lead {
     pub source: Option<LeadSource>,
 }
 
-/// The source a lead carries with `with=source`.
+/// The source a lead carries: the object of `with=source`, or the id of `with=source_id`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct LeadSource {
     /// The source's id; 0 when the answer names it otherwise.
@@ -39,8 +39,10 @@ pub struct LeadSource {
     pub external_id: Option<String>,
 }
 
-/// A lead as it comes: Kommo's changelog shows `source` on the lead itself; an answer
-/// that embeds it under `_embedded.source` is read the same.
+/// A lead as it comes. Kommo documents its source two ways: the leads reference's
+/// `source_id` (the source's id, for `with=source_id`) and a 2025 changelog's `source` object
+/// on the lead (for `with=source`); an answer that embeds the object under `_embedded.source`
+/// is read the same. Whichever comes is read, the object first since it also names the source.
 #[derive(Deserialize)]
 struct RawLead {
     #[serde(default, deserialize_with = "lenient::number")]
@@ -55,6 +57,8 @@ struct RawLead {
     created_at: i64,
     #[serde(default, deserialize_with = "lenient::object")]
     source: Option<LeadSource>,
+    #[serde(default, deserialize_with = "lenient::number")]
+    source_id: u64,
     #[serde(rename = "_embedded", default, deserialize_with = "lenient::object")]
     embedded: Option<RawEmbedded>,
 }
@@ -67,7 +71,16 @@ struct RawEmbedded {
 
 impl From<RawLead> for Lead {
     fn from(r: RawLead) -> Lead {
-        let source = r.source.or(r.embedded.and_then(|e| e.source));
+        let by_id = (r.source_id != 0).then(|| LeadSource {
+            id: r.source_id,
+            ..LeadSource::default()
+        });
+        let source = r
+            .source
+            .filter(|s| s.id != 0 || s.external_id.is_some())
+            .or(r.embedded.and_then(|e| e.source))
+            .filter(|s| s.id != 0 || s.external_id.is_some())
+            .or(by_id);
         Lead {
             id: r.id,
             name: r.name,

@@ -1,7 +1,7 @@
 //! Where each source's leads went over a period: how many, in which pipelines and stages,
 //! the last one's time, the count per day, and the flags an admin acts on.
 //!
-//! Pure: the leads come in as read from `GET /api/v4/leads?with=source`, the time as a
+//! Pure: the leads come in as read from `GET /api/v4/leads?with=source_id,source`, the time as a
 //! number, so the report tests natively.
 
 use crate::lead::Lead;

@@ -42,12 +42,31 @@ fn a_lead_names_its_source_on_itself_or_under_embedded_with_ids_as_numbers_or_te
 }
 
 #[test]
+fn a_lead_names_its_source_by_the_references_source_id_too() {
+    // The leads reference's `with=source_id`: only the source's id, a number or text.
+    let by_id = lead(
+        json!({"id": 5, "pipeline_id": 10, "status_id": 100, "created_at": NOW,
+        "source_id": 7}),
+    );
+    assert_eq!(by_id.source.as_ref().map(|s| s.id), Some(7));
+    let as_text = lead(json!({"id": 6, "source_id": "7"}));
+    assert_eq!(as_text.source.map(|s| s.id), Some(7));
+    // Both: the object, which also names the source.
+    let both = lead(json!({"id": 7, "source_id": 7, "source": {"id": 7, "name": "Chat"}}));
+    assert_eq!(both.source.map(|s| s.name), Some("Chat".to_owned()));
+    // A lead without a source: null, 0 or nothing.
+    for none in [json!(null), json!(0)] {
+        assert_eq!(lead(json!({"id": 8, "source_id": none})).source, None);
+    }
+}
+
+#[test]
 fn the_leads_list_is_read_with_its_next_page_and_204_is_empty() {
     let first = Call::Leads(NOW - 30 * DAY);
     let req = first.request();
     assert_eq!(
         req.path_and_query,
-        "/api/v4/leads?with=source&limit=250&filter%5Bcreated_at%5D%5Bfrom%5D=1797408000&order%5Bcreated_at%5D=desc"
+        "/api/v4/leads?with=source_id%2Csource&limit=250&filter%5Bcreated_at%5D%5Bfrom%5D=1797408000&order%5Bcreated_at%5D=desc"
     );
     let answer = HttpResponse::hal(
         200,

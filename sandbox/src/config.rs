@@ -41,6 +41,12 @@ Options:
                       _embedded.source.external_id, because a lead's source can only be set
                       when it is created and a lead made without one could never be fixed;
                       main creates the lead without a source in the main pipeline
+  --lead-source reference|changelog|both
+                      which documented way of reading a lead's source GET /api/v4/leads and
+                      /api/v4/leads/{id} honour: reference (default) puts source_id (the
+                      source's id) on each lead for with=source_id, as the leads reference
+                      documents; changelog puts a source object (id, name) for with=source, as
+                      a 2025 changelog shows; both does both. Other with values are ignored
   --client-id ID      with --client-secret and --redirect-uri: one OAuth integration, for
   --client-secret S   which the sandbox is Kommo's OAuth side (POST /oauth2/access_token,
   --redirect-uri URL  POST /__sandbox/install sends a code to URL)
@@ -55,6 +61,33 @@ Options:
   --vendor-dir DIR    the npm node_modules folder holding requirejs and jquery
   -h, --help          print this help
 ";
+
+/// Which of Kommo's two documented ways of reading a lead's source the sandbox honours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LeadSource {
+    /// The leads reference: `with=source_id` puts the source's id on the lead as `source_id`.
+    #[default]
+    Reference,
+    /// A 2025 changelog: `with=source` puts a `source` object (`id`, `name`) on the lead.
+    Changelog,
+    /// Both.
+    Both,
+}
+
+impl std::str::FromStr for LeadSource {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "reference" => Ok(LeadSource::Reference),
+            "changelog" => Ok(LeadSource::Changelog),
+            "both" => Ok(LeadSource::Both),
+            _ => Err(format!(
+                "--lead-source: reference, changelog or both, not {s:?}"
+            )),
+        }
+    }
+}
 
 /// What a complex lead create does with a source external_id the integration does not have.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -132,6 +165,8 @@ pub struct Config {
     pub multiple_sources: bool,
     /// What a complex lead create does with an unknown source external_id.
     pub unknown_source: UnknownSource,
+    /// Which documented `with` for a lead's source is honoured.
+    pub lead_source: LeadSource,
     /// The OAuth integration the sandbox is Kommo's OAuth side for, if any.
     pub oauth: Option<crate::oauth::grants::Client>,
     /// Lifetime of its access tokens, in seconds.
@@ -160,6 +195,7 @@ impl Default for Config {
             empty: false,
             multiple_sources: true,
             unknown_source: UnknownSource::Refuse,
+            lead_source: LeadSource::Reference,
             oauth: None,
             access_ttl: 86400,
             refresh_ttl: DEFAULT_REFRESH_TTL,
@@ -303,6 +339,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                     })?;
             }
             "--unknown-source" => config.unknown_source = value("--unknown-source")?.parse()?,
+            "--lead-source" => config.lead_source = value("--lead-source")?.parse()?,
             "--client-id" => client_id = Some(value("--client-id")?),
             "--client-secret" => client_secret = Some(value("--client-secret")?),
             "--redirect-uri" => {

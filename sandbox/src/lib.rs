@@ -23,5 +23,7 @@ pub mod server;
 pub mod store;
 
 pub use app::App;
-pub use config::{parse_args, Cli, Command, Config, RefreshReuse, UnknownSource, DEMO_TOKEN};
+pub use config::{
+    parse_args, Cli, Command, Config, LeadSource, RefreshReuse, UnknownSource, DEMO_TOKEN,
+};
 pub use server::{router, serve, spawn, Running};

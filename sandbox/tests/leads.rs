@@ -1,12 +1,12 @@
 //! Leads over real HTTP: the complex create and its source rules, the list (paging, filters,
-//! order, `with=source`), one lead, the demo leads, persistence, the controls and the card page.
+//! order, `with=source_id` and `with=source` under each documented shape), one lead, the demo leads, persistence, the controls and the card page.
 
 mod common;
 
 use common::{config, start, Answer, Sandbox, OTHER, TOKEN};
 use reqwest::{Method, StatusCode};
 use sandbox::model::{ACCOUNT_ID, ARCHIVED_PIPELINE_ID, MAIN_PIPELINE_ID, SECOND_PIPELINE_ID};
-use sandbox::{Config, UnknownSource};
+use sandbox::{Config, LeadSource, UnknownSource};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
@@ -16,6 +16,15 @@ const MAIN_FIRST: u64 = MAIN_PIPELINE_ID * 10;
 const SECOND_FIRST: u64 = SECOND_PIPELINE_ID * 10;
 /// Kommo's fixed "won" stage, in every pipeline.
 const WON: u64 = 142;
+
+/// The sandbox for these tests: it honours both documented ways of reading a lead's source,
+/// so that each test can look at the `source` object; the test of each shape sets its own.
+fn leads_config() -> Config {
+    Config {
+        lead_source: LeadSource::Both,
+        ..config()
+    }
+}
 
 fn now() -> u64 {
     std::time::SystemTime::now()
@@ -108,7 +117,7 @@ fn source_ref(external_id: &str) -> Value {
 
 #[tokio::test]
 async fn a_known_source_decides_the_pipeline_and_the_stage_is_kept_when_it_belongs() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     let (desk, _) = sources(&sb).await;
     let made = created(
         &sb,
@@ -187,7 +196,7 @@ async fn a_known_source_decides_the_pipeline_and_the_stage_is_kept_when_it_belon
 
 #[tokio::test]
 async fn an_unknown_external_id_is_refused_by_default() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     sources(&sb).await;
     // Another integration's source, or a deleted one, is unknown to this integration.
     for ext in ["theirs", "nowhere"] {
@@ -220,7 +229,7 @@ async fn an_unknown_external_id_is_refused_by_default() {
 async fn with_unknown_source_main_the_lead_goes_sourceless_to_the_main_pipeline() {
     let sb = start(Config {
         unknown_source: UnknownSource::Main,
-        ..config()
+        ..leads_config()
     })
     .await;
     sources(&sb).await;
@@ -240,7 +249,7 @@ async fn with_unknown_source_main_the_lead_goes_sourceless_to_the_main_pipeline(
 
 #[tokio::test]
 async fn without_a_source_the_item_names_the_pipeline_or_gets_the_main_one() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     let made = created(
         &sb,
         json!([
@@ -285,7 +294,7 @@ async fn without_a_source_the_item_names_the_pipeline_or_gets_the_main_one() {
 
 #[tokio::test]
 async fn bad_bodies_and_items_are_refused_and_nothing_is_created() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     sources(&sb).await;
     let many: Vec<Value> = (0..51).map(|i| json!({"name": format!("l{i}")})).collect();
     let a = complex(&sb, TOKEN, Value::Array(many)).await;
@@ -352,7 +361,7 @@ async fn bad_bodies_and_items_are_refused_and_nothing_is_created() {
 
 #[tokio::test]
 async fn the_list_pages_through_600_leads_250_at_a_time() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     sb.get("/api/v4/leads", TOKEN).await.empty();
     let made = sb
         .control(
@@ -433,7 +442,7 @@ async fn the_list_pages_through_600_leads_250_at_a_time() {
 
 #[tokio::test]
 async fn filters_by_creation_time_and_pipeline_and_orders_by_creation() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     let made = created(
         &sb,
         json!([
@@ -498,7 +507,7 @@ async fn filters_by_creation_time_and_pipeline_and_orders_by_creation() {
 
 #[tokio::test]
 async fn with_source_shows_the_current_name_then_the_old_one_once_the_source_is_deleted() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     let (desk, _) = sources(&sb).await;
     let made = created(
         &sb,
@@ -559,7 +568,7 @@ async fn demo_data_has_moved_leads_sourceless_ones_and_a_source_with_none() {
     let sb = start(Config {
         empty: false,
         tokens: vec![TOKEN.into()],
-        ..config()
+        ..leads_config()
     })
     .await;
     let sources = sb.list(TOKEN).await;
@@ -615,7 +624,7 @@ async fn leads_survive_a_restart_with_a_state_file() {
     let state = dir.join("state.json");
     let cfg = || Config {
         state_file: Some(state.clone()),
-        ..config()
+        ..leads_config()
     };
     let strip = |leads: Vec<Value>| -> Vec<Value> {
         leads
@@ -649,7 +658,7 @@ async fn leads_survive_a_restart_with_a_state_file() {
 
 #[tokio::test]
 async fn the_leads_controls_make_and_remove_leads() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     let (desk, _) = sources(&sb).await;
     let a = sb
         .control(
@@ -717,7 +726,7 @@ async fn the_leads_controls_make_and_remove_leads() {
 
 #[tokio::test]
 async fn the_lead_card_page_shows_name_pipeline_stage_and_source_as_text() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     let (desk, _) = sources(&sb).await;
     let made = created(
         &sb,
@@ -774,7 +783,7 @@ async fn the_lead_card_page_shows_name_pipeline_stage_and_source_as_text() {
 
 #[tokio::test]
 async fn documented_lead_fields_the_sandbox_does_not_model_are_taken() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     sources(&sb).await;
     let made = created(
         &sb,
@@ -794,7 +803,7 @@ async fn documented_lead_fields_the_sandbox_does_not_model_are_taken() {
 
 #[tokio::test]
 async fn a_fault_can_wait_for_the_second_page_of_the_leads() {
-    let sb = start(config()).await;
+    let sb = start(leads_config()).await;
     created(&sb, json!([{"name": "one"}, {"name": "two"}])).await;
     let rule = json!({"after": 1, "status": 429, "headers": {"Retry-After": "1"},
                       "method": "GET", "path": "/api/v4/leads"});
@@ -830,4 +839,57 @@ async fn a_fault_can_wait_for_the_second_page_of_the_leads() {
         counted["GET /api/v4/leads/{id}"], 1,
         "lead ids count as one route"
     );
+}
+
+#[tokio::test]
+async fn each_shape_honours_its_documented_with_and_ignores_the_rest() {
+    for shape in [
+        LeadSource::Reference,
+        LeadSource::Changelog,
+        LeadSource::Both,
+    ] {
+        let sb = start(Config {
+            lead_source: shape,
+            ..config()
+        })
+        .await;
+        let (desk, _) = sources(&sb).await;
+        let made = created(
+            &sb,
+            json!([{"name": "With a source", "_embedded": source_ref("partner-desk")},
+                   {"name": "Without one"}]),
+        )
+        .await;
+        let asked = "with=contacts,source_id,source&limit=250&order[id]=desc";
+        let (leads, _) = all_leads(&sb, asked).await;
+        let by_id = |id: u64| leads.iter().find(|l| l["id"] == id).unwrap().clone();
+        let (sourced, plain) = (by_id(made[0]), by_id(made[1]));
+        let id_shown = shape != LeadSource::Changelog;
+        let object_shown = shape != LeadSource::Reference;
+        assert_eq!(sourced.get("source_id").is_some(), id_shown, "{shape:?}");
+        assert_eq!(sourced.get("source").is_some(), object_shown, "{shape:?}");
+        if id_shown {
+            assert_eq!(sourced["source_id"], desk, "{shape:?}");
+            assert_eq!(plain["source_id"], Value::Null, "{shape:?}");
+        }
+        if object_shown {
+            assert_eq!(sourced["source"]["id"], desk, "{shape:?}");
+            assert!(plain.get("source").is_none(), "{shape:?}");
+        }
+        // One lead answers the same way; asking for neither shows neither.
+        let one = sb
+            .get(
+                &format!("/api/v4/leads/{}?with=source_id,source", made[0]),
+                TOKEN,
+            )
+            .await
+            .json();
+        assert_eq!(one.get("source_id").is_some(), id_shown, "{shape:?}");
+        assert_eq!(one.get("source").is_some(), object_shown, "{shape:?}");
+        let bare = sb
+            .get(&format!("/api/v4/leads/{}", made[0]), TOKEN)
+            .await
+            .json();
+        assert!(bare.get("source_id").is_none() && bare.get("source").is_none());
+    }
 }

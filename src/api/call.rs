@@ -36,11 +36,11 @@ pub enum Call {
     DeleteOne(u64),
     /// Batch `DELETE /sources`.
     Delete(Vec<u64>),
-    /// `GET /leads?with=source`: the first page of the leads created since this Unix time.
+    /// `GET /leads?with=source_id,source`: the first page of the leads created since this Unix time.
     Leads(i64),
     /// A later page of the leads: the path and query of the previous page's `_links.next`.
     LeadsPage(String),
-    /// `GET /leads/{id}?with=source`.
+    /// `GET /leads/{id}?with=source_id,source`.
     GetLead(u64),
     /// `POST /leads/complex`.
     CreateLeads(Vec<ComplexLead>),

@@ -84,11 +84,16 @@ fn link_path(href: &str, collection: &str) -> Option<String> {
     (clean && (tail.is_empty() || tail.starts_with('?'))).then(|| local.to_owned())
 }
 
+/// What the leads are asked to carry: their source, in both ways Kommo documents (the
+/// reference's `source_id`, a changelog's `source` object); Kommo ignores a `with` value it
+/// does not know, so whichever it honours comes back.
+pub const LEADS_WITH: &str = "source_id,source";
+
 /// The first page of the leads created since `from` (Unix seconds), newest first, each
 /// with its source.
 pub fn leads_path(from: i64) -> String {
     let pairs = [
-        ("with", "source".to_owned()),
+        ("with", LEADS_WITH.to_owned()),
         ("limit", LEADS_PAGE.to_string()),
         ("filter[created_at][from]", from.to_string()),
         ("order[created_at]", "desc".to_owned()),
@@ -97,9 +102,9 @@ pub fn leads_path(from: i64) -> String {
     format!("{LEADS_PATH}?{}", query::encode_query(&pairs))
 }
 
-/// One lead with its source, `/api/v4/leads/{id}?with=source`.
+/// One lead with its source, `/api/v4/leads/{id}?with=source_id,source`.
 pub fn lead_path(id: u64) -> String {
-    format!("{LEADS_PATH}/{id}?with=source")
+    format!("{LEADS_PATH}/{id}?with={LEADS_WITH}")
 }
 
 /// Path of one source, `/api/v4/sources/{id}`.

@@ -1,7 +1,7 @@
 //! The leads routes: `POST /api/v4/leads/complex`, `GET /api/v4/leads`, `GET /api/v4/leads/{id}`.
 
 use super::model::Lead;
-use super::query::{with_source, LeadsQuery};
+use super::query::{with_of, LeadsQuery, With};
 use crate::app::App;
 use crate::request::{base_url, read_array, whole_number};
 use crate::respond::{hal, json, no_content, problem, validation};
@@ -34,7 +34,7 @@ fn source_names(store: &Store) -> HashMap<u64, String> {
         .collect()
 }
 
-fn lead_hal(lead: &Lead, base: &str, with: bool, names: &HashMap<u64, String>) -> Value {
+fn lead_hal(lead: &Lead, base: &str, with: With, names: &HashMap<u64, String>) -> Value {
     let current = lead
         .source
         .as_ref()
@@ -94,7 +94,7 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Resp
             .iter()
             .skip(skip)
             .take(q.limit)
-            .map(|l| lead_hal(l, &base, q.with_source, &names))
+            .map(|l| lead_hal(l, &base, q.with.honoured(app.config.lead_source), &names))
             .collect();
         let more = matching.len() > skip.saturating_add(q.limit);
         (page, more)
@@ -137,8 +137,8 @@ async fn get_one(
     if let Err(r) = app.authorize(&headers) {
         return r;
     }
-    let with = match with_source(uri.query()) {
-        Ok(w) => w,
+    let with = match with_of(uri.query()) {
+        Ok(w) => w.honoured(app.config.lead_source),
         Err(e) => return problem(StatusCode::BAD_REQUEST, &e),
     };
     let base = base_url(&headers);

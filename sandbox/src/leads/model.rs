@@ -1,5 +1,6 @@
 //! A lead as stored and as `GET /api/v4/leads` serves it.
 
+use super::query::With;
 use crate::model::ACCOUNT_ID;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -38,10 +39,11 @@ pub struct LeadSource {
 }
 
 impl Lead {
-    /// The lead as Kommo's leads list serves it. With `with_source`, a lead that has a source
-    /// carries it at the top level, as Kommo's 2025 changelog shows, named `current_name`
-    /// when the source still exists and by its name at creation otherwise.
-    pub fn to_hal(&self, base: &str, with_source: bool, current_name: Option<&str>) -> Value {
+    /// The lead as Kommo's leads list serves it, with its source as `with` shows it:
+    /// `source_id` (the leads reference; null without a source) and a `source` object at the
+    /// top level (a 2025 changelog), named `current_name` when the source still exists and by
+    /// its name at creation otherwise.
+    pub fn to_hal(&self, base: &str, with: With, current_name: Option<&str>) -> Value {
         let mut v = json!({
             "id": self.id,
             "name": self.name,
@@ -65,7 +67,10 @@ impl Lead {
             "_links": {"self": {"href": format!("{base}/api/v4/leads/{}", self.id)}},
             "_embedded": {"tags": [], "companies": []},
         });
-        if let (true, Some(s)) = (with_source, &self.source) {
+        if with.source_id {
+            v["source_id"] = json!(self.source.as_ref().map(|s| s.id));
+        }
+        if let (true, Some(s)) = (with.source, &self.source) {
             v["source"] = json!({"id": s.id, "name": current_name.unwrap_or(&s.name)});
         }
         v

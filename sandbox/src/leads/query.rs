@@ -2,6 +2,7 @@
 //! the order, each value checked so that a bad one is refused with the parameter's name.
 
 use super::model::Lead;
+use crate::config::LeadSource;
 use crate::request::{decode_pair, is_list_key, page_query, whole_number};
 
 /// Leads in one page when the query sets no `limit`, as in Kommo's leads list.
@@ -34,8 +35,8 @@ pub struct LeadsQuery {
     pub page: usize,
     /// Leads per page.
     pub limit: usize,
-    /// `with` names `source`: each lead that has one carries it.
-    pub with_source: bool,
+    /// The lead sources `with` asks for.
+    pub with: With,
     /// `filter[created_at][from]`: created at or after, in Unix seconds.
     pub created_from: Option<u64>,
     /// `filter[created_at][to]`: created at or before, in Unix seconds.
@@ -78,7 +79,7 @@ impl LeadsQuery {
                 )),
             };
             match key.as_str() {
-                "with" => out.with_source |= value.split(',').any(|w| w.trim() == "source"),
+                "with" => out.with.read(&value),
                 "filter[created_at][from]" => seconds(&mut out.created_from)?,
                 "filter[created_at][to]" => seconds(&mut out.created_to)?,
                 "order[created_at]" | "order[id]" => {
@@ -137,12 +138,44 @@ impl LeadsQuery {
     }
 }
 
+/// The lead's source as `with` asks for it: Kommo's leads reference documents `source_id`
+/// (the source's id on the lead), its 2025 changelog `source` (an object). Other values, such
+/// as `contacts`, are ignored here as Kommo ignores the ones it does not know.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct With {
+    /// `with=source_id`.
+    pub source_id: bool,
+    /// `with=source`.
+    pub source: bool,
+}
+
+impl With {
+    /// Notes the names in one comma-separated `with` value.
+    pub fn read(&mut self, value: &str) {
+        for name in value.split(',').map(str::trim) {
+            match name {
+                "source_id" => self.source_id = true,
+                "source" => self.source = true,
+                _ => {}
+            }
+        }
+    }
+
+    /// What is asked for and also honoured by a Kommo that serves `shape`.
+    pub fn honoured(self, shape: LeadSource) -> With {
+        With {
+            source_id: self.source_id && shape != LeadSource::Changelog,
+            source: self.source && shape != LeadSource::Reference,
+        }
+    }
+}
+
 /// The query of `GET /api/v4/leads/{id}`: only `with`.
-pub fn with_source(query: Option<&str>) -> Result<bool, String> {
-    let mut with = false;
+pub fn with_of(query: Option<&str>) -> Result<With, String> {
+    let mut with = With::default();
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         match decode_pair(pair)? {
-            (key, value) if key == "with" => with |= value.split(',').any(|w| w.trim() == "source"),
+            (key, value) if key == "with" => with.read(&value),
             (key, _) => return Err(format!("unknown parameter {key}; one lead takes with")),
         }
     }
@@ -161,7 +194,10 @@ mod tests {
              &filter[pipeline_id][0]=3&order[created_at]=desc",
         ))
         .unwrap();
-        assert_eq!((q.page, q.limit, q.with_source), (2, 10, true));
+        assert_eq!(
+            (q.page, q.limit, q.with.source, q.with.source_id),
+            (2, 10, true, false)
+        );
         assert_eq!((q.created_from, q.created_to), (Some(5), Some(9)));
         assert_eq!(q.pipelines, Some(vec![1, 2, 3]));
         assert_eq!(
@@ -170,13 +206,38 @@ mod tests {
         );
         assert_eq!(q.rest.len(), 7);
         let d = LeadsQuery::parse(None).unwrap();
-        assert_eq!((d.page, d.limit, d.with_source), (1, DEFAULT_LIMIT, false));
-        assert_eq!((d.order_by, d.direction), (OrderBy::Id, Direction::Asc));
-        assert!(
-            !LeadsQuery::parse(Some("with=contacts"))
-                .unwrap()
-                .with_source
+        assert_eq!(
+            (d.page, d.limit, d.with),
+            (1, DEFAULT_LIMIT, With::default())
         );
+        assert_eq!((d.order_by, d.direction), (OrderBy::Id, Direction::Asc));
+        assert_eq!(
+            LeadsQuery::parse(Some("with=contacts")).unwrap().with,
+            With::default()
+        );
+    }
+
+    #[test]
+    fn each_shape_honours_only_what_it_documents() {
+        let both = With {
+            source_id: true,
+            source: true,
+        };
+        assert_eq!(
+            both.honoured(LeadSource::Reference),
+            With {
+                source_id: true,
+                source: false
+            }
+        );
+        assert_eq!(
+            both.honoured(LeadSource::Changelog),
+            With {
+                source_id: false,
+                source: true
+            }
+        );
+        assert_eq!(both.honoured(LeadSource::Both), both);
     }
 
     #[test]
@@ -199,7 +260,9 @@ mod tests {
             let e = LeadsQuery::parse(Some(bad)).unwrap_err();
             assert!(e.contains(name), "{bad}: {e}");
         }
-        assert!(with_source(Some("with=source")).unwrap());
-        assert!(with_source(Some("page=1")).is_err());
+        assert!(with_of(Some("with=source")).unwrap().source);
+        let both = with_of(Some("with=source_id%2Csource")).unwrap();
+        assert!(both.source && both.source_id);
+        assert!(with_of(Some("page=1")).is_err());
     }
 }

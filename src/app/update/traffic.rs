@@ -1,5 +1,5 @@
 //! Reading the leads for the traffic report: page after page of
-//! `GET /leads?with=source`, one at a time (the client keeps them within the rate limit),
+//! `GET /leads?with=source_id,source`, one at a time (the client keeps them within the rate limit),
 //! cancellable, and resumable from the page that failed.
 
 use super::*;
