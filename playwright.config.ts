@@ -25,6 +25,7 @@ export default defineConfig({
         'manager-keyboard.spec.ts',
         'manager-traffic.spec.ts',
         'manager-snippet.spec.ts',
+        'manager-pipeline.spec.ts',
         'relay.spec.ts',
       ],
     },

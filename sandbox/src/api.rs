@@ -1,7 +1,7 @@
-//! The Kommo API routes: sources, pipelines, account.
+//! The Kommo API routes: sources, account, users.
 
 use crate::app::App;
-use crate::model::{Source, ACCOUNT_ID, ACCOUNT_NAME, ACCOUNT_SUBDOMAIN, PIPELINES, USERS};
+use crate::model::{Source, ACCOUNT_ID, ACCOUNT_NAME, ACCOUNT_SUBDOMAIN, USERS};
 use crate::request::{base_url, external_id_filter, page_query, read_array, read_json};
 use crate::respond::{hal, no_content, problem, validation};
 use crate::store::OpError;
@@ -25,7 +25,6 @@ pub fn routes() -> Router<Arc<App>> {
             "/api/v4/sources/{id}",
             get(get_one).patch(update_one).delete(delete_one),
         )
-        .route("/api/v4/leads/pipelines", get(pipelines))
         .route("/api/v4/account", get(account))
         .route("/api/v4/users/{id}", get(user))
 }
@@ -236,21 +235,6 @@ async fn delete_one(
         let id = source_id(&id)?;
         app.change(|s| s.delete_one(&key, id))?.map_err(op_error)?;
         Ok(no_content())
-    })
-}
-
-async fn pipelines(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    run(|| {
-        app.authorize(&headers)?;
-        let base = base_url(&headers);
-        Ok(hal(
-            StatusCode::OK,
-            &json!({
-                "_total_items": PIPELINES.len(),
-                "_links": {"self": {"href": format!("{base}/api/v4/leads/pipelines")}},
-                "_embedded": {"pipelines": PIPELINES.iter().map(|p| p.to_hal(&base)).collect::<Vec<_>>()},
-            }),
-        ))
     })
 }
 

@@ -82,6 +82,11 @@ impl App {
         }))
     }
 
+    /// The store key of the OAuth integration, when one is configured.
+    pub fn oauth_integration(&self) -> Option<&str> {
+        self.oauth.as_ref().map(|(_, key)| key.as_str())
+    }
+
     /// Kommo's OAuth side, when an OAuth integration is configured.
     pub fn oauth(&self) -> Option<&Mutex<Grants>> {
         self.oauth.as_ref().map(|(g, _)| g)

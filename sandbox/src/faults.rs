@@ -218,7 +218,7 @@ impl Faults {
     }
 }
 
-/// The counter key of a path: source and lead ids become `{id}`.
+/// The counter key of a path: source, lead, pipeline and status ids become `{id}`.
 pub fn route_key(path: &str) -> String {
     match (
         path.strip_prefix("/api/v4/sources/"),
@@ -229,6 +229,16 @@ pub fn route_key(path: &str) -> String {
         (_, Some(rest)) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => {
             "/api/v4/leads/{id}".into()
         }
+        (_, Some(rest)) if rest.starts_with("pipelines/") => rest
+            .split('/')
+            .map(|part| {
+                if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
+                    "{id}"
+                } else {
+                    part
+                }
+            })
+            .fold("/api/v4/leads".to_string(), |key, part| key + "/" + part),
         _ => path.to_string(),
     }
 }

@@ -16,6 +16,7 @@ pub mod leads;
 pub mod model;
 pub mod oauth;
 pub mod persist;
+pub mod pipelines;
 pub mod request;
 pub mod respond;
 pub mod rules;

@@ -259,11 +259,10 @@ impl Pipeline {
         self.status_name(status_id).is_some()
     }
 
-    /// The pipeline as HAL JSON with its statuses embedded.
-    pub fn to_hal(&self, base: &str) -> Value {
+    /// The pipeline's stages as HAL JSON, in order, each with its own link.
+    pub fn statuses_hal(&self, base: &str) -> Vec<Value> {
         let last = self.statuses.len().saturating_sub(1);
-        let statuses: Vec<Value> = self
-            .statuses
+        self.statuses
             .iter()
             .enumerate()
             .map(|(i, name)| {
@@ -278,9 +277,16 @@ impl Pipeline {
                     "color": color,
                     "type": if i == 0 { 1 } else { 0 },
                     "account_id": ACCOUNT_ID,
+                    "_links": {"self": {"href": format!(
+                        "{base}/api/v4/leads/pipelines/{}/statuses/{id}", self.id
+                    )}},
                 })
             })
-            .collect();
+            .collect()
+    }
+
+    /// The pipeline as HAL JSON with its statuses embedded.
+    pub fn to_hal(&self, base: &str) -> Value {
         json!({
             "id": self.id,
             "name": self.name,
@@ -290,7 +296,7 @@ impl Pipeline {
             "is_archive": self.is_archive,
             "account_id": ACCOUNT_ID,
             "_links": {"self": {"href": format!("{base}/api/v4/leads/pipelines/{}", self.id)}},
-            "_embedded": {"statuses": statuses},
+            "_embedded": {"statuses": self.statuses_hal(base)},
         })
     }
 }

@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::faults::FaultRule;
 use crate::host::{self, HostConfig};
 use crate::respond::problem;
-use crate::{api, control, leads, oauth};
+use crate::{api, control, leads, oauth, pipelines};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -43,7 +43,14 @@ pub fn router(app: Arc<App>) -> Router {
         HostConfig {
             widget_dir: app.config.widget_dir.clone(),
             vendor_dir: app.config.vendor_dir.clone(),
-            demo_token: app.config.demo_token().map(str::to_string),
+            // A public integration's widget (the relay build) has no token setting: with an
+            // OAuth integration the settings start without one, and the widget's integration
+            // is that OAuth integration.
+            demo_token: app
+                .config
+                .demo_token()
+                .filter(|_| app.config.oauth.is_none())
+                .map(str::to_string),
             auth: match &app.config.oauth {
                 Some(c) => host::HostAuth::for_client(&c.id, &c.secret, &c.redirect_uri),
                 None => host::HostAuth::default(),
@@ -53,6 +60,7 @@ pub fn router(app: Arc<App>) -> Router {
     );
     Router::new()
         .merge(api::routes())
+        .merge(pipelines::routes())
         .merge(leads::api::routes())
         .merge(control::routes())
         .merge(oauth::routes())

@@ -702,6 +702,62 @@ async fn pipelines_and_account() {
 }
 
 #[tokio::test]
+async fn one_pipeline_its_statuses_and_one_status_as_kommo_documents_them() {
+    let sb = start(config()).await;
+    let list = sb.get("/api/v4/leads/pipelines", TOKEN).await.hal(200);
+    for listed in list["_embedded"]["pipelines"].as_array().unwrap() {
+        let id = listed["id"].as_u64().unwrap();
+        // One pipeline is the one the list shows, archived ones included.
+        let one = sb
+            .get(&format!("/api/v4/leads/pipelines/{id}"), TOKEN)
+            .await
+            .hal(200);
+        assert_eq!(&one, listed);
+        let statuses = sb
+            .get(&format!("/api/v4/leads/pipelines/{id}/statuses"), TOKEN)
+            .await
+            .hal(200);
+        let items = statuses["_embedded"]["statuses"].as_array().unwrap();
+        assert_eq!(items, listed["_embedded"]["statuses"].as_array().unwrap());
+        assert_eq!(statuses["_total_items"], items.len());
+        assert!(statuses["_links"]["self"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/api/v4/leads/pipelines/{id}/statuses")));
+        for status in items {
+            assert_eq!(status["pipeline_id"], id);
+            let sid = status["id"].as_u64().unwrap();
+            let href = status["_links"]["self"]["href"].as_str().unwrap();
+            assert!(href.ends_with(&format!("/api/v4/leads/pipelines/{id}/statuses/{sid}")));
+            let single = sb
+                .get(
+                    &format!("/api/v4/leads/pipelines/{id}/statuses/{sid}"),
+                    TOKEN,
+                )
+                .await
+                .hal(200);
+            assert_eq!(&single, status);
+        }
+        // Kommo's closing stages are in every pipeline, with the same ids.
+        assert!(items.iter().any(|s| s["id"] == 142) && items.iter().any(|s| s["id"] == 143));
+    }
+    for missing in [
+        "/api/v4/leads/pipelines/1",
+        "/api/v4/leads/pipelines/x",
+        "/api/v4/leads/pipelines/1/statuses",
+        "/api/v4/leads/pipelines/5867030/statuses/1",
+        "/api/v4/leads/pipelines/5867030/statuses/%31",
+    ] {
+        sb.get(missing, TOKEN).await.problem(404);
+    }
+    let counted = sb
+        .control(Method::GET, "/__sandbox/counters", None)
+        .await
+        .json();
+    assert!(counted["GET /api/v4/leads/pipelines/{id}/statuses/{id}"].as_u64() > Some(10));
+}
+
+#[tokio::test]
 async fn authentication_is_required_everywhere() {
     let sb = start(config()).await;
     for (method, path) in [
@@ -713,6 +769,9 @@ async fn authentication_is_required_everywhere() {
         (Method::PATCH, "/api/v4/sources/1"),
         (Method::DELETE, "/api/v4/sources/1"),
         (Method::GET, "/api/v4/leads/pipelines"),
+        (Method::GET, "/api/v4/leads/pipelines/5867030"),
+        (Method::GET, "/api/v4/leads/pipelines/5867030/statuses"),
+        (Method::GET, "/api/v4/leads/pipelines/5867030/statuses/142"),
         (Method::GET, "/api/v4/account"),
     ] {
         let a = sb.send(method.clone(), path, None, Some("[]")).await;

@@ -1,5 +1,5 @@
 //! `GET /__sandbox/host/sources?pipeline_id=N[&since=V]`: the sources of the widget's
-//! integration in one pipeline, which Digital Pipeline shows in its settings. The page asks
+//! integration (its saved token's, or the OAuth integration's in relay mode) in one pipeline, which Digital Pipeline shows in its settings. The page asks
 //! again with the `version` it got as `since`, and that answer waits for the next change.
 
 use std::sync::Arc;
@@ -43,7 +43,8 @@ struct Shown {
 struct Listing {
     pipeline_id: u64,
     version: u64,
-    /// Whether the token saved in the widget settings is one of the sandbox's integrations.
+    /// Whether the widget's integration is known: its saved token is one of the sandbox's
+    /// integrations, or, without a token, the sandbox has an OAuth integration.
     known: bool,
     sources: Vec<Shown>,
 }
@@ -94,11 +95,13 @@ pub async fn get(
     }
     // The count is read before the store: a change in between is sent again, never missed.
     let version = *changes.borrow();
+    // The widget's integration: the one whose token is saved in its settings (a private
+    // integration), or else the OAuth integration, whose relay build has no token setting.
     let settings = host.settings();
-    let key = settings
-        .get("token")
-        .and_then(Value::as_str)
-        .and_then(|t| app.integration_of(t));
+    let key = match settings.get("token").and_then(Value::as_str) {
+        Some(t) if !t.is_empty() => app.integration_of(t),
+        _ => app.oauth_integration(),
+    };
     let sources = match key {
         None => Vec::new(),
         Some(key) => app.read(|store| {
