@@ -8,6 +8,7 @@ use clap::builder::BoolishValueParser;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::parser::ValueSource;
 use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 use url::Url;
@@ -150,8 +151,9 @@ pub fn help() -> String {
     text
 }
 
-/// Everything the relay needs, checked.
-#[derive(Clone, Debug)]
+/// Everything the relay needs, checked. Its `Debug` hides the secrets and the database
+/// URL's password.
+#[derive(Clone)]
 pub struct Config {
     /// The relay's own address as browsers reach it.
     pub public_url: Url,
@@ -175,6 +177,31 @@ pub struct Config {
     pub drain_timeout: Duration,
     /// How old a refresh token may get before it is refreshed in the background.
     pub keep_alive: Duration,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let database = match Url::parse(&self.database) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("hidden"));
+                url.to_string()
+            }
+            _ => self.database.clone(),
+        };
+        f.debug_struct("Config")
+            .field("public_url", &self.public_url.as_str())
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("redirect_uri", &self.redirect_uri.as_str())
+            .field("database", &database)
+            .field("allow_http_loopback", &self.allow_http_loopback)
+            .field("key", &self.key)
+            .field("limits", &self.limits)
+            .field("log_format", &self.log_format)
+            .field("drain_timeout", &self.drain_timeout)
+            .field("keep_alive", &self.keep_alive)
+            .finish()
+    }
 }
 
 impl Config {

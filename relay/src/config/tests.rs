@@ -231,6 +231,19 @@ fn no_message_or_debug_output_shows_a_secret() {
     let shown = format!("{cli:?}");
     assert!(!shown.contains("very-secret-value"), "{shown}");
     assert!(!shown.contains("[0, 1, 2"), "{shown}");
+    // A database password is hidden too; the rest of the URL stays, to tell databases apart.
+    let cli = run(
+        &with(&["--database", "postgres://relay:hunter2@db.internal/relay"]),
+        Some("s"),
+        Some(KEY),
+    )
+    .unwrap();
+    let shown = format!("{cli:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(
+        shown.contains("postgres://relay:hidden@db.internal/relay"),
+        "{shown}"
+    );
 }
 
 #[test]
