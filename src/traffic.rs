@@ -176,9 +176,8 @@ pub fn report(sources: &[Source], leads: &[Lead], now: i64, period: Period) -> R
         keep_latest(&mut t.latest, lead);
     }
     for t in &mut out.sources {
-        // Few places per source: an insertion sort, stable, so that equal counts keep the
-        // order their first lead was seen in (and no general sort is linked in).
-        crate::app::insertion_sort(&mut t.places, |a, b| a.count > b.count);
+        // Stable, so that equal counts keep the order their first lead was seen in.
+        t.places.sort_by_key(|p| std::cmp::Reverse(p.count));
     }
     out
 }

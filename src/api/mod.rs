@@ -26,8 +26,6 @@ pub const LEADS_PATH: &str = "/api/v4/leads";
 pub const COMPLEX_LEADS_PATH: &str = "/api/v4/leads/complex";
 /// Most leads one page of the leads list may hold.
 pub const LEADS_PAGE: usize = 250;
-/// Most items the API accepts in one batch request.
-pub const MAX_BATCH: usize = 50;
 
 /// Path and query of a lookup by external ids.
 ///

@@ -707,7 +707,7 @@ impl State {
         for r in &v {
             keyed.push((fold(key(r)), *r));
         }
-        insertion_sort(&mut keyed, |a, b| a.0 < b.0);
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
         v.clear();
         for (_, r) in keyed {
             v.push(r);
@@ -723,17 +723,6 @@ impl State {
 /// which keeps Unicode's full case tables out of the bundle).
 pub fn fold(s: &str) -> String {
     crate::rules::fold_case(s)
-}
-
-/// A stable sort small in code size; lists here hold at most a few hundred items.
-pub fn insertion_sort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
-    for i in 1..v.len() {
-        let mut j = i;
-        while j > 0 && less(&v[j], &v[j - 1]) {
-            v.swap(j, j - 1);
-            j -= 1;
-        }
-    }
 }
 
 impl Row {

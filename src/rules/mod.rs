@@ -11,9 +11,11 @@ pub use fields::{
     PHONE_MIN_DIGITS,
 };
 
-use crate::api::MAX_BATCH;
 use crate::model::{NewSource, Pipeline, Service, Source, SourcePatch};
 use fields::{check_page_name, check_required};
+
+/// Most items the API accepts in one batch request.
+pub const MAX_BATCH: usize = 50;
 
 /// How many sources an integration may have unless configured otherwise.
 pub const DEFAULT_LIMIT: usize = 50;

@@ -287,7 +287,7 @@ fn the_lookup_asks_for_one_external_id_per_line_and_names_those_not_found() {
 #[test]
 fn a_lookup_of_more_ids_than_one_request_takes_says_so_and_sends_nothing() {
     let mut s = loaded();
-    let many: Vec<String> = (0..=crate::api::MAX_BATCH)
+    let many: Vec<String> = (0..=crate::rules::MAX_BATCH)
         .map(|i| format!("id{i}"))
         .collect();
     update(&mut s, Msg::LookupText(many.join("\n")));

@@ -2,9 +2,9 @@
 //! external id.
 
 use super::*;
-use crate::api::MAX_BATCH;
 use crate::model::{Pipeline, Source};
 use crate::rules::same_external_id;
+use crate::rules::MAX_BATCH;
 
 /// The first load: sources and pipelines; the Digital Pipeline panel takes focus at once.
 pub(super) fn start(s: &mut State, fx: &mut Vec<Effect>) {
@@ -142,7 +142,7 @@ fn loaded(s: &mut State, list: Vec<Source>) {
 
 /// The pipelines came back: sorted, given to drafts without one and to the add dialog.
 pub(super) fn pipelines(s: &mut State, mut p: Vec<Pipeline>) {
-    insertion_sort(&mut p, |a, b| (a.sort, a.id) < (b.sort, b.id));
+    p.sort_by_key(|x| (x.sort, x.id));
     s.pipelines = p;
     s.pipelines_ready = true;
     let main = s.main_pipeline();
