@@ -142,11 +142,6 @@ impl Fleet {
         answers.into_iter().map(|(_, a)| a).collect()
     }
 
-    /// A sandbox control route's JSON answer (POST).
-    pub async fn control(&self, path: &str) -> Value {
-        self.control_with(path, Value::Null).await
-    }
-
     /// A sandbox control route's JSON answer to a POST of `body`.
     pub async fn control_with(&self, path: &str, body: Value) -> Value {
         let url = format!("{}{path}", self.sandbox.url());
