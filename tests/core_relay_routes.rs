@@ -2,7 +2,7 @@
 //! route table, so that a new call cannot ship that the relay would answer with 404.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kommo_sources_widget::api::{self, Call};
+use kommo_sources_widget::api::{self, Call, LeadsQuery};
 use kommo_sources_widget::lead::ComplexLead;
 use kommo_sources_widget::model::{NewSource, SourcePatch};
 
@@ -36,7 +36,10 @@ fn samples() -> Vec<Call> {
         Call::Update(vec![patch]),
         Call::DeleteOne(17),
         Call::Delete(vec![17, 18]),
-        Call::Leads(1_700_000_000),
+        Call::Leads(LeadsQuery {
+            from: 1_700_000_000,
+            pipeline: Some(3),
+        }),
         Call::LeadsPage(next_leads),
         Call::GetLead(901),
         Call::CreateLeads(vec![ComplexLead::from_source("Test lead", "web-1")]),

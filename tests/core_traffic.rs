@@ -1,6 +1,6 @@
 //! Leads as Kommo answers them, and the traffic report made of them.
 
-use kommo_sources_widget::api::{leads_page_path, Call, Reply};
+use kommo_sources_widget::api::{leads_page_path, Call, LeadsQuery, Reply};
 use kommo_sources_widget::lead::Lead;
 use kommo_sources_widget::model::Source;
 use kommo_sources_widget::traffic::{ago, dedup, report, Ago, Period, DAY};
@@ -62,11 +62,23 @@ fn a_lead_names_its_source_by_the_references_source_id_too() {
 
 #[test]
 fn the_leads_list_is_read_with_its_next_page_and_204_is_empty() {
-    let first = Call::Leads(NOW - 30 * DAY);
+    let first = Call::Leads(LeadsQuery {
+        from: NOW - 30 * DAY,
+        pipeline: None,
+    });
     let req = first.request();
     assert_eq!(
         req.path_and_query,
         "/api/v4/leads?with=source_id%2Csource&limit=250&filter%5Bcreated_at%5D%5Bfrom%5D=1797408000&order%5Bcreated_at%5D=desc"
+    );
+    let panel = Call::Leads(LeadsQuery {
+        from: NOW - 7 * DAY,
+        pipeline: Some(10),
+    });
+    assert_eq!(
+        panel.request().path_and_query,
+        "/api/v4/leads?with=source_id%2Csource&limit=250&filter%5Bcreated_at%5D%5Bfrom%5D=1799395200&filter%5Bpipeline_id%5D=10&order%5Bcreated_at%5D=desc",
+        "the Digital Pipeline panel asks for its pipeline's leads only"
     );
     let answer = HttpResponse::hal(
         200,

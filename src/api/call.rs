@@ -6,7 +6,7 @@ use super::decode::{
 };
 use super::{
     find_path, lead_path, leads_page_path, leads_path, page_path, source_path, wire, ApiError,
-    Method, COMPLEX_LEADS_PATH, PIPELINES_PATH, SOURCES_PATH,
+    LeadsQuery, Method, COMPLEX_LEADS_PATH, PIPELINES_PATH, SOURCES_PATH,
 };
 use crate::lead::{ComplexLead, Lead};
 use crate::model::{NewSource, Pipeline, Source, SourcePatch};
@@ -36,8 +36,8 @@ pub enum Call {
     DeleteOne(u64),
     /// Batch `DELETE /sources`.
     Delete(Vec<u64>),
-    /// `GET /leads?with=source_id,source`: the first page of the leads created since this Unix time.
-    Leads(i64),
+    /// `GET /leads?with=source_id,source`: the first page of the leads the query asks for.
+    Leads(LeadsQuery),
     /// A later page of the leads: the path and query of the previous page's `_links.next`.
     LeadsPage(String),
     /// `GET /leads/{id}?with=source_id,source`.
@@ -105,7 +105,7 @@ impl Call {
                 SOURCES_PATH.to_owned(),
                 Some(wire::delete_body(ids)),
             ),
-            Call::Leads(from) => (Method::Get, leads_path(*from), None),
+            Call::Leads(q) => (Method::Get, leads_path(q), None),
             Call::LeadsPage(path) => (Method::Get, path.clone(), None),
             Call::GetLead(id) => (Method::Get, lead_path(*id), None),
             Call::CreateLeads(leads) => (

@@ -2,6 +2,7 @@
 //! lead snippet dialog's test lead.
 
 use super::Call;
+use crate::api::LeadsQuery;
 use crate::i18n::T;
 use crate::lead::Lead;
 use crate::model::Source;
@@ -10,6 +11,46 @@ use crate::traffic::{report, Period, Report};
 /// Most pages of 250 leads one read follows (10,000 leads); past that the report says it
 /// covers only the newest ones, rather than keep an account's rate limit busy.
 pub const MAX_PAGES: u32 = 40;
+
+/// What a read of the leads covers: the advanced page reads every lead of the longer period,
+/// the Digital Pipeline panel only its pipeline's leads of the shorter one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// How far back.
+    pub period: Period,
+    /// One pipeline's leads, or every lead when `None`.
+    pub pipeline: Option<u64>,
+}
+
+impl Span {
+    /// What the advanced page reads: 30 days, every pipeline.
+    pub const ALL: Span = Span {
+        period: Period::Month,
+        pipeline: None,
+    };
+
+    /// What the Digital Pipeline panel of `pipeline` reads: its last 7 days.
+    pub fn panel(pipeline: u64) -> Span {
+        Span {
+            period: Period::Week,
+            pipeline: Some(pipeline),
+        }
+    }
+
+    /// Whether a read of this span has every lead a read of `need` would have.
+    pub fn covers(self, need: Span) -> bool {
+        self.period.days() >= need.period.days()
+            && (self.pipeline.is_none() || self.pipeline == need.pipeline)
+    }
+
+    /// The query of its first page, for a read made at `now`.
+    pub fn query(self, now: i64) -> LeadsQuery {
+        LeadsQuery {
+            from: self.period.start(now),
+            pipeline: self.pipeline,
+        }
+    }
+}
 
 /// Where the read of the leads stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +81,10 @@ pub struct Traffic {
     pub load: TrafficLoad,
     /// The leads of the last complete read, each once.
     pub leads: Vec<Lead>,
+    /// What the last complete read covers.
+    pub span: Span,
+    /// What the read in progress covers.
+    pub reading_span: Span,
     /// When that read started (Unix seconds); `None` before the first one completes.
     pub read_at: Option<i64>,
     /// That read stopped at [`MAX_PAGES`]: it has only the newest leads.
@@ -64,6 +109,8 @@ impl Default for Traffic {
             period: Period::Week,
             load: TrafficLoad::Idle,
             leads: Vec::new(),
+            span: Span::ALL,
+            reading_span: Span::ALL,
             read_at: None,
             truncated: false,
             reading: Vec::new(),

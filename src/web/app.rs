@@ -125,6 +125,7 @@ pub fn stop(app: &AppRef) {
         let kept = Traffic {
             period: t.period,
             leads: t.leads.clone(),
+            span: t.span,
             read_at: t.read_at,
             truncated: t.truncated,
             open: t.open,

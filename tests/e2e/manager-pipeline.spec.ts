@@ -4,7 +4,8 @@
 // lists the same sources and follows what the widget changes.
 import { APIRequestContext, expect, Locator, Page, test } from '@playwright/test';
 import {
-  DEMO, hostSwitch, openPage, PIPELINES, recordApi, rowOf, sent, serverSources, status, useWidgetSandbox, zeroCounters,
+  DEMO, hostSwitch, openPage, PIPELINES, recordApi, rowOf, seedLeads, sent, serverSources, status, useWidgetSandbox,
+  zeroCounters,
 } from './fixtures/widget';
 
 const env = useWidgetSandbox();
@@ -50,7 +51,13 @@ async function openAttached(page: Page, request: APIRequestContext): Promise<Loc
   const panel = panelOf(page, PIPELINES.partners.name);
   await expect(panelRows(panel)).toHaveText([DEMO.partners.ext, DEMO.calls.ext]);
   await expect(panel.locator('select[aria-busy="true"]')).toHaveCount(0);
+  await leadsRead(panel, 2);
   return panel;
+}
+
+/** Waits until the panel's own read of its pipeline's leads is done: each of its `rows` has its traffic line. */
+async function leadsRead(panel: Locator, rows: number): Promise<void> {
+  await expect(panel.locator('[data-traffic-line]')).toHaveCount(rows);
 }
 
 test('the Digital Pipeline page lists each pipeline\'s sources of the integration', async ({ page }) => {
@@ -93,6 +100,7 @@ test('adding the widget as a source opens its panel on that pipeline and creates
   await expect(panelRows(panel)).toHaveText([DEMO.partners.ext, DEMO.calls.ext]);
   await expect(page.locator('#dp-source-tile-sources_manager')).toBeVisible();
   expect(await pageNames(page)).toEqual([DEMO.partners.name, DEMO.calls.name]);
+  await leadsRead(panel, 2);
   await zeroCounters(request, env.sb);
   const calls = recordApi(page);
 
@@ -113,6 +121,24 @@ test('adding the widget as a source opens its panel on that pipeline and creates
   await expect(offer).toHaveCount(0);
   await expect(panel.getByRole('button', { name: 'Add source' })).toBeFocused();
   expect(await hostErrors(page)).toEqual([]);
+});
+
+test('the panel reads its pipeline\'s leads of the last 7 days and shows which sources bring leads', async ({ page, request }) => {
+  const id = async (ext: string) => (await serverSources(request, env)).find((s) => s.external_id === ext).id;
+  await seedLeads(request, env.sb, [
+    { count: 4, days: 5, source_id: await id(DEMO.partners.ext), pipeline_id: PIPELINES.partners.id },
+    // Leads now in another pipeline are not the panel's to read.
+    { count: 3, days: 1, source_id: await id(DEMO.calls.ext), pipeline_id: PIPELINES.sales.id },
+  ]);
+  const calls = recordApi(page);
+  const panel = await openAttached(page, request);
+  await expect(rowOf(panel, DEMO.partners.ext).locator('[data-traffic-line]')).toContainText('4 leads in 7 days');
+  await expect(rowOf(panel, DEMO.calls.ext).locator('[data-flag="silent"]')).toHaveText('No leads in this period');
+  const leads = calls.filter((c) => c.path.startsWith('/api/v4/leads?'));
+  expect(leads).toHaveLength(1);
+  const q = new URL(leads[0].path, 'http://x').searchParams;
+  expect(q.get('filter[pipeline_id]')).toBe(String(PIPELINES.partners.id));
+  expect(Number(q.get('filter[created_at][from]'))).toBeGreaterThan(Date.now() / 1000 - 8 * 86400);
 });
 
 test('a source edited in the panel sends its name alone, and the page follows', async ({ page, request }) => {
@@ -185,6 +211,7 @@ test('an existing source of another pipeline can be moved in from the add form w
   // Sources already in that pipeline are not offered.
   await expect(choose.locator('option', { hasText: DEMO.partners.ext })).toHaveCount(0);
   await expect(offer.getByRole('button', { name: 'Move here' })).toBeDisabled();
+  await leadsRead(panel, 2);
   await zeroCounters(request, env.sb);
   const calls = recordApi(page);
 
@@ -229,6 +256,7 @@ test('keyboard: Escape closes the form, then the panel, and focus returns to wha
   const offer = panel.getByRole('region');
   await expect(offer.getByRole('textbox', { name: 'Name' })).toBeFocused();
   await expect(panelRows(panel)).toHaveCount(2);
+  await leadsRead(panel, 2);
   await zeroCounters(request, env.sb);
 
   // Tab stays in the panel, which is modal.

@@ -1,7 +1,8 @@
 //! The traffic read: after the list, page by page, cancellable, resumable, and shown.
 
 use super::*;
-use crate::app::traffic::{TrafficLoad, MAX_PAGES};
+use crate::api::LeadsQuery;
+use crate::app::traffic::{Traffic, TrafficLoad, MAX_PAGES};
 use crate::lead::{Lead, LeadSource};
 use crate::traffic::{Period, DAY};
 use action::Action;
@@ -45,7 +46,13 @@ fn the_advanced_page_reads_30_days_of_leads_once_the_list_is_shown() {
     assert_eq!(s.load, Load::Ready, "the list is shown first");
     assert_eq!(
         calls(&fx),
-        vec![(Job::Traffic(1), Call::Leads(NOW - 30 * DAY))]
+        vec![(
+            Job::Traffic(1),
+            Call::Leads(LeadsQuery {
+                from: NOW - 30 * DAY,
+                pipeline: None
+            })
+        )]
     );
     assert_eq!(s.traffic.load, TrafficLoad::Loading);
 
@@ -239,4 +246,124 @@ fn the_view_flags_sources_and_links_each_lead_to_its_card() {
         .find(&|e| e.get("data-a") == Some(Action::ShowLeads.as_str()))
         .unwrap();
     assert_eq!(show.get("aria-expanded"), Some("true"));
+}
+
+/// A Digital Pipeline panel on pipeline `pid` at `NOW`, loaded with 1 "Chat" and 2 "Calls"
+/// in pipeline 10 and 3 "Fair" in pipeline 20, starting from `kept` traffic; the effects of
+/// the list's answer.
+fn panel_from(pid: u64, kept: Traffic) -> (State, Vec<Effect>) {
+    let mut s = State::new(Mode::Pipeline, Lang::En, 50, Some(pid));
+    s.now = NOW;
+    s.traffic = kept;
+    update(&mut s, Msg::Start);
+    update(
+        &mut s,
+        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
+    );
+    let list = vec![
+        src(1, "Chat", "chat", 10),
+        src(2, "Calls", "calls", 10),
+        src(3, "Fair", "fair", 20),
+    ];
+    let fx = update(
+        &mut s,
+        Msg::Reply(Job::Sources, Ok(Reply::Page(list, None))),
+    );
+    (s, fx)
+}
+
+/// The texts of the traffic lines the view shows.
+fn traffic_lines(s: &State) -> Vec<String> {
+    let v = view::view(s);
+    let mut lines = Vec::new();
+    v.find_all(&|e| e.get("data-traffic-line").is_some(), &mut lines);
+    lines
+        .iter()
+        .map(|e| Node::El((*e).clone()).text_content())
+        .collect()
+}
+
+/// The traffic a later mount starts from once `s` is unmounted with a complete read.
+fn kept(s: &State) -> Traffic {
+    Traffic {
+        load: TrafficLoad::Ready,
+        ..s.traffic.clone()
+    }
+}
+
+#[test]
+fn the_panel_reads_its_pipelines_last_7_days_and_its_rows_show_their_traffic() {
+    english();
+    let (mut s, fx) = panel_from(10, Traffic::default());
+    assert_eq!(
+        calls(&fx),
+        vec![(
+            Job::Traffic(1),
+            Call::Leads(LeadsQuery {
+                from: NOW - 7 * DAY,
+                pipeline: Some(10),
+            })
+        )],
+        "the panel asks for its own pipeline's week, not every lead of the month"
+    );
+    assert!(traffic_lines(&s).is_empty(), "no line before the read");
+    page(
+        &mut s,
+        1,
+        vec![lead(7, 1, 10, 100), lead(6, 1, 10, 200)],
+        None,
+    );
+    let lines = traffic_lines(&s);
+    assert_eq!(lines.len(), 2, "a line per row of the pipeline: {lines:?}");
+    assert!(lines[0].starts_with("2 leads in 7 days"), "{}", lines[0]);
+    assert!(lines[1].contains("No leads in this period"), "{}", lines[1]);
+}
+
+#[test]
+fn a_kept_read_serves_a_later_mount_only_when_it_covers_what_that_mount_shows() {
+    // The advanced page's month of every lead serves any panel.
+    let (mut advanced, _) = reading();
+    page(&mut advanced, 1, vec![lead(7, 1, 10, 100)], None);
+    let (panel, fx) = panel_from(20, kept(&advanced));
+    assert!(calls(&fx).is_empty(), "{fx:?}");
+    assert_eq!(panel.traffic.load, TrafficLoad::Ready);
+
+    // A panel's week of pipeline 10 serves neither pipeline 20's panel nor the advanced page.
+    let (mut ten, _) = panel_from(10, Traffic::default());
+    page(&mut ten, 1, vec![lead(7, 1, 10, 100)], None);
+    let (_, fx) = panel_from(10, kept(&ten));
+    assert!(calls(&fx).is_empty(), "the same panel again reads nothing");
+    let (_, fx) = panel_from(20, kept(&ten));
+    assert_eq!(
+        calls(&fx),
+        vec![(
+            Job::Traffic(2),
+            Call::Leads(LeadsQuery {
+                from: NOW - 7 * DAY,
+                pipeline: Some(20),
+            })
+        )]
+    );
+    let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
+    s.now = NOW;
+    s.traffic = kept(&ten);
+    update(&mut s, Msg::Start);
+    let fx = update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Ok(Reply::Page(vec![src(1, "Chat", "chat", 10)], None)),
+        ),
+    );
+    assert_eq!(
+        calls(&fx),
+        vec![(
+            Job::Traffic(2),
+            Call::Leads(LeadsQuery {
+                from: NOW - 30 * DAY,
+                pipeline: None,
+            })
+        )],
+        "the advanced page reads the month of every pipeline again"
+    );
 }

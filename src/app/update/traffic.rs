@@ -3,21 +3,40 @@
 //! cancellable, and resumable from the page that failed.
 
 use super::*;
-use crate::app::traffic::{TrafficLoad, MAX_PAGES};
+use crate::app::traffic::{Span, TrafficLoad, MAX_PAGES};
 use crate::lead::Lead;
 use crate::traffic::{dedup, Period};
 
-/// On the advanced settings page the read starts by itself once the list is shown, so that
-/// the list never waits for it.
+/// On the advanced settings page and in the Digital Pipeline panel the read starts by itself
+/// once the list is shown, so that the list never waits for it; a read kept from an earlier
+/// mount serves when it covers what this one shows.
 pub(super) fn auto_start(s: &mut State, fx: &mut Vec<Effect>) {
-    if s.mode == Mode::Advanced && s.load == Load::Ready && s.traffic.load == TrafficLoad::Idle {
+    let Some(need) = need(s) else { return };
+    let t = &s.traffic;
+    let stale = t.load == TrafficLoad::Ready && !t.span.covers(need);
+    if s.load == Load::Ready && (t.load == TrafficLoad::Idle || stale) {
         load(s, fx);
     }
 }
 
-/// Starts a fresh read of the last 30 days, dropping any read in progress.
+/// What this mount shows traffic for: nothing in the settings modal.
+fn need(s: &State) -> Option<Span> {
+    match s.mode {
+        Mode::Advanced => Some(Span::ALL),
+        Mode::Pipeline => s.pipeline.map(Span::panel),
+        Mode::Settings => None,
+    }
+}
+
+/// Starts a fresh read of what this mount shows, dropping any read in progress.
 pub(super) fn load(s: &mut State, fx: &mut Vec<Effect>) {
+    let span = need(s).unwrap_or(Span::ALL);
     let t = &mut s.traffic;
+    t.reading_span = span;
+    // A shorter read cannot show the longer period.
+    if span.period == Period::Week {
+        t.period = Period::Week;
+    }
     t.gen = t.gen.wrapping_add(1);
     t.load = TrafficLoad::Loading;
     t.reading = Vec::new();
@@ -25,7 +44,7 @@ pub(super) fn load(s: &mut State, fx: &mut Vec<Effect>) {
     t.started_at = s.now;
     t.resume = None;
     let job = Job::Traffic(t.gen);
-    send(s, fx, job, Call::Leads(Period::Month.start(s.now)));
+    send(s, fx, job, Call::Leads(span.query(s.now)));
 }
 
 /// Stops the read: its answers are dropped, and the last complete read stays shown.
@@ -80,6 +99,7 @@ pub(super) fn page(
         more => {
             t.truncated = more.is_some();
             t.leads = dedup(std::mem::take(&mut t.reading));
+            t.span = t.reading_span;
             t.read_at = Some(t.started_at);
             t.load = TrafficLoad::Ready;
         }
