@@ -26,6 +26,7 @@ export default defineConfig({
         'manager-traffic.spec.ts',
         'manager-snippet.spec.ts',
         'manager-pipeline.spec.ts',
+        'a11y.spec.ts',
         'relay.spec.ts',
       ],
     },

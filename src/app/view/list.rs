@@ -187,20 +187,20 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
     out
 }
 
-/// A column header that sorts by `by`, with its `aria-sort`.
-fn sort_btn(s: &State, act: Action, by: SortBy, label: T) -> Node {
+/// A column header that sorts by `by`; `aria-sort` is the header's, as ARIA allows it only
+/// on a column header.
+fn sort_th(s: &State, act: Action, by: SortBy, label: T) -> Node {
     let dir = match (s.sort == by, s.sort_desc) {
         (false, _) => "none",
         (true, false) => "ascending",
         (true, true) => "descending",
     };
-    el("button")
+    let button = el("button")
         .attr("type", "button")
         .class("ksm-sort")
         .act(act)
-        .attr("aria-sort", dir)
-        .txt(s.lang.t(label))
-        .into()
+        .txt(s.lang.t(label));
+    el("th").attr("aria-sort", dir).kid(button).into()
 }
 
 /// The table of `rows`, with each open WhatsApp panel under its row; `bulk` adds the
@@ -226,8 +226,8 @@ pub(super) fn table(
     let head = el("thead").kid(
         el("tr")
             .opt(bulk.then(|| select_all.into()))
-            .kid(el("th").kid(sort_btn(s, A::SortName, SortBy::Name, T::ColName)))
-            .kid(el("th").kid(sort_btn(s, A::SortExt, SortBy::ExternalId, T::ColExt)))
+            .kid(sort_th(s, A::SortName, SortBy::Name, T::ColName))
+            .kid(sort_th(s, A::SortExt, SortBy::ExternalId, T::ColExt))
             .kid(el("th").tr(l, T::ColPipeline))
             .kid(el("th").tr(l, T::ColDefault))
             .kid(el("th").tr(l, T::ColOrigin))
