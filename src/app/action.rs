@@ -105,6 +105,8 @@ actions! {
     Move = "move",
     /// Closes the Digital Pipeline panel.
     ClosePanel = "closepanel",
+    /// Closes the panel, dropping its unsaved changes.
+    Discard = "discard",
     /// Copies the snippet's `_embedded.source` object.
     CopySource = "copysource",
     /// Copies the snippet's complex create body.

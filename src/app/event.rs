@@ -125,6 +125,7 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         (Change, A::Choose) => Msg::ChooseMove(ev.value.parse().unwrap_or(0)),
         (Click, A::Move) => Msg::Move,
         (Click, A::ClosePanel) => Msg::ClosePanel,
+        (Click, A::Discard) => Msg::Discard,
         (Click, A::CopySource) => Msg::CopySnippet(Snip::Source),
         (Click, A::CopyBody) => Msg::CopySnippet(Snip::Body),
         (Click, A::SendTest) => Msg::SendTestLead,

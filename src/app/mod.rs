@@ -163,6 +163,8 @@ pub enum Msg {
     ShowPipeline(u64),
     /// Close the Digital Pipeline panel.
     ClosePanel,
+    /// Close the panel although it has unsaved changes.
+    Discard,
     /// In the add-source dialog, the source chosen to move (0: none).
     ChooseMove(u64),
     /// Move the chosen source to the dialog's pipeline.

@@ -467,6 +467,8 @@ pub enum Dialog {
         /// Done: the source is in the pipeline.
         done: bool,
     },
+    /// Closing the panel would drop unsaved changes: ask first.
+    Discard,
     /// The lead snippet of a source: its `_embedded.source`, a complex create body around
     /// it, and a test lead sent with that body.
     Snippet {
@@ -527,6 +529,9 @@ pub struct State {
     pub countdown: u32,
     /// A delete waiting for its undo window.
     pub pending: Option<PendingDelete>,
+    /// The panel was asked to close while a save ran: it closes once that is done, unless
+    /// the save failed and says so.
+    pub closing: bool,
     /// Open dialog.
     pub dialog: Option<Dialog>,
     /// Import file problems, shown in the bar.
@@ -581,6 +586,7 @@ impl State {
             retry: None,
             countdown: 0,
             pending: None,
+            closing: false,
             dialog: None,
             import_error: None,
             importing: None,
@@ -602,6 +608,11 @@ impl State {
     /// Whether a change is in flight (so change controls are disabled).
     pub fn saving(&self) -> bool {
         self.running(Job::mutating) || self.pending.is_some() || self.countdown > 0
+    }
+
+    /// How many rows have changes that are not saved (new rows included).
+    pub fn unsaved(&self) -> usize {
+        self.rows.iter().filter(|r| r.dirty()).count()
     }
 
     /// Whether Escape means something to the widget now (closes its dialog, undoes a

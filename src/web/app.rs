@@ -6,7 +6,7 @@
 
 use super::dom::Tree;
 use super::effects;
-use super::events::{self, Input, Listeners};
+use super::events::{self, Input, LeaveGuard, Listeners};
 use crate::app::action::Action;
 use crate::app::event::{to_msg, Ev};
 use crate::app::traffic::{Traffic, TrafficLoad};
@@ -32,6 +32,8 @@ pub struct Inner {
     /// The rendered DOM; gone once unmounted.
     tree: Option<Tree>,
     listeners: Option<Listeners>,
+    /// Asks before the page is left with unsaved work.
+    leave: Option<LeaveGuard>,
     /// Scheduled ticks, by a number of this app's; dropping one cancels it.
     timers: Vec<(u32, gloo_timers::callback::Timeout)>,
     /// The number the next scheduled tick gets.
@@ -49,11 +51,22 @@ pub fn start(root: &Element, state: State, client: AppClient, close: Option<Func
     let app = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
         let on_event = weak.clone();
         let listeners = Listeners::attach(root, move |e| on_dom_event(&on_event, &e));
+        let on_leave = weak.clone();
+        let leave = LeaveGuard::attach(move || {
+            let Some(app) = on_leave.upgrade() else {
+                return false;
+            };
+            let Ok(i) = app.try_borrow() else {
+                return false;
+            };
+            i.state.unsaved() > 0 || i.state.saving()
+        });
         RefCell::new(Inner {
             state,
             root: root.clone(),
             tree,
             listeners: Some(listeners),
+            leave,
             timers: Vec::new(),
             next_timer: 0,
             client: Rc::new(client),
@@ -134,6 +147,7 @@ pub fn stop(app: &AppRef) {
         SESSION_TRAFFIC.with(|s| *s.borrow_mut() = Some(kept));
     }
     i.listeners = None;
+    i.leave = None;
     i.timers.clear();
     if let Some(t) = i.tree.take() {
         t.close();

@@ -49,6 +49,43 @@ impl Drop for Listeners {
     }
 }
 
+/// The page's `beforeunload` listener of one mounted app: leaving the page (reload, closing
+/// the tab) asks first while `unsaved` says there is work to lose; dropping it removes it.
+pub struct LeaveGuard {
+    window: web_sys::Window,
+    handler: Handler,
+}
+
+impl LeaveGuard {
+    /// Listens on the page's window, if there is one.
+    pub fn attach(unsaved: impl Fn() -> bool + 'static) -> Option<LeaveGuard> {
+        let window = web_sys::window()?;
+        let handler = Handler::new(move |e: Event| {
+            if unsaved() {
+                // The browser shows its own question; the text is not ours to set.
+                e.prevent_default();
+                if let Some(e) = e.dyn_ref::<web_sys::BeforeUnloadEvent>() {
+                    e.set_return_value("unsaved");
+                }
+            }
+        });
+        let f = handler.as_ref().unchecked_ref();
+        window
+            .add_event_listener_with_callback("beforeunload", f)
+            .ok()?;
+        Some(LeaveGuard { window, handler })
+    }
+}
+
+impl Drop for LeaveGuard {
+    fn drop(&mut self) {
+        let f = self.handler.as_ref().unchecked_ref();
+        let _ = self
+            .window
+            .remove_event_listener_with_callback("beforeunload", f);
+    }
+}
+
 /// What a DOM event means to the widget.
 pub enum Input {
     /// Escape was pressed.

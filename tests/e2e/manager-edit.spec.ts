@@ -462,3 +462,27 @@ test('saving one row changes the DOM of that row only, and the toolbar buttons k
   await page.waitForTimeout(200);
   expect(await touched()).toEqual([]);
 });
+
+test('leaving the page with an unsaved edit asks first, and without one it does not', async ({ page }) => {
+  const root = await openAdvanced(page, env);
+  const asked: string[] = [];
+  page.on('dialog', (d) => {
+    asked.push(d.type());
+    void d.dismiss();
+  });
+  const name = rowOf(root, DEMO.chat.ext).getByRole('textbox', { name: 'Name' });
+  // A click first: browsers ask on leaving only a page the user has interacted with.
+  await name.click();
+  await page.reload();
+  await expect(page.locator('#work-area-sources_manager .ksm-app tbody tr').first()).toBeVisible();
+  expect(asked, 'nothing typed: the page reloads without a question').toEqual([]);
+
+  const again = await openAdvanced(page, env);
+  const field = rowOf(again, DEMO.chat.ext).getByRole('textbox', { name: 'Name' });
+  await field.click();
+  await field.fill('Website chat (edited)');
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => asked).toEqual(['beforeunload']);
+  expect(page.isClosed(), 'dismissing the question keeps the page').toBe(false);
+  await expect(field).toHaveValue('Website chat (edited)');
+});

@@ -303,3 +303,22 @@ test('keyboard: the close button and Escape close a panel opened on its pipeline
   expect(await page.evaluate(() => (window as any).__host.residue)).toBe(0);
   expect(await hostErrors(page)).toEqual([]);
 });
+
+test('Escape with an unsaved rename asks first: keeping it returns to the field, discarding closes the panel', async ({ page, request }) => {
+  const panel = await openAttached(page, request);
+  const name = rowOf(panel, DEMO.calls.ext).getByRole('textbox', { name: 'Name' });
+  await name.fill('Phone calls (DP)');
+  await page.keyboard.press('Escape');
+  const ask = panel.getByRole('region', { name: 'Discard unsaved changes?' });
+  await expect(ask).toBeVisible();
+  await expect(ask.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(ask).toHaveCount(0);
+  await expect(name).toBeFocused();
+  await expect(name).toHaveValue('Phone calls (DP)');
+
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await ask.getByRole('button', { name: 'Discard and close' }).click();
+  await expect(panel).toHaveCount(0);
+  expect((await serverSources(request, env)).find((s) => s.external_id === DEMO.calls.ext).name).toBe(DEMO.calls.name);
+});

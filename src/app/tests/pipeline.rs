@@ -317,3 +317,66 @@ fn without_a_pipeline_the_panel_says_so_instead_of_listing_every_source() {
     update(&mut s, Msg::ShowPipeline(10));
     assert_eq!(listed(&s), ["s1"]);
 }
+
+#[test]
+fn closing_with_an_unsaved_rename_asks_first_and_keeping_it_goes_back_to_the_row() {
+    let mut s = panel(10);
+    let k = RowKey::Saved(2);
+    type_name(&mut s, k, "Calls (DP)");
+    for close in [Msg::Escape, Msg::ClosePanel] {
+        let fx = update(&mut s, close);
+        assert!(!fx.contains(&Effect::Close), "{fx:?}");
+        assert_eq!(s.dialog, Some(Dialog::Discard));
+        assert!(fx.contains(&Effect::Focus("[data-first]".into())));
+        let shown = find(&s, &|e| e.get("data-a") == Some("discard"));
+        assert_eq!(shown.len(), 1, "the panel asks with a Discard button");
+
+        // Escape (or "Keep editing") keeps the rename and goes back to its field.
+        let fx = update(&mut s, Msg::Escape);
+        assert!(s.dialog.is_none() && !fx.contains(&Effect::Close), "{fx:?}");
+        assert_eq!(
+            fx,
+            vec![Effect::Focus(crate::app::event::row_selector(
+                k,
+                Action::Name
+            ))]
+        );
+        assert_eq!(s.row(k).map(|r| r.draft.name.as_str()), Some("Calls (DP)"));
+    }
+    update(&mut s, Msg::Escape);
+    assert_eq!(update(&mut s, Msg::Discard), vec![Effect::Close]);
+}
+
+#[test]
+fn closing_while_a_save_runs_waits_for_it_and_a_failed_save_keeps_the_panel_open() {
+    let mut s = panel(10);
+    let k = RowKey::Saved(2);
+    type_name(&mut s, k, "Calls (DP)");
+    let sent = calls(&update(&mut s, Msg::Save(k)));
+    assert_eq!(sent.len(), 1);
+    let fx = update(&mut s, Msg::Escape);
+    assert!(fx.is_empty(), "nothing closes mid-save: {fx:?}");
+    assert_eq!(s.status, Some((T::ClosingAfterSave, 0)));
+    let saved = src(2, "Calls (DP)", "calls", 10);
+    let fx = update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Ok(Reply::One(Some(saved)))),
+    );
+    assert_eq!(fx.last(), Some(&Effect::Close), "closes once saved: {fx:?}");
+
+    // A save that fails is reported, and the panel stays.
+    let mut s = panel(10);
+    type_name(&mut s, k, "Calls (DP)");
+    let sent = calls(&update(&mut s, Msg::Save(k)));
+    update(&mut s, Msg::Escape);
+    let fx = update(
+        &mut s,
+        Msg::Reply(
+            sent[0].0.clone(),
+            Err(crate::api::ApiError::Network("down".into())),
+        ),
+    );
+    assert!(!fx.contains(&Effect::Close), "{fx:?}");
+    assert!(!s.closing && s.banner.is_some());
+    assert_eq!(s.row(k).map(|r| r.draft.name.as_str()), Some("Calls (DP)"));
+}

@@ -55,12 +55,13 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             return update(s, Msg::Undo);
         }
         Msg::Escape | Msg::ClosePanel if s.mode == Mode::Pipeline && s.dialog.is_none() => {
-            pipeline::close(&mut fx)
+            pipeline::close(s, &mut fx)
         }
         Msg::ClosePanel => {
             dialog::close_dialog(s, &mut fx);
-            pipeline::close(&mut fx)
+            pipeline::close(s, &mut fx)
         }
+        Msg::Discard => pipeline::discard(s, &mut fx),
         Msg::CloseDialog | Msg::Escape => dialog::close_dialog(s, &mut fx),
         Msg::Retry => retry::run(s, &mut fx),
         Msg::Copy(k) => snippet::open(s, k, &mut fx),
@@ -149,7 +150,10 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
         (Ok(r), _) => r,
         (Err(e), Job::Traffic(gen)) => return traffic::failed(s, *gen, call, &e),
         (Err(e), Job::TestLead | Job::CheckLead) => return snippet::failed(s, &e),
-        (Err(e), _) => return error::failed(s, job, call, e, fx),
+        (Err(e), _) => {
+            pipeline::close_failed(s);
+            return error::failed(s, job, call, e, fx);
+        }
     };
     if job.mutating() {
         s.banner = None;
@@ -189,5 +193,6 @@ fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Eff
         _ => {}
     }
     pipeline::saved(s, &saved, fx);
+    pipeline::close_when_saved(s, fx);
     traffic::auto_start(s, fx);
 }

@@ -43,6 +43,7 @@ pub(super) fn dialog(s: &State) -> Option<Node> {
             done,
         } => add_source(s, *pipeline_id, *move_id, *draft, *done),
         Dialog::Snippet { key, copied, test } => super::snippet::snippet(s, *key, copied, test),
+        Dialog::Discard => discard(s),
     })
 }
 
@@ -82,6 +83,23 @@ fn confirm_delete(s: &State, ids: &[u64]) -> Node {
             .into(),
     );
     dialog_shell(s, vec![text(l.t(T::ConfirmDeleteTitle))], body)
+}
+
+/// Asks before the panel closes on unsaved changes; keeping them is the first choice.
+fn discard(s: &State) -> Node {
+    let l = s.lang;
+    let body = vec![
+        elc("p", "ksm-note").tr(l, T::DiscardNote).into(),
+        elc("div", "ksm-bar")
+            .kid(
+                btn(l, A::Close, T::KeepEditing)
+                    .class("ksm-btn ksm-btn--p")
+                    .attr("data-first", ""),
+            )
+            .kid(btn(l, A::Discard, T::Discard).class("ksm-btn ksm-btn--d"))
+            .into(),
+    ];
+    dialog_shell(s, vec![text(l.t(T::DiscardTitle))], body)
 }
 
 /// What an import would create and update, with its apply button.
