@@ -6,11 +6,11 @@ use super::decode::{
 };
 use super::{
     find_path, lead_path, leads_page_path, leads_path, page_path, source_path, wire, ApiError,
-    Method, COMPLEX_LEADS_PATH, PIPELINES_PATH, SOURCES_PATH,
+    COMPLEX_LEADS_PATH, PIPELINES_PATH, SOURCES_PATH,
 };
+use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::lead::{ComplexLead, Lead};
 use crate::model::{NewSource, Pipeline, Source, SourcePatch};
-use crate::transport::{HttpRequest, HttpResponse};
 
 /// An API call, in domain terms.
 #[derive(Clone, Debug, PartialEq)]

@@ -112,7 +112,7 @@ fn a_test_lead_is_sent_with_the_body_shown_and_read_back_where_it_landed() {
 fn a_refused_test_lead_says_what_the_server_said() {
     let mut s = opened();
     update(&mut s, Msg::SendTestLead);
-    let refusal = crate::transport::HttpResponse {
+    let refusal = crate::http::HttpResponse {
         status: 400,
         content_type: Some("application/problem+json".into()),
         retry_after: None,
