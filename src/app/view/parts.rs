@@ -1,5 +1,5 @@
-//! Small builders every part of the view shares: buttons, error text, the quota bar and a
-//! pipeline's label.
+//! Small builders every part of the view shares: buttons, error text, the quota bar, a
+//! pipeline's label and the dialogs' shell.
 
 use crate::app::action::Action;
 use crate::app::node::{el, elc, text, El, Node};
@@ -109,4 +109,27 @@ pub(super) fn pipeline_label(s: &State, id: u64) -> Vec<Node> {
             text(")"),
         ],
     }
+}
+
+/// A modal dialog titled `title`; in the Digital Pipeline panel, which is the modal layer
+/// there, a region of the panel.
+pub(super) fn dialog_shell(s: &State, title: Vec<Node>, body: Vec<Node>) -> Node {
+    let inline = s.mode == Mode::Pipeline;
+    let label = title.iter().map(Node::text_content).collect::<String>();
+    let mut shell = el("div");
+    if inline {
+        shell = shell.attr("role", "region");
+    } else {
+        shell = shell.attr("role", "dialog").attr("aria-modal", "true");
+    }
+    el("div")
+        .key("dl")
+        .class(if inline { "ksm-panel" } else { "ksm-dlg" })
+        .kid(
+            shell
+                .attr("aria-label", label)
+                .kid(el(if inline { "h3" } else { "h2" }).kids(title))
+                .kids(body),
+        )
+        .into()
 }

@@ -1,7 +1,6 @@
 //! The lead snippet dialog: the two texts to copy, the test lead and where it landed.
 
-use super::dialog::dialog_shell;
-use super::parts::{btn, busy};
+use super::parts::{btn, busy, dialog_shell};
 use super::traffic::{lead_link, place_text};
 use crate::app::action::Action as A;
 use crate::app::node::{el, elc, text, El, Node};
