@@ -81,7 +81,6 @@ pub(super) fn quota(s: &State) -> Option<Node> {
     )
 }
 
-/// A pipeline's name (tagged when archived), or its id when the account does not have it.
 /// The tag of the source Kommo created at install, with what that means on hover.
 pub(super) fn install_tag(l: Lang) -> Node {
     elc("span", "ksm-tag")
@@ -91,6 +90,7 @@ pub(super) fn install_tag(l: Lang) -> Node {
         .into()
 }
 
+/// A pipeline's name (tagged when archived), or its id when the account does not have it.
 pub(super) fn pipeline_label(s: &State, id: u64) -> Vec<Node> {
     let l = s.lang;
     match s.pipeline(id) {
