@@ -9,6 +9,7 @@ pub mod check;
 pub mod event;
 pub mod import;
 pub mod node;
+mod snippet;
 pub mod state;
 #[cfg(test)]
 mod tests;

@@ -66,7 +66,7 @@ fn a_test_lead_is_sent_with_the_body_shown_and_read_back_where_it_landed() {
     let [(Job::TestLead, call @ Call::CreateLeads(_))] = &calls(&fx)[..] else {
         panic!("one create: {fx:?}")
     };
-    let shown = crate::app::update::snippet_text(&s, RowKey::Saved(1), Snip::Body).unwrap();
+    let shown = crate::app::snippet::text(&s, RowKey::Saved(1), Snip::Body).unwrap();
     assert_eq!(call.request().body.as_deref(), Some(shown.as_str()));
     assert!(
         calls(&update(&mut s, Msg::SendTestLead)).is_empty(),
