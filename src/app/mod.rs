@@ -6,6 +6,7 @@
 pub mod action;
 pub mod changes;
 pub mod check;
+pub mod draft;
 pub mod event;
 pub mod import;
 pub mod node;
