@@ -613,7 +613,7 @@ mod properties {
             let _ = decode_sources(status, ct, None, body.as_bytes());
             let _ = decode_source(status, ct, None, body.as_bytes());
             let _ = decode_pipelines(status, ct, None, body.as_bytes());
-            let _ = api::decode_error(status, ct, None, body.as_bytes());
+            let _ = api::decode_error(&response(status, ct, None, body.as_bytes()));
         }
     }
 
