@@ -1,6 +1,8 @@
 //! Client-side validation: each rule with inputs it accepts and inputs it rejects.
 #![cfg(not(target_arch = "wasm32"))]
 
+use kommo_sources_widget::app::check;
+use kommo_sources_widget::i18n::{self, Lang};
 use kommo_sources_widget::model::{NewSource, Page, Pipeline, Service, Source, SourcePatch};
 use kommo_sources_widget::rules::{
     self, check_external_id, check_name, check_origin_code, check_phone, check_pipeline, Code,
@@ -391,6 +393,11 @@ fn codes_have_stable_keys_and_messages() {
         Code::OriginCodeOnlyQuotes.as_str(),
         "origin_code_only_quotes"
     );
-    assert!(Code::NameTooLong.message().contains("255"));
-    assert!(Code::PageLinkInvalid.message().contains("phone"));
+    // The words a user reads for a code: its text in en.json, as the loader installs it.
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../widget/i18n/en.json")).unwrap();
+    i18n::load(Lang::En, |k| file["ui"][k].as_str().map(str::to_owned));
+    let english = |c| Lang::En.t(check::message(c));
+    assert_eq!(english(Code::NameTooLong), file["ui"]["VTooLong"]);
+    assert!(english(Code::PageLinkInvalid).contains("phone"));
 }
