@@ -6,8 +6,44 @@ use kommo_sources_widget::i18n::{self, Lang};
 use kommo_sources_widget::model::{NewSource, Page, Pipeline, Service, Source, SourcePatch};
 use kommo_sources_widget::rules::{
     self, check_external_id, check_name, check_origin_code, check_phone, check_pipeline, Code,
-    Context, Field, Severity,
+    Context, Field, Issue, Report, Severity,
 };
+
+/// What these tests read of a report: its findings, picked the way the widget picks them.
+trait Findings {
+    /// Nothing blocks saving (warnings allowed).
+    fn is_valid(&self) -> bool;
+    /// The findings that only warn.
+    fn warnings(&self) -> impl Iterator<Item = &Issue>;
+    /// The findings about item `index`.
+    fn for_item(&self, index: usize) -> impl Iterator<Item = &Issue>;
+    /// The codes found for one field of one item (`None` for batch-wide findings).
+    fn codes(&self, item: Option<usize>, field: Field) -> Vec<Code>;
+}
+
+impl Findings for Report {
+    fn is_valid(&self) -> bool {
+        self.errors().next().is_none()
+    }
+
+    fn warnings(&self) -> impl Iterator<Item = &Issue> {
+        self.issues
+            .iter()
+            .filter(|i| i.severity() == Severity::Warning)
+    }
+
+    fn for_item(&self, index: usize) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(move |i| i.item == Some(index))
+    }
+
+    fn codes(&self, item: Option<usize>, field: Field) -> Vec<Code> {
+        self.issues
+            .iter()
+            .filter(|i| i.item == item && i.field == field)
+            .map(|i| i.code)
+            .collect()
+    }
+}
 
 fn existing(id: u64, external_id: &str, default: Option<bool>) -> Source {
     Source {

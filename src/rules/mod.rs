@@ -188,37 +188,11 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether nothing blocks saving (warnings allowed).
-    pub fn is_valid(&self) -> bool {
-        self.errors().next().is_none()
-    }
-
     /// The findings that block saving.
     pub fn errors(&self) -> impl Iterator<Item = &Issue> {
         self.issues
             .iter()
             .filter(|i| i.severity() == Severity::Error)
-    }
-
-    /// The findings that only warn.
-    pub fn warnings(&self) -> impl Iterator<Item = &Issue> {
-        self.issues
-            .iter()
-            .filter(|i| i.severity() == Severity::Warning)
-    }
-
-    /// The findings about item `index`.
-    pub fn for_item(&self, index: usize) -> impl Iterator<Item = &Issue> {
-        self.issues.iter().filter(move |i| i.item == Some(index))
-    }
-
-    /// The codes found for one field of one item (`None` for batch-wide findings).
-    pub fn codes(&self, item: Option<usize>, field: Field) -> Vec<Code> {
-        self.issues
-            .iter()
-            .filter(|i| i.item == item && i.field == field)
-            .map(|i| i.code)
-            .collect()
     }
 
     /// Records a finding.
