@@ -50,7 +50,4 @@ fuzz_target!(|data: &[u8]| {
         let _ = call.decode(&response);
     }
     let _ = api::decode_error(&response);
-    if let Ok(text) = std::str::from_utf8(body) {
-        let _ = api::query::decode_query(text);
-    }
 });
