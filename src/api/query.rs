@@ -6,7 +6,7 @@
 //! forms to the same array; encoding brackets keeps the query valid by the RFC's letter.
 
 /// Appends `s` to `out` with every byte but the unreserved ones percent-encoded.
-pub fn encode_into(out: &mut String, s: &str) {
+fn encode_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -17,13 +17,6 @@ pub fn encode_into(out: &mut String, s: &str) {
             out.push(HEX[usize::from(b & 0xF)] as char);
         }
     }
-}
-
-/// `s` percent-encoded as a query key or value.
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    encode_into(&mut out, s);
-    out
 }
 
 /// A whole query string (without `?`) from key/value pairs, in order.
@@ -46,8 +39,7 @@ mod tests {
 
     #[test]
     fn encodes_reserved_and_non_ascii_bytes() {
-        assert_eq!(encode("a b&c+d#e"), "a%20b%26c%2Bd%23e");
-        assert_eq!(encode("é"), "%C3%A9");
-        assert_eq!(encode("Az09-._~"), "Az09-._~");
+        let pairs = [("a b&c+d#e", "é"), ("Az09-._~", "")].map(|(k, v)| (k.into(), v.into()));
+        assert_eq!(encode_query(&pairs), "a%20b%26c%2Bd%23e=%C3%A9&Az09-._~=");
     }
 }
