@@ -135,8 +135,7 @@ impl<T: Transport, S: Sleeper> Client<T, S> {
             let backoff = self.backoff(attempt);
             let wait = match &outcome {
                 Ok(resp) if resp.status == 429 => {
-                    let (ct, ra) = (resp.content_type.as_deref(), resp.retry_after.as_deref());
-                    let asked = match api::decode_error(429, ct, ra, &resp.body) {
+                    let asked = match api::decode_error(resp) {
                         ApiError::RateLimited { retry_after } => retry_after,
                         _ => None,
                     };

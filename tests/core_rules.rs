@@ -1,11 +1,49 @@
 //! Client-side validation: each rule with inputs it accepts and inputs it rejects.
 #![cfg(not(target_arch = "wasm32"))]
 
+use kommo_sources_widget::app::check;
+use kommo_sources_widget::i18n::{self, Lang};
 use kommo_sources_widget::model::{NewSource, Page, Pipeline, Service, Source, SourcePatch};
 use kommo_sources_widget::rules::{
     self, check_external_id, check_name, check_origin_code, check_phone, check_pipeline, Code,
-    Context, Field, Severity,
+    Context, Field, Issue, Report, Severity,
 };
+
+/// What these tests read of a report: its findings, picked the way the widget picks them.
+trait Findings {
+    /// Nothing blocks saving (warnings allowed).
+    fn is_valid(&self) -> bool;
+    /// The findings that only warn.
+    fn warnings(&self) -> impl Iterator<Item = &Issue>;
+    /// The findings about item `index`.
+    fn for_item(&self, index: usize) -> impl Iterator<Item = &Issue>;
+    /// The codes found for one field of one item (`None` for batch-wide findings).
+    fn codes(&self, item: Option<usize>, field: Field) -> Vec<Code>;
+}
+
+impl Findings for Report {
+    fn is_valid(&self) -> bool {
+        self.errors().next().is_none()
+    }
+
+    fn warnings(&self) -> impl Iterator<Item = &Issue> {
+        self.issues
+            .iter()
+            .filter(|i| i.severity() == Severity::Warning)
+    }
+
+    fn for_item(&self, index: usize) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(move |i| i.item == Some(index))
+    }
+
+    fn codes(&self, item: Option<usize>, field: Field) -> Vec<Code> {
+        self.issues
+            .iter()
+            .filter(|i| i.item == item && i.field == field)
+            .map(|i| i.code)
+            .collect()
+    }
+}
 
 fn existing(id: u64, external_id: &str, default: Option<bool>) -> Source {
     Source {
@@ -391,6 +429,11 @@ fn codes_have_stable_keys_and_messages() {
         Code::OriginCodeOnlyQuotes.as_str(),
         "origin_code_only_quotes"
     );
-    assert!(Code::NameTooLong.message().contains("255"));
-    assert!(Code::PageLinkInvalid.message().contains("phone"));
+    // The words a user reads for a code: its text in en.json, as the loader installs it.
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../widget/i18n/en.json")).unwrap();
+    i18n::load(Lang::En, |k| file["ui"][k].as_str().map(str::to_owned));
+    let english = |c| Lang::En.t(check::message(c));
+    assert_eq!(english(Code::NameTooLong), file["ui"]["VTooLong"]);
+    assert!(english(Code::PageLinkInvalid).contains("phone"));
 }

@@ -49,8 +49,5 @@ fuzz_target!(|data: &[u8]| {
     ] {
         let _ = call.decode(&response);
     }
-    let _ = api::decode_error(status, ct, ra, body);
-    if let Ok(text) = std::str::from_utf8(body) {
-        let _ = api::query::decode_query(text);
-    }
+    let _ = api::decode_error(&response);
 });

@@ -6,11 +6,11 @@ use super::decode::{
 };
 use super::{
     find_path, lead_path, leads_page_path, leads_path, page_path, source_path, wire, ApiError,
-    LeadsQuery, Method, COMPLEX_LEADS_PATH, PIPELINES_PATH, SOURCES_PATH,
+    LeadsQuery, COMPLEX_LEADS_PATH, PIPELINES_PATH, SOURCES_PATH,
 };
+use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::lead::{ComplexLead, Lead};
 use crate::model::{NewSource, Pipeline, Source, SourcePatch};
-use crate::transport::{HttpRequest, HttpResponse};
 
 /// An API call, in domain terms.
 #[derive(Clone, Debug, PartialEq)]
@@ -123,32 +123,24 @@ impl Call {
 
     /// Reads the answer the way this endpoint answers: HAL, 204, or an error.
     pub fn decode(&self, r: &HttpResponse) -> Result<Reply, ApiError> {
-        let (st, ct, ra, body) = (
-            r.status,
-            r.content_type.as_deref(),
-            r.retry_after.as_deref(),
-            &r.body[..],
-        );
         Ok(match self {
-            Call::ListPipelines => Reply::Pipelines(decode_pipelines(st, ct, ra, body)?),
-            Call::GetOne(_) | Call::UpdateOne(_) => Reply::One(decode_source(st, ct, ra, body)?),
+            Call::ListPipelines => Reply::Pipelines(decode_pipelines(r)?),
+            Call::GetOne(_) | Call::UpdateOne(_) => Reply::One(decode_source(r)?),
             Call::DeleteOne(_) | Call::Delete(_) => {
-                decode_deleted(st, ct, ra, body)?;
+                decode_deleted(r)?;
                 Reply::Deleted
             }
             Call::ListSources | Call::ListPage(_) => {
-                let (sources, next) = decode_page(st, ct, ra, body)?;
+                let (sources, next) = decode_page(r)?;
                 Reply::Page(sources, next.as_deref().and_then(page_path))
             }
-            Call::Find(_) | Call::Create(_) | Call::Update(_) => {
-                Reply::Sources(decode_sources(st, ct, ra, body)?)
-            }
+            Call::Find(_) | Call::Create(_) | Call::Update(_) => Reply::Sources(decode_sources(r)?),
             Call::Leads(_) | Call::LeadsPage(_) => {
-                let (leads, next) = decode_leads_page(st, ct, ra, body)?;
+                let (leads, next) = decode_leads_page(r)?;
                 Reply::Leads(leads, next.as_deref().and_then(leads_page_path))
             }
-            Call::GetLead(_) => Reply::Lead(decode_lead(st, ct, ra, body)?),
-            Call::CreateLeads(_) => Reply::LeadsCreated(decode_created_leads(st, ct, ra, body)?),
+            Call::GetLead(_) => Reply::Lead(decode_lead(r)?),
+            Call::CreateLeads(_) => Reply::LeadsCreated(decode_created_leads(r)?),
         })
     }
 }

@@ -4,14 +4,15 @@
 mod call;
 mod decode;
 mod error;
+mod problem;
 pub mod query;
 pub mod wire;
 
 pub use crate::http::Method;
 pub use call::{Call, Reply};
 pub(crate) use decode::Envelope;
-pub use decode::{decode_error, parse_retry_after};
 pub use error::{ApiError, FieldError, ItemErrors, Problem, RelayRefusal};
+pub use problem::{decode_error, parse_retry_after};
 
 use crate::model::{NewSource, Source};
 use crate::rules::same_external_id;

@@ -1,8 +1,7 @@
 //! Export of all sources to JSON and the checked plan of an import file.
 
 use super::check;
-pub use super::state::ImportError;
-use super::state::{fold, ImportPlan, State};
+use super::state::{fold, State};
 use crate::api::Envelope;
 use crate::i18n::T;
 use crate::model::{NewSource, Source, SourcePatch};
@@ -11,6 +10,43 @@ use serde_json::value::RawValue;
 
 /// Largest import file read.
 pub const MAX_BYTES: usize = 1024 * 1024;
+
+/// Why an import file cannot be applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// Message key.
+    pub msg: T,
+    /// The item or value concerned.
+    pub detail: Option<String>,
+}
+
+impl ImportError {
+    /// An error without detail.
+    pub fn new(msg: T) -> Self {
+        ImportError { msg, detail: None }
+    }
+
+    /// An error about one item or value.
+    pub fn at(msg: T, detail: String) -> Self {
+        ImportError {
+            msg,
+            detail: Some(detail),
+        }
+    }
+}
+
+/// An import file, parsed and compared with the current sources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportPlan {
+    /// Sources to create.
+    pub create: Vec<NewSource>,
+    /// Updates to existing sources (matched by external_id, case-insensitively).
+    pub update: Vec<SourcePatch>,
+    /// The server's copy each update changes, in the same order, for the preview.
+    pub update_from: Vec<Source>,
+    /// Items identical to what exists.
+    pub unchanged: usize,
+}
 
 /// A source as written to an export file: the create shape, so the file imports back.
 pub fn exported(s: &Source) -> NewSource {

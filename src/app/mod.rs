@@ -6,9 +6,11 @@
 pub mod action;
 pub mod changes;
 pub mod check;
+pub mod draft;
 pub mod event;
 pub mod import;
 pub mod node;
+mod snippet;
 pub mod state;
 #[cfg(test)]
 mod tests;

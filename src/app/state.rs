@@ -1,8 +1,10 @@
 //! What the widget knows at any moment: server data, the user's drafts and what is in flight.
 
+pub use super::draft::{Draft, PageDraft};
+pub use super::import::{ImportError, ImportPlan};
 use super::traffic::{Snip, TestLead, Traffic};
 use crate::i18n::{Lang, T};
-use crate::model::{NewSource, Page, Params, Pipeline, Service, Source, SourcePatch};
+use crate::model::{Pipeline, Source, SourcePatch};
 
 /// Where the widget is mounted; decides how much of the manager is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,171 +61,6 @@ pub struct FieldError {
     pub detail: Option<String>,
 }
 
-/// A page of a WhatsApp service as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PageDraft {
-    /// Its index among the source's WhatsApp pages when it came from the server, so that a
-    /// save keeps the fields of that page the widget does not edit.
-    pub from: Option<usize>,
-    /// Label of the entry.
-    pub name: String,
-    /// Identifier of the entry.
-    pub id: String,
-    /// Phone number the button writes to.
-    pub link: String,
-}
-
-impl PageDraft {
-    /// This page as sent: its typed fields trimmed over `base`, the page it came from.
-    fn page(&self, base: Page) -> Page {
-        Page {
-            name: self.name.trim().to_owned(),
-            id: self.id.trim().to_owned(),
-            link: self.link.trim().to_owned(),
-            ..base
-        }
-    }
-}
-
-/// The editable copy of a source (or of a new one), as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Draft {
-    /// Name.
-    pub name: String,
-    /// External id (only editable on new rows).
-    pub external_id: String,
-    /// Pipeline id; 0 means none chosen.
-    pub pipeline_id: u64,
-    /// Default flag.
-    pub default: bool,
-    /// Origin code; empty means not set.
-    pub origin_code: String,
-    /// WhatsApp pages.
-    pub pages: Vec<PageDraft>,
-    /// WhatsApp `waba` flag.
-    pub waba: bool,
-    /// WhatsApp `is_supports_list_message` flag.
-    pub list_message: bool,
-    /// Other services of the source, kept as they came so a save does not drop them.
-    pub other_services: Vec<Service>,
-    /// Whether the source came with `params` on its WhatsApp service.
-    pub had_params: bool,
-}
-
-impl Draft {
-    /// The editable copy of a server source.
-    pub fn of(s: &Source) -> Draft {
-        let mut d = Draft {
-            name: s.name.clone(),
-            external_id: s.external_id.clone(),
-            pipeline_id: s.pipeline_id,
-            default: s.is_default(),
-            origin_code: s.origin_code.clone().unwrap_or_default(),
-            ..Draft::default()
-        };
-        let mut wa_seen = false;
-        for svc in &s.services {
-            if svc.kind == Service::WHATSAPP && !wa_seen {
-                wa_seen = true;
-                for (i, p) in svc.pages.iter().enumerate() {
-                    d.pages.push(PageDraft {
-                        from: Some(i),
-                        name: p.name.clone(),
-                        id: p.id.clone(),
-                        link: p.link.clone(),
-                    });
-                }
-                if let Some(p) = &svc.params {
-                    d.had_params = true;
-                    d.waba = p.waba.unwrap_or(false);
-                    d.list_message = p.is_supports_list_message.unwrap_or(false);
-                }
-            } else {
-                d.other_services.push(svc.clone());
-            }
-        }
-        d
-    }
-
-    /// The services this draft describes: the WhatsApp one first (when it has pages or
-    /// flags), then any other service unchanged.
-    pub fn services(&self) -> Vec<Service> {
-        let mut out = Vec::new();
-        if !self.pages.is_empty() || self.waba || self.list_message || self.had_params {
-            let mut pages = Vec::new();
-            for p in &self.pages {
-                pages.push(p.page(Page::default()));
-            }
-            let mut svc = Service::whatsapp(pages);
-            if self.waba || self.list_message || self.had_params {
-                svc.params = Some(Params {
-                    waba: Some(self.waba),
-                    is_supports_list_message: Some(self.list_message),
-                    ..Params::default()
-                });
-            }
-            out.push(svc);
-        }
-        out.extend(self.other_services.iter().cloned());
-        out
-    }
-
-    /// The origin code to send, when one is typed.
-    pub fn origin(&self) -> Option<String> {
-        let o = self.origin_code.trim();
-        (!o.is_empty()).then(|| o.to_owned())
-    }
-
-    /// Whether the WhatsApp part (pages and flags) differs from `was`.
-    fn wa_edited(&self, was: &Draft) -> bool {
-        self.pages != was.pages || self.waba != was.waba || self.list_message != was.list_message
-    }
-
-    /// `services` with this draft's WhatsApp edits made over them: pages replaced only when
-    /// they were edited, each flag set only when it was toggled, and everything else (other
-    /// services, their order, fields the widget does not know) exactly as it came.
-    fn services_over(&self, services: &[Service], was: &Draft) -> Vec<Service> {
-        let mut out = services.to_vec();
-        let i = match out.iter().position(|s| s.kind == Service::WHATSAPP) {
-            Some(i) => i,
-            None => {
-                out.insert(0, Service::whatsapp(Vec::new()));
-                0
-            }
-        };
-        let svc = &mut out[i];
-        if self.pages != was.pages {
-            let old = std::mem::take(&mut svc.pages);
-            for p in &self.pages {
-                let base = p.from.and_then(|j| old.get(j).cloned()).unwrap_or_default();
-                svc.pages.push(p.page(base));
-            }
-        }
-        if self.waba != was.waba {
-            svc.params.get_or_insert_with(Params::default).waba = Some(self.waba);
-        }
-        if self.list_message != was.list_message {
-            svc.params
-                .get_or_insert_with(Params::default)
-                .is_supports_list_message = Some(self.list_message);
-        }
-        out
-    }
-
-    /// The create request for this draft.
-    pub fn to_new(&self) -> NewSource {
-        let services = self.services();
-        NewSource {
-            name: self.name.trim().to_owned(),
-            external_id: self.external_id.trim().to_owned(),
-            pipeline_id: (self.pipeline_id != 0).then_some(self.pipeline_id),
-            default: self.default.then_some(true),
-            origin_code: self.origin(),
-            services: (!services.is_empty()).then_some(services),
-        }
-    }
-}
-
 /// One line of the manager: a saved source with its edits, or a new draft.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -254,30 +91,10 @@ impl Row {
         }
     }
 
-    /// The partial update that would save this row's edits (saved rows only): each field
-    /// the user changed, compared with the draft of the source as it came, and nothing else.
+    /// The partial update that would save this row's edits (saved rows only); see
+    /// [`Draft::patch`].
     pub fn patch(&self) -> Option<SourcePatch> {
-        let orig = self.orig.as_ref()?;
-        let was = Draft::of(orig);
-        let d = &self.draft;
-        let mut p = SourcePatch::new(orig.id);
-        if d.name.trim() != was.name.trim() {
-            p.name = Some(d.name.trim().to_owned());
-        }
-        if d.pipeline_id != was.pipeline_id {
-            p.pipeline_id = Some(d.pipeline_id);
-        }
-        if d.default != was.default {
-            p.default = Some(d.default);
-        }
-        if d.origin_code.trim() != was.origin_code.trim() {
-            // An emptied origin code cannot be sent: see `origin_cleared`.
-            p.origin_code = d.origin();
-        }
-        if d.wa_edited(&was) {
-            p.services = Some(d.services_over(&orig.services, &was));
-        }
-        (!p.is_empty()).then_some(p)
+        self.draft.patch(self.orig.as_ref()?)
     }
 
     /// Whether the user emptied the origin code of a saved source that has one, which no
@@ -410,43 +227,6 @@ pub enum LookupResult {
     Missing,
     /// More ids than one request may ask for.
     TooMany,
-}
-
-/// Why an import file cannot be applied.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportError {
-    /// Message key.
-    pub msg: T,
-    /// The item or value concerned.
-    pub detail: Option<String>,
-}
-
-impl ImportError {
-    /// An error without detail.
-    pub fn new(msg: T) -> Self {
-        ImportError { msg, detail: None }
-    }
-
-    /// An error about one item or value.
-    pub fn at(msg: T, detail: String) -> Self {
-        ImportError {
-            msg,
-            detail: Some(detail),
-        }
-    }
-}
-
-/// An import file, parsed and compared with the current sources.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportPlan {
-    /// Sources to create.
-    pub create: Vec<NewSource>,
-    /// Updates to existing sources (matched by external_id, case-insensitively).
-    pub update: Vec<SourcePatch>,
-    /// The server's copy each update changes, in the same order, for the preview.
-    pub update_from: Vec<Source>,
-    /// Items identical to what exists.
-    pub unchanged: usize,
 }
 
 /// A dialog over the manager.

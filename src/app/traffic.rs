@@ -134,6 +134,23 @@ impl Traffic {
     pub fn loading(&self) -> bool {
         self.load == TrafficLoad::Loading
     }
+
+    /// What outlives an unmount, so that a mount again shows the last complete read without
+    /// reading again: that read, the period and the source shown, as a finished read; `None`
+    /// before the first read completes.
+    pub fn kept(&self) -> Option<Traffic> {
+        self.read_at?;
+        Some(Traffic {
+            period: self.period,
+            load: TrafficLoad::Ready,
+            leads: self.leads.clone(),
+            span: self.span,
+            read_at: self.read_at,
+            truncated: self.truncated,
+            open: self.open,
+            ..Traffic::default()
+        })
+    }
 }
 
 /// One of the two texts the snippet dialog offers to copy.

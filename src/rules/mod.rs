@@ -1,7 +1,7 @@
 //! Client-side validation that mirrors the Sources API's own rules.
 //!
 //! Every finding is an [`Issue`]: which item (by index in the batch), which field, and a
-//! stable [`Code`] the UI translates; [`Code::message`] is the English text.
+//! stable [`Code`] the UI translates (its texts live in the widget's i18n files).
 
 mod fields;
 
@@ -104,38 +104,6 @@ impl Code {
         }
     }
 
-    /// The English message.
-    pub fn message(self) -> &'static str {
-        match self {
-            Code::NameRequired => "Enter a name.",
-            Code::NameTooLong => "The name can be at most 255 characters long.",
-            Code::NameNotPrintable => "The name cannot contain control characters.",
-            Code::ExternalIdRequired => "Enter an external ID.",
-            Code::ExternalIdTooLong => "The external ID can be at most 40 characters long.",
-            Code::ExternalIdNotPrintable => {
-                "The external ID can only contain printable ASCII characters."
-            }
-            Code::ExternalIdTaken => "Another source already uses this external ID.",
-            Code::ExternalIdRepeated => "This external ID appears more than once.",
-            Code::OriginCodeEmpty => "The channel code cannot be empty; leave it out instead.",
-            Code::OriginCodeOnlyDigits => "The channel code cannot be only digits.",
-            Code::OriginCodeOnlyQuotes => "The channel code cannot be only double quotes.",
-            Code::OriginCodeTooLong => "The channel code can be at most 20 characters long.",
-            Code::OriginCodeNotPrintable => "The channel code cannot contain control characters.",
-            Code::PipelineUnknown => "Choose one of the account's pipelines.",
-            Code::PipelineArchived => "This pipeline is archived: new leads will not show.",
-            Code::MultipleDefaults => "Only one source can be the default.",
-            Code::TooManyItems => "At most 50 sources can be saved at once.",
-            Code::LimitReached => "The integration would have more sources than it may.",
-            Code::UnknownSource => "This source no longer exists.",
-            Code::PageNameRequired => "Enter a name for the number.",
-            Code::PageNameNotPrintable => "The number's name cannot contain control characters.",
-            Code::PageIdRequired => "Enter an ID for the number.",
-            Code::PageLinkRequired => "Enter the number's phone number.",
-            Code::PageLinkInvalid => "Enter an international phone number, such as +5511999998888.",
-        }
-    }
-
     /// Whether the finding blocks saving or only warns.
     pub fn severity(self) -> Severity {
         match self {
@@ -210,11 +178,6 @@ impl Issue {
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }
-
-    /// The English message.
-    pub fn message(&self) -> &'static str {
-        self.code.message()
-    }
 }
 
 /// All findings of one validation.
@@ -225,37 +188,11 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether nothing blocks saving (warnings allowed).
-    pub fn is_valid(&self) -> bool {
-        self.errors().next().is_none()
-    }
-
     /// The findings that block saving.
     pub fn errors(&self) -> impl Iterator<Item = &Issue> {
         self.issues
             .iter()
             .filter(|i| i.severity() == Severity::Error)
-    }
-
-    /// The findings that only warn.
-    pub fn warnings(&self) -> impl Iterator<Item = &Issue> {
-        self.issues
-            .iter()
-            .filter(|i| i.severity() == Severity::Warning)
-    }
-
-    /// The findings about item `index`.
-    pub fn for_item(&self, index: usize) -> impl Iterator<Item = &Issue> {
-        self.issues.iter().filter(move |i| i.item == Some(index))
-    }
-
-    /// The codes found for one field of one item (`None` for batch-wide findings).
-    pub fn codes(&self, item: Option<usize>, field: Field) -> Vec<Code> {
-        self.issues
-            .iter()
-            .filter(|i| i.item == item && i.field == field)
-            .map(|i| i.code)
-            .collect()
     }
 
     /// Records a finding.

@@ -6,7 +6,7 @@
 
 use super::redact::redact;
 use super::{HttpRequest, HttpResponse, LocalBoxFuture, Sleeper, Transport, TransportError};
-use crate::api::Method;
+use crate::http::Method;
 use gloo_net::http::{Method as GlooMethod, RequestBuilder};
 use std::time::Duration;
 use web_sys::{AbortController, HtmlInputElement};

@@ -9,7 +9,7 @@ use super::effects;
 use super::events::{self, Input, LeaveGuard, Listeners};
 use crate::app::action::Action;
 use crate::app::event::{to_msg, Ev};
-use crate::app::traffic::{Traffic, TrafficLoad};
+use crate::app::traffic::Traffic;
 use crate::app::{update, view::view, Call, Effect, Job, Msg, Reply, State, Timer};
 use crate::client::Client;
 use crate::http::HttpResponse;
@@ -123,27 +123,15 @@ std::thread_local! {
 
 /// The traffic a new mount starts from: the session's last complete read, if any.
 pub fn session_traffic() -> Traffic {
-    let kept = SESSION_TRAFFIC.with(|t| t.borrow().clone());
-    kept.map_or_else(Traffic::default, |t| Traffic {
-        load: TrafficLoad::Ready,
-        ..t
-    })
+    SESSION_TRAFFIC
+        .with(|t| t.borrow().clone())
+        .unwrap_or_default()
 }
 
 /// Stops `app`: listeners, timers and nodes go; later answers are dropped.
 pub fn stop(app: &AppRef) {
     let mut i = app.borrow_mut();
-    if i.state.traffic.read_at.is_some() {
-        let t = &i.state.traffic;
-        let kept = Traffic {
-            period: t.period,
-            leads: t.leads.clone(),
-            span: t.span,
-            read_at: t.read_at,
-            truncated: t.truncated,
-            open: t.open,
-            ..Traffic::default()
-        };
+    if let Some(kept) = i.state.traffic.kept() {
         SESSION_TRAFFIC.with(|s| *s.borrow_mut() = Some(kept));
     }
     i.listeners = None;

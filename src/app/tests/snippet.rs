@@ -66,7 +66,7 @@ fn a_test_lead_is_sent_with_the_body_shown_and_read_back_where_it_landed() {
     let [(Job::TestLead, call @ Call::CreateLeads(_))] = &calls(&fx)[..] else {
         panic!("one create: {fx:?}")
     };
-    let shown = crate::app::update::snippet_text(&s, RowKey::Saved(1), Snip::Body).unwrap();
+    let shown = crate::app::snippet::text(&s, RowKey::Saved(1), Snip::Body).unwrap();
     assert_eq!(call.request().body.as_deref(), Some(shown.as_str()));
     assert!(
         calls(&update(&mut s, Msg::SendTestLead)).is_empty(),
@@ -112,7 +112,7 @@ fn a_test_lead_is_sent_with_the_body_shown_and_read_back_where_it_landed() {
 fn a_refused_test_lead_says_what_the_server_said() {
     let mut s = opened();
     update(&mut s, Msg::SendTestLead);
-    let refusal = crate::transport::HttpResponse {
+    let refusal = crate::http::HttpResponse {
         status: 400,
         content_type: Some("application/problem+json".into()),
         retry_after: None,

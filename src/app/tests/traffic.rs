@@ -188,6 +188,33 @@ fn a_failed_page_says_why_and_the_read_goes_on_from_it() {
 }
 
 #[test]
+fn an_unmount_keeps_the_last_complete_read_as_finished_and_drops_the_one_in_progress() {
+    let (mut s, _) = reading();
+    assert_eq!(
+        s.traffic.kept(),
+        None,
+        "nothing to keep before a read completes"
+    );
+    page(&mut s, 1, vec![lead(7, 1, 10, 100)], None);
+    update(&mut s, Msg::Period(Period::Month));
+    update(&mut s, Msg::ShowLeads(1));
+    update(&mut s, Msg::TrafficLoad);
+    page(
+        &mut s,
+        2,
+        vec![lead(8, 1, 10, 50)],
+        Some("/api/v4/leads?page=2"),
+    );
+    let kept = s.traffic.kept().unwrap();
+    assert_eq!(kept.load, TrafficLoad::Ready);
+    assert_eq!(kept.leads, s.traffic.leads);
+    assert_eq!(kept.read_at, Some(NOW));
+    assert_eq!((kept.period, kept.open), (Period::Month, Some(1)));
+    assert!(kept.reading.is_empty() && kept.resume.is_none());
+    assert_eq!((kept.pages, kept.gen), (0, 0));
+}
+
+#[test]
 fn a_read_stops_at_the_page_cap_and_says_it_has_only_the_newest() {
     let (mut s, _) = reading();
     for n in 0..MAX_PAGES {
@@ -285,10 +312,7 @@ fn traffic_lines(s: &State) -> Vec<String> {
 
 /// The traffic a later mount starts from once `s` is unmounted with a complete read.
 fn kept(s: &State) -> Traffic {
-    Traffic {
-        load: TrafficLoad::Ready,
-        ..s.traffic.clone()
-    }
+    s.traffic.kept().expect("a complete read")
 }
 
 #[test]
@@ -337,7 +361,7 @@ fn a_kept_read_serves_a_later_mount_only_when_it_covers_what_that_mount_shows() 
     assert_eq!(
         calls(&fx),
         vec![(
-            Job::Traffic(2),
+            Job::Traffic(1),
             Call::Leads(LeadsQuery {
                 from: NOW - 7 * DAY,
                 pipeline: Some(20),
@@ -358,7 +382,7 @@ fn a_kept_read_serves_a_later_mount_only_when_it_covers_what_that_mount_shows() 
     assert_eq!(
         calls(&fx),
         vec![(
-            Job::Traffic(2),
+            Job::Traffic(1),
             Call::Leads(LeadsQuery {
                 from: NOW - 30 * DAY,
                 pipeline: None,

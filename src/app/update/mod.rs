@@ -16,8 +16,6 @@ mod save;
 mod snippet;
 mod traffic;
 
-pub(crate) use snippet::text as snippet_text;
-
 use super::*;
 use crate::api::ApiError;
 

@@ -4,32 +4,10 @@
 use super::*;
 use crate::app::action::Action;
 use crate::app::event::row_selector;
+use crate::app::snippet::{leads_of, text};
 use crate::app::traffic::{Snip, TestLead};
 use crate::i18n::T;
-use crate::lead::{ComplexLead, Lead};
-
-/// The name of the lead in the snippet's body (and so of the test lead).
-pub(crate) fn lead_name(source_name: &str) -> String {
-    String::from("Test lead: ") + source_name.trim()
-}
-
-/// The leads the snippet's body creates: one from the source of row `k`.
-pub(crate) fn leads_of(s: &State, k: RowKey) -> Option<Vec<ComplexLead>> {
-    let o = s.row(k)?.orig.as_ref()?;
-    Some(vec![ComplexLead::from_source(
-        &lead_name(&o.name),
-        &o.external_id,
-    )])
-}
-
-/// The text of `snip` for row `k`.
-pub(crate) fn text(s: &State, k: RowKey, snip: Snip) -> Option<String> {
-    let o = s.row(k)?.orig.as_ref()?;
-    Some(match snip {
-        Snip::Source => crate::api::wire::lead_source_json(&o.external_id),
-        Snip::Body => crate::api::wire::complex_leads_body(&leads_of(s, k)?),
-    })
-}
+use crate::lead::Lead;
 
 /// Opens the dialog for row `k` (a saved source).
 pub(super) fn open(s: &mut State, k: RowKey, fx: &mut Vec<Effect>) {

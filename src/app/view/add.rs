@@ -1,8 +1,7 @@
 //! The add-source dialog (Digital Pipeline): a new source's form, or moving an existing
 //! source into the pipeline.
 
-use super::dialog::dialog_shell;
-use super::parts::{btn, busy, localize_err, pipeline_label};
+use super::parts::{btn, busy, dialog_shell, localize_err, pipeline_label};
 use crate::app::action::Action as A;
 use crate::app::event::key_str;
 use crate::app::node::{el, elc, text, Node};

@@ -1,35 +1,12 @@
-//! The dialogs: their shell, the delete confirmation and the import plan.
+//! The dialogs: the delete confirmation and the import plan, and which one is open.
 
 use super::add::add_source;
-use super::parts::{btn, install_tag};
+use super::parts::{btn, dialog_shell, install_tag};
 use crate::app::action::Action as A;
 use crate::app::changes;
 use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
 use crate::i18n::T;
-
-/// A modal dialog titled `title`; in the Digital Pipeline panel, which is the modal layer
-/// there, a region of the panel.
-pub(super) fn dialog_shell(s: &State, title: Vec<Node>, body: Vec<Node>) -> Node {
-    let inline = s.mode == Mode::Pipeline;
-    let label = title.iter().map(Node::text_content).collect::<String>();
-    let mut shell = el("div");
-    if inline {
-        shell = shell.attr("role", "region");
-    } else {
-        shell = shell.attr("role", "dialog").attr("aria-modal", "true");
-    }
-    el("div")
-        .key("dl")
-        .class(if inline { "ksm-panel" } else { "ksm-dlg" })
-        .kid(
-            shell
-                .attr("aria-label", label)
-                .kid(el(if inline { "h3" } else { "h2" }).kids(title))
-                .kids(body),
-        )
-        .into()
-}
 
 /// The open dialog, if any.
 pub(super) fn dialog(s: &State) -> Option<Node> {

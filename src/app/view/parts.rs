@@ -1,5 +1,5 @@
-//! Small builders every part of the view shares: buttons, error text, the quota bar and a
-//! pipeline's label.
+//! Small builders every part of the view shares: buttons, error text, the quota bar, a
+//! pipeline's label and the dialogs' shell.
 
 use crate::app::action::Action;
 use crate::app::node::{el, elc, text, El, Node};
@@ -81,7 +81,6 @@ pub(super) fn quota(s: &State) -> Option<Node> {
     )
 }
 
-/// A pipeline's name (tagged when archived), or its id when the account does not have it.
 /// The tag of the source Kommo created at install, with what that means on hover.
 pub(super) fn install_tag(l: Lang) -> Node {
     elc("span", "ksm-tag")
@@ -91,6 +90,7 @@ pub(super) fn install_tag(l: Lang) -> Node {
         .into()
 }
 
+/// A pipeline's name (tagged when archived), or its id when the account does not have it.
 pub(super) fn pipeline_label(s: &State, id: u64) -> Vec<Node> {
     let l = s.lang;
     match s.pipeline(id) {
@@ -109,4 +109,27 @@ pub(super) fn pipeline_label(s: &State, id: u64) -> Vec<Node> {
             text(")"),
         ],
     }
+}
+
+/// A modal dialog titled `title`; in the Digital Pipeline panel, which is the modal layer
+/// there, a region of the panel.
+pub(super) fn dialog_shell(s: &State, title: Vec<Node>, body: Vec<Node>) -> Node {
+    let inline = s.mode == Mode::Pipeline;
+    let label = title.iter().map(Node::text_content).collect::<String>();
+    let mut shell = el("div");
+    if inline {
+        shell = shell.attr("role", "region");
+    } else {
+        shell = shell.attr("role", "dialog").attr("aria-modal", "true");
+    }
+    el("div")
+        .key("dl")
+        .class(if inline { "ksm-panel" } else { "ksm-dlg" })
+        .kid(
+            shell
+                .attr("aria-label", label)
+                .kid(el(if inline { "h3" } else { "h2" }).kids(title))
+                .kids(body),
+        )
+        .into()
 }

@@ -1,19 +1,18 @@
 //! The lead snippet dialog: the two texts to copy, the test lead and where it landed.
 
-use super::dialog::dialog_shell;
-use super::parts::{btn, busy};
+use super::parts::{btn, busy, dialog_shell};
 use super::traffic::{lead_link, place_text};
 use crate::app::action::Action as A;
 use crate::app::node::{el, elc, text, El, Node};
+use crate::app::snippet;
 use crate::app::state::*;
 use crate::app::traffic::{Snip, TestLead};
-use crate::app::update::snippet_text;
 use crate::i18n::{Lang, T};
 
 /// A labelled read-only text area holding `snip`, with its copy button.
 fn area(s: &State, key: RowKey, snip: Snip, label: T, copy: (A, T), first: bool) -> El {
     let l = s.lang;
-    let value = snippet_text(s, key, snip).unwrap_or_default();
+    let value = snippet::text(s, key, snip).unwrap_or_default();
     let rows = value.lines().count().clamp(2, 12).to_string();
     el("div")
         .class("ksm-snip")
