@@ -48,6 +48,9 @@ pub enum Effect {
     Download(String),
     /// Move keyboard focus to the first element matching this selector inside the widget.
     Focus(String),
+    /// The same, only if focus was lost meanwhile (the control that had it was disabled
+    /// while its change ran, or is gone): focus the admin moved elsewhere stays there.
+    Refocus(String),
     /// Close the widget's own panel (Digital Pipeline).
     Close,
 }

@@ -198,6 +198,7 @@ fn run(app: &AppRef, e: Effect) {
             }
         }
         Effect::Focus(sel) => effects::focus(&root, &sel),
+        Effect::Refocus(sel) => effects::refocus(&root, &sel),
         Effect::Close => {
             if let Some(f) = close {
                 let _ = f.call0(&JsValue::NULL);

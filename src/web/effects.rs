@@ -57,6 +57,22 @@ pub fn download(root: &Element, text: &str) -> Result<(), JsValue> {
     Url::revoke_object_url(&url)
 }
 
+/// Moves focus as [`focus`] does, only if no element of the page has it (it fell to the
+/// body when the control that had it was disabled or removed).
+pub fn refocus(root: &Element, selector: &str) {
+    let Some(doc) = root.owner_document() else {
+        return;
+    };
+    let lost = match (doc.active_element(), doc.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == *body.unchecked_ref::<Element>(),
+        (Some(_), None) => false,
+    };
+    if lost {
+        focus(root, selector);
+    }
+}
+
 /// Moves focus to the first element under `root` matching `selector`.
 pub fn focus(root: &Element, selector: &str) {
     if let Some(el) = root

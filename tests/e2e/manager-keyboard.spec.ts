@@ -1,7 +1,9 @@
 // Keyboard-only use of the manager: reaching the create form with Tab, submitting with Enter,
 // and Escape closing dialogs with focus kept in the widget.
 import { expect, Page, test } from '@playwright/test';
-import { DEMO, draftRows, openAdvanced, rowOf, sent, status, useWidgetSandbox, zeroCounters } from './fixtures/widget';
+import {
+  DEMO, draftRows, openAdvanced, rowOf, sent, serverSources, status, useWidgetSandbox, zeroCounters,
+} from './fixtures/widget';
 
 const env = useWidgetSandbox();
 
@@ -136,4 +138,68 @@ test('Escape inside the settings modal closes the host modal when no widget dial
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   expect(await page.evaluate(() => (window as any).__host.lifecycle.slice(-1))).toEqual(['destroy']);
+});
+
+test('keyboard only, focus never falls to the page: add, edit, save, default, lead snippet, delete', async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  const inWidget = async (what: string) => {
+    expect(await page.evaluate(() => document.activeElement !== document.body), `${what}: focus is not on the page's body`).toBe(true);
+  };
+  const isFocused = async (selector: string, what: string) => {
+    await expect.poll(() => page.evaluate((sel) => !!document.activeElement?.matches(sel), selector), `${what}: ${await focused(page)}`).toBe(true);
+  };
+
+  // Add: Enter on "Add source", type, Enter creates; focus lands on the created row's name.
+  await root.locator('[data-a="add"]').first().focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Keys only');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('keys-only');
+  await page.keyboard.press('Enter');
+  await expect(status(root)).toHaveText('Sources created: 1');
+  const row = rowOf(root, 'keys-only');
+  const name = row.getByRole('textbox', { name: 'Name' });
+  await expect(name).toBeFocused();
+
+  // Edit and save: the row's Save goes once saved, and focus stays on the row's name.
+  await page.keyboard.press('End');
+  await page.keyboard.type(' 2');
+  await tabTo(page, '#work-area-sources_manager [data-k] [data-a="save"]');
+  await page.keyboard.press('Enter');
+  await expect(status(root)).toHaveText('Saved.');
+  await expect(name).toHaveValue('Keys only 2');
+  await expect(name).toBeFocused();
+
+  // Default: Space on the checkbox; focus stays on it once the server answered.
+  const def = row.getByRole('checkbox', { name: 'Default source' });
+  await def.focus();
+  await page.keyboard.press('Space');
+  await expect(def).toBeChecked();
+  await expect(def).toBeEnabled();
+  await expect(def).toBeFocused();
+
+  // The lead snippet: Enter opens it, Enter sends the test lead, focus stays in the dialog,
+  // and Escape still closes it, back to the row's button.
+  const snippetBtn = row.getByRole('button', { name: 'Lead snippet' });
+  await snippetBtn.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: /^Create leads from this source/ });
+  await expect(dialog).toBeVisible();
+  const send = dialog.getByRole('button', { name: 'Send a test lead' });
+  await send.focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog.locator('[data-landed]')).toBeVisible();
+  await expect(send).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(snippetBtn).toBeFocused();
+
+  // Delete: Enter, Enter confirms; once gone, focus is still in the widget.
+  await row.getByRole('button', { name: 'Delete', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await expect(rowOf(root, 'keys-only')).toHaveCount(0, { timeout: 15_000 });
+  await inWidget('after the delete');
+  await isFocused('#work-area-sources_manager *', 'after the delete');
+  expect((await serverSources(request, env)).some((s) => s.external_id === 'keys-only')).toBe(false);
 });

@@ -79,8 +79,11 @@ fn rate_limit_counts_down_the_servers_wait_then_resends_once() {
         ),
     );
     assert_eq!(s.countdown, 3);
-    let Some(Effect::After(t, 1000)) = fx.last().cloned() else {
-        panic!("a one-second tick is scheduled")
+    let Some((t, 1000)) = fx.iter().find_map(|e| match e {
+        Effect::After(t, ms) => Some((*t, *ms)),
+        _ => None,
+    }) else {
+        panic!("a one-second tick is scheduled: {fx:?}")
     };
     assert!(calls(&update(&mut s, Msg::Tick(t))).is_empty());
     assert_eq!(s.countdown, 2);

@@ -283,3 +283,52 @@ fn emptying_a_saved_origin_code_says_why_on_the_field_and_sends_nothing() {
     update(&mut s, Msg::Edit(k, Edit::Origin("kommo.ext.2".into())));
     assert_eq!(s.row(k).unwrap().error(Field::OriginCode), None);
 }
+
+/// The selector of the control focus goes back to, if it was lost, after these effects.
+fn refocus(fx: &[Effect]) -> Option<String> {
+    fx.iter().find_map(|e| match e {
+        Effect::Refocus(sel) => Some(sel.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn focus_lost_to_a_disabled_control_comes_back_to_the_saved_row_or_the_same_control() {
+    use crate::app::event::row_selector;
+    let mut s = loaded();
+    // A save: the row's Save button is gone once saved, so its name field.
+    type_name(&mut s, RowKey::Saved(1), "Chat 2");
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(1))));
+    let answer = Ok(Reply::One(Some(src(1, "Chat 2", "chat", 10))));
+    let fx = update(&mut s, Msg::Reply(sent[0].0.clone(), answer));
+    assert_eq!(
+        refocus(&fx),
+        Some(row_selector(RowKey::Saved(1), Action::Name))
+    );
+
+    // A create: the draft's row is now the created source's.
+    update(&mut s, Msg::AddDraft);
+    type_name(&mut s, RowKey::New(0), "Made");
+    update(
+        &mut s,
+        Msg::Edit(RowKey::New(0), Edit::ExternalId("made".into())),
+    );
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::New(0))));
+    let answer = Ok(Reply::Sources(vec![src(50, "Made", "made", 10)]));
+    let fx = update(&mut s, Msg::Reply(sent[0].0.clone(), answer));
+    assert_eq!(
+        refocus(&fx),
+        Some(row_selector(RowKey::Saved(50), Action::Name))
+    );
+
+    // The Default checkbox keeps it, and so does a failed change, on its row.
+    let sent = calls(&update(&mut s, Msg::Default(RowKey::Saved(2), true)));
+    let fx = update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Err(ApiError::Network("down".into()))),
+    );
+    assert_eq!(
+        refocus(&fx),
+        Some(row_selector(RowKey::Saved(2), Action::Default))
+    );
+}

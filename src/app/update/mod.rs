@@ -10,6 +10,7 @@ mod error;
 mod import;
 mod list;
 mod pipeline;
+mod refocus;
 mod reread;
 mod retry;
 mod save;
@@ -137,9 +138,16 @@ fn tick(s: &mut State, t: Timer, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Hands an answer to the flow that sent its call.
+/// Hands an answer to the flow that sent its call, then gives focus back if it was lost.
 fn reply(s: &mut State, job: Job, res: Result<Reply, ApiError>, fx: &mut Vec<Effect>) {
     let Some(call) = finish(s, &job) else { return };
+    let back = refocus::Back::of(&job, &call);
+    answer(s, job, call, res, fx);
+    back.apply(s, fx);
+}
+
+/// Hands an answer to the flow that sent its call.
+fn answer(s: &mut State, job: Job, call: Call, res: Result<Reply, ApiError>, fx: &mut Vec<Effect>) {
     let saved = match &job {
         Job::Save(keys) => keys.clone(),
         _ => Vec::new(),
