@@ -190,6 +190,8 @@ strings! {
     PanelEmpty,
     NoPipeline,
     ErrUnauthorized,
+    ErrUnauthorizedHere,
+    OpenIntegrations,
     ErrPayment,
     ErrForbidden,
     ErrNotConnected,

@@ -303,6 +303,9 @@ pub struct State {
     pub lookup_result: Option<LookupResult>,
     /// Message above the list.
     pub banner: Option<Banner>,
+    /// An error no retry can fix (a refused token, a non-administrator, an account not
+    /// connected to the relay): its message, while changes are disabled.
+    pub blocked: Option<T>,
     /// The failed request the banner's retry (or the 429 countdown) resends.
     pub retry: Option<(Job, super::Call)>,
     /// Seconds left of a 429 wait.
@@ -363,6 +366,7 @@ impl State {
             lookup: String::new(),
             lookup_result: None,
             banner: None,
+            blocked: None,
             retry: None,
             countdown: 0,
             pending: None,

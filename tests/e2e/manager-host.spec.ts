@@ -41,8 +41,9 @@ test('settings modal: a wrong token fails the test with the reason (401)', async
   page.on('request', (r) => { if (r.url().includes('/api/')) sentAuth.push(r.headers()['authorization'] ?? ''); });
   await dialog.getByRole('button', { name: 'Test connection' }).click();
   const failed = dialog.locator('[data-conn="failed"]');
+  // Said in the modal's own words: the token is entered right here.
   await expect(failed).toHaveText(
-    'The token is missing, wrong or expired. Open the widget settings and enter a valid long-lived token.');
+    'The token is missing, wrong or expired. Enter a valid long-lived token above and test the connection.');
   expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 1 });
   // The typed token is the one tested, in the header only; it is never shown.
   expect(sentAuth).toEqual([`Bearer ${wrong}`]);

@@ -2,7 +2,8 @@
 // advanced settings page. Each pair checks that the admin gets a specific message, that what
 // was typed survives, that the sandbox saw no repeated POST or PATCH and only the core's
 // retries of GET and DELETE, and that once the fault is gone the same action works without a
-// page reload.
+// page reload; after a fault no retry can fix (401, 402), that nothing offers a retry or a
+// change, and that the page opened again works.
 import { APIRequestContext, expect, Locator, Page, test } from '@playwright/test';
 import {
   arm, attempts, disarm, dropResent, expectNoCrash, expectNoSecretShown, expectSamePage, Fault, FAULTS, markPage, MSG,
@@ -27,12 +28,23 @@ interface Action {
   open(page: Page, request: APIRequestContext): Promise<Locator>;
   /** Starts the action (the request goes out). */
   act(page: Page, root: Locator): Promise<void>;
-  /** Checks that the user's input and the list are intact after the failure. */
-  kept(page: Page, root: Locator): Promise<void>;
+  /**
+   * Checks that the user's input and the list are intact after the failure, and its controls
+   * `live` (not so after an error no retry can fix, where changes are disabled).
+   */
+  kept(page: Page, root: Locator, live: boolean): Promise<void>;
   /** Checks the success after the fault is gone, in the page and on the server. */
   done(page: Page, root: Locator, request: APIRequestContext): Promise<void>;
   /** Faults that are not failures for this action (e.g. 204 to a DELETE is its answer). */
   skip?: (f: Fault) => boolean;
+}
+
+/** The faults no retry can fix: one message, no Retry, changes disabled until the page is opened again. */
+const DEAD_ENDS = new Set(['401', '402']);
+
+/** `control` is usable when `live`, disabled otherwise. */
+async function usable(control: Locator, live: boolean): Promise<void> {
+  await (live ? expect(control).toBeEnabled() : expect(control).toBeDisabled());
 }
 
 const DRAFT = { name: 'Proof draft', ext: 'proof-draft', origin: 'proof.origin' };
@@ -102,12 +114,12 @@ const ACTIONS: Action[] = [
     async act(_page, root) {
       await draftRows(root).getByRole('button', { name: 'Create', exact: true }).click();
     },
-    async kept(_page, root) {
+    async kept(_page, root, live) {
       const draft = draftRows(root);
       await expect(draft.getByRole('textbox', { name: 'Name' })).toHaveValue(DRAFT.name);
       await expect(draft.getByRole('textbox', { name: 'External ID' })).toHaveValue(DRAFT.ext);
       await expect(draft.getByRole('textbox', { name: 'Origin code' })).toHaveValue(DRAFT.origin);
-      await expect(draft.getByRole('button', { name: 'Create', exact: true })).toBeEnabled();
+      await usable(draft.getByRole('button', { name: 'Create', exact: true }), live);
     },
     async done(_page, root, request) {
       await expect(status(root)).toHaveText('Sources created: 1');
@@ -126,11 +138,11 @@ const ACTIONS: Action[] = [
     async act(_page, root) {
       await rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Save', exact: true }).click();
     },
-    async kept(_page, root) {
+    async kept(_page, root, live) {
       const row = rowOf(root, DEMO.calls.ext);
       await expect(row.getByRole('textbox', { name: 'Name' })).toHaveValue(EDITED);
       await expect(row).toHaveClass(/ksm-dirty/);
-      await expect(row.getByRole('button', { name: 'Save', exact: true })).toBeEnabled();
+      await usable(row.getByRole('button', { name: 'Save', exact: true }), live);
     },
     async done(_page, root, request) {
       await expect(status(root)).toHaveText('Saved.');
@@ -147,10 +159,10 @@ const ACTIONS: Action[] = [
     async act(_page, root) {
       await rowOf(root, DEMO.calls.ext).getByRole('checkbox', { name: 'Default source' }).click();
     },
-    async kept(_page, root) {
+    async kept(_page, root, live) {
       // The mark shows what the server holds: still on Website chat.
       await expect(rowOf(root, DEMO.chat.ext).getByRole('checkbox', { name: 'Default source' })).toBeChecked();
-      await expect(rowOf(root, DEMO.calls.ext).getByRole('checkbox', { name: 'Default source' })).toBeEnabled();
+      await usable(rowOf(root, DEMO.calls.ext).getByRole('checkbox', { name: 'Default source' }), live);
     },
     async done(_page, root, request) {
       // The mark moves at once; the answer is awaited before looking at the server.
@@ -313,7 +325,8 @@ for (const a of ACTIONS) {
         if (f.name === '400 validation-errors' && msg[0] === MSG.rejected) {
           await expect(root.getByRole('alert').filter({ hasText: MSG.serverField })).toHaveCount(1);
         }
-        await a.kept(page, root);
+        const dead = DEAD_ENDS.has(f.name);
+        await a.kept(page, root, !dead);
         if (reloaded) {
           // The sources came back from the server and the message is still there to be read.
           expect((await reloaded).status()).toBe(200);
@@ -341,6 +354,21 @@ for (const a of ACTIONS) {
         await expectNoSecretShown(root, env);
 
         await disarm(request, env.sb);
+        if (dead) {
+          // One message, nothing to retry, no change offered; for a token, where to fix it.
+          await expect(banner(root).getByRole('button', { name: 'Retry' })).toHaveCount(0);
+          await expect(root.locator('fieldset[disabled]')).toHaveCount(1);
+          await expect(banner(root).getByRole('link')).toHaveCount(f.name === '401' ? 1 : 0);
+          await expectSamePage(page);
+          await expectNoCrash(page, env);
+          // Once fixed there, the page opened again does what failed.
+          const fresh = await page.context().newPage();
+          const freshRoot = await a.open(fresh, request);
+          await a.act(fresh, freshRoot);
+          await a.done(fresh, freshRoot, request);
+          await fresh.close();
+          return;
+        }
         await again(page, root, a);
         await a.done(page, root, request);
       }
@@ -353,7 +381,7 @@ for (const a of ACTIONS) {
 // The settings modal's connection test under the same faults: the reason is said next to the
 // button, the button works again, and once the fault is gone the test passes.
 const CONNECTION: Record<string, string> = {
-  '401': MSG.unauthorized,
+  '401': MSG.unauthorizedHere,
   '402': MSG.payment,
   '403': MSG.forbidden,
   '404 JSON': MSG.notFound,

@@ -159,11 +159,14 @@ fn unauthorized_explains_the_token_and_the_connection_test_reports_it() {
         &mut s,
         Msg::Reply(Job::Sources, Err(ApiError::Unauthorized)),
     );
-    assert_eq!(s.banner.as_ref().map(|b| b.msg), Some(T::ErrUnauthorized));
+    // One message, by the test, in the modal's own words: the token is entered right here.
+    assert_eq!(s.conn, Conn::Failed(T::ErrUnauthorizedHere));
+    assert_eq!(s.banner, None);
+    assert_eq!((s.retry.as_ref(), s.blocked), (None, None));
     let sent = calls(&update(&mut s, Msg::Test));
     assert_eq!(sent[0], (Job::Test, Call::ListSources));
     update(&mut s, Msg::Reply(Job::Test, Err(ApiError::Unauthorized)));
-    assert_eq!(s.conn, Conn::Failed(T::ErrUnauthorized));
+    assert_eq!(s.conn, Conn::Failed(T::ErrUnauthorizedHere));
     update(&mut s, Msg::Test);
     update(
         &mut s,
@@ -270,4 +273,74 @@ fn a_save_refused_as_not_found_whose_source_still_exists_offers_the_same_save_ag
     );
     assert_eq!(r.draft.name, "Still mine");
     assert_eq!(calls(&update(&mut s, Msg::Retry)), sent);
+}
+
+/// The elements of the view that `pred` picks.
+fn found(s: &State, pred: &dyn Fn(&node::El) -> bool) -> usize {
+    let tree = view::view(s);
+    let mut out = Vec::new();
+    tree.find_all(pred, &mut out);
+    out.len()
+}
+
+#[test]
+fn an_error_no_retry_can_fix_shows_one_message_without_retry_and_disables_changes() {
+    use crate::api::RelayRefusal;
+    for (e, msg, link) in [
+        (ApiError::Unauthorized, T::ErrUnauthorized, true),
+        (
+            ApiError::Relay(RelayRefusal::NotConnected),
+            T::ErrNotConnected,
+            true,
+        ),
+        (
+            ApiError::Relay(RelayRefusal::NotAdmin),
+            T::ErrNotAdmin,
+            false,
+        ),
+    ] {
+        let mut s = loaded();
+        type_name(&mut s, RowKey::Saved(1), "Kept");
+        let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(1))));
+        update(&mut s, Msg::Reply(sent[0].0.clone(), Err(e)));
+        assert_eq!(s.blocked, Some(msg));
+        assert_eq!(s.retry, None, "{msg:?}: nothing to retry");
+        assert_eq!(found(&s, &|e| e.get("data-a") == Some("retry")), 0);
+        assert_eq!(
+            found(&s, &|e| e.tag == "fieldset" && e.get("disabled").is_some()),
+            1,
+            "{msg:?}: the manager is disabled as a whole"
+        );
+        assert_eq!(
+            found(&s, &|e| e.tag == "a" && e.get("data-fix").is_some()),
+            usize::from(link),
+            "{msg:?}: a link to where it is fixed"
+        );
+        assert_eq!(s.row(RowKey::Saved(1)).unwrap().draft.name, "Kept");
+    }
+}
+
+#[test]
+fn the_relay_hint_is_not_shown_to_an_account_that_is_not_connected() {
+    use crate::api::RelayRefusal;
+    let hint = |s: &State| {
+        let tree = view::view(s);
+        let mut out = Vec::new();
+        tree.find_all(&|e| e.tag == "p", &mut out);
+        out.iter()
+            .any(|p| node::Node::El((*p).clone()).text_content() == s.lang.t(T::RelayHint))
+    };
+    let mut s = State::new(Mode::Settings, Lang::En, 50, None);
+    s.relay = true;
+    update(&mut s, Msg::Start);
+    assert!(hint(&s));
+    update(
+        &mut s,
+        Msg::Reply(
+            Job::Sources,
+            Err(ApiError::Relay(RelayRefusal::NotConnected)),
+        ),
+    );
+    assert_eq!(s.conn, Conn::Failed(T::ErrNotConnected));
+    assert!(!hint(&s));
 }

@@ -37,7 +37,19 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
     }
     // The settings modal says whether it is connected from its first list read too.
     if job == Job::Test || (job == Job::Sources && s.mode == Mode::Settings) {
-        s.conn = Conn::Failed(message(&e));
+        s.conn = Conn::Failed(in_settings(message(&e)));
+    }
+    if dead_end(&e) {
+        // No retry fixes it: one message, and no change is offered until the page is
+        // opened again; the settings modal keeps its test, since the fix is made there.
+        s.retry = None;
+        if s.mode == Mode::Settings {
+            s.banner = None;
+        } else {
+            s.blocked = Some(message(&e));
+            s.banner = error_banner(message(&e), detail(&e), false);
+        }
+        return;
     }
     if job == Job::Lookup {
         s.lookup_result = None;
@@ -146,6 +158,26 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
                 });
             }
         }
+    }
+}
+
+/// Whether `e` is one that no retry can fix: the token, the user's rights, the account's
+/// payment or its connection to the relay must change first.
+fn dead_end(e: &ApiError) -> bool {
+    matches!(
+        e,
+        ApiError::Unauthorized
+            | ApiError::PaymentRequired
+            | ApiError::Relay(RelayRefusal::NotConnected | RelayRefusal::NotAdmin)
+    )
+}
+
+/// The settings modal's words for `msg`: the token is entered right there, so it does not
+/// send the admin to the settings.
+fn in_settings(msg: T) -> T {
+    match msg {
+        T::ErrUnauthorized => T::ErrUnauthorizedHere,
+        other => other,
     }
 }
 

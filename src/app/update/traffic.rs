@@ -14,7 +14,7 @@ pub(super) fn auto_start(s: &mut State, fx: &mut Vec<Effect>) {
     let Some(need) = need(s) else { return };
     let t = &s.traffic;
     let stale = t.load == TrafficLoad::Ready && !t.span.covers(need);
-    if s.load == Load::Ready && (t.load == TrafficLoad::Idle || stale) {
+    if s.load == Load::Ready && s.blocked.is_none() && (t.load == TrafficLoad::Idle || stale) {
         load(s, fx);
     }
 }

@@ -7,6 +7,10 @@ use crate::app::node::{el, Node};
 use crate::app::state::*;
 use crate::i18n::T;
 
+/// Kommo's Settings > Integrations page, where the widget's settings and the integration's
+/// install are.
+const INTEGRATIONS: &str = "/settings/widgets/";
+
 /// The polite live region: "saving", or the last outcome.
 pub(super) fn live_status(s: &State) -> Node {
     let l = s.lang;
@@ -52,6 +56,15 @@ pub(super) fn banner(s: &State) -> Option<Node> {
         .kid(p);
     if b.retry && s.retry.is_some() {
         div = div.kid(btn(l, A::Retry, T::Retry).class("ksm-btn ksm-btn--p"));
+    }
+    // Where the fix is made: a token is entered, or the integration reinstalled, there.
+    if matches!(s.blocked, Some(T::ErrUnauthorized | T::ErrNotConnected)) {
+        div = div.kid(
+            el("a")
+                .attr("href", INTEGRATIONS)
+                .attr("data-fix", "")
+                .tr(l, T::OpenIntegrations),
+        );
     }
     Some(div.into())
 }

@@ -22,7 +22,7 @@ use crate::app::state::*;
 pub fn view(s: &State) -> Node {
     let body = match s.mode {
         Mode::Settings => settings::settings(s),
-        Mode::Advanced => list::manager(s),
+        Mode::Advanced => parts::guarded(s, list::manager(s)),
         // The panel holds everything, so that its dialog role covers what it shows.
         Mode::Pipeline => return elc("div", "ksm-app").kid(panel::panel(s)).into(),
     };

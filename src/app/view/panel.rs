@@ -5,7 +5,7 @@
 use super::banner::{banner, live_status, toast};
 use super::dialog::dialog;
 use super::list::table;
-use super::parts::{btn, pipeline_label, quota};
+use super::parts::{btn, guarded, pipeline_label, quota};
 use crate::app::action::Action as A;
 use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
@@ -42,7 +42,7 @@ pub(super) fn panel(s: &State) -> Node {
         .kid(live_status(s))
         .opt(banner(s))
         .opt(dialog(s))
-        .kids(content(s))
+        .kids(guarded(s, content(s)))
         .opt(toast(s))
         .into()
 }

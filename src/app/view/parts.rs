@@ -42,6 +42,20 @@ pub(super) fn busy(b: El, on: bool) -> El {
         .attr("aria-busy", if on { "true" } else { "false" })
 }
 
+/// `parts`, disabled as a whole (one `fieldset`) while an error no retry can fix stands, so
+/// that what was typed stays in view but nothing offers a change that must fail.
+pub(super) fn guarded(s: &State, parts: Vec<Node>) -> Vec<Node> {
+    if s.blocked.is_none() {
+        return parts;
+    }
+    vec![el("fieldset")
+        .key("fs")
+        .class("ksm-fs")
+        .attr("disabled", "")
+        .kids(parts)
+        .into()]
+}
+
 /// A field error in the user's language, with the server's words after it.
 pub(super) fn localize_err(l: Lang, e: &FieldError) -> Node {
     let mut s = elc("span", "ksm-err").attr("role", "alert").tr(l, e.msg);

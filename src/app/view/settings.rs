@@ -49,12 +49,18 @@ pub(super) fn settings(s: &State) -> Vec<Node> {
         }
         list = list.kid(li);
     }
-    vec![
-        el("p")
-            .key("s0")
-            .class("ksm-note")
-            .tr(l, if s.relay { T::RelayHint } else { T::ConnHint })
-            .into(),
+    // "Connected through the integration's server" is not said of an account that is not.
+    let unconnected = s.conn == Conn::Failed(T::ErrNotConnected);
+    let hint = match (s.relay, unconnected) {
+        (true, true) => None,
+        (true, false) => Some(T::RelayHint),
+        (false, _) => Some(T::ConnHint),
+    };
+    let mut parts: Vec<Node> = Vec::new();
+    if let Some(hint) = hint {
+        parts.push(el("p").key("s0").class("ksm-note").tr(l, hint).into());
+    }
+    parts.extend([
         el("div")
             .key("s1")
             .class("ksm-bar")
@@ -71,5 +77,6 @@ pub(super) fn settings(s: &State) -> Vec<Node> {
             .class("ksm-note")
             .tr(l, T::ManageHint)
             .into(),
-    ]
+    ]);
+    parts
 }
