@@ -147,6 +147,14 @@ impl Config {
         }
     }
 
+    /// The limits the store's source operations check against.
+    pub fn limits(&self) -> crate::store::Limits<'_> {
+        crate::store::Limits {
+            max_sources: self.max_sources,
+            service_types: &self.service_types,
+        }
+    }
+
     /// What each integration starts with.
     pub fn seed(&self) -> crate::store::Seed {
         crate::store::Seed {

@@ -1,10 +1,9 @@
 //! The sources of every integration and the account's leads, and the all-or-nothing
 //! operations on sources (those on leads are in `crate::leads`).
 
-use crate::config::Config;
 use crate::leads::{demo, Lead};
 use crate::model::{demo_sources, install_source, Source, MAIN_PIPELINE_ID};
-use crate::rules::{self, FieldError, Kind};
+use crate::rules::{self, FieldError, ItemErrors, Kind, OpError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -66,24 +65,13 @@ pub fn fingerprint(token: &str) -> String {
     format!("{h:016x}")
 }
 
-/// Item errors of one batch item, grouped by its request_id (or its index when it has none).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ItemErrors {
-    /// The item's request_id, or its position as a string.
-    pub request_id: String,
-    /// What is wrong with it.
-    pub errors: Vec<FieldError>,
-}
-
-/// Why an operation was refused; nothing changed.
-#[derive(Clone, Debug, PartialEq)]
-pub enum OpError {
-    /// 400 about the request as a whole.
-    Request(String),
-    /// 400 with validation errors per item.
-    Items(Vec<ItemErrors>),
-    /// 404: the single source addressed does not exist.
-    NotFound,
+/// The limits the source operations check against: what the command line set.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits<'a> {
+    /// Sources allowed per integration.
+    pub max_sources: usize,
+    /// Service types a source may have.
+    pub service_types: &'a [String],
 }
 
 /// What a new integration starts with.
@@ -186,9 +174,9 @@ impl Store {
         &mut self,
         key: &str,
         items: &[Value],
-        config: &Config,
+        limits: Limits,
     ) -> Result<Vec<(Source, Option<String>)>, OpError> {
-        let max_sources = config.max_sources;
+        let max_sources = limits.max_sources;
         check_batch(items)?;
         let live = self.integration(key).sources.len();
         let existing: HashSet<String> = self
@@ -209,7 +197,7 @@ impl Store {
             };
             // The reference's own example posts items without request_id and gets "0", "1".
             let rid = rules::request_id(obj, &mut errors).or_else(|| Some(i.to_string()));
-            let f = rules::fields(obj, Kind::Create, &config.service_types, &mut errors);
+            let f = rules::fields(obj, Kind::Create, limits.service_types, &mut errors);
             if let Some(ext) = &f.external_id {
                 if existing.contains(ext) {
                     errors.push(FieldError::new(
@@ -280,7 +268,7 @@ impl Store {
         &mut self,
         key: &str,
         items: &[Value],
-        config: &Config,
+        limits: Limits,
     ) -> Result<Vec<(Source, Option<String>)>, OpError> {
         check_batch(items)?;
         let integration = self.integration(key);
@@ -296,7 +284,7 @@ impl Store {
             };
             let rid = rules::request_id(obj, &mut errors).or_else(|| Some(i.to_string()));
             let id = rules::id_field(obj, &mut errors);
-            let f = rules::fields(obj, Kind::Update, &config.service_types, &mut errors);
+            let f = rules::fields(obj, Kind::Update, limits.service_types, &mut errors);
             if let Some(id) = id {
                 match integration.sources.iter().find(|s| s.id == id) {
                     None => errors.push(not_found(id)),
@@ -348,7 +336,7 @@ impl Store {
         key: &str,
         id: u64,
         body: &Value,
-        config: &Config,
+        limits: Limits,
     ) -> Result<Source, OpError> {
         let integration = self.integration(key);
         let Some(current) = integration.sources.iter().find(|s| s.id == id) else {
@@ -364,7 +352,7 @@ impl Store {
         }
         let mut errors = Vec::new();
         let rid = rules::request_id(obj, &mut errors);
-        let mut f = rules::fields(obj, Kind::Update, &config.service_types, &mut errors);
+        let mut f = rules::fields(obj, Kind::Update, limits.service_types, &mut errors);
         if obj.contains_key("id") && obj.get("id").and_then(Value::as_u64) != Some(id) {
             errors.push(FieldError::new(
                 rules::NOT_SUPPORTED_CHOICE,
@@ -562,6 +550,7 @@ fn remove(integration: &mut Integration, id: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
     use serde_json::json;
 
     fn store() -> (Store, String) {
@@ -575,11 +564,12 @@ mod tests {
     #[test]
     fn recreating_a_deleted_external_id_brings_back_its_id() {
         let (mut s, k) = store();
+        let config = Config::default();
         let made = s
             .create(
                 &k,
                 &[json!({"name":"a","external_id":"X"})],
-                &Config::default(),
+                config.limits(),
             )
             .unwrap();
         let id = made[0].0.id;
@@ -588,7 +578,7 @@ mod tests {
             .create(
                 &k,
                 &[json!({"name":"b","external_id":"x"})],
-                &Config::default(),
+                config.limits(),
             )
             .unwrap();
         assert_eq!(again[0].0.id, id);
@@ -597,6 +587,7 @@ mod tests {
     #[test]
     fn a_failing_item_changes_nothing() {
         let (mut s, k) = store();
+        let config = Config::default();
         let before = s.clone();
         let err = s
             .create(
@@ -605,7 +596,7 @@ mod tests {
                     json!({"name":"a","external_id":"a"}),
                     json!({"name":"","external_id":"b","request_id":"r1"}),
                 ],
-                &Config::default(),
+                config.limits(),
             )
             .unwrap_err();
         let OpError::Items(items) = err else { panic!() };
@@ -616,20 +607,21 @@ mod tests {
     #[test]
     fn default_moves_and_limit_holds() {
         let (mut s, k) = store();
+        let config = Config::default();
         s.create(
             &k,
             &[
                 json!({"name":"a","external_id":"a","default":true}),
                 json!({"name":"b","external_id":"b"}),
             ],
-            &Config {
+            Limits {
                 max_sources: 2,
-                ..Config::default()
+                ..config.limits()
             },
         )
         .unwrap();
         let b = s.integration(&k).sources[1].id;
-        s.update_one(&k, b, &json!({"default": true}), &Config::default())
+        s.update_one(&k, b, &json!({"default": true}), config.limits())
             .unwrap();
         let defaults: Vec<Option<bool>> = s
             .integration(&k)
@@ -642,9 +634,9 @@ mod tests {
             .create(
                 &k,
                 &[json!({"name":"c","external_id":"c"})],
-                &Config {
+                Limits {
                     max_sources: 2,
-                    ..Config::default()
+                    ..config.limits()
                 }
             )
             .is_err());

@@ -50,6 +50,26 @@ impl FieldError {
     }
 }
 
+/// Item errors of one batch item, grouped by its request_id (or its index when it has none).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemErrors {
+    /// The item's request_id, or its position as a string.
+    pub request_id: String,
+    /// What is wrong with it.
+    pub errors: Vec<FieldError>,
+}
+
+/// Why an operation was refused; nothing changed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OpError {
+    /// 400 about the request as a whole.
+    Request(String),
+    /// 400 with validation errors per item.
+    Items(Vec<ItemErrors>),
+    /// 404: the single source addressed does not exist.
+    NotFound,
+}
+
 /// The fields a create or an update may carry, already checked one by one.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fields {
