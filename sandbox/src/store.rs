@@ -14,13 +14,6 @@ pub const MAX_BATCH: usize = 50;
 /// First id handed out, so ids look like Kommo's.
 const FIRST_ID: u64 = 17619939;
 
-/// First lead id handed out; leads have their own sequence in Kommo.
-const FIRST_LEAD_ID: u64 = 25310011;
-
-fn first_lead_id() -> u64 {
-    FIRST_LEAD_ID
-}
-
 /// One integration's sources.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Integration {
@@ -44,7 +37,7 @@ pub struct Store {
     #[serde(default)]
     pub leads: Vec<Lead>,
     /// Next lead id to hand out.
-    #[serde(default = "first_lead_id")]
+    #[serde(default = "crate::leads::store::first_lead_id")]
     pub next_lead_id: u64,
 }
 
@@ -92,7 +85,7 @@ impl Store {
             next_id: FIRST_ID,
             integrations: BTreeMap::new(),
             leads: Vec::new(),
-            next_lead_id: FIRST_LEAD_ID,
+            next_lead_id: crate::leads::store::FIRST_LEAD_ID,
         };
         store.ensure(tokens, seed);
         store
@@ -134,25 +127,6 @@ impl Store {
         // Kommo's ids are not consecutive; a step of 4 keeps them looking alike.
         self.next_id += 4;
         id
-    }
-
-    /// Gives `lead` the next lead id and keeps it (leads stay ordered by id); returns the id.
-    pub fn add_lead(&mut self, mut lead: Lead) -> u64 {
-        lead.id = self.next_lead_id;
-        self.next_lead_id += 1;
-        if lead.name.is_empty() {
-            lead.name = format!("Lead #{}", lead.id);
-        }
-        let id = lead.id;
-        self.leads.push(lead);
-        id
-    }
-
-    /// The lead with this id.
-    pub fn lead(&self, id: u64) -> Option<&Lead> {
-        // Leads are kept ordered by id.
-        let i = self.leads.binary_search_by_key(&id, |l| l.id).ok()?;
-        self.leads.get(i)
     }
 
     /// The live source with this id, in whichever integration has it (ids are unique across
