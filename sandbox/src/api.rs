@@ -4,7 +4,7 @@ use crate::app::App;
 use crate::model::{Source, ACCOUNT_ID, ACCOUNT_NAME, ACCOUNT_SUBDOMAIN, USERS};
 use crate::request::{base_url, external_id_filter, page_query, read_array, read_json};
 use crate::respond::{hal, no_content, problem, validation};
-use crate::store::OpError;
+use crate::rules::OpError;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -155,7 +155,7 @@ async fn create(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> 
     };
     run(|| {
         let made = app
-            .change(|s| s.create(&key, &items, &app.config))?
+            .change(|s| s.create(&key, &items, app.config.limits()))?
             .map_err(op_error)?;
         Ok(hal(StatusCode::OK, &batch_body(&base_url(&headers), &made)))
     })
@@ -172,7 +172,7 @@ async fn update(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> 
     };
     run(|| {
         let changed = app
-            .change(|s| s.update(&key, &items, &app.config))?
+            .change(|s| s.update(&key, &items, app.config.limits()))?
             .map_err(op_error)?;
         Ok(hal(
             StatusCode::OK,
@@ -201,7 +201,7 @@ async fn update_one(
     };
     run(|| {
         let source = app
-            .change(|s| s.update_one(&key, id, &value, &app.config))?
+            .change(|s| s.update_one(&key, id, &value, app.config.limits()))?
             .map_err(op_error)?;
         Ok(hal(
             StatusCode::OK,

@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::faults::{DelayRule, FaultRule, MAX_DELAY_MS};
-use crate::request::read_json;
+use crate::request::parse_as;
 use crate::respond::{json, problem};
 use axum::body::Body;
 use axum::extract::State;
@@ -32,13 +32,6 @@ pub fn routes() -> Router<Arc<App>> {
             "/__sandbox/leads",
             post(crate::leads::control::add).delete(crate::leads::control::clear),
         )
-}
-
-/// Reads a control body into `T`; a body that does not fit is a 400 saying what `what` lacks.
-pub(crate) async fn parse_as<T: DeserializeOwned>(body: Body, what: &str) -> Result<T, Response> {
-    let value: Value = read_json(body).await?;
-    serde_json::from_value(value)
-        .map_err(|e| problem(StatusCode::BAD_REQUEST, &format!("Invalid {what}: {e}")))
 }
 
 async fn parse<T: DeserializeOwned>(body: Body) -> Result<T, Response> {

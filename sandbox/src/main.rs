@@ -9,7 +9,7 @@ async fn main() -> ExitCode {
     let cli = match parse_args(std::env::args().skip(1)) {
         Ok(Command::Run(cli)) => *cli,
         Ok(Command::Help) => {
-            print!("{}", sandbox::config::USAGE);
+            print!("{}", sandbox::config::help());
             return ExitCode::SUCCESS;
         }
         Err(e) => {

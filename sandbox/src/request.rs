@@ -1,11 +1,12 @@
-//! Reading requests: bounded bodies, JSON, query pairs and the external_id filter, paging,
-//! the base URL.
+//! Reading requests: bounded bodies, JSON (and control bodies into their types), query pairs
+//! and the external_id filter, paging, the base URL.
 
 use crate::respond::problem;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Largest accepted request body.
@@ -54,6 +55,13 @@ pub async fn read_json(body: Body) -> Result<Value, Response> {
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| problem(StatusCode::BAD_REQUEST, &format!("Invalid JSON: {e}")))?;
     Ok(value)
+}
+
+/// Reads a control body into `T`; a body that does not fit is a 400 saying what `what` lacks.
+pub(crate) async fn parse_as<T: DeserializeOwned>(body: Body, what: &str) -> Result<T, Response> {
+    let value: Value = read_json(body).await?;
+    serde_json::from_value(value)
+        .map_err(|e| problem(StatusCode::BAD_REQUEST, &format!("Invalid {what}: {e}")))
 }
 
 /// Reads a batch body: a JSON array.

@@ -1,6 +1,6 @@
 //! Response builders: HAL success bodies, problem+json errors, 204.
 
-use crate::store::ItemErrors;
+use crate::rules::ItemErrors;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;

@@ -20,9 +20,7 @@ impl std::str::FromStr for LeadSource {
             "reference" => Ok(LeadSource::Reference),
             "changelog" => Ok(LeadSource::Changelog),
             "both" => Ok(LeadSource::Both),
-            _ => Err(format!(
-                "--lead-source: reference, changelog or both, not {s:?}"
-            )),
+            _ => Err(format!("reference, changelog or both, not {s:?}")),
         }
     }
 }
@@ -45,7 +43,7 @@ impl std::str::FromStr for UnknownSource {
         match s {
             "refuse" => Ok(UnknownSource::Refuse),
             "main" => Ok(UnknownSource::Main),
-            _ => Err(format!("--unknown-source: refuse or main, not {s:?}")),
+            _ => Err(format!("refuse or main, not {s:?}")),
         }
     }
 }
@@ -68,7 +66,7 @@ impl std::str::FromStr for RefreshReuse {
         match s {
             "strict" => Ok(RefreshReuse::Strict),
             "grace" => Ok(RefreshReuse::Grace),
-            _ => Err(format!("--refresh-reuse: strict or grace, not {s:?}")),
+            _ => Err(format!("strict or grace, not {s:?}")),
         }
     }
 }

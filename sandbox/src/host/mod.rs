@@ -57,7 +57,27 @@ pub struct HostConfig {
 /// The widget code under which the host serves and registers the widget.
 pub const WIDGET_CODE: &str = "sources_manager";
 
-const HOST_JS: &str = include_str!("../../host/host.js");
+/// The host script: its parts in `host/js/`, joined in one function scope they all share and
+/// served as one file, so a page loads it with one request whatever the split.
+const HOST_JS: &str = concat!(
+    "(function () {\n'use strict';\n\n",
+    include_str!("../../host/js/setup.js"),
+    "\n",
+    include_str!("../../host/js/startup.js"),
+    "\n",
+    include_str!("../../host/js/lifecycle.js"),
+    "\n",
+    include_str!("../../host/js/settings-modal.js"),
+    "\n",
+    include_str!("../../host/js/advanced-settings.js"),
+    "\n",
+    include_str!("../../host/js/digital-pipeline.js"),
+    "\n",
+    include_str!("../../host/js/authorized-ajax.js"),
+    "\n",
+    include_str!("../../host/js/helpers.js"),
+    "})();\n"
+);
 const HOST_CSS: &str = include_str!("../../host/host.css");
 
 /// Configuration and mutable state, handed to every handler.

@@ -3,8 +3,8 @@
 
 use super::model::{Lead, LeadSource};
 use crate::app::App;
-use crate::control::parse_as;
 use crate::model::{pipeline, MAIN_PIPELINE_ID, USERS};
+use crate::request::parse_as;
 use crate::respond::{json, problem};
 use crate::store::now;
 use axum::body::Body;

@@ -4,8 +4,8 @@
 use super::model::{Lead, LeadSource};
 use crate::config::UnknownSource;
 use crate::model::{pipeline, MAIN_PIPELINE_ID, USERS};
-use crate::rules::{self, FieldError, MAX_TEXT_LEN};
-use crate::store::{as_item, check_batch, group, OpError, Store};
+use crate::rules::{self, FieldError, OpError, MAX_TEXT_LEN};
+use crate::store::{as_item, check_batch, group, Store};
 use serde_json::{Map, Value};
 
 /// The only `_embedded.source.type` Kommo takes for a Sources API source.

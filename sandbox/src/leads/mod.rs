@@ -1,6 +1,6 @@
 //! Leads: account-wide (every integration sees them all), each created from a source of one
 //! integration or from none. `POST /api/v4/leads/complex`, `GET /api/v4/leads[/{id}]`, the
-//! demo leads and the `/__sandbox/leads` controls.
+//! demo leads, the store's lead ids and the `/__sandbox/leads` controls.
 
 pub mod api;
 pub mod control;
@@ -8,5 +8,6 @@ pub mod create;
 pub mod demo;
 pub mod model;
 pub mod query;
+pub mod store;
 
 pub use model::{Lead, LeadSource};
