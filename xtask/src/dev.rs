@@ -2,16 +2,17 @@
 //! relay (an SQLite file in `target/dev/`) with a second sandbox account that has installed
 //! the integration, then says where to go.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
+use std::time::Duration;
 
 use base64::Engine;
 
 use crate::build;
 use crate::cmd::{command, root, say, Result};
+use crate::http;
 use crate::relay_mode;
 use crate::setup::{self, Need};
 
@@ -166,7 +167,10 @@ fn start_relay_side(
         .args(["--redirect-uri", &redirect]);
     let account_url = spawn_listening(account, "kommo-sandbox", children)?;
 
-    let answer = post(RELAY_ACCOUNT_ADDR, "/__sandbox/install")?;
+    let (_, answer) = http::post(
+        &http::agent(Duration::from_secs(30)),
+        &format!("{account_url}/__sandbox/install"),
+    )?;
     if !answer.contains("\"status\":200") {
         return Err(format!(
             "installing the integration through the relay failed: {answer}"
@@ -215,21 +219,4 @@ fn dev_key(path: &PathBuf) -> Result<String> {
     let key = base64::engine::general_purpose::STANDARD.encode(bytes);
     std::fs::write(path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(key)
-}
-
-/// A bodiless POST to a loopback server; returns the answer's body.
-fn post(addr: &str, path: &str) -> Result<String> {
-    let mut stream = TcpStream::connect(addr).map_err(|e| format!("cannot reach {addr}: {e}"))?;
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(|e| format!("cannot send to {addr}: {e}"))?;
-    let mut answer = String::new();
-    stream
-        .read_to_string(&mut answer)
-        .map_err(|e| format!("no answer from {addr}: {e}"))?;
-    Ok(answer
-        .split_once("\r\n\r\n")
-        .map_or(answer.clone(), |(_, b)| b.to_owned()))
 }

@@ -6,6 +6,7 @@ mod build;
 mod cmd;
 mod dev;
 mod dist;
+mod http;
 mod postgres;
 mod relay_mode;
 mod setup;

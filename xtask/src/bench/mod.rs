@@ -82,14 +82,14 @@ pub fn bench(args: &[String]) -> Result {
 
     let sandbox = Sandbox::start(&widget)?;
     say(&format!("sandbox listening on {}", sandbox.url));
-    seed(&sandbox.addr, 1, SOURCES)?;
+    seed(&sandbox.url, 1, SOURCES)?;
     say(&format!("created {SOURCES} sources through the API"));
     say(&format!(
         "measuring in headless Chromium: {runs} cold and warm opens each of the widget and the baseline, then the actions"
     ));
     let measured = browser(&sandbox, &out_dir.join("browser.json"), runs, SOURCES, true);
     let measured = measured.and_then(|raw| {
-        seed(&sandbox.addr, SOURCES + 1, MORE_SOURCES)?;
+        seed(&sandbox.url, SOURCES + 1, MORE_SOURCES)?;
         say(&format!(
             "{MORE_SOURCES} sources now: {runs} more opens each"
         ));

@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::cmd::{command, free_port, output, root, say, Result};
+use crate::http;
 use load::Account;
 
 /// Sequential calls each way for the overhead, unless `--runs` says otherwise.
@@ -196,11 +197,11 @@ fn paced(out: &Path, r: &mut Value) -> Result {
     // One call first caches the admin answer; then a full second empties the account's window.
     load::calls_for(&relay.url, std::slice::from_ref(&account), 1)?;
     std::thread::sleep(Duration::from_millis(1500));
-    let control = procs::agent(Duration::from_secs(10));
-    procs::delete(&control, &format!("{}/__sandbox/counters", sandbox.url))?;
+    let control = http::agent(Duration::from_secs(10));
+    http::delete(&control, &format!("{}/__sandbox/counters", sandbox.url))?;
     say(&format!("{BURST} calls at once for one account"));
     let mut burst = load::burst(&relay.url, &account, BURST)?;
-    let (_, counters) = procs::get(
+    let (_, counters) = http::get(
         &control,
         &format!("{}/__sandbox/counters", sandbox.url),
         &[],
