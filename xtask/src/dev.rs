@@ -2,7 +2,7 @@
 //! relay (an SQLite file in `target/dev/`) with a second sandbox account that has installed
 //! the integration, then says where to go.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
@@ -213,10 +213,28 @@ fn dev_key(path: &PathBuf) -> Result<String> {
         return Ok(key.trim().to_owned());
     }
     let mut bytes = [0u8; 32];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .map_err(|e| format!("cannot read /dev/urandom for the relay's key: {e}"))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| format!("cannot draw random bytes for the relay's key: {e}"))?;
     let key = base64::engine::general_purpose::STANDARD.encode(bytes);
     std::fs::write(path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dev_key_is_32_random_bytes_made_once() {
+        let path = std::env::temp_dir().join(format!("xtask-dev-key-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let key = dev_key(&path).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&key)
+            .unwrap();
+        assert_eq!(bytes.len(), 32);
+        assert_ne!(bytes, [0u8; 32]);
+        assert_eq!(dev_key(&path).unwrap(), key);
+        let _ = std::fs::remove_file(&path);
+    }
 }
