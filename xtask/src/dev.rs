@@ -39,24 +39,28 @@ impl Drop for Children {
     }
 }
 
-/// Builds everything and runs the sandboxes and the relay until Ctrl-C.
-pub fn dev(args: &[String]) -> Result {
-    let mut addr = DEFAULT_ADDR.to_owned();
-    let mut passthrough = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--addr" => {
-                addr = it
-                    .next()
-                    .ok_or("--addr needs a value, e.g. 127.0.0.1:8080")?
-                    .clone()
-            }
-            "--" => passthrough.extend(it.by_ref().cloned()),
-            other => passthrough.push(other.to_owned()),
-        }
-    }
+/// What the command line asked for.
+#[derive(clap::Args, Debug)]
+pub struct Options {
+    /// Where the sandbox listens
+    #[arg(long, value_name = "A", default_value = DEFAULT_ADDR)]
+    addr: String,
+    /// Options passed on to the sandbox (after `--`, or any the task does not know)
+    #[arg(
+        value_name = "SANDBOX ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    sandbox_args: Vec<String>,
+}
 
+/// Builds everything and runs the sandboxes and the relay until Ctrl-C.
+pub fn dev(
+    Options {
+        addr,
+        sandbox_args: passthrough,
+    }: Options,
+) -> Result {
     setup::ensure(&[Need::Node])?;
     let widget_dir = if build::widget_exists() {
         Some(build::widget()?)
@@ -223,6 +227,28 @@ fn dev_key(path: &PathBuf) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Cli, Task};
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> Options {
+        let all = ["xtask", "dev"].iter().chain(args);
+        match Cli::try_parse_from(all).unwrap().task {
+            Task::Dev(o) => o,
+            _ => panic!("dev parsed as another task"),
+        }
+    }
+
+    #[test]
+    fn options_not_of_dev_go_to_the_sandbox() {
+        let o = parse(&[]);
+        assert_eq!((o.addr.as_str(), o.sandbox_args.len()), (DEFAULT_ADDR, 0));
+        let o = parse(&["--addr", "127.0.0.1:9000", "--", "--max-sources", "10"]);
+        assert_eq!(o.addr, "127.0.0.1:9000");
+        assert_eq!(o.sandbox_args, ["--max-sources", "10"]);
+        let o = parse(&["--addr=127.0.0.1:9000", "--max-sources", "10"]);
+        assert_eq!(o.addr, "127.0.0.1:9000");
+        assert_eq!(o.sandbox_args, ["--max-sources", "10"]);
+    }
 
     #[test]
     fn the_dev_key_is_32_random_bytes_made_once() {

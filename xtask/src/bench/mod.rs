@@ -17,7 +17,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{json, Value};
 
 use crate::build;
-use crate::cmd::{command, output, root, run, say, Result};
+use crate::cmd::{at_least, command, output, root, run, say, Result};
 use crate::setup::{self, Need};
 use figures::{sizes, strings};
 use markdown::markdown;
@@ -36,16 +36,20 @@ const MIN_RUNS: usize = 5;
 const KB: f64 = 1024.0;
 
 /// What the command line asked for.
-#[derive(Debug, PartialEq, Eq)]
-struct Options {
+#[derive(clap::Args, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Page loads per renderer and row count
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RUNS, value_parser = at_least(MIN_RUNS))]
     runs: usize,
-    /// An already built widget folder to measure instead of building one.
+    /// An already built widget folder to measure instead of building one (from the repository
+    /// root)
+    #[arg(long, value_name = "DIR")]
     widget_dir: Option<PathBuf>,
 }
 
 /// Runs the benchmark: `cargo xtask bench [--runs N] [--widget-dir DIR]`.
-pub fn bench(args: &[String]) -> Result {
-    let Options { runs, widget_dir } = parse_args(args)?;
+pub fn bench(Options { runs, widget_dir }: Options) -> Result {
+    let widget_dir = widget_dir.map(|dir| root().join(dir));
     setup::ensure(&[Need::Wasm, Need::Browser, Need::Node])?;
     let widget = match widget_dir {
         Some(dir) if dir.join("script.js").is_file() => dir,
@@ -155,39 +159,6 @@ fn browser(
     serde_json::from_str(&raw).map_err(|e| format!("{} is not JSON: {e}", out.display()))
 }
 
-fn parse_args(args: &[String]) -> Result<Options> {
-    let mut opts = Options {
-        runs: DEFAULT_RUNS,
-        widget_dir: None,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f, Some(v.to_owned())),
-            None => (arg.as_str(), None),
-        };
-        let mut value = || inline.clone().or_else(|| it.next().cloned());
-        match flag {
-            "--runs" => {
-                opts.runs = value()
-                    .and_then(|v| v.parse().ok())
-                    .filter(|n| *n >= MIN_RUNS)
-                    .ok_or(format!("--runs needs a number of at least {MIN_RUNS}"))?
-            }
-            "--widget-dir" => {
-                let dir = value().ok_or("--widget-dir needs a folder")?;
-                opts.widget_dir = Some(root().join(dir));
-            }
-            other => {
-                return Err(format!(
-                    "unknown bench option `{other}`; try --runs N or --widget-dir DIR"
-                ))
-            }
-        }
-    }
-    Ok(opts)
-}
-
 fn copy_tree(from: &Path, to: &Path) -> Result {
     fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
     let entries = fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
@@ -217,24 +188,31 @@ fn write(path: &Path, text: &str) -> Result {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use clap::Parser;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    use super::*;
+    use crate::{BenchCommand, Cli, Task};
+
+    fn parse(args: &[&str]) -> std::result::Result<Options, clap::Error> {
+        let all = ["xtask", "bench"].iter().chain(args);
+        match Cli::try_parse_from(all)?.task {
+            Task::Bench(BenchCommand { widget, .. }) => Ok(widget),
+            _ => panic!("bench parsed as another task"),
+        }
     }
 
     #[test]
     fn options_default_to_15_runs_and_a_fresh_build() {
-        let runs = |a: &[&str]| parse_args(&args(a)).map(|o| o.runs);
-        assert_eq!(runs(&[]), Ok(DEFAULT_RUNS));
-        assert_eq!(runs(&["--runs", "30"]), Ok(30));
-        assert_eq!(runs(&["--runs=40"]), Ok(40));
-        assert!(runs(&["--runs", "4"]).is_err());
-        assert!(runs(&["--runs"]).is_err());
-        assert!(runs(&["--fast"]).is_err());
-        assert_eq!(parse_args(&[]).unwrap().widget_dir, None);
-        let o = parse_args(&args(&["--widget-dir", "target/e2e-widget", "--runs=20"])).unwrap();
-        assert_eq!(o.widget_dir, Some(root().join("target/e2e-widget")));
+        let runs = |a: &[&str]| parse(a).map(|o| o.runs).ok();
+        assert_eq!(runs(&[]), Some(DEFAULT_RUNS));
+        assert_eq!(runs(&["--runs", "30"]), Some(30));
+        assert_eq!(runs(&["--runs=40"]), Some(40));
+        assert!(runs(&["--runs", "4"]).is_none());
+        assert!(runs(&["--runs"]).is_none());
+        assert!(runs(&["--fast"]).is_none());
+        assert_eq!(parse(&[]).unwrap().widget_dir, None);
+        let o = parse(&["--widget-dir", "target/e2e-widget", "--runs=20"]).unwrap();
+        assert_eq!(o.widget_dir, Some(PathBuf::from("target/e2e-widget")));
         assert_eq!(o.runs, 20);
     }
 }
