@@ -2,6 +2,8 @@
 //! relay (an SQLite file in `target/dev/`) with a second sandbox account that has installed
 //! the integration, then says where to go.
 
+mod ports;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -15,12 +17,14 @@ use crate::cmd::{command, root, say, Result};
 use crate::http;
 use crate::relay_mode;
 use crate::setup::{self, Need};
+use ports::Port;
 
 /// Where the sandbox listens unless `--addr` says otherwise.
 const DEFAULT_ADDR: &str = "127.0.0.1:8080";
-/// Where the relay listens.
+/// Where the relay listens unless `--relay-addr` says otherwise.
 const RELAY_ADDR: &str = "127.0.0.1:8090";
-/// Where the sandbox account that uses the relay listens.
+/// Where the sandbox account that uses the relay listens unless `--relay-sandbox-addr` says
+/// otherwise.
 const RELAY_ACCOUNT_ADDR: &str = "127.0.0.1:8081";
 /// The OAuth integration the relay account has installed (the sandbox's own example values).
 const CLIENT_ID: &str = "sandbox-client";
@@ -43,8 +47,14 @@ impl Drop for Children {
 #[derive(clap::Args, Debug)]
 pub struct Options {
     /// Where the sandbox listens
-    #[arg(long, value_name = "A", default_value = DEFAULT_ADDR)]
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_ADDR)]
     addr: String,
+    /// Where the relay listens (loopback: the relay build calls it over plain HTTP)
+    #[arg(long, value_name = "ADDR", default_value = RELAY_ADDR, value_parser = loopback)]
+    relay_addr: String,
+    /// Where the second sandbox account, the one that uses the relay, listens
+    #[arg(long, value_name = "ADDR", default_value = RELAY_ACCOUNT_ADDR)]
+    relay_sandbox_addr: String,
     /// Options passed on to the sandbox (after `--`, or any the task does not know)
     #[arg(
         value_name = "SANDBOX ARGS",
@@ -54,15 +64,39 @@ pub struct Options {
     sandbox_args: Vec<String>,
 }
 
+/// Checks the relay's address: the relay build calls it over plain HTTP, which the relay and
+/// the widget allow on loopback only.
+fn loopback(addr: &str) -> Result<String> {
+    relay_mode::relay_url(&format!("http://{addr}"))
+        .map(|_| addr.to_owned())
+        .map_err(|_| "give a loopback address, e.g. 127.0.0.1:8090".to_owned())
+}
+
 /// Builds everything and runs the sandboxes and the relay until Ctrl-C.
-pub fn dev(
-    Options {
-        addr,
-        sandbox_args: passthrough,
-    }: Options,
-) -> Result {
+pub fn dev(opts: Options) -> Result {
+    let with_relay = build::widget_exists();
+    let relay_url = format!("http://{}", opts.relay_addr);
+    let mut ports = vec![Port {
+        addr: &opts.addr,
+        server: "the sandbox",
+        option: "--addr",
+    }];
+    if with_relay {
+        ports.push(Port {
+            addr: &opts.relay_addr,
+            server: "the relay",
+            option: "--relay-addr",
+        });
+        ports.push(Port {
+            addr: &opts.relay_sandbox_addr,
+            server: "the relay's sandbox account",
+            option: "--relay-sandbox-addr",
+        });
+    }
+    ports::check_free(&ports)?;
+
     setup::ensure(&[Need::Node])?;
-    let widget_dir = if build::widget_exists() {
+    let widget_dir = if with_relay {
         Some(build::widget()?)
     } else {
         say("widget/script.js does not exist yet: the host pages will say that no widget is built");
@@ -71,11 +105,11 @@ pub fn dev(
     let sandbox_bin = build::sandbox()?;
     let mut children = Children(Vec::new());
 
-    let relay_url = format!("http://{RELAY_ADDR}");
     let relay_account = match &widget_dir {
         Some(dir) => Some(start_relay_side(
             dir,
             &sandbox_bin,
+            &opts,
             &relay_url,
             &mut children,
         )?),
@@ -83,11 +117,11 @@ pub fn dev(
     };
 
     let mut sandbox = command(&sandbox_bin);
-    sandbox.args(["--addr", &addr]);
+    sandbox.args(["--addr", &opts.addr]);
     if let Some(dir) = &widget_dir {
         sandbox.arg("--widget-dir").arg(dir);
     }
-    sandbox.args(&passthrough).stdout(Stdio::piped());
+    sandbox.args(&opts.sandbox_args).stdout(Stdio::piped());
     let mut child = sandbox
         .spawn()
         .map_err(|e| format!("could not start the sandbox: {e}"))?;
@@ -99,7 +133,8 @@ pub fn dev(
         let Ok(line) = line else { break };
         println!("{line}");
         if let Some(url) = line.split("listening on ").nth(1) {
-            print_urls(url.trim().trim_end_matches('/'), relay_account.as_deref());
+            let relay = relay_account.as_deref().map(|a| (a, relay_url.as_str()));
+            print_urls(url.trim().trim_end_matches('/'), relay);
         }
     }
     let status = children
@@ -115,14 +150,16 @@ pub fn dev(
     }
 }
 
-fn print_urls(url: &str, relay_account: Option<&str>) {
+/// Where to go: the direct-mode pages at `url`, and with `relay` (the relay account's address
+/// and the relay's) the relay-mode ones.
+fn print_urls(url: &str, relay: Option<(&str, &str)>) {
     const ADVANCED: &str = "/settings/widgets/sources_manager/advanced";
     println!();
     println!("  Direct mode (the long-lived token of a private integration), open {url}/:");
     println!("    Settings > Integrations (the widget's modal): {url}/settings/widgets");
     println!("    The full manager (advanced settings): {url}{ADVANCED}");
     println!("    Digital Pipeline (add the widget as a lead source): {url}/digital-pipeline");
-    if let Some(r) = relay_account {
+    if let Some((r, relay_url)) = relay {
         println!(
             "  Relay mode (a public integration: the relay keeps the OAuth tokens), open {r}/:"
         );
@@ -130,7 +167,7 @@ fn print_urls(url: &str, relay_account: Option<&str>) {
             "    Settings > Integrations (says whether it is connected): {r}/settings/widgets"
         );
         println!("    The full manager, through the relay: {r}{ADVANCED}");
-        println!("    Relay: http://{RELAY_ADDR} (tokens in target/dev/relay.sqlite3, encrypted)");
+        println!("    Relay: {relay_url} (tokens in target/dev/relay.sqlite3, encrypted)");
     }
     println!("  Ctrl-C stops everything.");
     println!();
@@ -141,6 +178,7 @@ fn print_urls(url: &str, relay_account: Option<&str>) {
 fn start_relay_side(
     widget_dir: &Path,
     sandbox_bin: &Path,
+    opts: &Options,
     relay_url: &str,
     children: &mut Children,
 ) -> Result<String> {
@@ -151,7 +189,7 @@ fn start_relay_side(
 
     let mut relay = command(build::relay()?);
     relay
-        .args(["--addr", RELAY_ADDR, "--public-url", relay_url])
+        .args(["--addr", &opts.relay_addr, "--public-url", relay_url])
         .args(["--client-id", CLIENT_ID, "--redirect-uri", &redirect])
         .arg("--database")
         .arg(format!(
@@ -165,7 +203,7 @@ fn start_relay_side(
 
     let mut account = command(sandbox_bin);
     account
-        .args(["--addr", RELAY_ACCOUNT_ADDR, "--widget-dir"])
+        .args(["--addr", &opts.relay_sandbox_addr, "--widget-dir"])
         .arg(&relay_widget)
         .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
         .args(["--redirect-uri", &redirect]);
@@ -248,6 +286,24 @@ mod tests {
         let o = parse(&["--addr=127.0.0.1:9000", "--max-sources", "10"]);
         assert_eq!(o.addr, "127.0.0.1:9000");
         assert_eq!(o.sandbox_args, ["--max-sources", "10"]);
+        assert_eq!(
+            (o.relay_addr.as_str(), o.relay_sandbox_addr.as_str()),
+            (RELAY_ADDR, RELAY_ACCOUNT_ADDR)
+        );
+    }
+
+    #[test]
+    fn every_server_moves_with_its_own_option() {
+        let o = parse(&[
+            "--relay-addr",
+            "127.0.0.1:9090",
+            "--relay-sandbox-addr",
+            "127.0.0.1:9081",
+        ]);
+        assert_eq!(o.relay_addr, "127.0.0.1:9090");
+        assert_eq!(o.relay_sandbox_addr, "127.0.0.1:9081");
+        let all = ["xtask", "dev", "--relay-addr", "192.0.2.1:9090"];
+        assert!(Cli::try_parse_from(all).is_err());
     }
 
     #[test]
