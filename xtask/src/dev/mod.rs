@@ -2,11 +2,12 @@
 //! relay (an SQLite file in `target/dev/`) with a second sandbox account that has installed
 //! the integration, then says where to go.
 
+mod children;
 mod ports;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use crate::cmd::{command, root, say, Result};
 use crate::http;
 use crate::relay_mode;
 use crate::setup::{self, Need};
+use children::Children;
 use ports::Port;
 
 /// Where the sandbox listens unless `--addr` says otherwise.
@@ -30,18 +32,6 @@ const RELAY_ACCOUNT_ADDR: &str = "127.0.0.1:8081";
 const CLIENT_ID: &str = "sandbox-client";
 /// Its client secret: a fixed value of the sandbox, not a real secret; never printed.
 const CLIENT_SECRET: &str = "sandbox-client-secret";
-
-/// Children killed when `dev` ends, however it ends.
-struct Children(Vec<Child>);
-
-impl Drop for Children {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
 
 /// What the command line asked for.
 #[derive(clap::Args, Debug)]
@@ -94,6 +84,7 @@ pub fn dev(opts: Options) -> Result {
         });
     }
     ports::check_free(&ports)?;
+    let children = Children::new()?;
 
     setup::ensure(&[Need::Node])?;
     let widget_dir = if with_relay {
@@ -103,7 +94,6 @@ pub fn dev(opts: Options) -> Result {
         None
     };
     let sandbox_bin = build::sandbox()?;
-    let mut children = Children(Vec::new());
 
     let relay_account = match &widget_dir {
         Some(dir) => Some(start_relay_side(
@@ -111,7 +101,7 @@ pub fn dev(opts: Options) -> Result {
             &sandbox_bin,
             &opts,
             &relay_url,
-            &mut children,
+            &children,
         )?),
         None => None,
     };
@@ -121,14 +111,10 @@ pub fn dev(opts: Options) -> Result {
     if let Some(dir) = &widget_dir {
         sandbox.arg("--widget-dir").arg(dir);
     }
-    sandbox.args(&opts.sandbox_args).stdout(Stdio::piped());
-    let mut child = sandbox
-        .spawn()
-        .map_err(|e| format!("could not start the sandbox: {e}"))?;
+    sandbox.args(&opts.sandbox_args);
+    let stdout = children.spawn(&mut sandbox, "the sandbox")?;
 
     // Echo the sandbox's own lines, and add the address to open once it is listening.
-    let stdout = child.stdout.take().expect("stdout is piped");
-    children.0.push(child);
     for line in BufReader::new(stdout).lines() {
         let Ok(line) = line else { break };
         println!("{line}");
@@ -137,12 +123,7 @@ pub fn dev(opts: Options) -> Result {
             print_urls(url.trim().trim_end_matches('/'), relay);
         }
     }
-    let status = children
-        .0
-        .last_mut()
-        .expect("the sandbox was pushed")
-        .wait()
-        .map_err(|e| format!("lost the sandbox process: {e}"))?;
+    let status = children.wait_last()?;
     if status.success() {
         Ok(())
     } else {
@@ -180,7 +161,7 @@ fn start_relay_side(
     sandbox_bin: &Path,
     opts: &Options,
     relay_url: &str,
-    children: &mut Children,
+    children: &Children,
 ) -> Result<String> {
     let relay_widget = relay_mode::relay_widget(widget_dir, relay_url)?;
     let dev_dir = root().join("target/dev");
@@ -224,13 +205,8 @@ fn start_relay_side(
 
 /// Spawns `cmd`, waits for its `<name> listening on URL` line, then echoes its output with
 /// the name in front; returns the URL.
-fn spawn_listening(mut cmd: Command, name: &str, children: &mut Children) -> Result<String> {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start {name}: {e}"))?;
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
-    children.0.push(child);
+fn spawn_listening(mut cmd: Command, name: &str, children: &Children) -> Result<String> {
+    let mut lines = BufReader::new(children.spawn(&mut cmd, name)?).lines();
     let needle = format!("{name} listening on ");
     for line in lines.by_ref() {
         let line = line.map_err(|e| format!("lost {name}'s output: {e}"))?;
