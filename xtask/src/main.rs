@@ -9,6 +9,7 @@ mod dist;
 mod http;
 mod postgres;
 mod relay_mode;
+mod report;
 mod setup;
 mod test;
 

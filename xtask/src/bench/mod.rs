@@ -113,24 +113,8 @@ pub fn bench(Options { runs, widget_dir }: Options) -> Result {
     report["commit"] = output(command("git").args(["rev-parse", "--short", "HEAD"]))
         .map_or(Value::Null, |c| json!(c.trim()));
     let md = markdown(&report);
-    write(
-        &out_dir.join("report.json"),
-        &(serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"),
-    )?;
-    write(&out_dir.join("report.md"), &md)?;
-    println!("{md}");
-    say("wrote target/bench/report.json and target/bench/report.md");
-
     let errors = strings(&report["errors"]);
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} benchmark step(s) could not run: {}",
-            errors.len(),
-            errors.join("; ")
-        ))
-    }
+    crate::report::publish(&report, &md, "report", &errors, "benchmark")
 }
 
 /// Runs `tests/bench/bench.mjs` against `sandbox` expecting `rows` rows, and reads what it wrote.
@@ -180,10 +164,6 @@ fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
-}
-
-fn write(path: &Path, text: &str) -> Result {
-    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -12,17 +12,11 @@ const RENDER_RATIO_MAX: f64 = 1.3;
 /// Largest ratio of the widget's median warm open → rows to the baseline's.
 const WARM_OPEN_RATIO_MAX: f64 = 1.5;
 
-/// One budget line: what is measured, its figure, the limit and whether it holds.
-/// A figure that could not be measured fails its budget.
+/// One budget line with the detail the table shows beside its name.
 fn budget(name: &str, value: Option<f64>, limit: f64, unit: &str, detail: String) -> Value {
-    json!({
-        "budget": name,
-        "value": value,
-        "limit": limit,
-        "unit": unit,
-        "pass": value.is_some_and(|v| v <= limit),
-        "detail": detail,
-    })
+    let mut line = crate::report::budget(name, value, limit, unit);
+    line["detail"] = json!(detail);
+    line
 }
 
 /// The timings of one browser run per renderer: median, p90 and min of each figure.

@@ -71,22 +71,7 @@ pub fn bench(Options { runs }: Options) -> Result {
     r["budgets"] = report::budgets(&r);
 
     let md = report::markdown(&r);
-    write(
-        &out.join("relay-report.json"),
-        &(serde_json::to_string_pretty(&r).unwrap_or_default() + "\n"),
-    )?;
-    write(&out.join("relay-report.md"), &md)?;
-    println!("{md}");
-    say("wrote target/bench/relay-report.json and target/bench/relay-report.md");
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} relay benchmark step(s) could not run: {}",
-            errors.len(),
-            errors.join("; ")
-        ))
-    }
+    crate::report::publish(&r, &md, "relay-report", &errors, "relay benchmark")
 }
 
 /// The machine's 1-minute load average: on shared cores it explains the tails.
@@ -95,10 +80,6 @@ fn load_average() -> Value {
         .ok()
         .and_then(|l| l.split_whitespace().next()?.parse::<f64>().ok())
         .map_or(Value::Null, |l| json!(l))
-}
-
-fn write(path: &Path, text: &str) -> Result {
-    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The relay with its pace off on 10,000 seeded installations plus the sandbox's, and the
