@@ -80,6 +80,16 @@ pub fn describe(cmd: &Command) -> String {
     parts.join(" ")
 }
 
+/// A parser for a count option that must be at least `min`, for clap's `value_parser`.
+pub fn at_least(min: usize) -> impl Fn(&str) -> Result<usize> + Clone + Send + Sync + 'static {
+    move |s| {
+        s.parse()
+            .ok()
+            .filter(|n| *n >= min)
+            .ok_or_else(|| format!("needs a number of at least {min}"))
+    }
+}
+
 /// A port nobody listens on right now; a server binds it a moment later.
 pub fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")

@@ -26,13 +26,16 @@ const IMAGES: &[(&str, u32, u32)] = &[
 /// The Digital Pipeline logo, required only with the `digital_pipeline` location.
 const DP_IMAGE: (&str, u32, u32) = ("images/logo_dp.png", 174, 109);
 
+/// What the command line asked for.
+#[derive(clap::Args, Debug)]
+pub struct Options {
+    /// The relay's https origin: writes the relay build, which calls the Sources API through it
+    #[arg(long, value_name = "URL", value_parser = relay_mode::relay_url)]
+    relay: Option<String>,
+}
+
 /// `cargo xtask dist [--relay URL]`: writes `dist/widget.zip`, the relay build with `--relay`.
-pub fn dist_command(args: &[String]) -> Result {
-    let relay = match args {
-        [] => None,
-        [flag, url] if flag == "--relay" => Some(relay_mode::relay_url(url)?),
-        _ => return Err("dist takes nothing, or --relay URL (the relay's https origin)".into()),
-    };
+pub fn dist_command(Options { relay }: Options) -> Result {
     dist_to(relay.as_deref(), &root().join("dist/widget.zip")).map(|_| ())
 }
 

@@ -9,8 +9,16 @@ use crate::dist;
 use crate::postgres::{self, BIN_VAR, DIR_VAR, URL_VAR};
 use crate::setup::{self, Need};
 
+/// What the command line asked for.
+#[derive(clap::Args, Debug)]
+pub struct Options {
+    /// The layers to run, in this order (all when none is named)
+    #[arg(value_enum, value_name = "LAYER")]
+    layers: Vec<Layer>,
+}
+
 /// A test layer, in the order they run.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum Layer {
     /// `cargo test --workspace`: the core, the app reducer, the sandbox over HTTP, xtask.
     Native,
@@ -28,24 +36,10 @@ impl Layer {
             Layer::E2e => "e2e",
         }
     }
-
-    fn parse(s: &str) -> Option<Layer> {
-        [Layer::Native, Layer::Wasm, Layer::E2e]
-            .into_iter()
-            .find(|l| l.name() == s)
-    }
 }
 
 /// Runs the layers named in `args` (all when none), then prints one line per layer.
-pub fn test(args: &[String]) -> Result {
-    let mut layers = Vec::new();
-    for arg in args {
-        layers.push(
-            Layer::parse(arg).ok_or_else(|| {
-                format!("unknown test layer `{arg}`: choose from native, wasm, e2e")
-            })?,
-        );
-    }
+pub fn test(Options { mut layers }: Options) -> Result {
     if layers.is_empty() {
         layers = vec![Layer::Native, Layer::Wasm, Layer::E2e];
     }
@@ -214,4 +208,31 @@ fn e2e() -> Result<Outcome> {
     }
     run(&mut npx)?;
     Ok(Outcome::Passed)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::{Cli, Task};
+
+    fn layers(args: &[&str]) -> Option<Vec<Layer>> {
+        let all = ["xtask", "test"].iter().chain(args);
+        match Cli::try_parse_from(all).ok()?.task {
+            Task::Test(o) => Some(o.layers),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn layers_are_named_or_all() {
+        assert_eq!(layers(&[]), Some(vec![]));
+        assert_eq!(
+            layers(&["wasm", "native"]),
+            Some(vec![Layer::Wasm, Layer::Native])
+        );
+        assert_eq!(layers(&["e2e"]), Some(vec![Layer::E2e]));
+        assert_eq!(layers(&["unit"]), None);
+    }
 }

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-use super::procs::{agent, get, CLIENT_ID, DIRECT_TOKEN, SECRET};
+use super::procs::{CLIENT_ID, DIRECT_TOKEN, SECRET};
 use crate::cmd::Result;
+use crate::http::{agent, get};
 
 /// The route measured: the widget's first call, answered from an empty store.
 const ROUTE: &str = "/api/v4/sources";

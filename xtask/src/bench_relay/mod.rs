@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::cmd::{command, free_port, output, root, say, Result};
+use crate::cmd::{at_least, command, free_port, output, root, say, Result};
+use crate::http;
 use load::Account;
 
 /// Sequential calls each way for the overhead, unless `--runs` says otherwise.
@@ -36,9 +37,16 @@ const FORGED_MAX_CALLS: u64 = 200_000;
 /// Calls at once for one account in the burst.
 const BURST: usize = 30;
 
+/// What the command line asked for.
+#[derive(clap::Args, Debug)]
+pub struct Options {
+    /// Sequential calls each way for the overhead
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RUNS, value_parser = at_least(MIN_RUNS))]
+    runs: usize,
+}
+
 /// Runs the relay benchmark: `cargo xtask bench relay [--runs N]`.
-pub fn bench(args: &[String]) -> Result {
-    let runs = parse_args(args)?;
+pub fn bench(Options { runs }: Options) -> Result {
     procs::build()?;
     let out = root().join("target/bench");
     fs::create_dir_all(&out).map_err(|e| format!("cannot create target/bench: {e}"))?;
@@ -63,42 +71,7 @@ pub fn bench(args: &[String]) -> Result {
     r["budgets"] = report::budgets(&r);
 
     let md = report::markdown(&r);
-    write(
-        &out.join("relay-report.json"),
-        &(serde_json::to_string_pretty(&r).unwrap_or_default() + "\n"),
-    )?;
-    write(&out.join("relay-report.md"), &md)?;
-    println!("{md}");
-    say("wrote target/bench/relay-report.json and target/bench/relay-report.md");
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} relay benchmark step(s) could not run: {}",
-            errors.len(),
-            errors.join("; ")
-        ))
-    }
-}
-
-fn parse_args(args: &[String]) -> Result<usize> {
-    let mut runs = DEFAULT_RUNS;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--runs" => {
-                runs = it
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n >= MIN_RUNS)
-                    .ok_or_else(|| {
-                        format!("--runs takes a number of calls, at least {MIN_RUNS}")
-                    })?;
-            }
-            other => return Err(format!("bench relay: unknown argument `{other}`")),
-        }
-    }
-    Ok(runs)
+    crate::report::publish(&r, &md, "relay-report", &errors, "relay benchmark")
 }
 
 /// The machine's 1-minute load average: on shared cores it explains the tails.
@@ -107,10 +80,6 @@ fn load_average() -> Value {
         .ok()
         .and_then(|l| l.split_whitespace().next()?.parse::<f64>().ok())
         .map_or(Value::Null, |l| json!(l))
-}
-
-fn write(path: &Path, text: &str) -> Result {
-    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The relay with its pace off on 10,000 seeded installations plus the sandbox's, and the
@@ -196,11 +165,11 @@ fn paced(out: &Path, r: &mut Value) -> Result {
     // One call first caches the admin answer; then a full second empties the account's window.
     load::calls_for(&relay.url, std::slice::from_ref(&account), 1)?;
     std::thread::sleep(Duration::from_millis(1500));
-    let control = procs::agent(Duration::from_secs(10));
-    procs::delete(&control, &format!("{}/__sandbox/counters", sandbox.url))?;
+    let control = http::agent(Duration::from_secs(10));
+    http::delete(&control, &format!("{}/__sandbox/counters", sandbox.url))?;
     say(&format!("{BURST} calls at once for one account"));
     let mut burst = load::burst(&relay.url, &account, BURST)?;
-    let (_, counters) = procs::get(
+    let (_, counters) = http::get(
         &control,
         &format!("{}/__sandbox/counters", sandbox.url),
         &[],
@@ -215,18 +184,28 @@ fn paced(out: &Path, r: &mut Value) -> Result {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use clap::Parser;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    use super::*;
+    use crate::{BenchCommand, BenchRelay, Cli, Task};
+
+    fn runs(args: &[&str]) -> Option<usize> {
+        let all = ["xtask", "bench", "relay"].iter().chain(args);
+        match Cli::try_parse_from(all).ok()?.task {
+            Task::Bench(BenchCommand {
+                relay: Some(BenchRelay::Relay(o)),
+                ..
+            }) => Some(o.runs),
+            _ => None,
+        }
     }
 
     #[test]
     fn runs_default_and_are_bounded_below() {
-        assert_eq!(parse_args(&[]), Ok(DEFAULT_RUNS));
-        assert_eq!(parse_args(&args(&["--runs", "1000"])), Ok(1000));
-        assert!(parse_args(&args(&["--runs", "3"])).is_err());
-        assert!(parse_args(&args(&["--runs"])).is_err());
-        assert!(parse_args(&args(&["--fast"])).is_err());
+        assert_eq!(runs(&[]), Some(DEFAULT_RUNS));
+        assert_eq!(runs(&["--runs", "1000"]), Some(1000));
+        assert!(runs(&["--runs", "3"]).is_none());
+        assert!(runs(&["--runs"]).is_none());
+        assert!(runs(&["--fast"]).is_none());
     }
 }

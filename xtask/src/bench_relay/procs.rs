@@ -1,5 +1,5 @@
 //! The sandbox and relay processes of the relay benchmark, each stopped when its guard drops
-//! (also when a step fails or panics), and the small HTTP helpers that talk to them.
+//! (also when a step fails or panics).
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::cmd::{command, free_port, root, run, say, Result};
+use crate::http::{agent, get, post};
 
 /// The integration's id, registered in the sandbox and given to the relay.
 pub const CLIENT_ID: &str = "bench-relay-client";
@@ -237,51 +238,4 @@ pub fn cpu_secs(pid: u32) -> Result<f64> {
         [user, system] => Ok((user + system) as f64 / per_sec),
         _ => Err(format!("/proc/{pid}/stat has no CPU times")),
     }
-}
-
-/// An HTTP client that keeps its connection and hands every status back as an answer.
-pub fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(timeout))
-        .build()
-        .into()
-}
-
-/// `GET url` with `headers`; the status and the body.
-pub fn get(agent: &ureq::Agent, url: &str, headers: &[(&str, &str)]) -> Result<(u16, String)> {
-    let mut req = agent.get(url);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let mut resp = req.call().map_err(|e| format!("GET {url}: {e}"))?;
-    let status = resp.status().as_u16();
-    let body = resp
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| format!("GET {url}: {e}"))?;
-    Ok((status, body))
-}
-
-/// `POST url` without a body; the status and the body.
-pub fn post(agent: &ureq::Agent, url: &str) -> Result<(u16, String)> {
-    let mut resp = agent
-        .post(url)
-        .send_empty()
-        .map_err(|e| format!("POST {url}: {e}"))?;
-    let status = resp.status().as_u16();
-    let body = resp
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| format!("POST {url}: {e}"))?;
-    Ok((status, body))
-}
-
-/// `DELETE url`; the status.
-pub fn delete(agent: &ureq::Agent, url: &str) -> Result<u16> {
-    let resp = agent
-        .delete(url)
-        .call()
-        .map_err(|e| format!("DELETE {url}: {e}"))?;
-    Ok(resp.status().as_u16())
 }

@@ -14,15 +14,7 @@ fn mb(kib: &Value) -> Option<f64> {
 /// The targets, each with its figure (`null` when it could not be measured) and whether it
 /// holds; reported, never asserted.
 pub fn budgets(r: &Value) -> Value {
-    let line = |name: &str, value: Option<f64>, limit: f64, unit: &str| {
-        json!({
-            "budget": name,
-            "value": value,
-            "limit": limit,
-            "unit": unit,
-            "pass": value.is_some_and(|v| v <= limit),
-        })
-    };
+    let line = crate::report::budget;
     json!([
         line(
             "relay overhead over a direct call, p99",
