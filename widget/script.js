@@ -1,4 +1,4 @@
-/* Kommo widget loader: answers Kommo's callbacks by mounting the wasm build beside this file. */
+/* Kommo widget loader: loads the wasm build beside this file and hands Kommo's callbacks to it. */
 define([], function () {
   'use strict';
 
@@ -6,7 +6,7 @@ define([], function () {
   // mode. With it, every API call goes there through Kommo's $authorizedAjax.
   var RELAY = '';
   // Shared by every widget object of the page: the wasm is fetched and compiled once.
-  var loaded = null;
+  var loaded = null, wasm = null;
   // Areas where the widget's UI can open: the wasm starts loading as soon as one is entered.
   var AREAS = ['settings', 'advanced_settings', 'digital_pipeline', 'lead_sources'];
   // Shown when the wasm cannot run; the locale's own texts come from its i18n file.
@@ -15,27 +15,24 @@ define([], function () {
 
   function blocked(e) { return /unsafe-eval|Content Security Policy|CSP/i.test(String(e && e.message || e)); }
   function ok() { return true; }
+  function el(parent, tag, cls) { var n = parent.appendChild(document.createElement(tag)); if (cls) n.className = cls; return n; }
 
   return function () {
-    var self = this, mounted = [], alive = 0;
+    // Roots shown while the wasm loads: until it is in, only this file can take them away.
+    var self = this, waiting = [], alive = 0, panel = null;
 
     function call(name) { return typeof self[name] === 'function' ? self[name]() : null; }
     function params() { return self.params || {}; }
-    function settings() { return call('get_settings') || {}; }
-    function system() { return call('system') || {}; }
-    function code() { return settings().widget_code || params().widget_code || self.code || ''; }
-    function lang() { return String(system().lang || (self.langs && self.langs.lang) || navigator.language || 'en'); }
+    function area() { return (call('system') || {}).area; }
     function asset(name, base) {
       var v = encodeURIComponent(call('get_version') || params().version || '0');
       return String(base).replace(/\/+$/, '') + '/' + name + '?v=' + v;
     }
-    // A table of the user's i18n file: `ui` holds the wasm's UI texts, `loader` this file's.
-    function table(key) {
-      var t = typeof self.i18n === 'function' ? self.i18n(key) : null;
-      if (!t || typeof t !== 'object') t = self.langs && self.langs[key];
-      return t && typeof t === 'object' ? t : null;
+    // This file's texts in the user's i18n file (the wasm reads its own `ui` table there).
+    function texts() {
+      var t = typeof self.i18n === 'function' ? self.i18n('loader') : null;
+      return [t, self.langs && self.langs.loader, FALLBACK].filter(function (x) { return x && typeof x === 'object'; })[0];
     }
-
     function css() {
       if (document.querySelector('link[data-ksm]')) return;
       var link = document.head.appendChild(document.createElement('link'));
@@ -43,155 +40,105 @@ define([], function () {
       link.href = asset('style.css', params().cdn_path || params().path || '');
       link.setAttribute('data-ksm', '');
     }
-
     // A classic script through RequireJS, as Kommo loads this file: no CORS is needed, so it
     // works wherever Kommo serves the widget's files from. Resolves with its AMD value.
     function script(url) {
-      return new Promise(function (ok, no) {
-        require([url], ok, function (e) { require.undef(url); no(e); });
-      });
+      return new Promise(function (ok, no) { require([url], ok, function (e) { require.undef(url); no(e); }); });
     }
-    function bytes(base64) {
-      var raw = atob(base64), out = new Uint8Array(raw.length);
-      for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
-      return out;
-    }
-
-    function load() {
-      if (!loaded) {
-        if (typeof WebAssembly !== 'object') return Promise.reject(new Error('CSP: no WebAssembly'));
-        // The module downloads while the glue does; the glue compiles it streaming, or from
-        // its bytes when the server sends another Content-Type than application/wasm. When
-        // the fetch is refused (another origin without CORS headers), the bytes come in a
-        // classic script instead.
-        var from = function (base) {
-          var wasm = fetch(asset('widget_bg.wasm', base), { credentials: 'same-origin' });
-          wasm.catch(function () {}); // reported through the glue
-          return script(asset('widget.js', base)).then(function () {
-            return wasm_bindgen({ module_or_path: wasm }).catch(function (e) {
-              if (blocked(e)) throw e;
-              return script(asset('widget_bg.wasm.js', base)).then(function (text) {
-                return wasm_bindgen({ module_or_path: bytes(text) });
-              });
-            });
-          }).then(function () { return wasm_bindgen; });
-        };
-        var p = params();
-        // A CDN that fails altogether: the widget's own path is the fallback.
-        loaded = from(p.cdn_path || p.path || '').catch(function (e) {
-          if (blocked(e) || !p.cdn_path || !p.path || p.cdn_path === p.path) throw e;
-          return from(p.path);
+    // The module downloads while the glue does; the glue compiles it streaming, or from its
+    // bytes when the server sends another Content-Type than application/wasm. When the fetch
+    // is refused (another origin without CORS headers), the bytes come in a classic script.
+    function from(base) {
+      var bin = fetch(asset('widget_bg.wasm', base), { credentials: 'same-origin' });
+      bin.catch(function () {}); // reported through the glue
+      return script(asset('widget.js', base)).then(function () {
+        return wasm_bindgen({ module_or_path: bin }).catch(function (e) {
+          if (blocked(e)) throw e;
+          return script(asset('widget_bg.wasm.js', base)).then(function (text) {
+            return wasm_bindgen({ module_or_path: Uint8Array.from(atob(text), function (c) { return c.charCodeAt(0); }) });
+          });
         });
-        loaded.catch(function () { loaded = null; });
-      }
-      return loaded;
+      }).then(function () { return (wasm = wasm_bindgen); });
     }
-    function preload() {
-      if (AREAS.indexOf(system().area) >= 0) load().catch(function () {});
-      return true;
+    function load() {
+      var p = params();
+      if (typeof WebAssembly !== 'object') return Promise.reject(new Error('CSP: no WebAssembly'));
+      // A CDN that fails altogether: the widget's own path is the fallback.
+      return loaded = loaded || from(p.cdn_path || p.path || '').catch(function (e) {
+        if (blocked(e) || !p.cdn_path || !p.path || p.cdn_path === p.path) throw e;
+        return from(p.path);
+      }).catch(function (e) { loaded = null; throw e; });
     }
+    function preload() { if (AREAS.indexOf(area()) >= 0) load().catch(function () {}); return true; }
 
     function fail(root, e, retry) {
-      var t = table('loader') || FALLBACK;
+      var t = texts();
       root.textContent = '';
-      var box = root.appendChild(document.createElement('div'));
-      box.className = 'ksm-error';
+      var box = el(root, 'div', 'ksm-error');
       box.setAttribute('role', 'alert');
-      box.appendChild(document.createElement('p')).textContent = blocked(e) ? t.blocked : t.failed;
-      if (!blocked(e)) {
-        var b = box.appendChild(document.createElement('button'));
-        b.type = 'button';
-        b.className = 'ksm-btn';
-        b.textContent = t.retry;
-        b.onclick = function () { root.textContent = ''; retry(); };
-      }
+      el(box, 'p').textContent = blocked(e) ? t.blocked : t.failed;
+      if (blocked(e)) return;
+      var b = el(box, 'button', 'ksm-btn');
+      b.type = 'button'; b.textContent = t.retry;
+      b.onclick = function () { root.textContent = ''; retry(); };
     }
-
-    function drop(m) {
-      if (m.w && m.id != null) m.w.unmount(m.id);
-      (m.owned || m.root).remove();
+    function forget(m) { var i = waiting.indexOf(m); return i >= 0 && waiting.splice(i, 1); }
+    function stop() {
+      alive++;
+      waiting.splice(0).forEach(function (m) { (m.layer || m.root).remove(); });
+      if (wasm) wasm.destroy(self);
     }
-    // Kommo may drop a modal's DOM without calling destroy: unmount apps whose root is gone.
-    function prune() {
-      mounted = mounted.filter(function (m) { return m.root.isConnected || (drop(m), false); });
-    }
-    function stop() { alive++; mounted.splice(0).forEach(drop); }
-
-    // Mounts the wasm app into a fresh root inside `host`; `extra` adds mode-specific config.
-    function start(host, mode, extra, owned) {
-      prune();
+    // Shows a root inside `host` and has the wasm mount its app there once it is in; `m` says how:
+    // the mode, and for the panel its layer, where focus goes back, the pipelines asked for meanwhile.
+    function start(host, m) {
       css();
-      var root = host.appendChild(document.createElement('div'));
-      root.className = 'ksm';
-      var entry = { root: root, id: null, owned: owned || null };
-      mounted.push(entry);
-      var gen = alive;
-      var go = function () {
+      m.root = el(host, 'div', 'ksm');
+      waiting.push(m);
+      var gen = alive, go = function () {
         load().then(function (w) {
-          if (gen !== alive || !root.isConnected) return prune();
-          var cfg = { mode: mode, lang: lang(), ui: table('ui'), settings: settings() };
-          for (var k in extra) cfg[k] = extra[k];
-          if (RELAY) { cfg.relay = RELAY; cfg.ajax = function (o) { return self.$authorizedAjax(o); }; }
-          entry.id = w.mount(root, cfg);
-          entry.w = w;
-        }).catch(function (e) { if (gen === alive) fail(root, e, go); });
+          if (gen === alive && waiting.indexOf(m) >= 0) w.mount_in(self, m.root, m, RELAY);
+          forget(m);
+        }).catch(function (e) { if (gen === alive) fail(m.root, e, go); });
       };
       go();
-      return entry;
+      return m;
     }
-
-    // Digital Pipeline gives no container: the widget opens its own panel on the page, one
-    // at a time, and the panel closes itself (its close button, Escape) through `close`.
-    var panel = null;
-    function openPanel(pipeline_id, add) {
-      prune();
-      if (panel && mounted.indexOf(panel.entry) < 0) panel = null;
-      if (panel && panel.entry.w) {
-        panel.entry.w.open_pipeline(panel.entry.id, pipeline_id, add);
-      } else if (panel) {
-        // Still loading: the latest pipeline is the one mounted, an add is not forgotten.
-        if (add || !panel.extra.add) panel.extra.pipeline_id = pipeline_id;
-        panel.extra.add = panel.extra.add || add;
-      } else {
-        var layer = document.body.appendChild(document.createElement('div'));
-        layer.className = 'ksm-layer';
-        var p = { back: document.activeElement };
-        p.extra = { pipeline_id: pipeline_id, add: add, close: function () { closePanel(p); } };
-        p.entry = start(layer, 'pipeline', p.extra, layer);
-        // Until the wasm runs (or when it cannot), a click beside the panel still closes it.
-        layer.addEventListener('click', function (e) { if (e.target === layer && !p.entry.w) closePanel(p); });
-        panel = p;
-      }
+    // Digital Pipeline gives no container: the widget opens its own panel on the page, one at
+    // a time; once it is mounted, the wasm turns it to another pipeline and closes it.
+    function openPanel(id, add) {
+      if (wasm && wasm.open_panel(self, id, add)) return true;
+      if (panel && waiting.indexOf(panel) >= 0 && panel.root.isConnected) { panel.asks.push([id, add]); return true; }
+      var layer = el(document.body, 'div', 'ksm-layer');
+      var p = panel = start(layer, { mode: 'pipeline', layer: layer, back: document.activeElement, asks: [[id, add]] });
+      // Until the wasm runs (or when it cannot), a click beside the panel still closes it.
+      layer.addEventListener('click', function (e) {
+        if (e.target !== layer || !forget(p)) return;
+        layer.remove();
+        if (p.back && p.back.isConnected && typeof p.back.focus === 'function') p.back.focus();
+      });
       return true;
-    }
-    function closePanel(p) {
-      var i = mounted.indexOf(p.entry);
-      if (i >= 0) drop(mounted.splice(i, 1)[0]);
-      if (panel === p) panel = null;
-      if (p.back && p.back.isConnected && typeof p.back.focus === 'function') p.back.focus();
     }
     // Entering Digital Pipeline where the widget is attached opens it on that pipeline.
     function attached() {
-      var area = system().area, gen = alive;
-      if ((area === 'digital_pipeline' || area === 'lead_sources') && typeof self.get_pipeline_id === 'function') {
-        Promise.resolve().then(function () { return self.get_pipeline_id(); }).then(function (id) {
-          if (gen === alive) openPanel(id, false);
-        }, function () {});
+      var gen = alive;
+      if (['digital_pipeline', 'lead_sources'].indexOf(area()) >= 0 && typeof self.get_pipeline_id === 'function') {
+        Promise.resolve().then(function () { return self.get_pipeline_id(); })
+          .then(function (id) { if (gen === alive) openPanel(id, false); }, function () {});
       }
       return preload();
     }
-
     this.callbacks = {
       render: preload,
       init: attached,
       bind_actions: ok,
       settings: function ($modal_body) {
         var body = $modal_body && ($modal_body.jquery ? $modal_body[0] : $modal_body);
-        return body && start(body, 'settings', {}), true;
+        return body && start(body, { mode: 'settings' }), true;
       },
       advancedSettings: function () {
-        var area = document.getElementById('work-area-' + code());
-        return area && start(area, 'advanced', {}), true;
+        var code = (call('get_settings') || {}).widget_code || params().widget_code || self.code || '';
+        var area = document.getElementById('work-area-' + code);
+        return area && start(area, { mode: 'advanced' }), true;
       },
       onSave: ok,
       // The id is handed to Rust as it came: Kommo's docs do not say number or string.

@@ -1,11 +1,13 @@
-//! The wasm-bindgen surface (`mount`, `unmount`, `open_pipeline`) and the browser side
-//! of the widget: the DOM patcher, events, effects and the mounted apps.
+//! The wasm-bindgen surface (`mount`, `unmount`, and what the loader calls: `mount_in`,
+//! `open_panel`, `destroy`) and the browser side of the widget: the DOM patcher, events,
+//! effects and the mounted apps.
 
 pub mod app;
 pub mod config;
 pub mod dom;
 mod effects;
 mod events;
+pub mod loader;
 
 use crate::app::{Mode, Msg, State};
 use crate::client::Client;
@@ -21,8 +23,22 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlInputElement};
 
+/// A mounted app, with what the loader handed over with it.
+struct Mounted {
+    id: u32,
+    app: AppRef,
+    /// The element it was mounted into.
+    root: Element,
+    /// The host's widget object that mounted it through the loader; `undefined` otherwise.
+    owner: JsValue,
+    /// What leaves the page with it: the root the loader showed, or the panel's own layer.
+    shown: Option<Element>,
+    /// Whether it is the Digital Pipeline panel.
+    panel: bool,
+}
+
 thread_local! {
-    static APPS: RefCell<Vec<(u32, AppRef)>> = const { RefCell::new(Vec::new()) };
+    static APPS: RefCell<Vec<Mounted>> = const { RefCell::new(Vec::new()) };
     static NEXT: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -32,7 +48,7 @@ pub fn init() {
     console_error_panic_hook::set_once();
 }
 
-/// Mounts the widget into `el` and returns the id for [`unmount`] and [`open_pipeline`].
+/// Mounts the widget into `el` and returns the id for [`unmount`].
 ///
 /// `config` is a [`MountConfig`]: `{mode: "settings"|"advanced"|"pipeline", lang, ui,
 /// settings (what `get_settings()` returned), pipeline_id?, add?, origin?, relay?, ajax?,
@@ -108,7 +124,16 @@ pub fn mount_with(el: Element, config: MountConfig, transport: Rc<dyn Transport>
         n.set(id + 1);
         id
     });
-    APPS.with(|a| a.borrow_mut().push((id, app)));
+    APPS.with(|a| {
+        a.borrow_mut().push(Mounted {
+            id,
+            app,
+            root: el,
+            owner: JsValue::UNDEFINED,
+            shown: None,
+            panel: false,
+        })
+    });
     id
 }
 
@@ -129,27 +154,35 @@ fn modal_token_field(el: &Element, mode: Mode) -> Option<HtmlInputElement> {
 /// Unmounts the app `id` (or every app when `id` is 0): listeners, timers and nodes go.
 #[wasm_bindgen]
 pub fn unmount(id: u32) {
-    while let Some(app) = APPS.with(|a| {
+    unmount_where(|m| id == 0 || m.id == id);
+}
+
+/// Unmounts every app `pick` chooses, in mount order, and takes what the loader showed for
+/// it off the page.
+fn unmount_where(pick: impl Fn(&Mounted) -> bool) {
+    while let Some(m) = APPS.with(|a| {
         let mut a = a.borrow_mut();
-        let k = a.iter().position(|(i, _)| id == 0 || *i == id)?;
-        Some(a.remove(k).1)
+        let k = a.iter().position(&pick)?;
+        Some(a.remove(k))
     }) {
-        app::stop(&app);
+        app::stop(&m.app);
+        if let Some(shown) = m.shown {
+            shown.remove();
+        }
     }
 }
 
 /// Turns the Digital Pipeline panel `id` to `pipeline_id` (a number or a string of
 /// digits); with `add`, the host has just added the widget as a source there.
-#[wasm_bindgen]
-pub fn open_pipeline(id: u32, pipeline_id: JsValue, add: bool) {
+fn open_pipeline(id: u32, pipeline_id: JsValue, add: bool) {
     let Some(pid) = config::pipeline_id(pipeline_id) else {
         return;
     };
     let app = APPS.with(|a| {
         a.borrow()
             .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, x)| x.clone())
+            .find(|m| m.id == id)
+            .map(|m| m.app.clone())
     });
     if let Some(app) = app {
         let msg = if add {
