@@ -140,7 +140,7 @@ define([], function () {
         var area = document.getElementById('work-area-' + code);
         return area && start(area, { mode: 'advanced' }), true;
       },
-      onSave: ok,
+      onSave: function (data) { return wasm ? wasm.on_save(self, data) : true; },
       // The id is handed to Rust as it came: Kommo's docs do not say number or string.
       onAddAsSource: function (pipeline_id) { return openPanel(pipeline_id, true); },
       destroy: stop

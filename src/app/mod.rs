@@ -10,6 +10,8 @@ pub mod draft;
 pub mod event;
 pub mod import;
 pub mod node;
+pub mod row;
+pub mod settings_save;
 mod snippet;
 pub mod state;
 #[cfg(test)]
@@ -170,6 +172,10 @@ pub enum Msg {
     ClosePanel,
     /// Close the panel although it has unsaved changes.
     Discard,
+    /// The settings modal's Save was pressed with these settings.
+    SaveSettings(settings_save::SavedSettings),
+    /// The token in the settings modal was edited: an earlier test no longer speaks for it.
+    TokenEdited,
     /// In the add-source dialog, the source chosen to move (0: none).
     ChooseMove(u64),
     /// Move the chosen source to the dialog's pipeline.

@@ -2,9 +2,10 @@
 
 pub use super::draft::{Draft, PageDraft};
 pub use super::import::{ImportError, ImportPlan};
+pub use super::row::{Field, FieldError, Row, RowKey};
 use super::traffic::{Snip, TestLead, Traffic};
 use crate::i18n::{Lang, T};
-use crate::model::{Pipeline, Source, SourcePatch};
+use crate::model::{Pipeline, Source};
 
 /// Where the widget is mounted; decides how much of the manager is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,106 +17,6 @@ pub enum Mode {
     /// Digital Pipeline: the widget's own panel with one pipeline's sources, to add, edit,
     /// make default, move and delete them.
     Pipeline,
-}
-
-/// Identity of a row that survives re-sorting, filtering and saving.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum RowKey {
-    /// A source the server knows, by its id.
-    Saved(u64),
-    /// A draft not yet created, by a local counter.
-    New(u32),
-}
-
-/// A field of a row that can carry an error or be edited.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Field {
-    /// Source name.
-    Name,
-    /// External id.
-    ExternalId,
-    /// Pipeline.
-    Pipeline,
-    /// Origin code.
-    OriginCode,
-    /// Default flag.
-    Default,
-    /// A WhatsApp page's name, by index.
-    PageName(usize),
-    /// A WhatsApp page's id, by index.
-    PageId(usize),
-    /// A WhatsApp page's phone link, by index.
-    PageLink(usize),
-    /// The services as a whole, or the row as a whole.
-    Row,
-}
-
-/// An error shown under a field: a localized message, or the server's own words.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    /// The field it belongs to.
-    pub field: Field,
-    /// The message key.
-    pub msg: T,
-    /// Text from the server, shown after the message when present.
-    pub detail: Option<String>,
-}
-
-/// One line of the manager: a saved source with its edits, or a new draft.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row {
-    /// Identity.
-    pub key: RowKey,
-    /// The server's copy, for saved rows.
-    pub orig: Option<Source>,
-    /// What the user sees and types.
-    pub draft: Draft,
-    /// Errors to show on the row's fields.
-    pub errors: Vec<FieldError>,
-    /// Ticked for bulk actions.
-    pub selected: bool,
-    /// WhatsApp editor open.
-    pub wa_open: bool,
-}
-
-impl Row {
-    /// A row for a server source.
-    pub fn saved(s: Source) -> Row {
-        Row {
-            key: RowKey::Saved(s.id),
-            draft: Draft::of(&s),
-            orig: Some(s),
-            errors: Vec::new(),
-            selected: false,
-            wa_open: false,
-        }
-    }
-
-    /// The partial update that would save this row's edits (saved rows only); see
-    /// [`Draft::patch`].
-    pub fn patch(&self) -> Option<SourcePatch> {
-        self.draft.patch(self.orig.as_ref()?)
-    }
-
-    /// Whether the user emptied the origin code of a saved source that has one, which no
-    /// request can do (the API refuses `null`, and leaving it out keeps it).
-    pub fn origin_cleared(&self) -> bool {
-        let had = self.orig.as_ref().and_then(|o| o.origin_code.as_deref());
-        had.is_some_and(|o| !o.trim().is_empty()) && self.draft.origin().is_none()
-    }
-
-    /// Whether the row has something to save.
-    pub fn dirty(&self) -> bool {
-        match self.key {
-            RowKey::New(_) => true,
-            RowKey::Saved(_) => self.patch().is_some() || self.origin_cleared(),
-        }
-    }
-
-    /// The first error on `f`.
-    pub fn error(&self, f: Field) -> Option<&FieldError> {
-        self.errors.iter().find(|e| e.field == f)
-    }
 }
 
 /// Columns the list can be sorted by.
@@ -303,6 +204,8 @@ pub struct State {
     pub lookup_result: Option<LookupResult>,
     /// Message above the list.
     pub banner: Option<Banner>,
+    /// Why the settings modal's last Save was refused, on which setting.
+    pub refusal: Option<(super::settings_save::Setting, T)>,
     /// An error no retry can fix (a refused token, a non-administrator, an account not
     /// connected to the relay): its message, while changes are disabled.
     pub blocked: Option<T>,
@@ -367,6 +270,7 @@ impl State {
             lookup_result: None,
             banner: None,
             blocked: None,
+            refusal: None,
             retry: None,
             countdown: 0,
             pending: None,
@@ -392,6 +296,13 @@ impl State {
     /// Whether a change is in flight (so change controls are disabled).
     pub fn saving(&self) -> bool {
         self.running(Job::mutating) || self.pending.is_some() || self.countdown > 0
+    }
+
+    /// Whether the settings modal's connection is being tested (by its test, or by its first
+    /// read of the list), so that a Save waits for the answer.
+    pub fn testing(&self) -> bool {
+        let settings_read = |j: &Job| *j == Job::Sources && self.mode == Mode::Settings;
+        self.conn == Conn::Unknown && self.running(|j| *j == Job::Test || settings_read(j))
     }
 
     /// How many rows have changes that are not saved (new rows included).
@@ -518,11 +429,4 @@ impl State {
 /// which keeps Unicode's full case tables out of the bundle).
 pub fn fold(s: &str) -> String {
     crate::rules::fold_case(s)
-}
-
-impl Row {
-    /// Whether this is a draft not yet created.
-    pub fn key_is_new(&self) -> bool {
-        matches!(self.key, RowKey::New(_))
-    }
 }

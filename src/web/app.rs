@@ -6,7 +6,7 @@
 
 use super::dom::Tree;
 use super::effects;
-use super::events::{self, Input, LeaveGuard, Listeners};
+use super::events::{self, Input, Listeners, Watch};
 use crate::app::action::Action;
 use crate::app::event::{to_msg, Ev};
 use crate::app::traffic::Traffic;
@@ -32,8 +32,9 @@ pub struct Inner {
     /// The rendered DOM; gone once unmounted.
     tree: Option<Tree>,
     listeners: Option<Listeners>,
-    /// Asks before the page is left with unsaved work.
-    leave: Option<LeaveGuard>,
+    /// Listeners outside the root: the question on leaving the page with unsaved work, the
+    /// settings modal's token field.
+    watches: Vec<Watch>,
     /// Scheduled ticks, by a number of this app's; dropping one cancels it.
     timers: Vec<(u32, gloo_timers::callback::Timeout)>,
     /// The number the next scheduled tick gets.
@@ -52,7 +53,7 @@ pub fn start(root: &Element, state: State, client: AppClient, close: Option<Func
         let on_event = weak.clone();
         let listeners = Listeners::attach(root, move |e| on_dom_event(&on_event, &e));
         let on_leave = weak.clone();
-        let leave = LeaveGuard::attach(move || {
+        let leave = Watch::leaving(move || {
             let Some(app) = on_leave.upgrade() else {
                 return false;
             };
@@ -66,7 +67,7 @@ pub fn start(root: &Element, state: State, client: AppClient, close: Option<Func
             root: root.clone(),
             tree,
             listeners: Some(listeners),
-            leave,
+            watches: leave.into_iter().collect(),
             timers: Vec::new(),
             next_timer: 0,
             client: Rc::new(client),
@@ -135,11 +136,30 @@ pub fn stop(app: &AppRef) {
         SESSION_TRAFFIC.with(|s| *s.borrow_mut() = Some(kept));
     }
     i.listeners = None;
-    i.leave = None;
+    i.watches.clear();
     i.timers.clear();
     if let Some(t) = i.tree.take() {
         t.close();
     }
+}
+
+/// Sends `msg` to `app` on each `ty` event of `target` (outside the app's root), for as long
+/// as the app is mounted.
+pub fn watch(app: &AppRef, target: &web_sys::EventTarget, ty: &'static str, msg: Msg) {
+    let weak = Rc::downgrade(app);
+    let w = Watch::on(target, ty, move |_| {
+        if let Some(app) = weak.upgrade() {
+            dispatch(&app, msg.clone());
+        }
+    });
+    if let (Some(w), Ok(mut i)) = (w, app.try_borrow_mut()) {
+        i.watches.push(w);
+    }
+}
+
+/// The state of `app`, read: for the loader's answers to the host (Save's refusal).
+pub fn with_state<R>(app: &AppRef, read: impl FnOnce(&State) -> R) -> Option<R> {
+    app.try_borrow().ok().map(|i| read(&i.state))
 }
 
 /// Runs `msg` through the reducer, patches the DOM, then runs the effects.

@@ -4,7 +4,7 @@
 use crate::app::event::Kind;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, File, HtmlElement, HtmlInputElement, KeyboardEvent};
+use web_sys::{Element, Event, EventTarget, File, HtmlElement, HtmlInputElement, KeyboardEvent};
 
 /// The event types the widget listens to on its root.
 const TYPES: [&str; 4] = ["click", "input", "change", "keydown"];
@@ -49,18 +49,37 @@ impl Drop for Listeners {
     }
 }
 
-/// The page's `beforeunload` listener of one mounted app: leaving the page (reload, closing
-/// the tab) asks first while `unsaved` says there is work to lose; dropping it removes it.
-pub struct LeaveGuard {
-    window: web_sys::Window,
+/// A listener on a target outside the widget's root (the page's window, a field of the
+/// host's), owned as a `Closure`; dropping it removes it.
+pub struct Watch {
+    target: EventTarget,
+    ty: &'static str,
     handler: Handler,
 }
 
-impl LeaveGuard {
-    /// Listens on the page's window, if there is one.
-    pub fn attach(unsaved: impl Fn() -> bool + 'static) -> Option<LeaveGuard> {
+impl Watch {
+    /// Listens for `ty` on `target`, handing each event to `on`.
+    pub fn on(
+        target: &EventTarget,
+        ty: &'static str,
+        on: impl FnMut(Event) + 'static,
+    ) -> Option<Watch> {
+        let handler = Handler::new(on);
+        target
+            .add_event_listener_with_callback(ty, handler.as_ref().unchecked_ref())
+            .ok()?;
+        Some(Watch {
+            target: target.clone(),
+            ty,
+            handler,
+        })
+    }
+
+    /// Leaving the page (reload, closing the tab) asks first while `unsaved` says there is
+    /// work to lose.
+    pub fn leaving(unsaved: impl Fn() -> bool + 'static) -> Option<Watch> {
         let window = web_sys::window()?;
-        let handler = Handler::new(move |e: Event| {
+        Watch::on(&window, "beforeunload", move |e: Event| {
             if unsaved() {
                 // The browser shows its own question; the text is not ours to set.
                 e.prevent_default();
@@ -68,21 +87,14 @@ impl LeaveGuard {
                     e.set_return_value("unsaved");
                 }
             }
-        });
-        let f = handler.as_ref().unchecked_ref();
-        window
-            .add_event_listener_with_callback("beforeunload", f)
-            .ok()?;
-        Some(LeaveGuard { window, handler })
+        })
     }
 }
 
-impl Drop for LeaveGuard {
+impl Drop for Watch {
     fn drop(&mut self) {
         let f = self.handler.as_ref().unchecked_ref();
-        let _ = self
-            .window
-            .remove_event_listener_with_callback("beforeunload", f);
+        let _ = self.target.remove_event_listener_with_callback(self.ty, f);
     }
 }
 

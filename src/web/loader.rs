@@ -94,7 +94,7 @@ fn prune(widget: &JsValue) {
 }
 
 /// Whether `widget` is the widget object that mounted `m`.
-fn owned_by(m: &Mounted, widget: &JsValue) -> bool {
+pub(super) fn owned_by(m: &Mounted, widget: &JsValue) -> bool {
     Object::is(&m.owner, widget)
 }
 

@@ -8,6 +8,7 @@ pub mod dom;
 mod effects;
 mod events;
 pub mod loader;
+pub mod save;
 
 use crate::app::{Mode, Msg, State};
 use crate::client::Client;
@@ -116,6 +117,11 @@ pub fn mount_with(el: Element, config: MountConfig, transport: Rc<dyn Transport>
         .as_ref()
         .and_then(|s| s.install_source.clone());
     let app = app::start(&el, state, client, close);
+    if config.relay.is_none() {
+        if let Some(field) = modal_token_field(&el, mode) {
+            app::watch(&app, &field, "input", Msg::TokenEdited);
+        }
+    }
     if let (Some(pid), true) = (pipeline, config.add) {
         app::dispatch(&app, Msg::AddAsSource(pid));
     }

@@ -55,6 +55,48 @@ test('settings modal: a wrong token fails the test with the reason (401)', async
   await expect(dialog.locator('[data-conn="ok"]')).toHaveText('Connected. Sources of this integration: 6');
 });
 
+test('settings modal: Save refuses an empty token, a limit that is not a number and a token its test refused, on their fields', async ({ page, request }) => {
+  expect(await openPage(page, env, '/settings/widgets')).toBe(true);
+  await page.evaluate(() => (window as any).__host.openSettings());
+  const dialog = page.getByRole('dialog', { name: 'Lead Sources Manager' });
+  await expect(dialog.locator('[data-conn="ok"]')).toBeVisible();
+  const token = dialog.getByRole('textbox', { name: 'Long-lived token' });
+  const limit = dialog.locator('input[name="limit"]');
+  const refusal = dialog.locator('[data-refusal]');
+  const save = () => page.evaluate(() => (window as any).__host.saveSettings());
+
+  await token.fill('');
+  expect(await save(), 'an empty token is not stored').toBe(false);
+  await expect(refusal).toHaveText('Not saved: enter the long-lived token first.');
+  await expect(refusal).toHaveAttribute('data-refusal', 'token');
+  await expect(token).toHaveAttribute('aria-invalid', 'true');
+  await expect(token).toBeFocused();
+
+  await token.fill(env.token);
+  await limit.fill('abc');
+  expect(await save(), 'a limit of abc is not stored').toBe(false);
+  await expect(refusal).toHaveAttribute('data-refusal', 'limit');
+  await expect(limit).toHaveAttribute('aria-invalid', 'true');
+  await expect(token).not.toHaveAttribute('aria-invalid', 'true');
+
+  // A token edited after the good test is tested again by Save, and refused when it fails.
+  const wrong = 'wrong-secret-value-67890';
+  env.secrets.add(wrong);
+  await limit.fill('');
+  await token.fill(wrong);
+  await expect(dialog.locator('[data-conn]')).toHaveCount(0);
+  await zeroCounters(request, env.sb);
+  expect(await save(), 'a token its test refused is not stored').toBe(false);
+  expect(await sent(request, env.sb)).toEqual({ 'GET /api/v4/sources': 1 });
+  await expect(refusal).toHaveText('Not saved: the connection test with this token failed. Enter a valid token and test it again.');
+  await expect(dialog).toBeVisible();
+
+  // The right token, tested by Save, is stored and the modal closes.
+  await token.fill(env.token);
+  expect(await save()).toBe(true);
+  await expect(dialog).toHaveCount(0);
+});
+
 test('leaving the advanced page unmounts the widget without leaving anything behind', async ({ page }) => {
   expect(await openPage(page, env, '/settings/widgets/sources_manager/advanced')).toBe(true);
   const area = page.locator('#work-area-sources_manager');

@@ -10,6 +10,7 @@ mod list;
 mod pipeline;
 mod render;
 mod save;
+mod settings;
 mod snippet;
 mod traffic;
 

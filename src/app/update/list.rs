@@ -2,6 +2,8 @@
 //! external id.
 
 use super::*;
+use crate::app::settings_save::{self, SavedSettings, Setting};
+use crate::i18n::T;
 use crate::model::{Pipeline, Source};
 use crate::rules::same_external_id;
 use crate::rules::MAX_BATCH;
@@ -30,6 +32,32 @@ pub(super) fn test(s: &mut State, fx: &mut Vec<Effect>) {
         if !s.pipelines_ready && !s.running(|j| *j == Job::Pipelines) {
             send(s, fx, Job::Pipelines, Call::ListPipelines);
         }
+    }
+}
+
+/// The settings modal's Save: refused on its field, or, for a token not tested as it is
+/// now, answered by a connection test (started here unless one runs).
+pub(super) fn save_settings(s: &mut State, saved: &SavedSettings, fx: &mut Vec<Effect>) {
+    s.refusal = settings_save::refusal(s, saved);
+    if s.refusal == Some((Setting::Token, T::SaveTokenUntested)) {
+        s.refusal = None;
+        if !s.testing() {
+            test(s, fx);
+        }
+    }
+}
+
+/// The settings modal's token changed: the last test's result was of another token, and a
+/// refusal of the token is answered by the edit.
+pub(super) fn token_edited(s: &mut State) {
+    if s.mode != Mode::Settings {
+        return;
+    }
+    if !s.running(|j| *j == Job::Test) {
+        s.conn = Conn::Unknown;
+    }
+    if s.refusal.is_some_and(|(field, _)| field == Setting::Token) {
+        s.refusal = None;
     }
 }
 

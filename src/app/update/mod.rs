@@ -61,6 +61,8 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             pipeline::close(s, &mut fx)
         }
         Msg::Discard => pipeline::discard(s, &mut fx),
+        Msg::SaveSettings(saved) => list::save_settings(s, &saved, &mut fx),
+        Msg::TokenEdited => list::token_edited(s),
         Msg::CloseDialog | Msg::Escape => dialog::close_dialog(s, &mut fx),
         Msg::Retry => retry::run(s, &mut fx),
         Msg::Copy(k) => snippet::open(s, k, &mut fx),

@@ -60,7 +60,7 @@ pub(super) fn settings(s: &State) -> Vec<Node> {
     if let Some(hint) = hint {
         parts.push(el("p").key("s0").class("ksm-note").tr(l, hint).into());
     }
-    parts.extend([
+    parts.push(
         el("div")
             .key("s1")
             .class("ksm-bar")
@@ -70,6 +70,20 @@ pub(super) fn settings(s: &State) -> Vec<Node> {
             ))
             .opt(result)
             .into(),
+    );
+    // Why Save was refused, read out at once; the host's field is marked too (web layer).
+    if let Some((setting, msg)) = s.refusal {
+        parts.push(
+            el("p")
+                .key("sr")
+                .class("ksm-err")
+                .attr("role", "alert")
+                .attr("data-refusal", setting.name())
+                .tr(l, msg)
+                .into(),
+        );
+    }
+    parts.extend([
         el("div").key("s2").class("ksm-bar").opt(quota(s)).into(),
         list.key("s3").into(),
         el("p")
