@@ -27,3 +27,14 @@ pub(super) fn text(s: &State, k: RowKey, snip: Snip) -> Option<String> {
         Snip::Body => crate::api::wire::complex_leads_body(&leads_of(s, k)?),
     })
 }
+
+/// Where the test lead of row `k` lands: the source decides the pipeline (the body names
+/// none), and a lead given no stage enters its pipeline's first one. The pipeline's name
+/// (its id when the account does not list it) and that stage's name, when known.
+pub(super) fn landing(s: &State, k: RowKey) -> Option<(String, Option<String>)> {
+    let o = s.row(k)?.orig.as_ref()?;
+    let p = s.pipeline(o.pipeline_id);
+    let name = p.map_or_else(|| o.pipeline_id.to_string(), |p| p.name.clone());
+    let stage = p.and_then(|p| p.statuses.first()).map(|st| st.name.clone());
+    Some((name, stage))
+}

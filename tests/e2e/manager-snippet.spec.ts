@@ -68,6 +68,10 @@ for (const shape of LEAD_SHAPES) test.describe(`leads read as the ${shape} docum
     await rowOf(root, DEMO.partners.ext).getByRole('button', { name: 'Lead snippet' }).click();
     const dialog = page.getByRole('dialog');
     const shown = JSON.parse(await dialog.getByLabel('A whole POST /api/v4/leads/complex body').inputValue());
+    // Before anything is sent: it is a real lead, where it lands, and that automations run.
+    const warn = dialog.locator('[data-test-warn]');
+    await expect(warn).toContainText('real lead in Partners › Incoming leads');
+    await expect(dialog.getByRole('button', { name: 'Send a test lead' })).toHaveAccessibleDescription(/automations run/);
     const posted = page.waitForRequest((r) => r.url().endsWith('/api/v4/leads/complex') && r.method() === 'POST');
     await dialog.getByRole('button', { name: 'Send a test lead' }).click();
     expect(JSON.parse((await posted).postData()!)).toEqual(shown);
@@ -75,8 +79,12 @@ for (const shape of LEAD_SHAPES) test.describe(`leads read as the ${shape} docum
     await expect(note).toContainText("It is in the source's pipeline.");
     await expect(note).toContainText(`Test lead created: Test lead: ${DEMO.partners.name} · Partners › `);
     await expect(note).toHaveAttribute('data-landed', String(PIPELINES.partners.id));
-    const href = await note.locator('a').getAttribute('href');
+    const href = await note.locator('a').first().getAttribute('href');
     const id = Number(href!.split('/').pop());
+    // Leads have no DELETE in the API: the note says to delete it from its card, linked.
+    const hint = note.locator('[data-delete-hint]');
+    await expect(hint).toContainText('open its card and delete it there');
+    await expect(hint.getByRole('link', { name: "Open the lead's card" })).toHaveAttribute('href', `/leads/detail/${id}`);
     // One create, and one read of that lead: nothing else.
     expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/leads/complex': 1, 'GET /api/v4/leads/{id}': 1 });
 

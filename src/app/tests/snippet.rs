@@ -136,3 +136,60 @@ fn a_refused_test_lead_says_what_the_server_said() {
     );
     assert!(s.banner.is_none());
 }
+
+#[test]
+fn before_sending_the_dialog_says_the_lead_is_real_and_where_it_lands_then_how_to_delete_it() {
+    english();
+    let mut s = opened();
+    s.pipelines[0].statuses = vec![
+        crate::model::Status {
+            id: 101,
+            name: "Incoming leads".into(),
+        },
+        crate::model::Status {
+            id: 102,
+            name: "Qualified".into(),
+        },
+    ];
+    let v = view::view(&s);
+    let warn = v.find(&|e| e.get("data-test-warn").is_some()).unwrap();
+    let said = node::Node::El(warn.clone()).text_content();
+    assert!(
+        said.contains("real lead in Sales › Incoming leads"),
+        "{said}"
+    );
+    assert!(said.contains("automations"), "{said}");
+    let send = v
+        .find(&|e| e.get("data-a") == Some("sendtest"))
+        .expect("the send button");
+    assert_eq!(send.get("aria-describedby"), warn.get("id"));
+
+    update(&mut s, Msg::SendTestLead);
+    update(
+        &mut s,
+        Msg::Reply(Job::TestLead, Ok(Reply::LeadsCreated(vec![901]))),
+    );
+    let lead = Lead {
+        id: 901,
+        name: "Test lead: Chat".into(),
+        pipeline_id: 10,
+        status_id: 101,
+        created_at: 5,
+        source: None,
+    };
+    update(
+        &mut s,
+        Msg::Reply(Job::CheckLead, Ok(Reply::Lead(Some(lead)))),
+    );
+    let v = view::view(&s);
+    let hint = v.find(&|e| e.get("data-delete-hint").is_some()).unwrap();
+    let hint = node::Node::El(hint.clone());
+    let said = hint.text_content();
+    assert!(said.contains("open its card and delete it there"), "{said}");
+    let link = hint.find(&|e| e.get("href").is_some()).unwrap();
+    assert_eq!(link.get("href"), Some("/leads/detail/901"));
+    assert_eq!(
+        node::Node::El(link.clone()).text_content(),
+        "Open the lead's card"
+    );
+}

@@ -7,7 +7,7 @@ use crate::app::node::{el, elc, text, El, Node};
 use crate::app::snippet;
 use crate::app::state::*;
 use crate::app::traffic::{Snip, TestLead};
-use crate::i18n::{Lang, T};
+use crate::i18n::{fill, Lang, T};
 
 /// A labelled read-only text area holding `snip`, with its copy button.
 fn area(s: &State, key: RowKey, snip: Snip, label: T, copy: (A, T), first: bool) -> El {
@@ -91,6 +91,7 @@ fn test_note(s: &State, key: RowKey, test: &TestLead) -> Option<Node> {
                         .txt(place_text(s, lead.pipeline_id, lead.status_id)),
                 )
                 .kid(verdict)
+                .kid(delete_hint(l, lead.id))
                 .into()
         }
         TestLead::Failed { msg, detail } => {
@@ -106,6 +107,41 @@ fn test_note(s: &State, key: RowKey, test: &TestLead) -> Option<Node> {
         }
     })
 }
+
+/// How to remove the test lead: the Leads API has no DELETE, the lead's card has.
+fn delete_hint(l: Lang, id: u64) -> El {
+    elc("p", "ksm-note")
+        .attr("data-delete-hint", "")
+        .tr(l, T::SnippetDelete)
+        .txt(" ")
+        .kid(
+            el("a")
+                .attr("href", String::from("/leads/detail/") + &id.to_string())
+                .attr("target", "_blank")
+                .attr("rel", "noopener noreferrer")
+                .tr(l, T::SnippetOpenCard),
+        )
+}
+
+/// Said before anything is sent: the test lead is a real one, where it will land, and that
+/// the stage's automations run for it.
+fn real_note(s: &State, key: RowKey) -> Option<Node> {
+    let (pipeline, stage) = snippet::landing(s, key)?;
+    let place = match stage {
+        Some(st) => pipeline + " › " + &st,
+        None => pipeline,
+    };
+    Some(
+        elc("p", "ksm-note ksm-warn")
+            .attr("id", WARN_ID)
+            .attr("data-test-warn", "")
+            .txt(fill(s.lang.t(T::SnippetReal), &[("place", &place)]))
+            .into(),
+    )
+}
+
+/// The id of that note, which describes the send button.
+const WARN_ID: &str = "ksm-test-warn";
 
 /// The dialog for the source of row `key`.
 pub(super) fn snippet(
@@ -143,7 +179,9 @@ pub(super) fn snippet(
     ];
     let bar = elc("div", "ksm-bar")
         .kid(busy(
-            btn(l, A::SendTest, T::SendTestLead).class("ksm-btn ksm-btn--p"),
+            btn(l, A::SendTest, T::SendTestLead)
+                .class("ksm-btn ksm-btn--p")
+                .attr("aria-describedby", WARN_ID),
             sending,
         ))
         .kid(elc("span", "ksm-grow"))
@@ -151,6 +189,7 @@ pub(super) fn snippet(
     let mut all = body;
     all.extend(copy_note(l, copied));
     all.extend(test_note(s, key, test));
+    all.extend(real_note(s, key));
     all.push(bar.into());
     dialog_shell(
         s,
