@@ -266,6 +266,8 @@ strings! {
     TrafficTruncated,
     TrafficOthers,
     TrafficLine,
+    ChartBar,
+    ChartMax,
     ColSource,
     ColLeads,
     ColLanded,

@@ -226,3 +226,60 @@ pub fn dedup(leads: Vec<Lead>) -> Vec<Lead> {
     let mut seen = std::collections::BTreeSet::new();
     leads.into_iter().filter(|l| seen.insert(l.id)).collect()
 }
+
+/// A source's leads in one pipeline: how many, and in which of its stages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PipelinePlaces {
+    /// The pipeline.
+    pub pipeline_id: u64,
+    /// Leads in it.
+    pub count: usize,
+    /// Its stages that hold them, most leads first.
+    pub stages: Vec<Place>,
+}
+
+impl SourceTraffic {
+    /// Where its leads are, grouped by pipeline: the source's own pipeline (`home`) first,
+    /// then the others with the most leads first, so that the ones to look into stand apart.
+    pub fn by_pipeline(&self, home: u64) -> Vec<PipelinePlaces> {
+        let mut out: Vec<PipelinePlaces> = Vec::new();
+        for p in &self.places {
+            match out.iter_mut().find(|g| g.pipeline_id == p.pipeline_id) {
+                Some(g) => {
+                    g.count += p.count;
+                    g.stages.push(p.clone());
+                }
+                None => out.push(PipelinePlaces {
+                    pipeline_id: p.pipeline_id,
+                    count: p.count,
+                    stages: vec![p.clone()],
+                }),
+            }
+        }
+        // Stable: equal counts keep the order their first lead was seen in.
+        out.sort_by_key(|g| (g.pipeline_id != home, std::cmp::Reverse(g.count)));
+        out
+    }
+}
+
+/// The calendar date (`2025-03-07`) of Unix time `t` shifted by `offset` seconds (the
+/// browser's time zone), for labels people read.
+pub fn date(t: i64, offset: i64) -> String {
+    // Howard Hinnant's days-to-civil, so that no date crate weighs on the bundle.
+    let z = (t + offset).div_euclid(DAY) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The time at the end of day slot `i` of a chart of `days` days ending at `now` (oldest
+/// first): what the slot's label dates it by.
+pub fn slot_end(i: usize, days: usize, now: i64) -> i64 {
+    now - (days.saturating_sub(1 + i)) as i64 * DAY
+}

@@ -125,6 +125,8 @@ actions! {
     TrafficResume = "tresume",
     /// Shows or hides a source's latest leads.
     ShowLeads = "leads",
+    /// Moves to the Traffic view, below a list that may be long.
+    GoTraffic = "totraffic",
 }
 
 impl Action {

@@ -136,6 +136,7 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         (Click, A::TrafficResume) => Msg::TrafficResume,
         // The source's id rides in `data-i`: the traffic table's rows are not list rows.
         (Click, A::ShowLeads) => Msg::ShowLeads(ev.idx.parse().ok()?),
+        (Click, A::GoTraffic) => Msg::GoTraffic,
         _ => return None,
     })
 }

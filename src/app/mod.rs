@@ -153,6 +153,8 @@ pub enum Msg {
     Period(crate::traffic::Period),
     /// Show or hide the latest leads of this source.
     ShowLeads(u64),
+    /// Go to the Traffic view (its heading takes focus, which scrolls it into view).
+    GoTraffic,
     /// Export all sources.
     Export,
     /// An import file was read.

@@ -249,6 +249,8 @@ pub struct State {
     pub traffic: Traffic,
     /// The time of the message being handled, in Unix seconds (the page sets it).
     pub now: i64,
+    /// The browser's time zone, in seconds east of UTC, so that dates read as the admin's.
+    pub utc_offset: i64,
 }
 
 impl State {
@@ -290,6 +292,7 @@ impl State {
             relay: false,
             traffic: Traffic::default(),
             now: 0,
+            utc_offset: 0,
         }
     }
 

@@ -173,6 +173,8 @@ pub fn dispatch(app: &AppRef, msg: Msg) {
             return;
         }
         i.state.now = (js_sys::Date::now() / 1000.0) as i64;
+        // JS gives minutes west of UTC.
+        i.state.utc_offset = -(js_sys::Date::new_0().get_timezone_offset() as i64) * 60;
         let fx = update(&mut i.state, msg);
         if let Some(t) = i.tree.as_mut() {
             if let Err(e) = t.render(vec![view(&i.state)]) {

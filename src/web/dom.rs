@@ -152,8 +152,9 @@ fn keyed(old: &[Live], new: &[Node]) -> bool {
 
 /// The namespace SVG elements must be made in to be drawn.
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
-/// The SVG elements the view uses (the chart); none of them is also an HTML tag.
-const SVG_TAGS: &[&str] = &["svg", "rect"];
+/// The SVG elements the view uses (the chart). `title` is HTML's too, but the view makes one
+/// only in the chart, where it names a bar.
+const SVG_TAGS: &[&str] = &["svg", "rect", "g", "title"];
 
 /// One render's access to the document.
 struct Patcher<'a> {

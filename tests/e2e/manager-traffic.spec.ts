@@ -37,7 +37,14 @@ for (const shape of LEAD_SHAPES) test.describe(`leads read as the ${shape} docum
     const waRow = trafficRow(root, DEMO.wa.name);
     await expect(waRow.locator('[data-count]')).toHaveText('5');
     await expect(waRow.locator('[data-flag="outside"]')).toHaveText('3 outside its pipeline');
-    await expect(waRow.locator('.ksm-places li.ksm-outside')).toContainText('Partners › ');
+    // Where they are, by pipeline with a subtotal: the source's own first, the other marked.
+    const groups = waRow.locator('[data-pipeline]');
+    await expect(groups).toHaveCount(2);
+    await expect(groups.nth(0).locator('.ksm-sub')).toHaveText('Sales 2');
+    await expect(groups.nth(1).locator('.ksm-sub')).toHaveText('Partners 3 ⚠');
+    await expect(groups.nth(1)).toHaveClass('ksm-outside');
+    await expect(groups.nth(1).getByRole('img', { name: "outside the source's pipeline" })).toBeVisible();
+    await expect(groups.nth(1).locator('li')).toHaveText(['Incoming leads: 3']);
     // The list says it too, beside each source's pipeline.
     await expect(rowOf(root, DEMO.wa.ext).locator('[data-traffic-line]')).toContainText('5 leads in 7 days');
     await expect(rowOf(root, DEMO.wa.ext).locator('[data-flag="outside"]')).toBeVisible();
@@ -46,6 +53,33 @@ for (const shape of LEAD_SHAPES) test.describe(`leads read as the ${shape} docum
     const counts = await view.locator('svg.ksm-chart').first().getAttribute('data-counts');
     expect(counts!.split(', ').map(Number).reduce((a, b) => a + b, 0)).toBe(10);
     expect(counts!.split(', ')).toHaveLength(7);
+    // Each bar says its date and count on hover (an SVG title), and the scale names its top.
+    const chart = view.locator('figure').first();
+    const titles = chart.locator('svg title');
+    await expect(titles).toHaveCount(7);
+    const today = await page.evaluate(() => {
+      const d = new Date();
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    });
+    const last = counts!.split(', ').pop();
+    await expect(titles.nth(6)).toHaveText(`Leads on ${today}: ${last}`);
+    // SVG's own elements, so that the bars are drawn and their titles shown on hover.
+    expect(await titles.nth(6).evaluate((t) => t.namespaceURI)).toBe('http://www.w3.org/2000/svg');
+    const busiest = counts!.split(', ').map(Number).indexOf(Math.max(...counts!.split(', ').map(Number)));
+    const bar = chart.locator('svg g').nth(busiest).locator('rect:not(.ksm-slot)');
+    expect((await bar.boundingBox())!.height).toBeGreaterThan(10);
+    const top = Math.max(...counts!.split(', ').map(Number));
+    await expect(chart.locator('[data-max]')).toHaveText(`max. ${top}`);
+  });
+
+  test('the Traffic view is reached from the top of the page, however long the list', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 500 });
+    const root = await openAdvanced(page, env);
+    const heading = trafficView(root).getByRole('heading', { name: 'Lead traffic' });
+    await expect(heading).not.toBeInViewport();
+    await root.getByRole('button', { name: 'Lead traffic', exact: true }).click();
+    await expect(heading).toBeFocused();
+    await expect(heading).toBeInViewport();
   });
 
   test('a source with no leads in the period is flagged, and 30 days reach older ones', async ({ page, request }) => {
@@ -143,6 +177,9 @@ for (const shape of LEAD_SHAPES) test.describe(`leads read as the ${shape} docum
     await trafficRow(root, DEMO.wa.name).getByRole('button', { name: 'Latest leads' }).click();
     const latest = trafficView(root).locator(`[data-latest="s${wa}"]`);
     await expect(latest.locator('li')).toHaveCount(5);
+    // Right under the row that opened it, not under the whole table.
+    const under = trafficRow(root, DEMO.wa.name).locator('xpath=following-sibling::tr[1]');
+    await expect(under.locator(`[data-latest="s${wa}"]`)).toBeVisible();
     await expect(latest.locator('li .ksm-tag')).toHaveCount(2);
     const first = latest.locator('li a').first();
     const href = await first.getAttribute('href');

@@ -5,6 +5,7 @@
 mod delete;
 mod dialog;
 mod error;
+mod glance;
 mod import;
 mod list;
 mod pipeline;

@@ -74,6 +74,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::TrafficResume => traffic::resume(s, &mut fx),
         Msg::Period(p) => s.traffic.period = p,
         Msg::ShowLeads(id) => traffic::show_leads(s, id),
+        Msg::GoTraffic => focus(&mut fx, &view::traffic_heading()),
         Msg::Export => import::export(s, &mut fx),
         Msg::ImportText(text) => import::read(s, &text, &mut fx),
         Msg::ImportTooBig => import::too_big(s),

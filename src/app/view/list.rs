@@ -46,6 +46,8 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
         .kid(elc("div", "ksm-grow").kid(search))
         .kid(elc("div", "ksm-grow").kid(lookup))
         .kid(busy(btn(l, A::LookupGo, T::LookupGo), looking))
+        // With many sources the Traffic view starts far below: this reaches it from the top.
+        .kid(btn(l, A::GoTraffic, T::TrafficTitle).class("ksm-btn ksm-jump"))
         .opt(quota(s));
 
     // Keyed by action: a button appearing before the others must not shift their roles.

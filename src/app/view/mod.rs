@@ -18,6 +18,11 @@ mod traffic;
 use crate::app::node::{elc, Node};
 use crate::app::state::*;
 
+/// A selector of the Traffic view's heading, where a move to the view puts focus.
+pub fn traffic_heading() -> String {
+    String::from("#") + traffic::TRAFFIC_HEADING
+}
+
 /// The whole widget for `s`.
 pub fn view(s: &State) -> Node {
     let body = match s.mode {

@@ -71,14 +71,13 @@ fn flags(l: Lang, t: &SourceTraffic) -> Option<Node> {
 
 /// A pipeline and stage by name, or by id when the account does not list them.
 pub(super) fn place_text(s: &State, pipeline_id: u64, status_id: u64) -> String {
-    let p = s.pipeline(pipeline_id);
-    let mut out = p.map_or_else(|| pipeline_id.to_string(), |p| p.name.clone());
-    out.push_str(" › ");
-    match p.and_then(|p| p.statuses.iter().find(|st| st.id == status_id)) {
-        Some(st) => out.push_str(&st.name),
-        None => out.push_str(&status_id.to_string()),
-    }
-    out
+    pipeline_name(s, pipeline_id) + " › " + &stage_name(s, pipeline_id, status_id)
+}
+
+/// A pipeline by name, or by id when the account does not list it.
+fn pipeline_name(s: &State, pipeline_id: u64) -> String {
+    s.pipeline(pipeline_id)
+        .map_or_else(|| pipeline_id.to_string(), |p| p.name.clone())
 }
 
 /// The bar over the report: period, read again or cancel, and where the read stands.
@@ -123,6 +122,9 @@ fn bar(s: &State) -> El {
     bar
 }
 
+/// The id of the view's heading, which the top bar's link to the view focuses.
+pub(super) const TRAFFIC_HEADING: &str = "ksm-traffic-h";
+
 /// The whole Traffic view.
 pub(super) fn traffic(s: &State, report: Option<&Report>) -> Node {
     let l = s.lang;
@@ -139,7 +141,13 @@ pub(super) fn traffic(s: &State, report: Option<&Report>) -> Node {
         .class("ksm-traffic")
         .attr("aria-labelledby", "ksm-traffic-h")
         .attr("data-traffic", state)
-        .kid(el("h3").attr("id", "ksm-traffic-h").tr(l, T::TrafficTitle))
+        // Focusable, so that the top bar's link to the view lands here.
+        .kid(
+            el("h3")
+                .attr("id", TRAFFIC_HEADING)
+                .attr("tabindex", "-1")
+                .tr(l, T::TrafficTitle),
+        )
         .kid(bar(s));
     match &t.load {
         TrafficLoad::Failed { msg, detail } => {
@@ -176,7 +184,7 @@ pub(super) fn traffic(s: &State, report: Option<&Report>) -> Node {
             &[("n", &t.leads.len().to_string())],
         )));
     }
-    sec = sec.kid(chart(l, &report.daily));
+    sec = sec.kid(chart(l, &report.daily, at, s.utc_offset));
     sec = sec.kid(table(s, &srcs, report));
     if report.others > 0 {
         sec = sec.kid(elc("p", "ksm-note").attr("data-others", "").txt(fill(
@@ -184,18 +192,13 @@ pub(super) fn traffic(s: &State, report: Option<&Report>) -> Node {
             &[("n", &report.others.to_string())],
         )));
     }
-    if let Some((src, st)) = t
-        .open
-        .and_then(|id| Some((srcs.iter().find(|x| x.id == id)?, report.of(id)?)))
-    {
-        sec = sec.kid(latest(s, src, st));
-    }
     sec.into()
 }
 
 /// One row per source: its count, where its leads are, its last lead and its flags.
 fn table(s: &State, srcs: &[Source], report: &Report) -> Node {
     let l = s.lang;
+    let at = s.traffic.read_at.unwrap_or(s.now);
     let head = el("thead").kid(
         el("tr")
             .kid(el("th").tr(l, T::ColSource))
@@ -206,17 +209,6 @@ fn table(s: &State, srcs: &[Source], report: &Report) -> Node {
     );
     let mut body = el("tbody");
     for (src, st) in srcs.iter().zip(&report.sources) {
-        let mut places = el("ul").class("ksm-places");
-        for p in &st.places {
-            let outside = p.pipeline_id != src.pipeline_id;
-            places = places.kid(
-                el("li")
-                    .class(if outside { "ksm-outside" } else { "" })
-                    .txt(place_text(s, p.pipeline_id, p.status_id))
-                    .txt(": ")
-                    .txt(p.count.to_string()),
-            );
-        }
         let last = st
             .last_at
             .map(|at| ago_text(l, s.now, at))
@@ -234,7 +226,7 @@ fn table(s: &State, srcs: &[Source], report: &Report) -> Node {
                         .opt(flags(l, st)),
                 )
                 .kid(el("td").attr("data-count", "").txt(st.count.to_string()))
-                .kid(el("td").kid(places))
+                .kid(el("td").kid(places(s, src, st)))
                 .kid(el("td").txt(last))
                 .kid(
                     el("td").kid(
@@ -245,6 +237,15 @@ fn table(s: &State, srcs: &[Source], report: &Report) -> Node {
                     ),
                 ),
         );
+        if open && st.count > 0 {
+            // Under the row that opened it, across the table.
+            body = body.kid(
+                el("tr")
+                    .key(String::from("latest-") + &key_str(RowKey::Saved(src.id)))
+                    .class("ksm-latest-row")
+                    .kid(el("td").attr("colspan", "5").kid(latest(s, src, st, at))),
+            );
+        }
     }
     el("div")
         .class("ksm-wrap")
@@ -257,8 +258,55 @@ fn table(s: &State, srcs: &[Source], report: &Report) -> Node {
         .into()
 }
 
+/// Where a source's leads are, by pipeline: each pipeline with its subtotal (marked when it is
+/// not the source's own), then its stages.
+fn places(s: &State, src: &Source, st: &SourceTraffic) -> Node {
+    let l = s.lang;
+    let mut ul = el("ul").class("ksm-places");
+    for g in st.by_pipeline(src.pipeline_id) {
+        let outside = g.pipeline_id != src.pipeline_id;
+        let mut head = elc("span", "ksm-sub")
+            .txt(pipeline_name(s, g.pipeline_id))
+            .txt(" ")
+            .kid(el("strong").txt(g.count.to_string()));
+        if outside {
+            head = head.txt(" ").kid(
+                el("span")
+                    .attr("title", l.t(T::FlagOutsideNote))
+                    .attr("aria-label", l.t(T::LeadOutside))
+                    .attr("role", "img")
+                    .txt("⚠"),
+            );
+        }
+        let mut stages = elc("ul", "ksm-stages");
+        for p in &g.stages {
+            stages = stages.kid(
+                el("li")
+                    .txt(stage_name(s, p.pipeline_id, p.status_id))
+                    .txt(": ")
+                    .txt(p.count.to_string()),
+            );
+        }
+        ul = ul.kid(
+            el("li")
+                .class(if outside { "ksm-outside" } else { "" })
+                .attr("data-pipeline", g.pipeline_id.to_string())
+                .kid(head)
+                .kid(stages),
+        );
+    }
+    ul.into()
+}
+
+/// A stage by name, or by id when the account does not list it.
+fn stage_name(s: &State, pipeline_id: u64, status_id: u64) -> String {
+    s.pipeline(pipeline_id)
+        .and_then(|p| p.statuses.iter().find(|st| st.id == status_id))
+        .map_or_else(|| status_id.to_string(), |st| st.name.clone())
+}
+
 /// The latest leads of one source, each linking to its lead card, with its chart.
-fn latest(s: &State, src: &Source, st: &SourceTraffic) -> Node {
+fn latest(s: &State, src: &Source, st: &SourceTraffic, at: i64) -> Node {
     let l = s.lang;
     let mut ul = el("ul").class("ksm-leads");
     for lead in &st.latest {
@@ -268,7 +316,7 @@ fn latest(s: &State, src: &Source, st: &SourceTraffic) -> Node {
         .class("ksm-latest")
         .attr("data-latest", key_str(RowKey::Saved(src.id)))
         .kid(el("h4").tr(l, T::LatestOf).txt(" ").txt(src.name.clone()))
-        .kid(chart(l, &st.daily))
+        .kid(chart(l, &st.daily, at, s.utc_offset))
         .kid(ul)
         .into()
 }
