@@ -82,8 +82,3 @@ pub fn complex_leads_body(leads: &[ComplexLead]) -> String {
 fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("request bodies serialise")
 }
-
-/// Sources to create, laid out for people, without `request_id`s: an export file.
-pub fn new_sources_json_pretty(items: &[NewSource]) -> String {
-    pretty(items)
-}

@@ -97,6 +97,8 @@ actions! {
     Import = "import",
     /// Applies the previewed import.
     Apply = "apply",
+    /// Picks, in the import preview, where a file's unknown pipeline goes.
+    ImportPipe = "imppipe",
     /// Tests the connection.
     Test = "test",
     /// Chooses the source to move in the add-source dialog.

@@ -121,6 +121,10 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         (Click, A::Refresh) => Msg::Refresh,
         (Click, A::Export) => Msg::Export,
         (Click, A::Apply) => Msg::ImportApply,
+        // The file's pipeline id rides in `data-i`; the value 0 skips its items.
+        (Change, A::ImportPipe) => {
+            Msg::ImportPipeline(ev.idx.parse().ok()?, ev.value.parse().ok()?)
+        }
         (Click, A::Test) => Msg::Test,
         (Change, A::Choose) => Msg::ChooseMove(ev.value.parse().unwrap_or(0)),
         (Click, A::Move) => Msg::Move,

@@ -6,6 +6,7 @@ use crate::api::Envelope;
 use crate::i18n::T;
 use crate::model::{NewSource, Source, SourcePatch};
 use crate::rules::{self, Code, Context, Report};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 /// Largest import file read.
@@ -35,6 +36,19 @@ impl ImportError {
     }
 }
 
+/// Where the items of an import file that name a pipeline this account does not have go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PipelineMap {
+    /// The pipeline id in the file.
+    pub from: u64,
+    /// The pipeline's name in the file, when the file gives it.
+    pub name: Option<String>,
+    /// The pipeline of this account its items go to; `None`: they are skipped.
+    pub to: Option<u64>,
+    /// How many items of the file name it.
+    pub items: usize,
+}
+
 /// An import file, parsed and compared with the current sources.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportPlan {
@@ -46,18 +60,114 @@ pub struct ImportPlan {
     pub update_from: Vec<Source>,
     /// Items identical to what exists.
     pub unchanged: usize,
+    /// The file's items as read, kept to work the plan out again when a pipeline is picked.
+    pub items: Vec<NewSource>,
+    /// The file's pipelines this account does not have, and where their items go.
+    pub maps: Vec<PipelineMap>,
+    /// External ids of the items skipped, their pipeline being mapped to none.
+    pub skipped: Vec<String>,
 }
 
-/// A source as written to an export file: the create shape, so the file imports back.
-pub fn exported(s: &Source) -> NewSource {
-    NewSource {
-        name: s.name.clone(),
-        external_id: s.external_id.clone(),
-        pipeline_id: Some(s.pipeline_id),
-        default: Some(s.is_default()),
-        origin_code: s.origin_code.clone(),
-        services: Some(s.services.clone()),
+/// One item of an export file: the create shape, so the file imports back, and the name of
+/// its pipeline, by which an account whose pipeline ids differ finds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Exported {
+    /// The source as it is created.
+    #[serde(flatten)]
+    pub source: NewSource,
+    /// Its pipeline's name in the account it was exported from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipeline_name: Option<String>,
+}
+
+/// What an import reads of an item beside the create shape.
+#[derive(Deserialize)]
+struct Named {
+    #[serde(default)]
+    pipeline_name: Option<String>,
+}
+
+/// A source as written to an export file from state `s`.
+pub fn exported(s: &State, src: &Source) -> Exported {
+    Exported {
+        source: NewSource {
+            name: src.name.clone(),
+            external_id: src.external_id.clone(),
+            pipeline_id: Some(src.pipeline_id),
+            default: Some(src.is_default()),
+            origin_code: src.origin_code.clone(),
+            services: Some(src.services.clone()),
+        },
+        pipeline_name: s.pipeline(src.pipeline_id).map(|p| p.name.clone()),
     }
+}
+
+/// The export file of every saved source, laid out for people.
+pub fn export_json(s: &State) -> String {
+    let mut all = Vec::new();
+    for r in &s.rows {
+        if let Some(o) = &r.orig {
+            all.push(exported(s, o));
+        }
+    }
+    serde_json::to_string_pretty(&all).expect("an export serialises")
+}
+
+/// The file's pipelines this account does not have, each matched by name when one of the
+/// account's pipelines has it (a live one before an archived one). Nothing is mapped while
+/// the account's pipelines are not known.
+fn pipeline_maps(s: &State, items: &[NewSource], names: &[Option<String>]) -> Vec<PipelineMap> {
+    let mut maps: Vec<PipelineMap> = Vec::new();
+    if s.pipelines.is_empty() {
+        return maps;
+    }
+    for (n, name) in items.iter().zip(names) {
+        let Some(id) = n.pipeline_id.filter(|id| s.pipeline(*id).is_none()) else {
+            continue;
+        };
+        match maps.iter_mut().find(|m| m.from == id) {
+            Some(m) => {
+                m.items += 1;
+                if m.name.is_none() {
+                    m.name.clone_from(name);
+                }
+            }
+            None => maps.push(PipelineMap {
+                from: id,
+                name: name.clone(),
+                to: None,
+                items: 1,
+            }),
+        }
+    }
+    for m in &mut maps {
+        let want = m.name.as_deref().map(fold);
+        m.to = s
+            .pipelines
+            .iter()
+            .filter(|p| {
+                want.as_deref()
+                    .is_some_and(|w| !w.is_empty() && fold(p.name.trim()) == w)
+            })
+            .min_by_key(|p| p.is_archive)
+            .map(|p| p.id);
+    }
+    maps
+}
+
+/// The plan again, with the items of the file's pipeline `from` going to `to` (`None`:
+/// skipped).
+pub fn remap(
+    s: &State,
+    plan: &ImportPlan,
+    from: u64,
+    to: Option<u64>,
+) -> Result<ImportPlan, ImportError> {
+    let mut maps = plan.maps.clone();
+    if let Some(m) = maps.iter_mut().find(|m| m.from == from) {
+        m.to = to.filter(|id| s.pipeline(*id).is_some());
+    }
+    build(s, plan.items.clone(), maps)
 }
 
 /// The raw items of an import file: a plain array, an export of `GET /sources`
@@ -124,12 +234,38 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
         .map_err(|_| ImportError::new(T::ImportNotJson))?
         .ok_or_else(|| ImportError::new(T::ImportShape))?;
     let mut list = Vec::with_capacity(raw.len());
+    let mut names = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
-        let mut n: NewSource = serde_json::from_slice(item.get().as_bytes())
+        let bytes = item.get().as_bytes();
+        let mut n: NewSource = serde_json::from_slice(bytes)
             .map_err(|_| ImportError::at(T::ImportShape, label(i, &NewSource::default())))?;
         n.name = n.name.trim().to_owned();
         n.external_id = n.external_id.trim().to_owned();
         list.push(n);
+        // Older files carry no name, and a name that is not text is no name.
+        let name = serde_json::from_slice::<Named>(bytes).ok();
+        let name = name.and_then(|n| n.pipeline_name);
+        names.push(name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
+    }
+    let maps = pipeline_maps(s, &list, &names);
+    build(s, list, maps)
+}
+
+/// The plan of the file's `items` with the file's unknown pipelines mapped as `maps` says.
+fn build(
+    s: &State,
+    items: Vec<NewSource>,
+    maps: Vec<PipelineMap>,
+) -> Result<ImportPlan, ImportError> {
+    // Each item as it would be sent: its pipeline mapped, or none when it is skipped (it is
+    // still checked, so that a file is judged whole, but nothing of it is sent).
+    let mut list = items.clone();
+    let mut skip = vec![false; list.len()];
+    for (n, skipped) in list.iter_mut().zip(&mut skip) {
+        if let Some(m) = maps.iter().find(|m| Some(m.from) == n.pipeline_id) {
+            n.pipeline_id = m.to;
+            *skipped = m.to.is_none();
+        }
     }
     // The file on its own: the form of every field, external ids unique within it.
     let alone = check::with_context(s, |ctx| {
@@ -148,8 +284,15 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
         update: Vec::new(),
         update_from: Vec::new(),
         unchanged: 0,
+        items,
+        maps,
+        skipped: Vec::new(),
     };
-    for n in list {
+    for (n, skipped) in list.into_iter().zip(skip) {
+        if skipped {
+            out.skipped.push(n.external_id);
+            continue;
+        }
         let key = fold(&n.external_id);
         let existing = s
             .rows

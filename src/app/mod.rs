@@ -163,6 +163,9 @@ pub enum Msg {
     ImportTooBig,
     /// Apply the previewed import.
     ImportApply,
+    /// In the import preview, the items of the file's pipeline `.0` go to pipeline `.1` of
+    /// this account (0: they are skipped).
+    ImportPipeline(u64, u64),
     /// Test the connection (settings).
     Test,
     /// The host added the widget as a source of this pipeline: the panel shows it and

@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import {
-  DEMO, openAdvanced, recordApi, rowOf, sent, serverSources, status, useWidgetSandbox, zeroCounters,
+  DEMO, openAdvanced, PIPELINES, recordApi, rowOf, sent, serverSources, status, useWidgetSandbox, zeroCounters,
 } from './fixtures/widget';
 
 const env = useWidgetSandbox();
@@ -79,6 +79,10 @@ test('export downloads every source as JSON, without the token', async ({ page, 
   const wa = items.find((i: any) => i.external_id === DEMO.wa.ext);
   expect(wa.services[0].pages).toHaveLength(2);
   expect(items.find((i: any) => i.external_id === DEMO.chat.ext).default).toBe(true);
+  // Each item names its pipeline beside the id, for an account whose ids differ.
+  expect(items.find((i: any) => i.external_id === DEMO.partners.ext)).toMatchObject({
+    pipeline_id: PIPELINES.partners.id, pipeline_name: 'Partners',
+  });
   // Exporting reads what the widget already has: no request.
   expect(await sent(request, env.sb)).toEqual({});
 
@@ -138,6 +142,39 @@ test('import shows what will be created and changed, then applies one batch POST
   const server = await serverSources(request, env);
   expect(server.find((s) => s.external_id === DEMO.chat.ext).name).toBe('Website chat (new widget)');
   expect(server.find((s) => s.external_id === 'imp-1').origin_code).toBe('imp.one');
+});
+
+test("a file from another account: its pipelines are matched by name, picked, or skipped", async ({ page, request }) => {
+  const root = await openAdvanced(page, env);
+  await zeroCounters(request, env.sb);
+  const file = [
+    { name: 'Moved web', external_id: 'moved-web', pipeline_id: 999999, pipeline_name: 'Sales' },
+    { name: 'Moved fair', external_id: 'moved-fair', pipeline_id: 888888 },
+    { name: 'Moved desk', external_id: 'moved-desk', pipeline_id: 777777, pipeline_name: 'Nowhere' },
+  ];
+  await root.locator('input[type="file"][data-a="import"]').setInputFiles({
+    name: 'other.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)),
+  });
+  const dialog = page.getByRole('dialog', { name: 'Import preview' });
+  const web = dialog.getByLabel('Pipeline 999999 “Sales” in the file →');
+  await expect(web).toHaveValue(String(PIPELINES.sales.id));
+  await expect(web.locator('option:checked')).toHaveText(`Sales (${PIPELINES.sales.id})`);
+  await expect(dialog.locator('[data-pipe-map="999999"]')).toContainText('Matched by name.');
+  await expect(dialog.locator('[data-pipe-map="888888"]')).toContainText('Pipeline 888888 in the file is not in this account');
+  await expect(dialog.getByLabel('Pipeline 888888 in the file →')).toHaveValue('0');
+  await expect(dialog.locator('[data-skipped]')).toContainText('moved-fair, moved-desk');
+  await expect(dialog).toContainText('Will be created: 1');
+
+  await dialog.getByLabel('Pipeline 888888 in the file →').selectOption(String(PIPELINES.partners.id));
+  await expect(dialog).toContainText('Will be created: 2');
+  await expect(dialog.locator('[data-skipped]')).toHaveText(/moved-desk$/);
+  await dialog.getByRole('button', { name: 'Apply import' }).click();
+  await expect(status(root)).toHaveText('Import applied.');
+  expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
+  const server = await serverSources(request, env);
+  expect(server.find((s) => s.external_id === 'moved-web').pipeline_id).toBe(PIPELINES.sales.id);
+  expect(server.find((s) => s.external_id === 'moved-fair').pipeline_id).toBe(PIPELINES.partners.id);
+  expect(server.find((s) => s.external_id === 'moved-desk')).toBeUndefined();
 });
 
 test('a malformed import file is refused with a message and no request', async ({ page, request }) => {

@@ -136,3 +136,87 @@ fn the_preview_of_an_update_lists_each_changed_field_old_to_new() {
     let text = view::view(&s).text_content();
     assert!(text.contains("ColPipeline: Sales → Old"), "{text}");
 }
+
+#[test]
+fn an_export_names_each_sources_pipeline_beside_its_id() {
+    let mut s = loaded();
+    let fx = update(&mut s, Msg::Export);
+    let [Effect::Download(text)] = &fx[..] else {
+        panic!("one file: {fx:?}")
+    };
+    let items: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(items[0]["external_id"], "chat");
+    assert_eq!(items[0]["pipeline_id"], 10);
+    assert_eq!(items[0]["pipeline_name"], "Sales");
+}
+
+#[test]
+fn an_unknown_pipeline_of_another_account_is_matched_by_name_or_picked_or_skipped() {
+    english();
+    let mut s = loaded();
+    // From another account: its Sales is 999999 there; 777 has no name (an older file).
+    let file = r#"[{"name":"Web","external_id":"web","pipeline_id":999999,"pipeline_name":" sales "},
+                   {"name":"Fair","external_id":"fair","pipeline_id":777},
+                   {"name":"Booth","external_id":"booth","pipeline_id":777}]"#;
+    update(&mut s, Msg::ImportText(file.into()));
+    let Some(Dialog::Import(plan)) = s.dialog.clone() else {
+        panic!("preview shown: {:?}", s.import_error)
+    };
+    let to: Vec<(u64, Option<u64>, usize)> =
+        plan.maps.iter().map(|m| (m.from, m.to, m.items)).collect();
+    assert_eq!(to, vec![(999999, Some(10), 1), (777, None, 2)]);
+    assert_eq!(plan.create.len(), 1);
+    assert_eq!(plan.create[0].pipeline_id, Some(10));
+    assert_eq!(plan.skipped, vec!["fair".to_owned(), "booth".to_owned()]);
+
+    let v = view::view(&s);
+    let shown = v.text_content();
+    assert!(
+        shown.contains("Pipeline 999999 “sales” in the file →"),
+        "{shown}"
+    );
+    assert!(shown.contains("Sales (10)"), "{shown}");
+    assert!(shown.contains("Matched by name."), "{shown}");
+    assert!(
+        shown.contains("Pipeline 777 in the file is not in this account"),
+        "{shown}"
+    );
+    let pick = |from: &str| {
+        v.find(&|e| e.get("data-a") == Some("imppipe") && e.get("data-i") == Some(from))
+            .and_then(|e| e.get("value"))
+            .map(str::to_owned)
+    };
+    assert_eq!(pick("999999").as_deref(), Some("10"));
+    assert_eq!(
+        pick("777").as_deref(),
+        Some("0"),
+        "skipped until one is picked"
+    );
+
+    // The admin picks Sales for 777, and skips what was matched by name.
+    let ev = |from: &'static str, to: &str| event::Ev {
+        kind: event::Kind::Change,
+        act: action::Action::ImportPipe.as_str(),
+        key: "",
+        idx: from,
+        value: to.to_owned(),
+        checked: false,
+    };
+    let msg = event::to_msg(ev("777", "10")).unwrap();
+    assert_eq!(msg, Msg::ImportPipeline(777, 10));
+    update(&mut s, msg);
+    update(&mut s, event::to_msg(ev("999999", "0")).unwrap());
+    let Some(Dialog::Import(plan)) = s.dialog.clone() else {
+        panic!("the preview stays")
+    };
+    assert_eq!(plan.skipped, vec!["web".to_owned()]);
+    let sent = calls(&update(&mut s, Msg::ImportApply));
+    let [(Job::ImportCreate, Call::Create(items))] = &sent[..] else {
+        panic!("one create: {sent:?}")
+    };
+    let got: Vec<(&str, Option<u64>)> = items
+        .iter()
+        .map(|n| (n.external_id.as_str(), n.pipeline_id))
+        .collect();
+    assert_eq!(got, vec![("fair", Some(10)), ("booth", Some(10))]);
+}

@@ -9,15 +9,22 @@ use crate::model::Source;
 
 /// Offers every saved source as a file.
 pub(super) fn export(s: &State, fx: &mut Vec<Effect>) {
-    let mut all = Vec::new();
-    for r in &s.rows {
-        if let Some(o) = &r.orig {
-            all.push(import::exported(o));
+    fx.push(Effect::Download(import::export_json(s)));
+}
+
+/// In the preview, the items of the file's pipeline `from` go to `to` (0: skipped).
+pub(super) fn map_pipeline(s: &mut State, from: u64, to: u64) {
+    let Some(Dialog::Import(plan)) = &s.dialog else {
+        return;
+    };
+    match import::remap(s, plan, from, (to != 0).then_some(to)) {
+        Ok(plan) => s.dialog = Some(Dialog::Import(plan)),
+        // As a file refused on reading: the bar says why.
+        Err(e) => {
+            s.dialog = None;
+            s.import_error = Some(e);
         }
     }
-    fx.push(Effect::Download(crate::api::wire::new_sources_json_pretty(
-        &all,
-    )));
 }
 
 /// Reads an import file: its plan opens in a dialog, or the error is shown.

@@ -79,6 +79,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ImportText(text) => import::read(s, &text, &mut fx),
         Msg::ImportTooBig => import::too_big(s),
         Msg::ImportApply => import::apply(s, &mut fx),
+        Msg::ImportPipeline(from, to) => import::map_pipeline(s, from, to),
         Msg::AddAsSource(pid) => {
             pipeline::show(s, pid, &mut fx);
             add::open_add(s, pid, &mut fx)

@@ -4,9 +4,10 @@ use super::add::add_source;
 use super::parts::{btn, dialog_shell, install_tag};
 use crate::app::action::Action as A;
 use crate::app::changes;
+use crate::app::import::PipelineMap;
 use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
-use crate::i18n::T;
+use crate::i18n::{fill, T};
 
 /// The open dialog, if any.
 pub(super) fn dialog(s: &State) -> Option<Node> {
@@ -83,7 +84,14 @@ fn discard(s: &State) -> Node {
 fn import(s: &State, plan: &ImportPlan) -> Node {
     let l = s.lang;
     let mut body = Vec::new();
-    if plan.create.is_empty() && plan.update.is_empty() {
+    if !plan.maps.is_empty() {
+        let mut ul = elc("ul", "ksm-pipemap").attr("data-pipe-maps", "");
+        for m in &plan.maps {
+            ul = ul.kid(pipeline_map(s, m));
+        }
+        body.push(ul.into());
+    }
+    if plan.create.is_empty() && plan.update.is_empty() && plan.skipped.is_empty() {
         body.push(el("p").tr(l, T::ImportNothing).into());
     }
     if !plan.create.is_empty() {
@@ -131,6 +139,16 @@ fn import(s: &State, plan: &ImportPlan) -> Node {
         );
         body.push(ul.into());
     }
+    if !plan.skipped.is_empty() {
+        body.push(
+            elc("p", "ksm-note")
+                .attr("data-skipped", "")
+                .tr(l, T::ImportSkipped)
+                .txt(" ")
+                .txt(plan.skipped.join(", "))
+                .into(),
+        );
+    }
     body.push(
         elc("p", "ksm-note")
             .tr(l, T::ImportSame)
@@ -151,4 +169,53 @@ fn import(s: &State, plan: &ImportPlan) -> Node {
             .into(),
     );
     dialog_shell(s, vec![text(l.t(T::ImportTitle))], body)
+}
+
+/// A pipeline of the file that this account does not have: where its items go, matched by
+/// name or picked here, or that they are skipped.
+fn pipeline_map(s: &State, m: &PipelineMap) -> Node {
+    let l = s.lang;
+    let from = m.from.to_string();
+    let id = String::from("ksm-imp-pipe-") + &from;
+    let said = match &m.name {
+        Some(name) => fill(l.t(T::ImportPipeNamed), &[("id", &from), ("name", name)]),
+        None => fill(l.t(T::ImportPipeFrom), &[("id", &from)]),
+    };
+    let skip = fill(l.t(T::ImportPipeSkip), &[("n", &m.items.to_string())]);
+    let mut sel = elc("select", "ksm-in ksm-in--s")
+        .attr("id", id.clone())
+        .act(A::ImportPipe)
+        .attr("data-i", from.clone())
+        .kid(el("option").attr("value", "0").txt(skip));
+    for p in s
+        .pipelines
+        .iter()
+        .filter(|p| !p.is_archive || m.to == Some(p.id))
+    {
+        sel = sel.kid(
+            el("option")
+                .attr("value", p.id.to_string())
+                .txt(p.name.clone() + " (" + &p.id.to_string() + ")"),
+        );
+    }
+    sel = sel.attr("value", m.to.unwrap_or(0).to_string());
+    let note = match m.to.and_then(|to| s.pipeline(to)) {
+        Some(p) if m.name.as_deref().map(|n| fold(n.trim())) == Some(fold(p.name.trim())) => {
+            Some(elc("span", "ksm-note").tr(l, T::ImportPipeByName))
+        }
+        Some(_) => None,
+        None => Some(
+            elc("span", "ksm-err")
+                .attr("data-pipe-missing", "")
+                .txt(fill(l.t(T::ImportPipeMissing), &[("id", &from)])),
+        ),
+    };
+    el("li")
+        .attr("data-pipe-map", from)
+        .kid(el("label").attr("for", id).txt(said))
+        .txt(" ")
+        .kid(sel)
+        .txt(" ")
+        .opt(note.map(Node::from))
+        .into()
 }
