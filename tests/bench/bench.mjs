@@ -2,7 +2,7 @@
 // already holds the benchmark's sources, and writes the raw measurements as JSON.
 //
 //   node tests/bench/bench.mjs --url http://127.0.0.1:PORT --out target/bench/browser.json
-//        [--runs 15] [--rows 50] [--actions no]
+//        [--runs 15] [--rows 50] [--actions no]   (no actions: no cold open over the link either)
 //
 // (also BENCH_URL, BENCH_OUT, BENCH_RUNS, CHROMIUM_PATH). Aggregation and budgets are the xtask's
 // job; this file only measures. Progress goes to stderr.
@@ -18,6 +18,8 @@ const URL_BASE = (ARGS.url || process.env.BENCH_URL || '').replace(/\/+$/, '');
 const OUT = ARGS.out || process.env.BENCH_OUT || 'target/bench/browser.json';
 const RUNS = Number(ARGS.runs || process.env.BENCH_RUNS || 15);
 const ACTIONS = (ARGS.actions || 'yes') !== 'no';
+// The cold open over an emulated link is timed once per row count, with the actions.
+const LINKED = ACTIONS;
 const EXPECTED_ROWS = Number(ARGS.rows || process.env.BENCH_ROWS || 50);
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const FLAGS = [
@@ -38,6 +40,9 @@ const STEP_TIMEOUT = 30_000;
 const TRAFFIC_LEADS = 1000;
 const TRAFFIC_SOURCES = 4;
 const TRAFFIC_RUNS = 5;
+// The link a Kommo account's browser has to Kommo's servers, for the cold open over a link:
+// 10 Mbit/s down, 5 up, 40 ms of latency (Chromium's network conditions, bytes per second).
+const LINK = { offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 5e6 / 8 };
 
 function parseArgs(argv) {
   const out = {};
@@ -128,12 +133,16 @@ async function open(page) {
 async function loadOnce(browser, script) {
   const ctx = await newContext(browser);
   try {
-    const page = await ctx.newPage();
-    await page.addInitScript(instrument, { container: CONTAINER, row: ROW, expected: EXPECTED_ROWS });
-    await page.route(/\/widgets\/sources_manager\/script\.js(\?.*)?$/, (route) =>
-      route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: script }));
+    const page = await prepared(ctx, script);
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
     const t = await open(page);
+    // Where the main thread's time went during the open: running script (ours, the glue's,
+    // the wasm's) apart from style and layout.
+    const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
     const out = {
+      script_ms: m.ScriptDuration * 1000,
+      layout_ms: (m.LayoutDuration + m.RecalcStyleDuration) * 1000,
       script_to_list_ms: t.rows_at - t.script_eval,
       render_ms: t.rows_at - t.sources_response_end,
       open_cold_ms: t.rows_at,
@@ -144,6 +153,30 @@ async function loadOnce(browser, script) {
     };
     out.open_warm_ms = (await open(page)).rows_at;
     return out;
+  } finally {
+    await ctx.close();
+  }
+}
+
+// A page of a fresh context with `script` served as the widget's script.js and the timing marks
+// installed.
+async function prepared(ctx, script) {
+  const page = await ctx.newPage();
+  await page.addInitScript(instrument, { container: CONTAINER, row: ROW, expected: EXPECTED_ROWS });
+  await page.route(/\/widgets\/sources_manager\/script\.js(\?.*)?$/, (route) =>
+    route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: script }));
+  return page;
+}
+
+// One cold open over the emulated LINK (empty cache), navigation start → rows.
+async function loadOverLink(browser, script) {
+  const ctx = await newContext(browser);
+  try {
+    const page = await prepared(ctx, script);
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', LINK);
+    return (await open(page)).rows_at;
   } finally {
     await ctx.close();
   }
@@ -412,6 +445,12 @@ async function waitForCount(page, route, n) {
   throw new Error('waited in vain for ' + n + ' request(s) on ' + (route || 'any route'));
 }
 
+// The series one renderer's loads fill.
+function timed() {
+  const series = ['script_to_list_ms', 'render_ms', 'open_cold_ms', 'open_warm_ms', 'open_link_ms', 'script_ms', 'layout_ms', 'pipelines_lag_ms'];
+  return { ...Object.fromEntries(series.map((s) => [s, []])), row_elements: null };
+}
+
 async function main() {
   if (!URL_BASE) throw new Error('no sandbox address: pass --url http://127.0.0.1:PORT');
   const served = await fetch(URL_BASE + '/widgets/' + CODE + '/script.js');
@@ -425,8 +464,8 @@ async function main() {
     runs: RUNS,
     rows: EXPECTED_ROWS,
     chromium: browser.version(),
-    widget: { script_to_list_ms: [], render_ms: [], open_cold_ms: [], open_warm_ms: [], pipelines_lag_ms: [], row_elements: null },
-    baseline: { script_to_list_ms: [], render_ms: [], open_cold_ms: [], open_warm_ms: [], pipelines_lag_ms: [], row_elements: null },
+    widget: timed(),
+    baseline: timed(),
     errors: [],
   };
   try {
@@ -453,6 +492,9 @@ async function main() {
           result[name].render_ms.push(r.render_ms);
           result[name].open_cold_ms.push(r.open_cold_ms);
           result[name].open_warm_ms.push(r.open_warm_ms);
+          result[name].script_ms.push(r.script_ms);
+          result[name].layout_ms.push(r.layout_ms);
+          if (LINKED) result[name].open_link_ms.push(await loadOverLink(browser, scripts[name]));
           result[name].pipelines_lag_ms.push(r.pipelines_lag_ms);
           result[name].row_elements = r.row_elements;
         } catch (e) {

@@ -10,7 +10,7 @@ use crate::cmd::{command, output, root, run, say, Result};
 use crate::setup::{self, Need};
 
 /// wasm-opt's flags for the release module: `-Oz` favours size, like `opt-level = "z"`.
-const WASM_OPT_FLAGS: &[&str] = &["-Oz"];
+pub const WASM_OPT_FLAGS: &[&str] = &["-Oz"];
 /// Optimised modules kept in the cache; older ones go.
 const CACHE_KEEP: usize = 8;
 
@@ -38,7 +38,16 @@ pub fn widget() -> Result<PathBuf> {
         WASM_OPT_FLAGS.join(" ")
     ));
     let out = pkg_dir();
-    // Cargo.toml turns wasm-pack's own wasm-opt off: it is run below, where its output can be
+    wasm_pack(&out)?;
+    optimise(&out.join("widget_bg.wasm"))?;
+    assemble(&out, &widget_dir())?;
+    say(&format!("widget assembled in {}", widget_dir().display()));
+    Ok(widget_dir())
+}
+
+/// `wasm-pack build` of the release module and its glue into `out`, not yet optimised.
+pub fn wasm_pack(out: &Path) -> Result {
+    // Cargo.toml turns wasm-pack's own wasm-opt off: `widget` runs it, where its output can be
     // kept for the next build of the same module.
     run(command("wasm-pack")
         .args([
@@ -52,12 +61,8 @@ pub fn widget() -> Result<PathBuf> {
             "--no-pack",
         ])
         .arg("--out-dir")
-        .arg(&out)
-        .args(["--out-name", "widget"]))?;
-    optimise(&out.join("widget_bg.wasm"))?;
-    assemble(&out, &widget_dir())?;
-    say(&format!("widget assembled in {}", widget_dir().display()));
-    Ok(widget_dir())
+        .arg(out)
+        .args(["--out-name", "widget"]))
 }
 
 /// Runs the pinned wasm-opt over `wasm` in place, as wasm-pack did (`wasm-opt IN -o TMP

@@ -20,6 +20,8 @@ pub enum Need {
     /// Optional: without them the relay's PostgreSQL tests skip themselves, so `cargo xtask
     /// setup` only warns when they cannot be installed and `cargo xtask test` skips that layer.
     Postgres,
+    /// twiggy, which tells where the module's bytes go (`cargo xtask bench` only).
+    Twiggy,
 }
 
 /// Everything `cargo xtask setup` installs.
@@ -36,9 +38,20 @@ pub fn ensure(needs: &[Need]) -> Result {
             Need::Browser => browser()?,
             Need::Node => node()?,
             Need::Postgres => postgres()?,
+            Need::Twiggy => twiggy()?,
         }
     }
     Ok(())
+}
+
+/// twiggy, from crates.io.
+fn twiggy() -> Result {
+    if which("twiggy").is_some() {
+        say("twiggy: present");
+        return Ok(());
+    }
+    say("twiggy: installing from crates.io (about 2 minutes)");
+    run(command("cargo").args(["install", "twiggy", "--locked"]))
 }
 
 /// The wasm32 target, wasm-pack, wasm-bindgen-cli and binaryen's wasm-opt.

@@ -38,6 +38,34 @@ fn limit(b: &Value) -> String {
     }
 }
 
+/// Where the module's bytes go: per crate, then the largest items, from twiggy.
+fn bytes(b: &Value) -> String {
+    let Some(total) = b["total"].as_f64() else {
+        return String::new();
+    };
+    let share = |v: &Value| {
+        let n = v.as_f64().unwrap_or(0.0);
+        format!("{} ({:.1} %)", kb(v), 100.0 * n / total.max(1.0))
+    };
+    let mut md = format!(
+        "\nWhere the module's bytes go (the same build with names kept, twiggy): {} raw.\n\n| crate (the widget's by module) | raw |\n|---|---:|\n",
+        kb(&b["total"])
+    );
+    for c in b["crates"].as_array().into_iter().flatten() {
+        md.push_str(&format!(
+            "| `{}` | {} |\n",
+            c["crate"].as_str().unwrap_or("?"),
+            share(&c["bytes"])
+        ));
+    }
+    md.push_str("\n| largest items | raw |\n|---|---:|\n");
+    for i in b["top"].as_array().into_iter().flatten() {
+        let name = i["name"].as_str().unwrap_or("?").replace('|', "\\|");
+        md.push_str(&format!("| `{name}` | {} |\n", share(&i["bytes"])));
+    }
+    md
+}
+
 /// The report as markdown tables, ready for the README.
 pub(super) fn markdown(r: &Value) -> String {
     let mut md = String::new();
@@ -59,6 +87,8 @@ pub(super) fn markdown(r: &Value) -> String {
         ));
     }
 
+    md.push_str(&bytes(&r["bytes"]));
+
     md.push_str(
         "\n| time (median / p90) | widget | vanilla baseline | ratio |\n|---|---:|---:|---:|\n",
     );
@@ -70,8 +100,23 @@ pub(super) fn markdown(r: &Value) -> String {
         ),
         (
             "timings",
+            "open_link_ms",
+            "cold open over 10 Mbit/s and 40 ms → 50 rows in the DOM",
+        ),
+        (
+            "timings",
             "open_warm_ms",
             "warm open (files cached) → 50 rows in the DOM",
+        ),
+        (
+            "timings",
+            "script_ms",
+            "main thread running script during the cold open",
+        ),
+        (
+            "timings",
+            "layout_ms",
+            "main thread in style and layout during the cold open",
         ),
         (
             "timings",

@@ -5,6 +5,7 @@
 //!
 //! Targets are reported, not enforced: the command fails only when the benchmark cannot run.
 
+mod bytes;
 mod figures;
 mod markdown;
 mod report;
@@ -83,6 +84,7 @@ pub fn bench(Options { runs, widget_dir }: Options) -> Result {
     copy_tree(&widget, &snapshot)?;
     let widget = snapshot;
     let sizes = sizes(&widget)?;
+    let bytes = bytes::breakdown()?;
 
     let sandbox = Sandbox::start(&widget)?;
     say(&format!("sandbox listening on {}", sandbox.url));
@@ -110,6 +112,7 @@ pub fn bench(Options { runs, widget_dir }: Options) -> Result {
     let (raw, more) = measured?;
 
     let mut report = report(&sizes, &raw, &more, now());
+    report["bytes"] = bytes;
     report["commit"] = output(command("git").args(["rev-parse", "--short", "HEAD"]))
         .map_or(Value::Null, |c| json!(c.trim()));
     let md = markdown(&report);
