@@ -103,7 +103,9 @@ mod typed {
     use serde_json::Value;
 
     /// A source's fields an administrator edits, as Kommo answers them. Read leniently from
-    /// a whole source: its other fields are ignored, and a missing one takes its default.
+    /// a whole source: its other fields are ignored, and a missing one takes its default;
+    /// Kommo answers `null` for a `default`, `origin_code` or `services` never set, and that
+    /// is kept as it came.
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     pub struct Fields {
         /// The source's name.
@@ -112,15 +114,15 @@ mod typed {
         /// The pipeline its leads go to.
         #[serde(default)]
         pub pipeline_id: Option<i64>,
-        /// Whether it is the integration's default source.
+        /// Whether it is the integration's default source; `null` when never set.
         #[serde(default)]
-        pub default: bool,
+        pub default: Option<bool>,
         /// The origin code Kommo shows for its leads.
         #[serde(default)]
         pub origin_code: Option<String>,
-        /// Its services (chat and form settings), as Kommo gave them.
+        /// Its services (chat and form settings), as Kommo gave them; `null` when none.
         #[serde(default)]
-        pub services: Vec<Value>,
+        pub services: Option<Vec<Value>>,
     }
 
     /// One change to one source, as the relay forwarded it.

@@ -260,7 +260,7 @@ mod tests {
     #[test]
     fn answers_give_their_sources_fields() {
         let one = json!({"id": 9, "name": "Form", "pipeline_id": 5, "external_id": "x",
-            "default": true, "origin_code": null, "services": [], "_links": {}});
+            "default": true, "origin_code": null, "services": null, "_links": {}});
         let list = json!({"_embedded": {"sources": [one.clone(), {"no": "id"}]}});
         for body in [one, list] {
             let got = sources_in(body.to_string().as_bytes());
@@ -269,7 +269,7 @@ mod tests {
             assert_eq!(got[0].1.external_id.as_deref(), Some("x"));
             assert_eq!(got[0].1.fields.name, "Form");
             assert_eq!(got[0].1.fields.pipeline_id, Some(5));
-            assert!(got[0].1.fields.default);
+            assert_eq!(got[0].1.fields.default, Some(true));
         }
         assert!(sources_in(b"").is_empty());
     }

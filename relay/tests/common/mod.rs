@@ -5,6 +5,7 @@
 pub mod binary;
 pub mod db;
 pub mod fleet;
+pub mod history;
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use relay::config::{
