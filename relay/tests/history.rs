@@ -149,13 +149,7 @@ async fn a_source_never_seen_is_read_once_before_it_changes() {
             .create_sources(json!([{"name": "Landing", "external_id": "land-1"}]))
             .await[0];
         // As if it had been made before the relay kept copies.
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&env.db.url).await.unwrap();
-        sqlx::query("DELETE FROM seen_sources")
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
+        db::execute(&env.db.url, "DELETE FROM seen_sources").await;
         let path = format!("/api/v4/sources/{id}");
         for name in ["Landing 2", "Landing 3"] {
             let a = env

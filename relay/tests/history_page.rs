@@ -10,14 +10,6 @@ use reqwest::Method;
 use serde_json::json;
 use std::time::Duration;
 
-/// Runs `sql` on the database at `url` from a connection of its own.
-async fn execute(url: &str, sql: &str) {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(url).await.unwrap();
-    sqlx::query(sql).execute(&pool).await.unwrap();
-    pool.close().await;
-}
-
 fn ids(changes: &[Change]) -> Vec<(Option<i64>, i64)> {
     changes.iter().map(|c| (c.source_id, c.user_id)).collect()
 }
@@ -138,7 +130,7 @@ async fn pruning_forgets_changes_past_the_history_days_and_keeps_the_rest() {
         let day = 86_400;
         let url = env.db.url.clone();
         for (id, age) in [(made[0], 31 * day), (made[1], 29 * day)] {
-            execute(
+            db::execute(
                 &url,
                 &format!(
                     "UPDATE history SET at = {} WHERE source_id = {id}",
