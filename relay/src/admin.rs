@@ -17,10 +17,17 @@ pub const CACHE_FOR: Duration = Duration::from_secs(60);
 /// An account id and a user id of it.
 type UserKey = (i64, i64);
 
+/// What Kommo said of a user: whether an administrator, and the name the history shows.
+#[derive(Clone, Debug)]
+struct User {
+    admin: bool,
+    name: String,
+}
+
 /// Who is an administrator: asked of Kommo, answers remembered for [`CACHE_FOR`].
 pub struct Admins {
     upstream: Arc<Upstream>,
-    seen: Mutex<HashMap<UserKey, (bool, Instant)>>,
+    seen: Mutex<HashMap<UserKey, (User, Instant)>>,
     /// One question per user at a time: concurrent requests wait for its answer.
     asking: Mutex<HashMap<UserKey, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -36,36 +43,43 @@ impl Admins {
     }
 
     /// Refuses with 403 unless `user_id` is an administrator of the installation's account
-    /// (`GET /api/v4/users/{id}`, asked at most once a minute per user).
-    pub async fn require(&self, inst: &Installation, user_id: i64) -> Result<(), Problem> {
+    /// (`GET /api/v4/users/{id}`, asked at most once a minute per user); answers the user's
+    /// name, which the history keeps beside each change.
+    pub async fn require(&self, inst: &Installation, user_id: i64) -> Result<String, Problem> {
         let key = (inst.account_id, user_id);
         let lock = self.lock_for(key);
         let _one_question = lock.lock().await;
-        let admin = match self.cached(key) {
-            Some(admin) => admin,
+        let user = match self.cached(key) {
+            Some(user) => user,
             None => {
-                let admin = self.ask(inst, user_id).await?;
-                self.remember(key, admin);
-                admin
+                let user = self.ask(inst, user_id).await?;
+                self.remember(key, user.clone());
+                user
             }
         };
-        if admin {
-            Ok(())
+        if user.admin {
+            Ok(user.name)
         } else {
             Err(Problem::not_admin())
         }
     }
 
-    /// Kommo's answer: whether the user's rights say administrator.
-    async fn ask(&self, inst: &Installation, user_id: i64) -> Result<bool, Problem> {
+    /// Kommo's answer: whether the user's rights say administrator, and the user's name.
+    async fn ask(&self, inst: &Installation, user_id: i64) -> Result<User, Problem> {
         let path = format!("/api/v4/users/{user_id}");
         let (answer, _) = self.upstream.call(inst, Method::GET, &path, None).await?;
+        let nobody = User {
+            admin: false,
+            name: String::new(),
+        };
         match answer.status {
             StatusCode::OK => Ok(serde_json::from_slice::<Value>(&answer.body)
-                .ok()
-                .and_then(|v| v["rights"]["is_admin"].as_bool())
-                .unwrap_or(false)),
-            StatusCode::NOT_FOUND | StatusCode::NO_CONTENT => Ok(false),
+                .map(|v| User {
+                    admin: v["rights"]["is_admin"].as_bool().unwrap_or(false),
+                    name: v["name"].as_str().unwrap_or_default().to_owned(),
+                })
+                .unwrap_or(nobody)),
+            StatusCode::NOT_FOUND | StatusCode::NO_CONTENT => Ok(nobody),
             StatusCode::TOO_MANY_REQUESTS => {
                 let secs = answer
                     .headers
@@ -79,10 +93,10 @@ impl Admins {
         }
     }
 
-    fn cached(&self, key: UserKey) -> Option<bool> {
+    fn cached(&self, key: UserKey) -> Option<User> {
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         seen.retain(|_, (_, at)| at.elapsed() < CACHE_FOR);
-        seen.get(&key).map(|(admin, _)| *admin)
+        seen.get(&key).map(|(user, _)| user.clone())
     }
 
     fn lock_for(&self, key: UserKey) -> Arc<tokio::sync::Mutex<()>> {
@@ -92,8 +106,8 @@ impl Admins {
         asking.entry(key).or_default().clone()
     }
 
-    fn remember(&self, key: UserKey, admin: bool) {
+    fn remember(&self, key: UserKey, user: User) {
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        seen.insert(key, (admin, Instant::now()));
+        seen.insert(key, (user, Instant::now()));
     }
 }

@@ -23,7 +23,7 @@ pub struct App {
     pub upstream: Arc<Upstream>,
     /// Who is an administrator, asked of Kommo through `upstream` and remembered a minute.
     pub admins: Admins,
-    /// Background work (refreshes, the keep-alive, metrics upkeep), waited for at shutdown:
+    /// Background work (refreshes, the keep-alive, the history's pruning, metrics upkeep), waited for at shutdown:
     /// a refresh in flight still stores its pair.
     pub tasks: TaskTracker,
     /// Cancelled when the shutdown starts: background work stops taking new work.
@@ -59,6 +59,7 @@ impl App {
             shutdown: CancellationToken::new(),
         });
         app.tasks.spawn(crate::keep_alive::run(app.clone()));
+        app.tasks.spawn(crate::history::upkeep(app.clone()));
         app.tasks
             .spawn(crate::metrics::upkeep(app.shutdown.clone()));
         Ok(app)

@@ -36,6 +36,8 @@ pub struct Caller {
     pub installation: Installation,
     /// The Kommo user the widget runs for.
     pub user_id: i64,
+    /// That user's name, from the administrator check (empty until it ran).
+    pub user_name: String,
 }
 
 /// Extracting a caller is the only way a handler gets one, so no route can skip the checks:
@@ -46,8 +48,9 @@ impl FromRequestParts<Arc<App>> for Caller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Caller, Problem> {
-        let caller = verify(app, &parts.headers).await?;
-        app.admins
+        let mut caller = verify(app, &parts.headers).await?;
+        caller.user_name = app
+            .admins
             .require(&caller.installation, caller.user_id)
             .await?;
         Ok(caller)
@@ -147,6 +150,7 @@ pub async fn verify(app: &App, headers: &HeaderMap) -> Result<Caller, Problem> {
     Ok(Caller {
         installation,
         user_id: claims.user_id,
+        user_name: String::new(),
     })
 }
 

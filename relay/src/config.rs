@@ -33,6 +33,9 @@ pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 /// How old a refresh token may get before it is refreshed in the background, by default.
 pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(30 * 86_400);
 
+/// How many days the history of source changes is kept, by default.
+pub const DEFAULT_HISTORY_DAYS: u32 = 400;
+
 /// Kommo drops a refresh token unused for three months: a keep-alive must come sooner.
 const REFRESH_TOKEN_LIFE: Duration = Duration::from_secs(90 * 86_400);
 
@@ -133,6 +136,15 @@ struct Settings {
     /// Seconds' worth of calls one relay holds in an account's line before it answers 429
     #[arg(long, env = "RELAY_QUEUE_SECS", value_name = "SECS", default_value_t = Limits::default().queue_secs)]
     queue_secs: u32,
+    /// Days the history of changes to sources is kept (1 to 36500)
+    #[arg(
+        long,
+        env = "RELAY_HISTORY_DAYS",
+        value_name = "DAYS",
+        default_value_t = DEFAULT_HISTORY_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=36_500)
+    )]
+    history_days: u32,
     /// Print this help
     #[arg(short, long, action = ArgAction::Help)]
     help: Option<bool>,
@@ -177,6 +189,8 @@ pub struct Config {
     pub drain_timeout: Duration,
     /// How old a refresh token may get before it is refreshed in the background.
     pub keep_alive: Duration,
+    /// Days the history of changes to sources is kept.
+    pub history_days: u32,
 }
 
 impl fmt::Debug for Config {
@@ -200,6 +214,7 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("drain_timeout", &self.drain_timeout)
             .field("keep_alive", &self.keep_alive)
+            .field("history_days", &self.history_days)
             .finish()
     }
 }
@@ -293,6 +308,7 @@ where
             log_format: s.log_format,
             drain_timeout: s.drain_timeout,
             keep_alive: s.keep_alive,
+            history_days: s.history_days,
         },
     })))
 }

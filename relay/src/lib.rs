@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod cors;
 pub mod health;
+pub mod history;
 pub mod hook;
 pub mod hosts;
 pub mod install;

@@ -4,6 +4,7 @@
 
 use crate::app::App;
 use crate::auth::Caller;
+use crate::history::Watch;
 use crate::problem::Problem;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
@@ -77,6 +78,7 @@ pub async fn proxy(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let bytes = body?;
+    let watch = Watch::start(&app, &caller, &route.method, &route.path_and_query, &bytes).await?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -91,7 +93,11 @@ pub async fn proxy(
             body,
         )
         .await?;
-    let mut r = Response::new(Body::from(redact(answer.body, access.expose())));
+    let forwarded = redact(answer.body, access.expose());
+    if let Some(watch) = watch {
+        watch.finish(&app, &caller, answer.status, &forwarded).await;
+    }
+    let mut r = Response::new(Body::from(forwarded));
     *r.status_mut() = answer.status;
     for name in [header::CONTENT_TYPE, header::RETRY_AFTER] {
         if let Some(v) = answer.headers.get(&name) {

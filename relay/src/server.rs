@@ -26,6 +26,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v4/leads/pipelines", any(crate::proxy::proxy))
         .route("/api/v4/leads", any(crate::proxy::proxy))
         .route("/api/v4/leads/{id}", any(crate::proxy::proxy))
+        .route(relay_contract::HISTORY_PATH, get(crate::history::page))
         .route("/healthz", get(crate::health::healthz))
         .route("/readyz", get(crate::health::readyz))
         .route("/metrics", get(crate::metrics::page))

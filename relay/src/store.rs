@@ -10,9 +10,11 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::fmt;
 
+mod history;
 mod lease;
 mod pace;
 
+pub use history::{Filter, Seen};
 pub use lease::Stored;
 
 /// The schema, embedded in the binary and applied at start.

@@ -88,6 +88,7 @@ fn a_bad_value_from_a_variable_names_the_variable() {
         ("RELAY_LOG_FORMAT", "--log-format", "xml"),
         ("RELAY_DRAIN_TIMEOUT", "--drain-timeout", "soon"),
         ("RELAY_KEEP_ALIVE", "--keep-alive", "120d"),
+        ("RELAY_HISTORY_DAYS", "--history-days", "0"),
         (
             "RELAY_ALLOW_HTTP_LOOPBACK",
             "--allow-http-loopback",
@@ -143,6 +144,7 @@ fn help_lists_every_setting_and_no_variable_value() {
         "--log-format",
         "--drain-timeout",
         "--keep-alive",
+        "--history-days",
         "RELAY_ADDR",
         "RELAY_PUBLIC_URL",
         "RELAY_CLIENT_ID",
@@ -152,6 +154,7 @@ fn help_lists_every_setting_and_no_variable_value() {
         "RELAY_LOG_FORMAT",
         "RELAY_DRAIN_TIMEOUT",
         "RELAY_KEEP_ALIVE",
+        "RELAY_HISTORY_DAYS",
         "KOMMO_CLIENT_SECRET",
         "RELAY_KEY",
     ] {

@@ -66,10 +66,11 @@ fn defaults_are_loopback_a_sqlite_file_and_text_logs() {
     assert_eq!(cli.config.log_format, LogFormat::Text);
     assert_eq!(cli.config.drain_timeout, DEFAULT_DRAIN_TIMEOUT);
     assert_eq!(cli.config.keep_alive, DEFAULT_KEEP_ALIVE);
+    assert_eq!(cli.config.history_days, DEFAULT_HISTORY_DAYS);
 }
 
 #[test]
-fn log_format_drain_timeout_and_keep_alive_are_read() {
+fn log_format_drain_timeout_keep_alive_and_history_days_are_read() {
     let cli = run(
         &with(&[
             "--log-format",
@@ -77,11 +78,13 @@ fn log_format_drain_timeout_and_keep_alive_are_read() {
             "--drain-timeout=1500ms",
             "--keep-alive",
             "12h",
+            "--history-days=30",
         ]),
         Some("s"),
         Some(KEY),
     )
     .unwrap();
+    assert_eq!(cli.config.history_days, 30);
     assert_eq!(cli.config.log_format, LogFormat::Json);
     assert_eq!(cli.config.drain_timeout, Duration::from_millis(1500));
     assert_eq!(cli.config.keep_alive, Duration::from_secs(12 * 3600));
@@ -210,6 +213,18 @@ fn each_missing_or_bad_setting_is_named() {
             Some("s"),
             Some(KEY),
             "--keep-alive",
+        ),
+        (
+            with(&["--history-days", "0"]),
+            Some("s"),
+            Some(KEY),
+            "--history-days",
+        ),
+        (
+            with(&["--history-days", "a year"]),
+            Some("s"),
+            Some(KEY),
+            "--history-days",
         ),
     ];
     for (args, secret, key, named) in cases {

@@ -65,3 +65,11 @@ pub async fn all() -> Vec<TestDb> {
     dbs.extend(postgres().await);
     dbs
 }
+
+/// Runs `sql` on the database at `url` from a connection of its own.
+pub async fn execute(url: &str, sql: &str) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    sqlx::query(sql).execute(&pool).await.unwrap();
+    pool.close().await;
+}

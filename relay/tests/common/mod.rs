@@ -5,9 +5,12 @@
 pub mod binary;
 pub mod db;
 pub mod fleet;
+pub mod history;
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use relay::config::{Config, Key, Limits, LogFormat, Secret, DEFAULT_KEEP_ALIVE};
+use relay::config::{
+    Config, Key, Limits, LogFormat, Secret, DEFAULT_HISTORY_DAYS, DEFAULT_KEEP_ALIVE,
+};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -39,6 +42,8 @@ pub struct Setup {
     pub db: Option<db::TestDb>,
     /// The relay's keep-alive.
     pub keep_alive: std::time::Duration,
+    /// Days the relay keeps its history.
+    pub history_days: u32,
 }
 
 impl Default for Setup {
@@ -53,6 +58,7 @@ impl Default for Setup {
             sandbox_rate: 0,
             db: None,
             keep_alive: DEFAULT_KEEP_ALIVE,
+            history_days: DEFAULT_HISTORY_DAYS,
         }
     }
 }
@@ -152,6 +158,7 @@ impl Env {
             log_format: LogFormat::Text,
             drain_timeout: Duration::from_secs(5),
             keep_alive: setup.keep_alive,
+            history_days: setup.history_days,
         };
         let relay = relay::start(config.clone(), listener).await.unwrap();
         Env {
