@@ -290,3 +290,19 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn an_external_id_that_comes_as_a_number_reads_as_its_text() {
+    for (given, read) in [
+        (json!(7), "7"),
+        (json!(7.0), "7"),
+        (json!(-3), "-3"),
+        (json!(2.5), "2.5"),
+        (json!(0.1), "0.1"),
+        (json!("Kchat01"), "Kchat01"),
+    ] {
+        let mut v = base();
+        v["external_id"] = given.clone();
+        assert_eq!(source(v).external_id, read, "{given}");
+    }
+}
