@@ -237,6 +237,9 @@ pub struct State {
     pub conn: Conn,
     /// Short status for screen readers and the user ("Saved", "Created 2 sources").
     pub status: Option<(T, usize)>,
+    /// Rows the last change saved, each marked "Saved" until it is edited again: the
+    /// status line is far from a row low on a long page.
+    pub just_saved: Vec<RowKey>,
     /// The pipeline the Digital Pipeline panel shows, as the host named it.
     pub pipeline: Option<u64>,
     /// List reads that follow `_links.next`: the sources so far and the pages read.
@@ -284,6 +287,7 @@ impl State {
             focus_back: None,
             conn: Conn::Unknown,
             status: None,
+            just_saved: Vec::new(),
             pipeline,
             paging: Vec::new(),
             install_source: None,

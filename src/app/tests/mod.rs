@@ -12,6 +12,7 @@ mod render;
 mod save;
 mod settings;
 mod snippet;
+mod status;
 mod traffic;
 
 use super::*;

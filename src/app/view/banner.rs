@@ -14,9 +14,11 @@ const INTEGRATIONS: &str = "/settings/widgets/";
 /// The polite live region: "saving", or the last outcome.
 pub(super) fn live_status(s: &State) -> Node {
     let l = s.lang;
+    // Always present, in a slot of its own height that stays in view: a message coming or
+    // going neither moves the page nor lands out of sight.
     let mut p = el("p")
         .key("st")
-        .class("ksm-note")
+        .class("ksm-note ksm-status")
         .attr("aria-live", "polite")
         .attr("data-status", "");
     if s.saving() && s.countdown == 0 && s.pending.is_none() {

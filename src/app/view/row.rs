@@ -194,6 +194,14 @@ pub(super) fn row(
             .class("ksm-btn ksm-btn--s ksm-btn--d")
             .flag("disabled", !new && locked),
     );
+    // Said on the row as well: the status line may be far from a row low on the page.
+    if !dirty && s.just_saved.contains(&r.key) {
+        acts = acts.kid(
+            elc("span", "ksm-ok ksm-saved")
+                .attr("data-saved", "")
+                .tr(l, T::RowSaved),
+        );
+    }
     let mut acts_td = el("td").kid(acts);
     if let Some(e) = r.error(Field::Row) {
         acts_td = acts_td.kid(localize_err(l, e));
