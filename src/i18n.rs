@@ -110,6 +110,8 @@ strings! {
     ErrServerRead,
     ErrNetworkRead,
     ErrTimeoutRead,
+    Details,
+    MovedTo,
     QuotaFull,
     Add,
     CreateN,

@@ -240,6 +240,8 @@ pub struct State {
     /// Rows the last change saved, each marked "Saved" until it is edited again: the
     /// status line is far from a row low on a long page.
     pub just_saved: Vec<RowKey>,
+    /// The pipeline a save moved a source of the panel to, which the status `MovedTo` names.
+    pub moved_to: Option<u64>,
     /// The pipeline the Digital Pipeline panel shows, as the host named it.
     pub pipeline: Option<u64>,
     /// List reads that follow `_links.next`: the sources so far and the pages read.
@@ -288,6 +290,7 @@ impl State {
             conn: Conn::Unknown,
             status: None,
             just_saved: Vec::new(),
+            moved_to: None,
             pipeline,
             paging: Vec::new(),
             install_source: None,

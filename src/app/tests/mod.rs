@@ -7,6 +7,7 @@ mod dialog;
 mod error;
 mod import;
 mod list;
+mod panel;
 mod pipeline;
 mod render;
 mod save;

@@ -82,10 +82,15 @@ pub(super) fn add_source(
         if let Some(e) = r.error(Field::Row) {
             form = form.kid(localize_err(l, e));
         }
-        form = form.kid(elc("div", "ksm-bar").kid(busy(
-            btn(l, A::Save, T::Create).class("ksm-btn ksm-btn--p"),
-            saving,
-        )));
+        // The form's buttons side by side, as in the host's own dialogs.
+        form = form.kid(
+            elc("div", "ksm-bar ksm-bar--end")
+                .kid(busy(
+                    btn(l, A::Save, T::Create).class("ksm-btn ksm-btn--p"),
+                    saving,
+                ))
+                .kid(btn(l, A::Close, T::Cancel)),
+        );
         body.push(form.into());
     }
     let movable: Vec<&Source> = s
@@ -106,14 +111,14 @@ pub(super) fn add_source(
             );
         }
         sel = sel.attr("value", move_id.to_string());
+        // The picker and its button on one line.
         body.push(
-            elc("label", "ksm-field")
-                .kid(el("span").tr(l, T::AddMove))
-                .kid(sel)
-                .into(),
-        );
-        body.push(
-            elc("div", "ksm-bar")
+            elc("div", "ksm-bar ksm-move")
+                .kid(
+                    elc("label", "ksm-field ksm-grow")
+                        .kid(el("span").tr(l, T::AddMove))
+                        .kid(sel),
+                )
                 .kid(
                     busy(btn(l, A::Move, T::MoveBtn), saving)
                         .flag("disabled", move_id == 0 || saving),
@@ -121,10 +126,12 @@ pub(super) fn add_source(
                 .into(),
         );
     }
-    body.push(
-        elc("div", "ksm-bar")
-            .kid(btn(l, A::Close, T::Cancel))
-            .into(),
-    );
+    if s.row(draft).is_none() {
+        body.push(
+            elc("div", "ksm-bar")
+                .kid(btn(l, A::Close, T::Cancel))
+                .into(),
+        );
+    }
     dialog_shell(s, title, body)
 }

@@ -5,7 +5,7 @@ use super::parts::{btn, list_of};
 use crate::app::action::Action as A;
 use crate::app::node::{el, Node};
 use crate::app::state::*;
-use crate::i18n::T;
+use crate::i18n::{fill, T};
 
 /// Kommo's Settings > Integrations page, where the widget's settings and the integration's
 /// install are.
@@ -23,6 +23,11 @@ pub(super) fn live_status(s: &State) -> Node {
         .attr("data-status", "");
     if s.saving() && s.countdown == 0 && s.pending.is_none() {
         p = p.tr(l, T::Saving);
+    } else if let (Some((T::MovedTo, _)), Some(pid)) = (s.status, s.moved_to) {
+        let name = s
+            .pipeline(pid)
+            .map_or_else(|| pid.to_string(), |p| p.name.clone());
+        p = p.txt(fill(l.t(T::MovedTo), &[("name", &name)]));
     } else if let Some((m, n)) = s.status {
         p = p.tr(l, m);
         if n > 0 {

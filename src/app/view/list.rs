@@ -3,7 +3,7 @@
 
 use super::pages::wa_row;
 use super::parts::{btn, busy, quota};
-use super::row::{pipe_opts, row};
+use super::row::{details_shown, pipe_opts, row};
 use crate::app::action::{Action, Action as A};
 use crate::app::node::{el, elc, Node};
 use crate::app::state::*;
@@ -223,19 +223,26 @@ pub(super) fn table(
             .attr("aria-label", l.t(T::SelectAll))
             .flag("checked", all_sel),
     );
+    // The panel's rows show the pipeline, origin code and pages under them ("Details").
+    let compact = s.mode == Mode::Pipeline;
+    let th = |t: T| -> Option<Node> { (!compact).then(|| el("th").tr(l, t).into()) };
     let head = el("thead").kid(
         el("tr")
             .opt(bulk.then(|| select_all.into()))
             .kid(sort_th(s, A::SortName, SortBy::Name, T::ColName))
             .kid(sort_th(s, A::SortExt, SortBy::ExternalId, T::ColExt))
-            .kid(el("th").tr(l, T::ColPipeline))
+            .opt(th(T::ColPipeline))
             .kid(el("th").tr(l, T::ColDefault))
-            .kid(el("th").tr(l, T::ColOrigin))
-            .kid(el("th").tr(l, T::ColWa))
+            .opt(th(T::ColOrigin))
+            .opt(th(T::ColWa))
             .kid(el("th").tr(l, T::ColActions)),
     );
     let opts = pipe_opts(s);
-    let cols = if bulk { "8" } else { "7" };
+    let cols = match (compact, bulk) {
+        (true, _) => "4",
+        (false, true) => "8",
+        (false, false) => "7",
+    };
     let mut body = el("tbody");
     for r in rows {
         let traffic = match (report, &r.orig) {
@@ -243,8 +250,8 @@ pub(super) fn table(
             _ => None,
         };
         body = body.kid(row(s, r, &opts, bulk, traffic));
-        if r.wa_open {
-            body = body.kid(wa_row(s, r, cols));
+        if details_shown(s, r) {
+            body = body.kid(wa_row(s, r, cols, &opts));
         }
     }
     let mut wrap = el("div").key("tbl").class("ksm-wrap").kid(

@@ -1,15 +1,17 @@
 //! A row's WhatsApp panel: its pages (name, id, link with a preview) and its flags.
 
 use super::parts::{localize_err, small};
+use super::row::{field_input, pipeline_select, PipeOpts};
 use crate::app::action::Action as A;
 use crate::app::check;
 use crate::app::event::{idx_str, key_str};
-use crate::app::node::{el, elc, Node};
+use crate::app::node::{el, elc, El, Node};
 use crate::app::state::*;
 use crate::i18n::T;
 
-/// The table row under `r` with its WhatsApp pages, spanning the table's `cols` columns.
-pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str) -> Node {
+/// The table row under `r` with its WhatsApp pages, spanning the table's `cols` columns;
+/// in the Digital Pipeline panel also the pipeline picker and origin code the row leaves out.
+pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str, opts: &PipeOpts) -> Node {
     let l = s.lang;
     let k = key_str(r.key);
     let mut grid = elc("div", "ksm-pages");
@@ -84,6 +86,30 @@ pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str) -> Node {
                 .tr(l, T::ListMsg),
         );
     let wk = String::from("w") + &k;
+    let details = (s.mode == Mode::Pipeline).then(|| {
+        // Visible names, read by sight; the controls carry their own accessible names.
+        let named = |t: T, control: El| -> Node {
+            elc("div", "ksm-field")
+                .kid(el("span").attr("aria-hidden", "true").tr(l, t))
+                .kid(control)
+                .into()
+        };
+        elc("div", "ksm-details")
+            .kid(named(T::ColPipeline, pipeline_select(s, r, opts)))
+            .kid(named(
+                T::ColOrigin,
+                field_input(
+                    l,
+                    r,
+                    A::Origin,
+                    l.t(T::ColOrigin),
+                    &r.draft.origin_code,
+                    Field::OriginCode,
+                    None,
+                ),
+            ))
+            .into()
+    });
     el("tr")
         .key(wk)
         .class("ksm-wa")
@@ -91,6 +117,7 @@ pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str) -> Node {
         .kid(
             el("td")
                 .attr("colspan", cols)
+                .opt(details)
                 .kid(
                     el("strong")
                         .tr(l, T::ColWa)

@@ -61,15 +61,20 @@ fn content(s: &State) -> Vec<Node> {
     }
     let drafts = s.rows.iter().filter(|r| r.key_is_new()).count();
     let full = s.saved_count() + drafts >= s.limit;
+    // While the add form is open, its own Create is the way to add: a second "Add source"
+    // under it would only reopen it.
+    let adding = matches!(s.dialog, Some(Dialog::AddSource { done: false, .. }));
     let bar = el("div")
         .key("pb")
         .class("ksm-bar")
-        .kid(
+        .opt((!adding).then(|| {
             btn(l, A::Add, T::Add)
+                .key(A::Add.as_str())
                 .class("ksm-btn ksm-btn--p")
-                .flag("disabled", full),
-        )
-        .kid(elc("span", "ksm-grow"))
+                .flag("disabled", full)
+                .into()
+        }))
+        .kid(elc("span", "ksm-grow").key("grow"))
         .opt(quota(s));
     let rows = s.in_pipeline();
     vec![

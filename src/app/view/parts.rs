@@ -75,6 +75,7 @@ pub(super) fn quota(s: &State) -> Option<Node> {
     let full = n >= s.limit;
     Some(
         el("span")
+            .key("quota")
             .class(if full {
                 "ksm-quota ksm-quota--full"
             } else {

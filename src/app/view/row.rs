@@ -124,9 +124,16 @@ pub(super) fn row(
             .kid(elc("span", "ksm-code").txt(r.draft.external_id.clone()))
             .opt(install.then(|| install_tag(l)))
     };
-    let pipe = el("td")
-        .kid(pipeline_select(s, r, opts))
-        .opt(traffic.map(|t| super::traffic::line(s, t)));
+    // The Digital Pipeline panel is narrow: its rows keep name, external id, default and
+    // actions, and the rest opens under the row ("Details").
+    let compact = s.mode == Mode::Pipeline;
+    let tline = traffic.map(|t| super::traffic::line(s, t));
+    let (ext, tline) = if compact {
+        (ext.opt(tline), None)
+    } else {
+        (ext, tline)
+    };
+    let pipe = el("td").kid(pipeline_select(s, r, opts)).opt(tline);
     let on = s.shown_default(r);
     let def = el("td").kid(
         el("input")
@@ -150,12 +157,7 @@ pub(super) fn row(
         Field::OriginCode,
         None,
     ));
-    let pages_bad = r.errors.iter().any(|e| {
-        matches!(
-            e.field,
-            Field::PageName(_) | Field::PageId(_) | Field::PageLink(_)
-        )
-    });
+    let pages_bad = r.errors.iter().any(|e| is_page(e.field));
     // One text node, not four: every node of a row is paid for 50 times on the first render.
     let wa = el("td").kid(
         el("button")
@@ -176,6 +178,21 @@ pub(super) fn row(
             .attr("aria-expanded", if r.wa_open { "true" } else { "false" }),
     );
     let mut acts = elc("div", "ksm-acts");
+    if compact {
+        let bad = r.errors.iter().any(|e| in_details(e.field));
+        acts = acts.kid(
+            small(l, A::Wa, T::Details)
+                .class(if bad {
+                    "ksm-btn ksm-btn--s ksm-btn--d"
+                } else {
+                    "ksm-btn ksm-btn--s"
+                })
+                .attr(
+                    "aria-expanded",
+                    if details_shown(s, r) { "true" } else { "false" },
+                ),
+        );
+    }
     if dirty {
         acts = acts.kid(busy(
             small(l, A::Save, if new { T::Create } else { T::Save })
@@ -216,16 +233,35 @@ pub(super) fn row(
         .opt(bulk.then(|| sel.into()))
         .kid(name)
         .kid(ext)
-        .kid(pipe)
+        .kids((!compact).then(|| pipe.into()))
         .kid(def)
-        .kid(origin)
-        .kid(wa)
+        .kids((!compact).then(|| origin.into()))
+        .kids((!compact).then(|| wa.into()))
         .kid(acts_td)
         .into()
 }
 
+/// Whether `f` is a field of a WhatsApp page.
+fn is_page(f: Field) -> bool {
+    matches!(
+        f,
+        Field::PageName(_) | Field::PageId(_) | Field::PageLink(_)
+    )
+}
+
+/// Whether `f` is shown under the row in the panel rather than in it.
+fn in_details(f: Field) -> bool {
+    is_page(f) || matches!(f, Field::Pipeline | Field::OriginCode)
+}
+
+/// Whether the part under row `r` is shown: opened by the admin, or, in the panel, holding
+/// an error that must be seen to be fixed.
+pub(super) fn details_shown(s: &State, r: &Row) -> bool {
+    r.wa_open || (s.mode == Mode::Pipeline && r.errors.iter().any(|e| in_details(e.field)))
+}
+
 /// The row's pipeline picker; busy while the pipelines load.
-fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
+pub(super) fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
     let l = s.lang;
     let mut sel = elc("select", "ksm-in ksm-in--s")
         .act(A::Pipe)
