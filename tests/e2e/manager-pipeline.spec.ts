@@ -201,7 +201,7 @@ test('a source deleted in the panel goes after its undo window, from the server 
   const panel = await openAttached(page, request);
   await zeroCounters(request, env.sb);
   await rowOf(panel, DEMO.partners.ext).getByRole('button', { name: 'Delete', exact: true }).click();
-  const confirm = panel.getByRole('region', { name: 'Delete these sources?' });
+  const confirm = panel.getByRole('region', { name: /^Delete (this source|these \d+ sources)\?$/ });
   await expect(confirm).toContainText(DEMO.partners.name);
   await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(panel.locator('.ksm-toast')).toContainText(DEMO.partners.name);

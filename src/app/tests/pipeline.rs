@@ -160,7 +160,7 @@ fn deleting_in_the_panel_confirms_waits_for_undo_and_escape_closes_the_innermost
     let regions = find(&s, &|e| e.get("role") == Some("region"));
     assert_eq!(
         regions[0].get("aria-label"),
-        Some(Lang::En.t(T::ConfirmDeleteTitle))
+        Some(Lang::En.t(T::ConfirmDelete_one))
     );
     let fx = update(&mut s, Msg::Escape);
     assert!(s.dialog.is_none() && !fx.contains(&Effect::Close), "{fx:?}");

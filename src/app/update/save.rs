@@ -137,7 +137,7 @@ pub(super) fn reconciled(
         }
     }
     if rest.is_empty() {
-        s.status = Some((T::CreatedN, created));
+        s.status = Some((T::CreatedN_other, created));
         add::add_done(s, fx);
     } else {
         save(s, rest, fx);
@@ -179,7 +179,7 @@ pub(super) fn created(
         }
     }
     s.sent.clear();
-    s.status = Some((T::CreatedN, n));
+    s.status = Some((T::CreatedN_other, n));
     add::add_done(s, fx);
 }
 
@@ -191,7 +191,7 @@ pub(super) fn saved(s: &mut State, list: Vec<Source>, fx: &mut Vec<Effect>) {
     }
     absorb(s, list);
     s.sent.clear();
-    s.status = Some((T::SavedN, n));
+    s.status = Some((T::SavedN_other, n));
     add::add_done(s, fx);
 }
 
