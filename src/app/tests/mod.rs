@@ -5,6 +5,7 @@
 mod delete;
 mod dialog;
 mod error;
+mod fields;
 mod import;
 mod list;
 mod panel;

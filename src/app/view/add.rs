@@ -1,7 +1,7 @@
 //! The add-source dialog (Digital Pipeline): a new source's form, or moving an existing
 //! source into the pipeline.
 
-use super::parts::{btn, busy, dialog_shell, localize_err, pipeline_label};
+use super::parts::{btn, busy, dialog_shell, limited, localize_err, pipeline_label};
 use crate::app::action::Action as A;
 use crate::app::event::key_str;
 use crate::app::node::{el, elc, text, Node};
@@ -47,7 +47,7 @@ pub(super) fn add_source(
     if let Some(r) = s.row(draft) {
         let field = |act, label: T, v: &str, f: Field, first: bool| -> Node {
             let e = r.error(f);
-            let mut input = elc("input", "ksm-in")
+            let mut input = limited(elc("input", "ksm-in"), f)
                 .attr("type", "text")
                 .act(act)
                 .attr("value", v.to_owned())

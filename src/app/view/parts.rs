@@ -2,9 +2,10 @@
 //! pipeline's label and the dialogs' shell.
 
 use crate::app::action::Action;
+use crate::app::check;
 use crate::app::node::{el, elc, text, El, Node};
 use crate::app::state::*;
-use crate::i18n::{Lang, T};
+use crate::i18n::{fill, Lang, T};
 
 /// `names` joined by ", " (`[String]::join` brings a generic copier of about 1 KB of wasm).
 pub(super) fn list_of(names: &[String]) -> String {
@@ -56,13 +57,27 @@ pub(super) fn guarded(s: &State, parts: Vec<Node>) -> Vec<Node> {
         .into()]
 }
 
-/// A field error in the user's language, with the server's words after it.
+/// A field error in the user's language (its field's limit where it says `{n}`), with the
+/// server's words after it.
 pub(super) fn localize_err(l: Lang, e: &FieldError) -> Node {
-    let mut s = elc("span", "ksm-err").attr("role", "alert").tr(l, e.msg);
+    let msg = l.t(e.msg);
+    let mut s = elc("span", "ksm-err").attr("role", "alert");
+    s = match check::max_len(e.field) {
+        Some(n) if msg.contains("{n}") => s.txt(fill(msg, &[("n", &n.to_string())])),
+        _ => s.txt(msg),
+    };
     if let Some(d) = &e.detail {
         s = s.txt(" ").txt(d.clone());
     }
     s.into()
+}
+
+/// `input` with the `maxlength` of field `f`, so that the browser stops typing at the limit.
+pub(super) fn limited(input: El, f: Field) -> El {
+    match check::max_len(f) {
+        Some(n) => input.attr("maxlength", n.to_string()),
+        None => input,
+    }
 }
 
 /// The quota bar, only once the list was read: before that a count of 0 would be a guess.

@@ -1,6 +1,6 @@
 //! One row of the table: its inputs, pipeline picker, default flag and actions.
 
-use super::parts::{busy, install_tag, localize_err, small};
+use super::parts::{busy, install_tag, limited, localize_err, small};
 use crate::app::action::{Action, Action as A};
 use crate::app::event::{idx_str, key_str};
 use crate::app::node::{el, elc, El, Node};
@@ -39,7 +39,7 @@ pub(super) fn field_input(
     idx: Option<usize>,
 ) -> El {
     let e = r.error(f);
-    let mut input = elc("input", "ksm-in ksm-in--s")
+    let mut input = limited(elc("input", "ksm-in ksm-in--s"), f)
         .attr("type", "text")
         .act(act)
         .attr("aria-label", label)
