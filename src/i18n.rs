@@ -180,6 +180,7 @@ strings! {
     ConfirmDelete_other,
     DeletingIn_one,
     DeletingIn_other,
+    AdvancedLink,
     QuotaFull,
     Add,
     CreateN,

@@ -248,6 +248,8 @@ pub struct State {
     pub paging: Vec<(Job, Vec<Source>, usize)>,
     /// External id of the source Kommo created at install (from the widget's settings).
     pub install_source: Option<String>,
+    /// The widget's code (from its settings), which names its advanced settings page.
+    pub widget_code: Option<String>,
     /// Whether requests go through the integration's relay rather than a pasted token.
     pub relay: bool,
     /// Lead traffic of the integration's sources.
@@ -294,6 +296,7 @@ impl State {
             pipeline,
             paging: Vec::new(),
             install_source: None,
+            widget_code: None,
             relay: false,
             traffic: Traffic::default(),
             now: 0,

@@ -8,7 +8,7 @@ const env = useWidgetSandbox({ extraArgs: ['--no-multiple-sources'] });
 
 const INSTALL = { name: 'Sources Manager', ext: 'sources_manager' };
 const TAG = 'Created by Kommo at install';
-const FIELD = 'Source Kommo created at install (its external ID; only without Multiple sources)';
+const FIELD = 'External ID of the source Kommo created when you installed the integration (optional)';
 
 test('the install source is a plain row until the settings name it', async ({ page, request }) => {
   const first = (await serverSources(request, env))[0];

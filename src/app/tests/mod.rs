@@ -7,6 +7,7 @@ mod dialog;
 mod error;
 mod fields;
 mod import;
+mod labels;
 mod list;
 mod panel;
 mod pipeline;

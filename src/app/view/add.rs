@@ -1,7 +1,7 @@
 //! The add-source dialog (Digital Pipeline): a new source's form, or moving an existing
 //! source into the pipeline.
 
-use super::parts::{btn, busy, dialog_shell, limited, localize_err, pipeline_label};
+use super::parts::{btn, busy, dialog_shell, limited, localize_err, pipeline_label, with_error};
 use crate::app::action::Action as A;
 use crate::app::event::key_str;
 use crate::app::node::{el, elc, text, Node};
@@ -55,10 +55,11 @@ pub(super) fn add_source(
             if first {
                 input = input.attr("data-first", "");
             }
+            let (input, err) = with_error(l, input, draft, e);
             elc("label", "ksm-field")
                 .kid(el("span").tr(l, label))
                 .kid(input)
-                .opt(e.map(|e| localize_err(l, e)))
+                .opt(err)
                 .into()
         };
         let mut form = el("div")

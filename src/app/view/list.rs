@@ -2,7 +2,7 @@
 //! the table of sources.
 
 use super::pages::wa_row;
-use super::parts::{btn, busy, quota};
+use super::parts::{add_button, btn, busy, quota};
 use super::row::{details_shown, pipe_opts, row};
 use crate::app::action::{Action, Action as A};
 use crate::app::node::{el, elc, Node};
@@ -49,12 +49,10 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
         .opt(quota(s));
 
     // Keyed by action: a button appearing before the others must not shift their roles.
-    let mut actions = el("div").key("acts").class("ksm-bar").kid(
-        btn(l, A::Add, T::Add)
-            .key(A::Add.as_str())
-            .class("ksm-btn ksm-btn--p")
-            .flag("disabled", full),
-    );
+    let mut actions = el("div")
+        .key("acts")
+        .class("ksm-bar")
+        .kids(add_button(l, full));
     if drafts > 0 {
         actions = actions.kid(
             busy(
@@ -200,7 +198,16 @@ fn sort_th(s: &State, act: Action, by: SortBy, label: T) -> Node {
         .class("ksm-sort")
         .act(act)
         .txt(s.lang.t(label));
-    el("th").attr("aria-sort", dir).kid(button).into()
+    let class = if act == A::SortName {
+        "ksm-c-name"
+    } else {
+        "ksm-c-ext"
+    };
+    el("th")
+        .class(class)
+        .attr("aria-sort", dir)
+        .kid(button)
+        .into()
 }
 
 /// The table of `rows`, with each open WhatsApp panel under its row; `bulk` adds the
@@ -215,7 +222,7 @@ pub(super) fn table(
     let l = s.lang;
     let saved_visible: Vec<&&Row> = rows.iter().filter(|r| r.orig.is_some()).collect();
     let all_sel = !saved_visible.is_empty() && saved_visible.iter().all(|r| r.selected);
-    let select_all = el("th").kid(
+    let select_all = elc("th", "ksm-c-sel").kid(
         el("input")
             .attr("type", "checkbox")
             .class("ksm-chk")
@@ -225,17 +232,19 @@ pub(super) fn table(
     );
     // The panel's rows show the pipeline, origin code and pages under them ("Details").
     let compact = s.mode == Mode::Pipeline;
-    let th = |t: T| -> Option<Node> { (!compact).then(|| el("th").tr(l, t).into()) };
+    let th = |t: T, class: &'static str| -> Option<Node> {
+        (!compact).then(|| elc("th", class).tr(l, t).into())
+    };
     let head = el("thead").kid(
         el("tr")
             .opt(bulk.then(|| select_all.into()))
             .kid(sort_th(s, A::SortName, SortBy::Name, T::ColName))
             .kid(sort_th(s, A::SortExt, SortBy::ExternalId, T::ColExt))
-            .opt(th(T::ColPipeline))
-            .kid(el("th").tr(l, T::ColDefault))
-            .opt(th(T::ColOrigin))
-            .opt(th(T::ColWa))
-            .kid(el("th").tr(l, T::ColActions)),
+            .opt(th(T::ColPipeline, "ksm-c-pipe"))
+            .kid(elc("th", "ksm-c-def").tr(l, T::ColDefault))
+            .opt(th(T::ColOrigin, "ksm-c-origin"))
+            .opt(th(T::ColWa, "ksm-c-wa"))
+            .kid(elc("th", "ksm-c-acts").tr(l, T::ColActions)),
     );
     let opts = pipe_opts(s);
     let cols = match (compact, bulk) {

@@ -1,7 +1,7 @@
 //! A row's WhatsApp panel: its pages (name, id, link with a preview) and its flags.
 
-use super::parts::{localize_err, small};
-use super::row::{field_input, pipeline_select, PipeOpts};
+use super::parts::{small, with_error};
+use super::row::{field_input, named, pipeline_select, PipeOpts};
 use crate::app::action::Action as A;
 use crate::app::check;
 use crate::app::event::{idx_str, key_str};
@@ -32,7 +32,8 @@ pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str, opts: &PipeOpts) ->
                 .attr("placeholder", label)
                 .attr("value", v.to_owned())
                 .attr("aria-invalid", if e.is_some() { "true" } else { "false" });
-            el("label").kid(input).opt(e.map(|e| localize_err(l, e)))
+            let (input, err) = with_error(l, input, r.key, e);
+            el("label").kid(input).opt(err)
         };
         let preview = check::wa_link(&p.link);
         grid = grid
@@ -88,21 +89,21 @@ pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str, opts: &PipeOpts) ->
     let wk = String::from("w") + &k;
     let details = (s.mode == Mode::Pipeline).then(|| {
         // Visible names, read by sight; the controls carry their own accessible names.
-        let named = |t: T, control: El| -> Node {
+        let labelled = |t: T, control: El| -> Node {
             elc("div", "ksm-field")
                 .kid(el("span").attr("aria-hidden", "true").tr(l, t))
                 .kid(control)
                 .into()
         };
         elc("div", "ksm-details")
-            .kid(named(T::ColPipeline, pipeline_select(s, r, opts)))
-            .kid(named(
+            .kid(labelled(T::ColPipeline, pipeline_select(s, r, opts)))
+            .kid(labelled(
                 T::ColOrigin,
                 field_input(
                     l,
                     r,
                     A::Origin,
-                    l.t(T::ColOrigin),
+                    named(l, T::ColOrigin, r),
                     &r.draft.origin_code,
                     Field::OriginCode,
                     None,

@@ -5,7 +5,7 @@
 use super::banner::{banner, live_status, toast};
 use super::dialog::dialog;
 use super::list::table;
-use super::parts::{btn, guarded, pipeline_label, quota};
+use super::parts::{add_button, guarded, pipeline_label, quota};
 use crate::app::action::Action as A;
 use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
@@ -67,13 +67,11 @@ fn content(s: &State) -> Vec<Node> {
     let bar = el("div")
         .key("pb")
         .class("ksm-bar")
-        .opt((!adding).then(|| {
-            btn(l, A::Add, T::Add)
-                .key(A::Add.as_str())
-                .class("ksm-btn ksm-btn--p")
-                .flag("disabled", full)
-                .into()
-        }))
+        .kids(if adding {
+            Vec::new()
+        } else {
+            add_button(l, full)
+        })
         .kid(elc("span", "ksm-grow").key("grow"))
         .opt(quota(s));
     let rows = s.in_pipeline();

@@ -1,6 +1,6 @@
 //! One row of the table: its inputs, pipeline picker, default flag and actions.
 
-use super::parts::{busy, install_tag, limited, localize_err, small};
+use super::parts::{busy, install_tag, limited, localize_err, small, with_error};
 use crate::app::action::{Action, Action as A};
 use crate::app::event::{idx_str, key_str};
 use crate::app::node::{el, elc, El, Node};
@@ -28,12 +28,23 @@ pub(super) fn pipe_opts(s: &State) -> PipeOpts {
         .collect()
 }
 
+/// The accessible name of a row's control: what it is, then the saved source's name, so
+/// that 50 rows do not offer 50 controls of one name (a new row has no name yet).
+pub(super) fn named(l: Lang, what: T, r: &Row) -> String {
+    let mut s = String::from(l.t(what));
+    if let Some(o) = &r.orig {
+        s.push(' ');
+        s.push_str(&o.name);
+    }
+    s
+}
+
 /// A labelled text input for a row field, with its error under it.
 pub(super) fn field_input(
     l: Lang,
     r: &Row,
     act: Action,
-    label: &'static str,
+    label: String,
     value: &str,
     f: Field,
     idx: Option<usize>,
@@ -48,7 +59,8 @@ pub(super) fn field_input(
     if let Some(i) = idx {
         input = input.attr("data-i", idx_str(i));
     }
-    el("label").kid(input).opt(e.map(|e| localize_err(l, e)))
+    let (input, err) = with_error(l, input, r.key, e);
+    el("label").kid(input).opt(err)
 }
 
 /// The table row of `r`, with its selection box when the table has bulk actions.
@@ -103,7 +115,7 @@ pub(super) fn row(
         l,
         r,
         A::Name,
-        l.t(T::ColName),
+        named(l, T::ColName, r),
         &r.draft.name,
         Field::Name,
         None,
@@ -113,7 +125,7 @@ pub(super) fn row(
             l,
             r,
             A::Ext,
-            l.t(T::ColExt),
+            named(l, T::ColExt, r),
             &r.draft.external_id,
             Field::ExternalId,
             None,
@@ -140,7 +152,7 @@ pub(super) fn row(
             .attr("type", "checkbox")
             .class("ksm-chk")
             .act(A::Default)
-            .attr("aria-label", l.t(T::IsDefault))
+            .attr("aria-label", named(l, T::IsDefault, r))
             .attr(
                 "title",
                 l.t(if on { T::ClearDefault } else { T::MakeDefault }),
@@ -152,7 +164,7 @@ pub(super) fn row(
         l,
         r,
         A::Origin,
-        l.t(T::ColOrigin),
+        named(l, T::ColOrigin, r),
         &r.draft.origin_code,
         Field::OriginCode,
         None,
@@ -265,7 +277,7 @@ pub(super) fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
     let l = s.lang;
     let mut sel = elc("select", "ksm-in ksm-in--s")
         .act(A::Pipe)
-        .attr("aria-label", l.t(T::ColPipeline));
+        .attr("aria-label", named(l, T::ColPipeline, r));
     if !s.pipelines_ready && s.running(|j| *j == Job::Pipelines) {
         // Names still loading: nothing to pick yet, and "unknown pipeline" would be wrong.
         let current = r.draft.pipeline_id.to_string();
@@ -292,11 +304,12 @@ pub(super) fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
     sel = sel
         .attr("value", current)
         .attr("aria-invalid", if e.is_some() { "true" } else { "false" });
+    let (sel, err) = with_error(l, sel, r.key, e);
     let archived = s
         .pipeline(r.draft.pipeline_id)
         .is_some_and(|p| p.is_archive);
     el("label")
         .kid(sel)
         .opt(archived.then(|| elc("span", "ksm-tag ksm-tag--w").tr(l, T::Archived).into()))
-        .opt(e.map(|e| localize_err(l, e)))
+        .opt(err)
 }
