@@ -59,6 +59,64 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// A text that depends on a number: the `_one` key for a single thing, the `_other` key for
+/// any other count, each with `{n}` where the number goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plural {
+    /// The singular form.
+    pub one: T,
+    /// Every other form.
+    pub other: T,
+}
+
+/// The texts that come in a singular and a plural form.
+pub const PLURALS: &[Plural] = &[
+    Plural {
+        one: T::CreatedN_one,
+        other: T::CreatedN_other,
+    },
+    Plural {
+        one: T::SavedN_one,
+        other: T::SavedN_other,
+    },
+    Plural {
+        one: T::DeletedN_one,
+        other: T::DeletedN_other,
+    },
+    Plural {
+        one: T::ConfirmDelete_one,
+        other: T::ConfirmDelete_other,
+    },
+    Plural {
+        one: T::DeletingIn_one,
+        other: T::DeletingIn_other,
+    },
+];
+
+impl Plural {
+    /// The plural text whose `_other` form is `key`, if it has a singular.
+    pub fn of(key: T) -> Option<Plural> {
+        PLURALS.iter().copied().find(|p| p.other == key)
+    }
+}
+
+impl Lang {
+    /// The form of `p` for `n` things (English and Spanish say one of 1 only; Portuguese
+    /// says one of 0 and 1 alike), without `{n}` filled.
+    pub fn form(self, p: Plural, n: usize) -> &'static str {
+        let one = match self {
+            Lang::Pt => n <= 1,
+            Lang::En | Lang::Es => n == 1,
+        };
+        self.t(if one { p.one } else { p.other })
+    }
+
+    /// The form of `p` for `n` things, with `{n}` filled.
+    pub fn count(self, p: Plural, n: usize) -> String {
+        fill(self.form(p, n), &[("n", &n.to_string())])
+    }
+}
+
 /// Installs `lang`'s texts, read by key name (`"Loading"`, `"Title"`, ...) through `text`.
 ///
 /// Blank or missing texts fall back as [`Lang::t`] says. The first table installed for a language stays:
@@ -85,7 +143,7 @@ macro_rules! strings {
     ($($key:ident,)*) => {
         /// A UI message, looked up per language with [`Lang::t`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        #[allow(missing_docs)]
+        #[allow(missing_docs, non_camel_case_types)]
         pub enum T { $($key),* }
 
         /// Every message key, in declaration order (for tests over all strings).
@@ -106,6 +164,23 @@ strings! {
     LookupNotFound,
     LookupTooMany,
     Quota,
+    RowSaved,
+    ErrServerRead,
+    ErrNetworkRead,
+    ErrTimeoutRead,
+    Details,
+    MovedTo,
+    CreatedN_one,
+    CreatedN_other,
+    SavedN_one,
+    SavedN_other,
+    DeletedN_one,
+    DeletedN_other,
+    ConfirmDelete_one,
+    ConfirmDelete_other,
+    DeletingIn_one,
+    DeletingIn_other,
+    AdvancedLink,
     QuotaFull,
     Add,
     CreateN,
@@ -147,9 +222,6 @@ strings! {
     Changed,
     Saving,
     Saved,
-    CreatedN,
-    SavedN,
-    DeletedN,
     DeletedElsewhere,
     Retry,
     Close,
@@ -160,9 +232,7 @@ strings! {
     Discard,
     KeepEditing,
     ClosingAfterSave,
-    ConfirmDeleteTitle,
     ConfirmDeleteNote,
-    DeletingIn,
     ImportTitle,
     ImportCreate,
     ImportUpdate,
@@ -363,6 +433,33 @@ mod tests {
         // The first table of a language stays.
         load(Lang::Es, |_| Some("otro".to_owned()));
         assert_eq!(Lang::Es.t(T::Delete), "Eliminar");
+    }
+
+    #[test]
+    fn counts_take_the_singular_or_the_plural_with_the_number_filled() {
+        load_file(Lang::En, "en");
+        load_file(Lang::Es, "es");
+        load_file(Lang::Pt, "pt");
+        let created = Plural::of(T::CreatedN_other).unwrap();
+        assert_eq!(Lang::En.count(created, 1), "1 source created.");
+        assert_eq!(Lang::En.count(created, 3), "3 sources created.");
+        assert_eq!(Lang::En.count(created, 0), "0 sources created.");
+        assert_eq!(Lang::Es.count(created, 1), "1 fuente creada.");
+        assert_eq!(Lang::Pt.count(created, 0), "0 fonte criada.");
+        assert_eq!(Lang::Pt.count(created, 2), "2 fontes criadas.");
+        let confirm = Plural::of(T::ConfirmDelete_other).unwrap();
+        assert_eq!(Lang::En.count(confirm, 1), "Delete this source?");
+        assert_eq!(Lang::En.count(confirm, 2), "Delete these 2 sources?");
+        // Every pair has both forms in every locale, and the plural says its number.
+        for l in ["en", "es", "pt"] {
+            let ui = file(l)["ui"].clone();
+            for p in PLURALS {
+                let other = ui[KEYS[p.other as usize]].as_str().unwrap_or("");
+                assert!(KEYS[p.one as usize].ends_with("_one"));
+                assert!(KEYS[p.other as usize].ends_with("_other"));
+                assert!(other.contains("{n}"), "{l}: {other}");
+            }
+        }
     }
 
     #[test]

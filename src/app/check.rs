@@ -32,12 +32,23 @@ pub fn message(c: Code) -> T {
     }
 }
 
+/// The most characters field `f` may hold, when the rules limit it.
+pub fn max_len(f: Field) -> Option<usize> {
+    match f {
+        Field::Name => Some(rules::NAME_MAX),
+        Field::ExternalId => Some(rules::EXTERNAL_ID_MAX),
+        Field::OriginCode => Some(rules::ORIGIN_CODE_MAX),
+        _ => None,
+    }
+}
+
 /// The `https://wa.me/<number>` link a page produces, when its number is valid.
 pub fn wa_link(v: &str) -> Option<String> {
-    if rules::check_phone(v).is_some() {
+    let v = rules::clean_phone(v);
+    if rules::check_phone(&v).is_some() {
         return None;
     }
-    let mut n = v.trim();
+    let mut n = v.as_str();
     for prefix in ["https://wa.me/", "http://wa.me/", "wa.me/"] {
         n = n.strip_prefix(prefix).unwrap_or(n);
     }

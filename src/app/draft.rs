@@ -18,12 +18,18 @@ pub struct PageDraft {
 }
 
 impl PageDraft {
-    /// This page as sent: its typed fields trimmed over `base`, the page it came from.
+    /// This page as sent: its typed fields trimmed over `base`, the page it came from, and
+    /// a phone typed with separators cleaned (one left as it came is sent as it came).
     fn page(&self, base: Page) -> Page {
+        let link = if self.link.trim() == base.link {
+            base.link.clone()
+        } else {
+            crate::rules::clean_phone(&self.link)
+        };
         Page {
             name: self.name.trim().to_owned(),
             id: self.id.trim().to_owned(),
-            link: self.link.trim().to_owned(),
+            link,
             ..base
         }
     }

@@ -237,12 +237,19 @@ pub struct State {
     pub conn: Conn,
     /// Short status for screen readers and the user ("Saved", "Created 2 sources").
     pub status: Option<(T, usize)>,
+    /// Rows the last change saved, each marked "Saved" until it is edited again: the
+    /// status line is far from a row low on a long page.
+    pub just_saved: Vec<RowKey>,
+    /// The pipeline a save moved a source of the panel to, which the status `MovedTo` names.
+    pub moved_to: Option<u64>,
     /// The pipeline the Digital Pipeline panel shows, as the host named it.
     pub pipeline: Option<u64>,
     /// List reads that follow `_links.next`: the sources so far and the pages read.
     pub paging: Vec<(Job, Vec<Source>, usize)>,
     /// External id of the source Kommo created at install (from the widget's settings).
     pub install_source: Option<String>,
+    /// The widget's code (from its settings), which names its advanced settings page.
+    pub widget_code: Option<String>,
     /// Whether requests go through the integration's relay rather than a pasted token.
     pub relay: bool,
     /// Lead traffic of the integration's sources.
@@ -286,9 +293,12 @@ impl State {
             focus_back: None,
             conn: Conn::Unknown,
             status: None,
+            just_saved: Vec::new(),
+            moved_to: None,
             pipeline,
             paging: Vec::new(),
             install_source: None,
+            widget_code: None,
             relay: false,
             traffic: Traffic::default(),
             now: 0,

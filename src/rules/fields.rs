@@ -106,6 +106,23 @@ pub fn check_phone(link: &str) -> Option<Code> {
     }
 }
 
+/// A phone as typed, without the spaces, dashes, dots and parentheses people write in one
+/// (a leading `+` and the `wa.me/` form kept): what is checked and sent.
+pub fn clean_phone(link: &str) -> String {
+    let t = link.trim();
+    let (prefix, number) = ["https://wa.me/", "http://wa.me/", "wa.me/"]
+        .iter()
+        .find_map(|p| t.strip_prefix(p).map(|rest| (*p, rest)))
+        .unwrap_or(("", t));
+    let mut out = String::from(prefix);
+    out.extend(
+        number
+            .chars()
+            .filter(|c| !matches!(c, '-' | '.' | '(' | ')') && !c.is_whitespace()),
+    );
+    out
+}
+
 /// A page's id: required once trimmed.
 pub fn check_required(value: &str, code: Code) -> Option<Code> {
     value.trim().is_empty().then_some(code)

@@ -6,9 +6,9 @@
 mod fields;
 
 pub use fields::{
-    check_external_id, check_name, check_origin_code, check_phone, check_pipeline, contains,
-    fold_case, same_external_id, EXTERNAL_ID_MAX, NAME_MAX, ORIGIN_CODE_MAX, PHONE_MAX_DIGITS,
-    PHONE_MIN_DIGITS,
+    check_external_id, check_name, check_origin_code, check_phone, check_pipeline, clean_phone,
+    contains, fold_case, same_external_id, EXTERNAL_ID_MAX, NAME_MAX, ORIGIN_CODE_MAX,
+    PHONE_MAX_DIGITS, PHONE_MIN_DIGITS,
 };
 
 use crate::model::{NewSource, Pipeline, Service, Source, SourcePatch};

@@ -116,6 +116,7 @@ pub fn mount_with(el: Element, config: MountConfig, transport: Rc<dyn Transport>
         .settings
         .as_ref()
         .and_then(|s| s.install_source.clone());
+    state.widget_code = config.settings.as_ref().and_then(|s| s.widget_code.clone());
     let app = app::start(&el, state, client, close);
     if config.relay.is_none() {
         if let Some(field) = modal_token_field(&el, mode) {

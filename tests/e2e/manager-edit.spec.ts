@@ -30,7 +30,7 @@ test('creating one source: one POST with the typed fields, main pipeline presele
   await draft.getByRole('textbox', { name: 'Origin code' }).fill('fb.campaign');
   await draft.getByRole('button', { name: 'Create', exact: true }).click();
 
-  await expect(status(root)).toHaveText('Sources created: 1');
+  await expect(status(root)).toHaveText('1 source created.');
   await expect(draftRows(root)).toHaveCount(0);
   const row = rowOf(root, 'fb-ads');
   await expect(row.getByRole('textbox', { name: 'Name' })).toHaveValue('Facebook ads');
@@ -64,7 +64,7 @@ test('creating several sources at once sends them in one POST', async ({ page, r
   }
   await root.getByRole('button', { name: 'Create new sources (3)' }).click();
 
-  await expect(status(root)).toHaveText('Sources created: 3');
+  await expect(status(root)).toHaveText('3 sources created.');
   await expect(draftRows(root)).toHaveCount(0);
   for (const w of wanted) await expect(rowOf(root, w.ext).getByRole('textbox', { name: 'Name' })).toHaveValue(w.name);
   await expect(root.locator('[data-quota] strong')).toHaveText('9 / 50');
@@ -112,7 +112,7 @@ test('validation as the user types marks the field and stops the create before a
   await origin.fill('lp.main');
   await expect(draft.getByRole('alert')).toHaveCount(0);
   await draft.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect(status(root)).toHaveText('Sources created: 1');
+  await expect(status(root)).toHaveText('1 source created.');
   expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
 });
 
@@ -206,7 +206,7 @@ test('several edits saved together are one batch PATCH', async ({ page, request 
   await rowOf(root, DEMO.partners.ext).getByRole('textbox', { name: 'Origin code' }).fill('partners.web');
   await root.getByRole('button', { name: 'Save all changes (2)' }).click();
 
-  await expect(status(root)).toHaveText('Sources saved: 2');
+  await expect(status(root)).toHaveText('2 sources saved.');
   await expect(root.getByRole('button', { name: /Save all changes/ })).toHaveCount(0);
   expect(await sent(request, env.sb)).toEqual({ 'PATCH /api/v4/sources': 1 });
   expect(calls[0].path).toBe('/api/v4/sources');
@@ -296,14 +296,15 @@ test('delete asks with the name; undo sends nothing; a confirmed delete is sent 
 
   const del = rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Delete', exact: true });
   await del.click();
-  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  // One source: said in the singular.
+  const dialog = page.getByRole('dialog', { name: 'Delete this source?', exact: true });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('listitem')).toHaveText([`${DEMO.calls.name} · ${DEMO.calls.ext}`]);
   await expect(dialog.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
   await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
 
   const toast = root.locator('.ksm-toast');
-  await expect(toast).toContainText('Deleting in seconds:');
+  await expect(toast).toContainText('Deleting in 5 seconds');
   await expect(toast).toContainText(DEMO.calls.name);
   await expect(toast.getByRole('button', { name: 'Undo' })).toBeFocused();
   await toast.getByRole('button', { name: 'Undo' }).click();
@@ -325,7 +326,7 @@ test('delete asks with the name; undo sends nothing; a confirmed delete is sent 
   expect(await sent(request, env.sb)).toEqual({});
   await page.clock.runFor(1_000);
 
-  await expect(status(root)).toHaveText('Sources deleted: 1');
+  await expect(status(root)).toHaveText('1 source deleted.');
   await expect(rowOf(root, DEMO.calls.ext)).toHaveCount(0);
   await expect(root.locator('[data-quota] strong')).toHaveText('5 / 50');
   expect(calls.map((c) => [c.method, c.path])).toEqual([['DELETE', `/api/v4/sources/${id}`]]);
@@ -343,7 +344,7 @@ test('bulk delete of selected sources is one batch DELETE', async ({ page, reque
   await root.getByRole('checkbox', { name: `Select ${DEMO.ig.name}` }).check();
   await root.getByRole('checkbox', { name: `Select ${DEMO.expo.name}` }).check();
   await root.getByRole('button', { name: 'Delete selected (2)' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
   await expect(dialog.getByRole('listitem')).toHaveText([
     `${DEMO.ig.name} · ${DEMO.ig.ext}`,
     `${DEMO.expo.name} · ${DEMO.expo.ext}`,
@@ -354,7 +355,7 @@ test('bulk delete of selected sources is one batch DELETE', async ({ page, reque
   expect(await sent(request, env.sb)).toEqual({});
   await page.clock.runFor(1_000);
 
-  await expect(status(root)).toHaveText('Sources deleted: 2');
+  await expect(status(root)).toHaveText('2 sources deleted.');
   await expect(rowOf(root, DEMO.ig.ext)).toHaveCount(0);
   await expect(rowOf(root, DEMO.expo.ext)).toHaveCount(0);
   await expect(root.locator('[data-quota] strong')).toHaveText('4 / 50');

@@ -53,7 +53,7 @@ test('a 500 on create keeps the typed draft, and retry creates it once', async (
   expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
 
   await banner(root).getByRole('button', { name: 'Retry' }).click();
-  await expect(status(root)).toHaveText('Sources created: 1');
+  await expect(status(root)).toHaveText('1 source created.');
   await expect(rowOf(root, 'survivor').getByRole('textbox', { name: 'Name' })).toHaveValue('Survives errors');
   await expect(draftRows(root)).toHaveCount(0);
   expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 2 });

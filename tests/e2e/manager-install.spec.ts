@@ -8,7 +8,7 @@ const env = useWidgetSandbox({ extraArgs: ['--no-multiple-sources'] });
 
 const INSTALL = { name: 'Sources Manager', ext: 'sources_manager' };
 const TAG = 'Created by Kommo at install';
-const FIELD = 'Source Kommo created at install (its external ID; only without Multiple sources)';
+const FIELD = 'External ID of the source Kommo created when you installed the integration (optional)';
 
 test('the install source is a plain row until the settings name it', async ({ page, request }) => {
   const first = (await serverSources(request, env))[0];
@@ -36,7 +36,7 @@ test('named in the settings modal, it is tagged in both areas and its delete say
   await expect(row.locator('[data-install]')).toHaveText(TAG);
   await expect(root.locator('[data-install]')).toHaveCount(1);
   await row.getByRole('button', { name: 'Delete', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
   await expect(dialog).toContainText('Kommo created this source when the integration was installed');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(page).toHaveURL(new RegExp(ADVANCED));

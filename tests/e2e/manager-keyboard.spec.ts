@@ -39,7 +39,7 @@ test('Tab reaches the create form, typing fills it and Enter creates the source'
   await page.keyboard.type('kbd-source');
   await page.keyboard.press('Enter');
 
-  await expect(status(root)).toHaveText('Sources created: 1');
+  await expect(status(root)).toHaveText('1 source created.');
   await expect(rowOf(root, 'kbd-source').getByRole('textbox', { name: 'Name' })).toHaveValue('Keyboard source');
   expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
 });
@@ -51,7 +51,7 @@ test('Escape closes the delete confirmation without deleting, and focus returns 
   const del = rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Delete', exact: true });
   await del.focus();
   await page.keyboard.press('Enter');
-  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
 
@@ -66,7 +66,7 @@ test('Escape closes the delete confirmation without deleting, and focus returns 
 test('Tab and Shift+Tab stay inside the confirmation dialog', async ({ page }) => {
   const root = await openAdvanced(page, env);
   await rowOf(root, DEMO.wa.ext).getByRole('button', { name: 'Delete', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
   const confirm = dialog.getByRole('button', { name: 'Delete', exact: true });
   const cancel = dialog.getByRole('button', { name: 'Cancel' });
   await expect(confirm).toBeFocused();
@@ -87,7 +87,7 @@ test('keyboard-only delete and undo: Enter confirms, Enter on the focused Undo k
 
   await rowOf(root, DEMO.ig.ext).getByRole('button', { name: 'Delete', exact: true }).focus();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('dialog', { name: 'Delete these sources?' })).toBeVisible();
+  await expect(page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ })).toBeVisible();
   await page.keyboard.press('Enter');
   const undo = root.locator('.ksm-toast').getByRole('button', { name: 'Undo' });
   await expect(undo).toBeFocused();
@@ -156,7 +156,7 @@ test('keyboard only, focus never falls to the page: add, edit, save, default, le
   await page.keyboard.press('Tab');
   await page.keyboard.type('keys-only');
   await page.keyboard.press('Enter');
-  await expect(status(root)).toHaveText('Sources created: 1');
+  await expect(status(root)).toHaveText('1 source created.');
   const row = rowOf(root, 'keys-only');
   const name = row.getByRole('textbox', { name: 'Name' });
   await expect(name).toBeFocused();

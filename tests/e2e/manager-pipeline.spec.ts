@@ -96,6 +96,11 @@ test('adding the widget as a source opens its panel on that pipeline and creates
   const name = offer.getByRole('textbox', { name: 'Name' });
   await expect(name).toBeFocused();
   await expect(name).toHaveValue(PIPELINES.partners.name);
+  // One row of buttons under the form, and no second "Add source" beside it.
+  const create = offer.getByRole('button', { name: 'Create', exact: true });
+  const cancel = offer.getByRole('button', { name: 'Cancel', exact: true });
+  expect((await create.boundingBox())!.y).toBe((await cancel.boundingBox())!.y);
+  await expect(panel.getByRole('button', { name: 'Add source' })).toHaveCount(0);
   // Beside the form, the pipeline's sources; the page, redrawn with the attached source, still lists them.
   await expect(panelRows(panel)).toHaveText([DEMO.partners.ext, DEMO.calls.ext]);
   await expect(page.locator('#dp-source-tile-sources_manager')).toBeVisible();
@@ -173,11 +178,17 @@ test('a source moved to another pipeline leaves this pipeline\'s list and the pa
   await zeroCounters(request, env.sb);
   const calls = recordApi(page);
   const row = rowOf(panel, DEMO.calls.ext);
-  await row.getByRole('combobox', { name: 'Pipeline' }).selectOption(String(PIPELINES.sales.id));
+  // The narrow table keeps the pipeline under the row, behind its Details toggle.
+  await expect(panel.getByRole('combobox', { name: 'Pipeline' })).toHaveCount(0);
+  const details = row.getByRole('button', { name: /^Details/ });
+  await details.click();
+  await expect(details).toHaveAttribute('aria-expanded', 'true');
+  await panel.getByRole('combobox', { name: 'Pipeline' }).selectOption(String(PIPELINES.sales.id));
   // Chosen, not yet saved: still here.
   await expect(panelRows(panel)).toHaveText([DEMO.partners.ext, DEMO.calls.ext]);
   await row.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(panelRows(panel)).toHaveText([DEMO.partners.ext]);
+  await expect(status(panel)).toHaveText(`Moved to ${PIPELINES.sales.name}.`);
   // Its Save button went with it: focus goes to "Add source", still in the panel.
   await expect(panel.getByRole('button', { name: 'Add source' })).toBeFocused();
   expect(calls.map((c) => JSON.parse(c.body!))).toEqual([{ pipeline_id: PIPELINES.sales.id }]);
@@ -190,7 +201,7 @@ test('a source deleted in the panel goes after its undo window, from the server 
   const panel = await openAttached(page, request);
   await zeroCounters(request, env.sb);
   await rowOf(panel, DEMO.partners.ext).getByRole('button', { name: 'Delete', exact: true }).click();
-  const confirm = panel.getByRole('region', { name: 'Delete these sources?' });
+  const confirm = panel.getByRole('region', { name: /^Delete (this source|these \d+ sources)\?$/ });
   await expect(confirm).toContainText(DEMO.partners.name);
   await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(panel.locator('.ksm-toast')).toContainText(DEMO.partners.name);

@@ -61,7 +61,7 @@ async function openWithClock(page: Page): Promise<Locator> {
 
 /** Confirms the open delete dialog and lets the undo window pass, so the DELETE is sent. */
 async function confirmDelete(page: Page): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
   await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page.locator('.ksm-toast')).toBeVisible();
   await page.clock.runFor(5_500);
@@ -122,7 +122,7 @@ const ACTIONS: Action[] = [
       await usable(draft.getByRole('button', { name: 'Create', exact: true }), live);
     },
     async done(_page, root, request) {
-      await expect(status(root)).toHaveText('Sources created: 1');
+      await expect(status(root)).toHaveText('1 source created.');
       await expect(draftRows(root)).toHaveCount(0);
       await expect(rowOf(root, DRAFT.ext).getByRole('textbox', { name: 'Name' })).toHaveValue(DRAFT.name);
       expect((await serverExts(request)).filter((e) => e === DRAFT.ext)).toHaveLength(1);
@@ -186,7 +186,7 @@ const ACTIONS: Action[] = [
       await expect(rowOf(root, DEMO.calls.ext).getByRole('textbox', { name: 'Name' })).toHaveValue(DEMO.calls.name);
     },
     async done(_page, root, request) {
-      await expect(status(root)).toHaveText('Sources deleted: 1');
+      await expect(status(root)).toHaveText('1 source deleted.');
       await expect(rowOf(root, DEMO.calls.ext)).toHaveCount(0);
       expect(await serverExts(request)).not.toContain(DEMO.calls.ext);
     },
@@ -210,7 +210,7 @@ const ACTIONS: Action[] = [
       await expect(rowOf(root, DEMO.expo.ext)).toHaveCount(1);
     },
     async done(_page, root, request) {
-      await expect(status(root)).toHaveText('Sources deleted: 2');
+      await expect(status(root)).toHaveText('2 sources deleted.');
       await expect(rowOf(root, DEMO.ig.ext)).toHaveCount(0);
       await expect(rowOf(root, DEMO.expo.ext)).toHaveCount(0);
       const left = await serverExts(request);

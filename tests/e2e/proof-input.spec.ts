@@ -10,7 +10,9 @@ const env = useWidgetSandbox();
 
 const M = {
   required: 'Required.',
-  tooLong: 'Too long.',
+  tooLongName: 'Too long: at most 255 characters.',
+  tooLongExt: 'Too long: at most 40 characters.',
+  tooLongOrigin: 'Too long: at most 20 characters.',
   duplicate: 'Another source already uses this external ID.',
   chars: 'Use printable characters only.',
   digits: 'Must not be only digits.',
@@ -83,9 +85,9 @@ const TYPED: Typed[] = [
     ['empty name', '', M.required],
     ['spaces-only name', '     ', M.required],
     ['tabs-only name', '\t\t', M.required],
-    ['256-character name', long(256), M.tooLong],
-    ['10,000-character name', long(10_000), M.tooLong],
-    ['10,000 spaces then a letter', long(10_000, ' ') + 'a' + long(300, 'b'), M.tooLong],
+    ['256-character name', long(256), M.tooLongName],
+    ['10,000-character name', long(10_000), M.tooLongName],
+    ['10,000 spaces then a letter', long(10_000, ' ') + 'a' + long(300, 'b'), M.tooLongName],
   ] as const).map(([what, value, msg]) => ({
     what, where: 'draft' as const, field: 'Name', value, msg, direct: post([newItem({ name: value })]),
   })),
@@ -107,8 +109,8 @@ const TYPED: Typed[] = [
     ['taken external_id, mixed case', 'Wa-Sales', M.duplicate, post([newItem({ external_id: 'Wa-Sales' })])],
     ['taken external_id, same case', 'calls', M.duplicate, post([newItem({ external_id: 'calls' })])],
     ['taken external_id, odd case', 'pArTnEr-ReF', M.duplicate, post([newItem({ external_id: 'pArTnEr-ReF' })])],
-    ['256-character external_id', long(256, 'e'), M.tooLong, post([newItem({ external_id: long(256, 'e') })])],
-    ['1,000-character external_id', long(1000, 'e'), M.tooLong, post([newItem({ external_id: long(1000, 'e') })])],
+    ['256-character external_id', long(256, 'e'), M.tooLongExt, post([newItem({ external_id: long(256, 'e') })])],
+    ['1,000-character external_id', long(1000, 'e'), M.tooLongExt, post([newItem({ external_id: long(1000, 'e') })])],
   ] as const).map(([what, value, msg, direct]) => ({ what, where: 'draft' as const, field: 'External ID', value, msg, direct })),
   // Origin codes of a new source.
   ...([
@@ -117,8 +119,8 @@ const TYPED: Typed[] = [
     ['20 digits origin_code', '12345678901234567890', M.digits],
     ['one-quote origin_code', '"', M.quotes],
     ['quotes-only origin_code', '""""', M.quotes],
-    ['21-character origin_code', long(21, 'o'), M.tooLong],
-    ['30-character origin_code', 'kommo.ext.' + long(20, 'z'), M.tooLong],
+    ['21-character origin_code', long(21, 'o'), M.tooLongOrigin],
+    ['30-character origin_code', 'kommo.ext.' + long(20, 'z'), M.tooLongOrigin],
   ] as const).map(([what, value, msg]) => ({
     what, where: 'draft' as const, field: 'Origin code', value, msg, direct: post([newItem({ external_id: 'oc-case', origin_code: value })]),
   })),
@@ -126,12 +128,25 @@ const TYPED: Typed[] = [
   ...([
     ['edited name emptied', 'Name', '', M.required, patch({ name: '' })],
     ['edited name of spaces', 'Name', '   ', M.required, patch({ name: '   ' })],
-    ['edited name of 10,000 characters', 'Name', long(10_000), M.tooLong, patch({ name: long(10_000) })],
+    ['edited name of 10,000 characters', 'Name', long(10_000), M.tooLongName, patch({ name: long(10_000) })],
     ['edited origin_code digits-only', 'Origin code', '987', M.digits, patch({ origin_code: '987' })],
     ['edited origin_code quotes-only', 'Origin code', '""', M.quotes, patch({ origin_code: '""' })],
-    ['edited origin_code of 21 characters', 'Origin code', long(21, 'q'), M.tooLong, patch({ origin_code: long(21, 'q') })],
+    ['edited origin_code of 21 characters', 'Origin code', long(21, 'q'), M.tooLongOrigin, patch({ origin_code: long(21, 'q') })],
   ] as const).map(([what, field, value, msg, direct]) => ({ what, where: 'row' as const, field, value, msg, direct })),
 ];
+
+/**
+ * Puts `value` in `input`: typed, or, past the field's maxlength (which stops typing), set
+ * as a script or the browser's autofill would, so that the widget's own check is seen.
+ */
+async function typeInto(input: Locator, value: string): Promise<void> {
+  const max = Number((await input.getAttribute('maxlength')) ?? Infinity);
+  if (value.length <= max) return input.fill(value);
+  await input.evaluate((el: HTMLInputElement, v: string) => {
+    el.value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
 
 /** Types `c.value` into its field and tries to create or save; returns the field. */
 async function typeAndSubmit(page: Page, root: Locator, c: Typed): Promise<Locator> {
@@ -141,13 +156,13 @@ async function typeAndSubmit(page: Page, root: Locator, c: Typed): Promise<Locat
     await draft.getByRole('textbox', { name: 'Name' }).fill('Valid name');
     await draft.getByRole('textbox', { name: 'External ID' }).fill('valid-ext');
     const input = draft.getByRole('textbox', { name: c.field });
-    await input.fill(c.value);
+    await typeInto(input, c.value);
     await draft.getByRole('button', { name: 'Create', exact: true }).click();
     return input;
   }
   const row = rowOf(root, DEMO.calls.ext);
   const input = row.getByRole('textbox', { name: c.field });
-  await input.fill(c.value);
+  await typeInto(input, c.value);
   await row.getByRole('button', { name: 'Save', exact: true }).click();
   return input;
 }
@@ -171,6 +186,19 @@ for (const c of TYPED) {
     await expectRefused(request, c.direct);
   });
 }
+
+test('typed: each field stops at its limit, which its maxlength says', async ({ page }) => {
+  const root = await openAdvanced(page, env);
+  await root.getByRole('button', { name: 'Add source' }).click();
+  const draft = draftRows(root);
+  for (const [field, max] of [['Name', 255], ['External ID', 40], ['Origin code', 20]] as const) {
+    const input = draft.getByRole('textbox', { name: field });
+    await expect(input).toHaveAttribute('maxlength', String(max));
+    await input.pressSequentially(long(max + 3, 'k'));
+    await expect(input).toHaveValue(long(max, 'k'));
+    await expect(input).toHaveAttribute('aria-invalid', 'false');
+  }
+});
 
 test('typed: the same new external_id twice in one batch, in different letter case', async ({ page, request }) => {
   const root = await openAdvanced(page, env);

@@ -48,7 +48,7 @@ async function deleteRow(page: Page, root: Locator, ext: string): Promise<void> 
 }
 
 async function confirmDelete(page: Page): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: 'Delete these sources?' });
+  const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
   await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page.locator('.ksm-toast')).toBeVisible();
   await page.clock.runFor(5_500);
@@ -88,7 +88,7 @@ test('a source deleted in page A: page B\'s save, default and delete on it are e
   await name(rowOf(b, DEMO.calls.ext)).fill('Calls (edited in B)');
 
   await deleteRow(page, a, DEMO.calls.ext);
-  await expect(status(a)).toHaveText('Sources deleted: 1');
+  await expect(status(a)).toHaveText('1 source deleted.');
   expect(await server(request, env, DEMO.calls.ext)).toBeUndefined();
 
   // B saves its edit: 404, said on that row, the edit kept to copy elsewhere.
@@ -137,7 +137,7 @@ test('a save of all changes in page B naming a source deleted in page A marks th
   await name(rowOf(b, DEMO.calls.ext)).fill('Calls (edited in B)');
 
   await deleteRow(page, a, DEMO.calls.ext);
-  await expect(status(a)).toHaveText('Sources deleted: 1');
+  await expect(status(a)).toHaveText('1 source deleted.');
 
   await zeroCounters(request, env.sb);
   await b.getByRole('button', { name: /^Save all changes/ }).click();
@@ -169,7 +169,7 @@ test('every source deleted in page A: page B\'s refresh gets 204 and keeps its e
   await a.getByRole('checkbox', { name: 'Select all' }).check();
   await a.getByRole('button', { name: 'Delete selected (6)' }).click();
   await confirmDelete(page);
-  await expect(status(a)).toHaveText('Sources deleted: 6');
+  await expect(status(a)).toHaveText('6 sources deleted.');
   expect(await serverSources(request, env)).toEqual([]);
 
   await zeroCounters(request, env.sb);
@@ -187,7 +187,7 @@ test('every source deleted in page A: page B\'s refresh gets 204 and keeps its e
   // The half-typed source can still be finished and created.
   await draftRows(b).getByRole('textbox', { name: 'External ID' }).fill('half-typed');
   await draftRows(b).getByRole('button', { name: 'Create', exact: true }).click();
-  await expect(status(b)).toHaveText('Sources created: 1');
+  await expect(status(b)).toHaveText('1 source created.');
   expect((await serverSources(request, env)).map((s) => s.external_id)).toEqual(['half-typed']);
   await expectNoCrash(pageB, env);
   await pageB.context().close();
@@ -202,7 +202,7 @@ test('a bulk delete in page B naming a source deleted in page A says so, re-read
   await typeDrafts(b);
 
   await deleteRow(page, a, DEMO.ig.ext);
-  await expect(status(a)).toHaveText('Sources deleted: 1');
+  await expect(status(a)).toHaveText('1 source deleted.');
   // Another client renames the other one meanwhile.
   const expoId = (await server(request, env, DEMO.expo.ext)).id;
   expect((await api(request, env, 'PATCH', `/api/v4/sources/${expoId}`, { name: 'Expo 2027' })).status).toBe(200);
@@ -225,7 +225,7 @@ test('a bulk delete in page B naming a source deleted in page A says so, re-read
 
   await b.getByRole('button', { name: 'Delete selected (1)' }).click();
   await confirmDelete(pageB);
-  await expect(status(b)).toHaveText('Sources deleted: 1');
+  await expect(status(b)).toHaveText('1 source deleted.');
   await expect(banner(b)).toHaveCount(0);
   expect(await server(request, env, DEMO.expo.ext)).toBeUndefined();
   await expectDraftsKept(b);
@@ -281,7 +281,7 @@ test('a manager opened in page B after page A changed things shows the server as
   const a = await open(page);
   await rename(a, DEMO.chat.ext, 'Chat (renamed in A)');
   await deleteRow(page, a, DEMO.calls.ext);
-  await expect(status(a)).toHaveText('Sources deleted: 1');
+  await expect(status(a)).toHaveText('1 source deleted.');
   const pageB = await secondPage(browser);
   const b = manager(pageB);
   await open(pageB);

@@ -137,7 +137,7 @@ test('payloads in name, external_id, origin_code and WhatsApp pages stay text on
   // The delete confirmation names every selected payload as text.
   await root.getByRole('checkbox', { name: 'Select all' }).check();
   await root.getByRole('button', { name: /^Delete selected/ }).click();
-  const confirm = page.getByRole('dialog', { name: 'Delete these sources?' });
+  const confirm = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
   for (const p of PAYLOADS) await expect(confirm.getByRole('listitem').filter({ hasText: p }).first()).toBeVisible();
   await expectInert(page, area, dialogs);
   await confirm.getByRole('button', { name: 'Cancel' }).click();

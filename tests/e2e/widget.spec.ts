@@ -74,7 +74,7 @@ test("a 429 counts down the server's wait, then resends by itself", async ({ pag
   await draft.getByRole('textbox', { name: 'External ID' }).fill('waited');
   await draft.getByRole('button', { name: 'Create', exact: true }).click();
   await expect(banner(root).locator('[data-countdown]')).toBeVisible();
-  await expect(status(root)).toHaveText('Sources created: 1', { timeout: 8_000 });
+  await expect(status(root)).toHaveText('1 source created.', { timeout: 8_000 });
   await expect(rowOf(root, 'waited')).toHaveCount(1);
   expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 2 });
 });

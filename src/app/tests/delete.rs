@@ -158,3 +158,29 @@ fn deleting_a_source_deleted_elsewhere_says_so_and_keeps_other_drafts() {
     assert_eq!(s.row(RowKey::Saved(1)).unwrap().draft.name, "Unsaved");
     assert_eq!(s.row(draft).unwrap().draft.name, "Half typed");
 }
+
+#[test]
+fn counts_are_said_in_the_singular_or_the_plural() {
+    english();
+    let label = |s: &State| -> String {
+        let v = view::view(s);
+        let d = v.find(&|e| e.get("role") == Some("dialog")).cloned();
+        d.and_then(|d| d.get("aria-label").map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let mut s = loaded();
+    update(&mut s, Msg::AskDelete(RowKey::Saved(1)));
+    assert_eq!(label(&s), "Delete this source?");
+    update(&mut s, Msg::ConfirmDelete);
+    let toast = view::view(&s)
+        .find(&|e| e.get("class") == Some("ksm-toast"))
+        .cloned()
+        .map(|t| node::Node::El(t).text_content())
+        .unwrap_or_default();
+    assert!(toast.starts_with("Deleting in 5 seconds · Chat"), "{toast}");
+
+    let mut s = loaded();
+    update(&mut s, Msg::SelectAll(true));
+    update(&mut s, Msg::AskDeleteSelected);
+    assert_eq!(label(&s), "Delete these 2 sources?");
+}

@@ -5,14 +5,18 @@
 mod delete;
 mod dialog;
 mod error;
+mod fields;
 mod glance;
 mod import;
+mod labels;
 mod list;
+mod panel;
 mod pipeline;
 mod render;
 mod save;
 mod settings;
 mod snippet;
+mod status;
 mod traffic;
 
 use super::*;

@@ -10,7 +10,7 @@ const TITLE: &str = ".ksm-side h2";
 
 /// A panel on pipeline `pid`, loaded with 1 "Chat" and 2 "Calls" in pipeline 10 and 3
 /// "Fair" in pipeline 20.
-fn panel(pid: u64) -> State {
+pub(super) fn panel(pid: u64) -> State {
     let mut s = State::new(Mode::Pipeline, Lang::En, 50, Some(pid));
     let fx = update(&mut s, Msg::Start);
     assert!(fx.contains(&Effect::Focus(TITLE.into())), "{fx:?}");
@@ -39,7 +39,7 @@ fn listed(s: &State) -> Vec<String> {
 }
 
 /// The elements of the view that `pred` picks.
-fn find(s: &State, pred: &dyn Fn(&El) -> bool) -> Vec<El> {
+pub(super) fn find(s: &State, pred: &dyn Fn(&El) -> bool) -> Vec<El> {
     let tree = view::view(s);
     let mut out = Vec::new();
     tree.find_all(pred, &mut out);
@@ -79,7 +79,7 @@ fn the_panel_lists_only_its_pipelines_saved_sources_without_bulk_controls() {
     for act in [
         Action::Add,
         Action::ClosePanel,
-        Action::Pipe,
+        Action::Wa,
         Action::Default,
         Action::Delete,
     ] {
@@ -160,7 +160,7 @@ fn deleting_in_the_panel_confirms_waits_for_undo_and_escape_closes_the_innermost
     let regions = find(&s, &|e| e.get("role") == Some("region"));
     assert_eq!(
         regions[0].get("aria-label"),
-        Some(Lang::En.t(T::ConfirmDeleteTitle))
+        Some(Lang::En.t(T::ConfirmDelete_one))
     );
     let fx = update(&mut s, Msg::Escape);
     assert!(s.dialog.is_none() && !fx.contains(&Effect::Close), "{fx:?}");

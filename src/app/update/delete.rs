@@ -87,7 +87,7 @@ pub(super) fn deleted(s: &mut State, ids: Vec<u64>, fx: &mut Vec<Effect>) {
     let n = ids.len();
     s.rows
         .retain(|r| !matches!(r.key, RowKey::Saved(id) if ids.contains(&id)));
-    s.status = Some((T::DeletedN, n));
+    s.status = Some((T::DeletedN_other, n));
     s.focus_back = None;
     focus(fx, &Action::Add.selector());
 }

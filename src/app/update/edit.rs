@@ -113,6 +113,23 @@ pub(super) fn edit(s: &mut State, k: RowKey, e: Edit) {
     let row = &mut s.rows[i];
     fresh.retain(|e| e.field == field || row.error(e.field).is_some());
     row.errors = fresh;
+    edited(s, k);
+}
+
+/// After row `k` changed by hand: its "Saved" mark and the last outcome no longer describe
+/// what is on screen, and "fix the marked fields" goes once no field is marked.
+fn edited(s: &mut State, k: RowKey) {
+    s.just_saved.retain(|x| *x != k);
+    let stale = match s.status {
+        Some((T::ErrFix, _)) => s.rows.iter().all(|r| r.errors.is_empty()),
+        // The panel says it closes after the running save; that still holds.
+        Some((T::ClosingAfterSave, _)) => false,
+        Some(_) => true,
+        None => false,
+    };
+    if stale {
+        s.status = None;
+    }
 }
 
 /// Drops a draft (or a row deleted elsewhere), or puts a saved row back as the server has it.
@@ -136,6 +153,7 @@ pub(super) fn revert(s: &mut State, k: RowKey) {
             r.errors.clear();
         }
     }
+    edited(s, k);
 }
 
 /// Opens or closes row `k`'s WhatsApp panel.

@@ -201,6 +201,17 @@ pub(super) fn message(e: &ApiError) -> T {
     }
 }
 
+/// The message key for an error of a read that changes nothing: no "your changes are
+/// kept", since there are none.
+pub(super) fn read_message(e: &ApiError) -> T {
+    match e {
+        ApiError::Server { .. } => T::ErrServerRead,
+        ApiError::Network(_) => T::ErrNetworkRead,
+        ApiError::Timeout => T::ErrTimeoutRead,
+        _ => message(e),
+    }
+}
+
 /// The server's own words worth showing next to the message.
 pub(super) fn detail(e: &ApiError) -> Option<String> {
     let (status, detail, trace_id) = match e {

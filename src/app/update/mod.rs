@@ -96,6 +96,7 @@ fn send(s: &mut State, fx: &mut Vec<Effect>, job: Job, call: Call) {
     if job.mutating() {
         // A new change starts: old outcomes no longer describe what is on screen.
         s.status = None;
+        s.just_saved.clear();
         if s.countdown == 0 {
             s.banner = None;
             s.retry = None;

@@ -78,17 +78,19 @@ pub(super) fn close_when_saved(s: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// After a save of `keys`: a source moved to another pipeline has left the panel's list
-/// with the control that had focus, so focus goes to "Add source".
-pub(super) fn saved(s: &State, keys: &[RowKey], fx: &mut Vec<Effect>) {
+/// with the control that had focus, so the status says where it went and focus goes to
+/// "Add source".
+pub(super) fn saved(s: &mut State, keys: &[RowKey], fx: &mut Vec<Effect>) {
     if s.mode != Mode::Pipeline || s.dialog.is_some() {
         return;
     }
-    let left = keys.iter().any(|k| {
-        s.row(*k)
-            .and_then(|r| r.orig.as_ref())
-            .is_some_and(|o| Some(o.pipeline_id) != s.pipeline)
+    let went = keys.iter().find_map(|k| {
+        let o = s.row(*k)?.orig.as_ref()?;
+        (Some(o.pipeline_id) != s.pipeline).then_some(o.pipeline_id)
     });
-    if left {
+    if let Some(pid) = went {
+        s.status = Some((T::MovedTo, 0));
+        s.moved_to = Some(pid);
         focus(fx, &Action::Add.selector());
     }
 }

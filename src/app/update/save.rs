@@ -125,6 +125,7 @@ pub(super) fn reconciled(
         if let Some(src) = found.iter().find(|f| fold(&f.external_id) == ext) {
             if s.rows.iter().all(|r| r.key != RowKey::Saved(src.id)) {
                 s.rows[i] = Row::saved(src.clone());
+                s.just_saved.push(RowKey::Saved(src.id));
                 created += 1;
             }
         }
@@ -136,7 +137,7 @@ pub(super) fn reconciled(
         }
     }
     if rest.is_empty() {
-        s.status = Some((T::CreatedN, created));
+        s.status = Some((T::CreatedN_other, created));
         add::add_done(s, fx);
     } else {
         save(s, rest, fx);
@@ -167,6 +168,7 @@ pub(super) fn created(
             clear_other_defaults(s, src.id);
         }
         // A result that matches no draft is still a source of the integration: show it.
+        s.just_saved.push(RowKey::Saved(src.id));
         match s
             .rows
             .iter()
@@ -177,16 +179,19 @@ pub(super) fn created(
         }
     }
     s.sent.clear();
-    s.status = Some((T::CreatedN, n));
+    s.status = Some((T::CreatedN_other, n));
     add::add_done(s, fx);
 }
 
 /// A batch PATCH came back.
 pub(super) fn saved(s: &mut State, list: Vec<Source>, fx: &mut Vec<Effect>) {
     let n = list.len();
+    for src in &list {
+        s.just_saved.push(RowKey::Saved(src.id));
+    }
     absorb(s, list);
     s.sent.clear();
-    s.status = Some((T::SavedN, n));
+    s.status = Some((T::SavedN_other, n));
     add::add_done(s, fx);
 }
 
@@ -194,6 +199,7 @@ pub(super) fn saved(s: &mut State, list: Vec<Source>, fx: &mut Vec<Effect>) {
 pub(super) fn saved_one(s: &mut State, one: Option<Source>, call: Call, fx: &mut Vec<Effect>) {
     match one {
         Some(src) => {
+            s.just_saved.push(RowKey::Saved(src.id));
             absorb(s, vec![src]);
             s.status = Some((T::Saved, 0));
             add::add_done(s, fx);
@@ -216,6 +222,7 @@ pub(super) fn defaulted(s: &mut State, k: RowKey, one: Option<Source>, call: Cal
                 r.draft.default = on;
                 r.orig = Some(src);
             }
+            s.just_saved.push(k);
             s.status = Some((T::Saved, 0));
         }
         None => error::unreadable(s, (Job::Default(k), call)),

@@ -114,7 +114,7 @@ pub(super) fn failed(s: &mut State, gen: u32, call: Call, e: &ApiError) {
         return;
     }
     t.load = TrafficLoad::Failed {
-        msg: error::message(e),
+        msg: error::read_message(e),
         detail: error::detail(e),
     };
     t.resume = Some(call);

@@ -1,7 +1,7 @@
 //! The add-source dialog (Digital Pipeline): a new source's form, or moving an existing
 //! source into the pipeline.
 
-use super::parts::{btn, busy, dialog_shell, localize_err, pipeline_label};
+use super::parts::{btn, busy, dialog_shell, limited, localize_err, pipeline_label, with_error};
 use crate::app::action::Action as A;
 use crate::app::event::key_str;
 use crate::app::node::{el, elc, text, Node};
@@ -47,7 +47,7 @@ pub(super) fn add_source(
     if let Some(r) = s.row(draft) {
         let field = |act, label: T, v: &str, f: Field, first: bool| -> Node {
             let e = r.error(f);
-            let mut input = elc("input", "ksm-in")
+            let mut input = limited(elc("input", "ksm-in"), f)
                 .attr("type", "text")
                 .act(act)
                 .attr("value", v.to_owned())
@@ -55,10 +55,11 @@ pub(super) fn add_source(
             if first {
                 input = input.attr("data-first", "");
             }
+            let (input, err) = with_error(l, input, draft, e);
             elc("label", "ksm-field")
                 .kid(el("span").tr(l, label))
                 .kid(input)
-                .opt(e.map(|e| localize_err(l, e)))
+                .opt(err)
                 .into()
         };
         let mut form = el("div")
@@ -82,10 +83,15 @@ pub(super) fn add_source(
         if let Some(e) = r.error(Field::Row) {
             form = form.kid(localize_err(l, e));
         }
-        form = form.kid(elc("div", "ksm-bar").kid(busy(
-            btn(l, A::Save, T::Create).class("ksm-btn ksm-btn--p"),
-            saving,
-        )));
+        // The form's buttons side by side, as in the host's own dialogs.
+        form = form.kid(
+            elc("div", "ksm-bar ksm-bar--end")
+                .kid(busy(
+                    btn(l, A::Save, T::Create).class("ksm-btn ksm-btn--p"),
+                    saving,
+                ))
+                .kid(btn(l, A::Close, T::Cancel)),
+        );
         body.push(form.into());
     }
     let movable: Vec<&Source> = s
@@ -106,14 +112,14 @@ pub(super) fn add_source(
             );
         }
         sel = sel.attr("value", move_id.to_string());
+        // The picker and its button on one line.
         body.push(
-            elc("label", "ksm-field")
-                .kid(el("span").tr(l, T::AddMove))
-                .kid(sel)
-                .into(),
-        );
-        body.push(
-            elc("div", "ksm-bar")
+            elc("div", "ksm-bar ksm-move")
+                .kid(
+                    elc("label", "ksm-field ksm-grow")
+                        .kid(el("span").tr(l, T::AddMove))
+                        .kid(sel),
+                )
                 .kid(
                     busy(btn(l, A::Move, T::MoveBtn), saving)
                         .flag("disabled", move_id == 0 || saving),
@@ -121,10 +127,12 @@ pub(super) fn add_source(
                 .into(),
         );
     }
-    body.push(
-        elc("div", "ksm-bar")
-            .kid(btn(l, A::Close, T::Cancel))
-            .into(),
-    );
+    if s.row(draft).is_none() {
+        body.push(
+            elc("div", "ksm-bar")
+                .kid(btn(l, A::Close, T::Cancel))
+                .into(),
+        );
+    }
     dialog_shell(s, title, body)
 }

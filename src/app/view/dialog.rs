@@ -7,7 +7,7 @@ use crate::app::changes;
 use crate::app::import::PipelineMap;
 use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
-use crate::i18n::{fill, T};
+use crate::i18n::{fill, Plural, T};
 
 /// The open dialog, if any.
 pub(super) fn dialog(s: &State) -> Option<Node> {
@@ -60,7 +60,12 @@ fn confirm_delete(s: &State, ids: &[u64]) -> Node {
             .kid(btn(l, A::Close, T::Cancel))
             .into(),
     );
-    dialog_shell(s, vec![text(l.t(T::ConfirmDeleteTitle))], body)
+    let confirm = Plural {
+        one: T::ConfirmDelete_one,
+        other: T::ConfirmDelete_other,
+    };
+    let title = l.count(confirm, ids.len());
+    dialog_shell(s, vec![text(title)], body)
 }
 
 /// Asks before the panel closes on unsaved changes; keeping them is the first choice.

@@ -2,8 +2,8 @@
 //! the table of sources.
 
 use super::pages::wa_row;
-use super::parts::{btn, busy, quota};
-use super::row::{pipe_opts, row};
+use super::parts::{add_button, btn, busy, quota};
+use super::row::{details_shown, pipe_opts, row};
 use crate::app::action::{Action, Action as A};
 use crate::app::node::{el, elc, Node};
 use crate::app::state::*;
@@ -51,12 +51,10 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
         .opt(quota(s));
 
     // Keyed by action: a button appearing before the others must not shift their roles.
-    let mut actions = el("div").key("acts").class("ksm-bar").kid(
-        btn(l, A::Add, T::Add)
-            .key(A::Add.as_str())
-            .class("ksm-btn ksm-btn--p")
-            .flag("disabled", full),
-    );
+    let mut actions = el("div")
+        .key("acts")
+        .class("ksm-bar")
+        .kids(add_button(l, full));
     if drafts > 0 {
         actions = actions.kid(
             busy(
@@ -202,7 +200,16 @@ fn sort_th(s: &State, act: Action, by: SortBy, label: T) -> Node {
         .class("ksm-sort")
         .act(act)
         .txt(s.lang.t(label));
-    el("th").attr("aria-sort", dir).kid(button).into()
+    let class = if act == A::SortName {
+        "ksm-c-name"
+    } else {
+        "ksm-c-ext"
+    };
+    el("th")
+        .class(class)
+        .attr("aria-sort", dir)
+        .kid(button)
+        .into()
 }
 
 /// The table of `rows`, with each open WhatsApp panel under its row; `bulk` adds the
@@ -217,7 +224,7 @@ pub(super) fn table(
     let l = s.lang;
     let saved_visible: Vec<&&Row> = rows.iter().filter(|r| r.orig.is_some()).collect();
     let all_sel = !saved_visible.is_empty() && saved_visible.iter().all(|r| r.selected);
-    let select_all = el("th").kid(
+    let select_all = elc("th", "ksm-c-sel").kid(
         el("input")
             .attr("type", "checkbox")
             .class("ksm-chk")
@@ -225,19 +232,28 @@ pub(super) fn table(
             .attr("aria-label", l.t(T::SelectAll))
             .flag("checked", all_sel),
     );
+    // The panel's rows show the pipeline, origin code and pages under them ("Details").
+    let compact = s.mode == Mode::Pipeline;
+    let th = |t: T, class: &'static str| -> Option<Node> {
+        (!compact).then(|| elc("th", class).tr(l, t).into())
+    };
     let head = el("thead").kid(
         el("tr")
             .opt(bulk.then(|| select_all.into()))
             .kid(sort_th(s, A::SortName, SortBy::Name, T::ColName))
             .kid(sort_th(s, A::SortExt, SortBy::ExternalId, T::ColExt))
-            .kid(el("th").tr(l, T::ColPipeline))
-            .kid(el("th").tr(l, T::ColDefault))
-            .kid(el("th").tr(l, T::ColOrigin))
-            .kid(el("th").tr(l, T::ColWa))
-            .kid(el("th").tr(l, T::ColActions)),
+            .opt(th(T::ColPipeline, "ksm-c-pipe"))
+            .kid(elc("th", "ksm-c-def").tr(l, T::ColDefault))
+            .opt(th(T::ColOrigin, "ksm-c-origin"))
+            .opt(th(T::ColWa, "ksm-c-wa"))
+            .kid(elc("th", "ksm-c-acts").tr(l, T::ColActions)),
     );
     let opts = pipe_opts(s);
-    let cols = if bulk { "8" } else { "7" };
+    let cols = match (compact, bulk) {
+        (true, _) => "4",
+        (false, true) => "8",
+        (false, false) => "7",
+    };
     let mut body = el("tbody");
     for r in rows {
         let traffic = match (report, &r.orig) {
@@ -245,8 +261,8 @@ pub(super) fn table(
             _ => None,
         };
         body = body.kid(row(s, r, &opts, bulk, traffic));
-        if r.wa_open {
-            body = body.kid(wa_row(s, r, cols));
+        if details_shown(s, r) {
+            body = body.kid(wa_row(s, r, cols, &opts));
         }
     }
     let mut wrap = el("div").key("tbl").class("ksm-wrap").kid(

@@ -1,15 +1,17 @@
 //! A row's WhatsApp panel: its pages (name, id, link with a preview) and its flags.
 
-use super::parts::{localize_err, small};
+use super::parts::{small, with_error};
+use super::row::{field_input, named, pipeline_select, PipeOpts};
 use crate::app::action::Action as A;
 use crate::app::check;
 use crate::app::event::{idx_str, key_str};
-use crate::app::node::{el, elc, Node};
+use crate::app::node::{el, elc, El, Node};
 use crate::app::state::*;
 use crate::i18n::T;
 
-/// The table row under `r` with its WhatsApp pages, spanning the table's `cols` columns.
-pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str) -> Node {
+/// The table row under `r` with its WhatsApp pages, spanning the table's `cols` columns;
+/// in the Digital Pipeline panel also the pipeline picker and origin code the row leaves out.
+pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str, opts: &PipeOpts) -> Node {
     let l = s.lang;
     let k = key_str(r.key);
     let mut grid = elc("div", "ksm-pages");
@@ -30,7 +32,8 @@ pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str) -> Node {
                 .attr("placeholder", label)
                 .attr("value", v.to_owned())
                 .attr("aria-invalid", if e.is_some() { "true" } else { "false" });
-            el("label").kid(input).opt(e.map(|e| localize_err(l, e)))
+            let (input, err) = with_error(l, input, r.key, e);
+            el("label").kid(input).opt(err)
         };
         let preview = check::wa_link(&p.link);
         grid = grid
@@ -84,6 +87,30 @@ pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str) -> Node {
                 .tr(l, T::ListMsg),
         );
     let wk = String::from("w") + &k;
+    let details = (s.mode == Mode::Pipeline).then(|| {
+        // Visible names, read by sight; the controls carry their own accessible names.
+        let labelled = |t: T, control: El| -> Node {
+            elc("div", "ksm-field")
+                .kid(el("span").attr("aria-hidden", "true").tr(l, t))
+                .kid(control)
+                .into()
+        };
+        elc("div", "ksm-details")
+            .kid(labelled(T::ColPipeline, pipeline_select(s, r, opts)))
+            .kid(labelled(
+                T::ColOrigin,
+                field_input(
+                    l,
+                    r,
+                    A::Origin,
+                    named(l, T::ColOrigin, r),
+                    &r.draft.origin_code,
+                    Field::OriginCode,
+                    None,
+                ),
+            ))
+            .into()
+    });
     el("tr")
         .key(wk)
         .class("ksm-wa")
@@ -91,6 +118,7 @@ pub(super) fn wa_row(s: &State, r: &Row, cols: &'static str) -> Node {
         .kid(
             el("td")
                 .attr("colspan", cols)
+                .opt(details)
                 .kid(
                     el("strong")
                         .tr(l, T::ColWa)

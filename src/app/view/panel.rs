@@ -5,7 +5,7 @@
 use super::banner::{banner, live_status, toast};
 use super::dialog::dialog;
 use super::list::table;
-use super::parts::{btn, guarded, pipeline_label, quota};
+use super::parts::{add_button, guarded, pipeline_label, quota};
 use crate::app::action::Action as A;
 use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
@@ -61,15 +61,18 @@ fn content(s: &State) -> Vec<Node> {
     }
     let drafts = s.rows.iter().filter(|r| r.key_is_new()).count();
     let full = s.saved_count() + drafts >= s.limit;
+    // While the add form is open, its own Create is the way to add: a second "Add source"
+    // under it would only reopen it.
+    let adding = matches!(s.dialog, Some(Dialog::AddSource { done: false, .. }));
     let bar = el("div")
         .key("pb")
         .class("ksm-bar")
-        .kid(
-            btn(l, A::Add, T::Add)
-                .class("ksm-btn ksm-btn--p")
-                .flag("disabled", full),
-        )
-        .kid(elc("span", "ksm-grow"))
+        .kids(if adding {
+            Vec::new()
+        } else {
+            add_button(l, full)
+        })
+        .kid(elc("span", "ksm-grow").key("grow"))
         .opt(quota(s));
     let rows = s.in_pipeline();
     vec![

@@ -2,9 +2,11 @@
 //! pipeline's label and the dialogs' shell.
 
 use crate::app::action::Action;
+use crate::app::check;
+use crate::app::event::key_str;
 use crate::app::node::{el, elc, text, El, Node};
 use crate::app::state::*;
-use crate::i18n::{Lang, T};
+use crate::i18n::{fill, Lang, T};
 
 /// `names` joined by ", " (`[String]::join` brings a generic copier of about 1 KB of wasm).
 pub(super) fn list_of(names: &[String]) -> String {
@@ -56,13 +58,64 @@ pub(super) fn guarded(s: &State, parts: Vec<Node>) -> Vec<Node> {
         .into()]
 }
 
-/// A field error in the user's language, with the server's words after it.
+/// A field error in the user's language (its field's limit where it says `{n}`), with the
+/// server's words after it.
 pub(super) fn localize_err(l: Lang, e: &FieldError) -> Node {
-    let mut s = elc("span", "ksm-err").attr("role", "alert").tr(l, e.msg);
+    let msg = l.t(e.msg);
+    let mut s = elc("span", "ksm-err").attr("role", "alert");
+    s = match check::max_len(e.field) {
+        Some(n) if msg.contains("{n}") => s.txt(fill(msg, &[("n", &n.to_string())])),
+        _ => s.txt(msg),
+    };
     if let Some(d) = &e.detail {
         s = s.txt(" ").txt(d.clone());
     }
     s.into()
+}
+
+/// The id of the error on field `f` of row `k`, which the field names in `aria-describedby`.
+pub(super) fn err_id(k: RowKey, f: Field) -> String {
+    let field = match f {
+        Field::Name => String::from("name"),
+        Field::ExternalId => String::from("ext"),
+        Field::Pipeline => String::from("pipe"),
+        Field::OriginCode => String::from("origin"),
+        Field::Default => String::from("default"),
+        Field::PageName(i) => format!("pname{i}"),
+        Field::PageId(i) => format!("pid{i}"),
+        Field::PageLink(i) => format!("plink{i}"),
+        Field::Row => String::from("row"),
+    };
+    String::from("ksm-e-") + &key_str(k) + "-" + &field
+}
+
+/// `control` and its error (if any) linked: the error gets its id, the control points at it
+/// with `aria-describedby`, so the reason is read with the field.
+pub(super) fn with_error(
+    l: Lang,
+    control: El,
+    k: RowKey,
+    e: Option<&FieldError>,
+) -> (El, Option<Node>) {
+    match e {
+        Some(e) => {
+            let id = err_id(k, e.field);
+            let msg = match localize_err(l, e) {
+                Node::El(span) => span.attr("id", id.clone()).into(),
+                other => other,
+            };
+            (control.attr("aria-describedby", id), Some(msg))
+        }
+        None => (control, None),
+    }
+}
+
+/// `input` with the `maxlength` of field `f`, so that the browser stops typing at the limit.
+pub(super) fn limited(input: El, f: Field) -> El {
+    match check::max_len(f) {
+        Some(n) => input.attr("maxlength", n.to_string()),
+        None => input,
+    }
 }
 
 /// The quota bar, only once the list was read: before that a count of 0 would be a guess.
@@ -75,6 +128,7 @@ pub(super) fn quota(s: &State) -> Option<Node> {
     let full = n >= s.limit;
     Some(
         el("span")
+            .key("quota")
             .class(if full {
                 "ksm-quota ksm-quota--full"
             } else {
@@ -83,16 +137,48 @@ pub(super) fn quota(s: &State) -> Option<Node> {
             .attr("data-quota", "")
             .tr(l, T::Quota)
             .kid(
+                // Fewer is better: the meter turns amber near the limit and red at it.
                 el("meter")
                     .attr("min", "0")
                     .attr("max", s.limit.to_string())
+                    .attr("low", (s.limit * 4 / 5).to_string())
+                    .attr("high", s.limit.saturating_sub(1).to_string())
+                    .attr("optimum", "0")
                     .attr("value", n.to_string())
                     .attr("aria-hidden", "true"),
             )
             .kid(el("strong").txt(n.to_string() + " / " + &s.limit.to_string()))
-            .opt(full.then(|| elc("span", "ksm-sr").tr(l, T::QuotaFull).into()))
+            // Where there is an Add button, the reason stands beside it (`full_reason`).
+            .opt(
+                (full && s.mode == Mode::Settings)
+                    .then(|| elc("span", "ksm-why").tr(l, T::QuotaFull).into()),
+            )
             .into(),
     )
+}
+
+/// The id of the reason a full quota gives, which the disabled Add names.
+pub(super) const FULL_ID: &str = "ksm-full";
+
+/// "Add source", disabled with its reason in view beside it when the limit is reached.
+pub(super) fn add_button(l: Lang, full: bool) -> Vec<Node> {
+    let mut add = btn(l, Action::Add, T::Add)
+        .key(Action::Add.as_str())
+        .class("ksm-btn ksm-btn--p")
+        .flag("disabled", full);
+    if !full {
+        return vec![add.into()];
+    }
+    add = add.attr("aria-describedby", FULL_ID);
+    vec![
+        add.into(),
+        el("span")
+            .key("why")
+            .class("ksm-why")
+            .attr("id", FULL_ID)
+            .tr(l, T::QuotaFull)
+            .into(),
+    ]
 }
 
 /// The tag of the source Kommo created at install, with what that means on hover.

@@ -1,6 +1,6 @@
 //! One row of the table: its inputs, pipeline picker, default flag and actions.
 
-use super::parts::{busy, install_tag, localize_err, small};
+use super::parts::{busy, install_tag, limited, localize_err, small, with_error};
 use crate::app::action::{Action, Action as A};
 use crate::app::event::{idx_str, key_str};
 use crate::app::node::{el, elc, El, Node};
@@ -28,18 +28,29 @@ pub(super) fn pipe_opts(s: &State) -> PipeOpts {
         .collect()
 }
 
+/// The accessible name of a row's control: what it is, then the saved source's name, so
+/// that 50 rows do not offer 50 controls of one name (a new row has no name yet).
+pub(super) fn named(l: Lang, what: T, r: &Row) -> String {
+    let mut s = String::from(l.t(what));
+    if let Some(o) = &r.orig {
+        s.push(' ');
+        s.push_str(&o.name);
+    }
+    s
+}
+
 /// A labelled text input for a row field, with its error under it.
 pub(super) fn field_input(
     l: Lang,
     r: &Row,
     act: Action,
-    label: &'static str,
+    label: String,
     value: &str,
     f: Field,
     idx: Option<usize>,
 ) -> El {
     let e = r.error(f);
-    let mut input = elc("input", "ksm-in ksm-in--s")
+    let mut input = limited(elc("input", "ksm-in ksm-in--s"), f)
         .attr("type", "text")
         .act(act)
         .attr("aria-label", label)
@@ -48,7 +59,8 @@ pub(super) fn field_input(
     if let Some(i) = idx {
         input = input.attr("data-i", idx_str(i));
     }
-    el("label").kid(input).opt(e.map(|e| localize_err(l, e)))
+    let (input, err) = with_error(l, input, r.key, e);
+    el("label").kid(input).opt(err)
 }
 
 /// The table row of `r`, with its selection box when the table has bulk actions.
@@ -103,7 +115,7 @@ pub(super) fn row(
         l,
         r,
         A::Name,
-        l.t(T::ColName),
+        named(l, T::ColName, r),
         &r.draft.name,
         Field::Name,
         None,
@@ -113,7 +125,7 @@ pub(super) fn row(
             l,
             r,
             A::Ext,
-            l.t(T::ColExt),
+            named(l, T::ColExt, r),
             &r.draft.external_id,
             Field::ExternalId,
             None,
@@ -124,16 +136,23 @@ pub(super) fn row(
             .kid(elc("span", "ksm-code").txt(r.draft.external_id.clone()))
             .opt(install.then(|| install_tag(l)))
     };
-    let pipe = el("td")
-        .kid(pipeline_select(s, r, opts))
-        .opt(traffic.map(|t| super::traffic::line(s, t)));
+    // The Digital Pipeline panel is narrow: its rows keep name, external id, default and
+    // actions, and the rest opens under the row ("Details").
+    let compact = s.mode == Mode::Pipeline;
+    let tline = traffic.map(|t| super::traffic::line(s, t));
+    let (ext, tline) = if compact {
+        (ext.opt(tline), None)
+    } else {
+        (ext, tline)
+    };
+    let pipe = el("td").kid(pipeline_select(s, r, opts)).opt(tline);
     let on = s.shown_default(r);
     let def = el("td").kid(
         el("input")
             .attr("type", "checkbox")
             .class("ksm-chk")
             .act(A::Default)
-            .attr("aria-label", l.t(T::IsDefault))
+            .attr("aria-label", named(l, T::IsDefault, r))
             .attr(
                 "title",
                 l.t(if on { T::ClearDefault } else { T::MakeDefault }),
@@ -145,17 +164,12 @@ pub(super) fn row(
         l,
         r,
         A::Origin,
-        l.t(T::ColOrigin),
+        named(l, T::ColOrigin, r),
         &r.draft.origin_code,
         Field::OriginCode,
         None,
     ));
-    let pages_bad = r.errors.iter().any(|e| {
-        matches!(
-            e.field,
-            Field::PageName(_) | Field::PageId(_) | Field::PageLink(_)
-        )
-    });
+    let pages_bad = r.errors.iter().any(|e| is_page(e.field));
     // One text node, not four: every node of a row is paid for 50 times on the first render.
     let wa = el("td").kid(
         el("button")
@@ -176,6 +190,21 @@ pub(super) fn row(
             .attr("aria-expanded", if r.wa_open { "true" } else { "false" }),
     );
     let mut acts = elc("div", "ksm-acts");
+    if compact {
+        let bad = r.errors.iter().any(|e| in_details(e.field));
+        acts = acts.kid(
+            small(l, A::Wa, T::Details)
+                .class(if bad {
+                    "ksm-btn ksm-btn--s ksm-btn--d"
+                } else {
+                    "ksm-btn ksm-btn--s"
+                })
+                .attr(
+                    "aria-expanded",
+                    if details_shown(s, r) { "true" } else { "false" },
+                ),
+        );
+    }
     if dirty {
         acts = acts.kid(busy(
             small(l, A::Save, if new { T::Create } else { T::Save })
@@ -194,6 +223,14 @@ pub(super) fn row(
             .class("ksm-btn ksm-btn--s ksm-btn--d")
             .flag("disabled", !new && locked),
     );
+    // Said on the row as well: the status line may be far from a row low on the page.
+    if !dirty && s.just_saved.contains(&r.key) {
+        acts = acts.kid(
+            elc("span", "ksm-ok ksm-saved")
+                .attr("data-saved", "")
+                .tr(l, T::RowSaved),
+        );
+    }
     let mut acts_td = el("td").kid(acts);
     if let Some(e) = r.error(Field::Row) {
         acts_td = acts_td.kid(localize_err(l, e));
@@ -208,20 +245,39 @@ pub(super) fn row(
         .opt(bulk.then(|| sel.into()))
         .kid(name)
         .kid(ext)
-        .kid(pipe)
+        .kids((!compact).then(|| pipe.into()))
         .kid(def)
-        .kid(origin)
-        .kid(wa)
+        .kids((!compact).then(|| origin.into()))
+        .kids((!compact).then(|| wa.into()))
         .kid(acts_td)
         .into()
 }
 
+/// Whether `f` is a field of a WhatsApp page.
+fn is_page(f: Field) -> bool {
+    matches!(
+        f,
+        Field::PageName(_) | Field::PageId(_) | Field::PageLink(_)
+    )
+}
+
+/// Whether `f` is shown under the row in the panel rather than in it.
+fn in_details(f: Field) -> bool {
+    is_page(f) || matches!(f, Field::Pipeline | Field::OriginCode)
+}
+
+/// Whether the part under row `r` is shown: opened by the admin, or, in the panel, holding
+/// an error that must be seen to be fixed.
+pub(super) fn details_shown(s: &State, r: &Row) -> bool {
+    r.wa_open || (s.mode == Mode::Pipeline && r.errors.iter().any(|e| in_details(e.field)))
+}
+
 /// The row's pipeline picker; busy while the pipelines load.
-fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
+pub(super) fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
     let l = s.lang;
     let mut sel = elc("select", "ksm-in ksm-in--s")
         .act(A::Pipe)
-        .attr("aria-label", l.t(T::ColPipeline));
+        .attr("aria-label", named(l, T::ColPipeline, r));
     if !s.pipelines_ready && s.running(|j| *j == Job::Pipelines) {
         // Names still loading: nothing to pick yet, and "unknown pipeline" would be wrong.
         let current = r.draft.pipeline_id.to_string();
@@ -248,11 +304,12 @@ fn pipeline_select(s: &State, r: &Row, opts: &PipeOpts) -> El {
     sel = sel
         .attr("value", current)
         .attr("aria-invalid", if e.is_some() { "true" } else { "false" });
+    let (sel, err) = with_error(l, sel, r.key, e);
     let archived = s
         .pipeline(r.draft.pipeline_id)
         .is_some_and(|p| p.is_archive);
     el("label")
         .kid(sel)
         .opt(archived.then(|| elc("span", "ksm-tag ksm-tag--w").tr(l, T::Archived).into()))
-        .opt(e.map(|e| localize_err(l, e)))
+        .opt(err)
 }

@@ -3,7 +3,7 @@
 use super::parts::{btn, busy, install_tag, pipeline_label, quota};
 use crate::app::action::Action as A;
 use crate::app::event::key_str;
-use crate::app::node::{el, elc, Node};
+use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
 use crate::i18n::T;
 use crate::model::Source;
@@ -89,8 +89,37 @@ pub(super) fn settings(s: &State) -> Vec<Node> {
         el("p")
             .key("s4")
             .class("ksm-note")
-            .tr(l, T::ManageHint)
+            .kids(manage_hint(s))
             .into(),
     ]);
     parts
+}
+
+/// "Create, edit and delete sources on the widget's advanced settings page", the page
+/// named as a link to it once the widget's code is known.
+fn manage_hint(s: &State) -> Vec<Node> {
+    let l = s.lang;
+    let hint = l.t(T::ManageHint);
+    let (before, after) = hint.split_once("{link}").unwrap_or((hint, ""));
+    let page = l.t(T::AdvancedLink);
+    let link: Node = match s.widget_code.as_deref().filter(|c| is_code(c)) {
+        Some(code) => el("a")
+            .attr(
+                "href",
+                String::from("/settings/widgets/") + code + "/advanced",
+            )
+            .attr("data-advanced", "")
+            .txt(page)
+            .into(),
+        None => text(page),
+    };
+    vec![text(before), link, text(after)]
+}
+
+/// Whether `code` can stand in a path as it is: a widget code is letters, digits, `_` and `-`.
+fn is_code(code: &str) -> bool {
+    !code.is_empty()
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
