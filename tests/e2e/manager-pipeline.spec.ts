@@ -3,6 +3,9 @@
 // when it is already attached, straight on that pipeline; and the sandbox's own page, which
 // lists the same sources and follows what the widget changes.
 import { APIRequestContext, expect, Locator, Page, test } from '@playwright/test';
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT } from './fixtures/sandbox';
 import {
   DEMO, hostSwitch, openPage, PIPELINES, recordApi, rowOf, seedLeads, sent, serverSources, status, useWidgetSandbox,
   zeroCounters,
@@ -332,4 +335,16 @@ test('Escape with an unsaved rename asks first: keeping it returns to the field,
   await ask.getByRole('button', { name: 'Discard and close' }).click();
   await expect(panel).toHaveCount(0);
   expect((await serverSources(request, env)).find((s) => s.external_id === DEMO.calls.ext).name).toBe(DEMO.calls.name);
+});
+
+test('screenshot of the Digital Pipeline panel with its traffic for the README', async ({ page, request }) => {
+  test.skip(!!env.relay, 'one screenshot, from the direct build');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const id = async (ext: string) => (await serverSources(request, env)).find((s) => s.external_id === ext).id;
+  await seedLeads(request, env.sb, [{ count: 6, days: 6, source_id: await id(DEMO.partners.ext), pipeline_id: PIPELINES.partners.id }]);
+  const panel = await openAttached(page, request);
+  await page.mouse.move(0, 0);
+  const file = path.join(ROOT, 'docs', 'panel.png');
+  await panel.screenshot({ path: file });
+  expect(statSync(file).size).toBeGreaterThan(10_000);
 });
