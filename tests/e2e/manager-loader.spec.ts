@@ -67,7 +67,7 @@ test('Portuguese UI with ?lang=pt', async ({ page }) => {
   await expect(root.getByRole('button', { name: 'Add source' })).toHaveCount(0);
 
   await rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Excluir' }).click();
-  await expect(page.getByRole('dialog', { name: 'Excluir estas fontes?' })).toBeVisible();
+  await expect(page.getByRole('dialog', { name: 'Excluir esta fonte?' })).toBeVisible();
 });
 
 test('the settings modal speaks the host language', async ({ page }) => {

@@ -38,7 +38,8 @@ async function open(page: Page): Promise<Locator> {
   return openAdvanced(page, env);
 }
 
-const name = (row: Locator) => row.getByRole('textbox', { name: 'Name' });
+// The name field's label starts with "Name"; another field's may hold a source name that says "name".
+const name = (row: Locator) => row.getByRole('textbox', { name: /^Name\b/ });
 const isDefault = (row: Locator) => row.getByRole('checkbox', { name: 'Default source' });
 
 /** Deletes the row of `ext` through the page's UI and lets the undo window pass. */

@@ -41,18 +41,9 @@ fn a_rows_controls_name_their_source_and_errors_are_linked_to_their_fields() {
 #[test]
 fn at_the_limit_add_says_why_in_view_and_the_meter_shows_full() {
     english();
-    let mut s = State::new(Mode::Advanced, Lang::En, 2, None);
-    update(&mut s, Msg::Start);
-    update(
-        &mut s,
-        Msg::Reply(
-            Job::Sources,
-            Ok(Reply::Page(
-                vec![src(1, "Chat", "chat", 10), src(2, "Calls", "calls", 10)],
-                None,
-            )),
-        ),
-    );
+    // The two sources of `loaded` fill a limit of two.
+    let mut s = loaded();
+    s.limit = 2;
     let v = view::view(&s);
     let add = find(&v, &act(Action::Add)).remove(0);
     assert!(add.get("disabled").is_some());
