@@ -91,6 +91,10 @@ pub const PLURALS: &[Plural] = &[
         one: T::DeletingIn_one,
         other: T::DeletingIn_other,
     },
+    Plural {
+        one: T::RetryIn_one,
+        other: T::RetryIn_other,
+    },
 ];
 
 impl Plural {
@@ -163,6 +167,8 @@ strings! {
     LookupFound,
     LookupNotFound,
     LookupTooMany,
+    LookupHint,
+    LookupShow,
     Quota,
     RowSaved,
     ErrServerRead,
@@ -180,6 +186,8 @@ strings! {
     ConfirmDelete_other,
     DeletingIn_one,
     DeletingIn_other,
+    RetryIn_one,
+    RetryIn_other,
     AdvancedLink,
     QuotaFull,
     Add,

@@ -31,6 +31,8 @@ actions! {
     Lookup = "lookup",
     /// Runs the server lookup.
     LookupGo = "lookup-go",
+    /// Shows a source the lookup found in the list (its id in `data-i`).
+    ShowFound = "show-found",
     /// Sorts by name.
     SortName = "sort-name",
     /// Sorts by external id.

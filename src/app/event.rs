@@ -118,6 +118,7 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         (Click, A::Undo) => Msg::Undo,
         (Click, A::Close) => Msg::CloseDialog,
         (Click, A::Retry) => Msg::Retry,
+        (Click, A::ShowFound) => Msg::ShowFound(ev.idx.parse().ok()?),
         (Click, A::Refresh) => Msg::Refresh,
         (Click, A::Export) => Msg::Export,
         (Click, A::Apply) => Msg::ImportApply,

@@ -177,6 +177,8 @@ pub enum Msg {
     ClosePanel,
     /// Close the panel although it has unsaved changes.
     Discard,
+    /// Show the source with this id, which the server lookup found, in the list.
+    ShowFound(u64),
     /// The settings modal's Save was pressed with these settings.
     SaveSettings(settings_save::SavedSettings),
     /// The token in the settings modal was edited: an earlier test no longer speaks for it.

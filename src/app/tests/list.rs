@@ -295,3 +295,73 @@ fn a_lookup_of_more_ids_than_one_request_takes_says_so_and_sends_nothing() {
     assert_eq!(s.lookup_result, Some(LookupResult::TooMany));
     assert_eq!(s.lookup, many.join("\n"), "what was typed stays");
 }
+
+#[test]
+fn the_lookup_says_when_it_helps_and_each_source_found_is_shown_in_the_list() {
+    let mut s = loaded();
+    let tree = view::view(&s);
+    let lookup = tree
+        .find(&|e| e.get("data-a") == Some("lookup"))
+        .expect("the lookup box");
+    let hint = lookup
+        .get("aria-describedby")
+        .expect("described by its hint");
+    assert!(tree.find(&|e| e.get("id") == Some(hint)).is_some());
+
+    // One source is in the list, behind a search; another was added elsewhere since.
+    update(&mut s, Msg::Search("calls".into()));
+    update(&mut s, Msg::LookupText("chat\nnew-one".into()));
+    let sent = calls(&update(&mut s, Msg::LookupGo));
+    let found = vec![src(1, "Chat", "chat", 10), src(9, "New one", "new-one", 10)];
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Ok(Reply::Sources(found))),
+    );
+    let tree = view::view(&s);
+    let mut shows = Vec::new();
+    tree.find_all(&|e| e.get("data-a") == Some("show-found"), &mut shows);
+    assert_eq!(
+        shows.iter().map(|b| b.get("data-i")).collect::<Vec<_>>(),
+        [Some("1"), Some("9")]
+    );
+
+    let fx = update(&mut s, Msg::ShowFound(1));
+    assert_eq!(s.search, "", "the search that hid it is cleared");
+    assert_eq!(fx, vec![Effect::Focus("[data-k=s1] [data-a=name]".into())]);
+    let fx = update(&mut s, Msg::ShowFound(9));
+    assert!(
+        s.row(RowKey::Saved(9)).is_some(),
+        "a source added elsewhere joins the list"
+    );
+    assert_eq!(fx, vec![Effect::Focus("[data-k=s9] [data-a=name]".into())]);
+}
+
+#[test]
+fn a_rate_limit_counts_down_in_the_singular_and_the_plural() {
+    english();
+    let mut s = loaded();
+    type_name(&mut s, RowKey::Saved(1), "X");
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(1))));
+    let limited = ApiError::RateLimited {
+        retry_after: Some(std::time::Duration::from_secs(2)),
+    };
+    update(&mut s, Msg::Reply(sent[0].0.clone(), Err(limited)));
+    let text = |s: &State| {
+        let tree = view::view(s);
+        let banner = tree
+            .find(&|e| e.get("class") == Some("ksm-banner ksm-banner--e"))
+            .expect("the banner")
+            .clone();
+        node::Node::El(banner).text_content()
+    };
+    assert_eq!(
+        text(&s),
+        "Too many requests. Retrying automatically in 2 seconds."
+    );
+    let tick = Timer::Countdown(s.timer_gen);
+    update(&mut s, Msg::Tick(tick));
+    assert_eq!(
+        text(&s),
+        "Too many requests. Retrying automatically in 1 second."
+    );
+}

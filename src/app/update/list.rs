@@ -2,6 +2,7 @@
 //! external id.
 
 use super::*;
+use crate::app::event::row_selector;
 use crate::app::settings_save::{self, SavedSettings, Setting};
 use crate::i18n::T;
 use crate::model::{Pipeline, Source};
@@ -204,6 +205,25 @@ pub(super) fn looked_up(s: &mut State, call: &Call, list: Vec<Source>) {
     } else {
         LookupResult::Found(list, missing)
     });
+}
+
+/// Brings a source the lookup found into view: one added elsewhere since the list was read
+/// joins it, the search that would hide it is cleared, and focus goes to its name.
+pub(super) fn show_found(s: &mut State, id: u64, fx: &mut Vec<Effect>) {
+    let Some(LookupResult::Found(found, _)) = &s.lookup_result else {
+        return;
+    };
+    let Some(source) = found.iter().find(|x| x.id == id).cloned() else {
+        return;
+    };
+    let key = RowKey::Saved(id);
+    if s.row(key).is_none() {
+        s.rows.push(Row::saved(source));
+    }
+    if !s.visible().iter().any(|r| r.key == key) {
+        s.search.clear();
+    }
+    focus(fx, &row_selector(key, crate::app::action::Action::Name));
 }
 
 /// Takes a fresh list from the server without losing anything typed.

@@ -36,6 +36,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Sort(by) => list::sort(s, by),
         Msg::LookupText(q) => list::lookup_text(s, q),
         Msg::LookupGo => list::lookup(s, &mut fx),
+        Msg::ShowFound(id) => list::show_found(s, id, &mut fx),
         Msg::Edit(k, e) => edit::edit(s, k, e),
         Msg::ToggleWa(k) => edit::toggle_wa(s, k),
         Msg::Select(k, on) => list::select(s, k, on),

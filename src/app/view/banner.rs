@@ -44,14 +44,16 @@ pub(super) fn live_status(s: &State) -> Node {
 pub(super) fn banner(s: &State) -> Option<Node> {
     let l = s.lang;
     let b = s.banner.as_ref()?;
-    let mut p = el("p").tr(l, b.msg);
-    if s.countdown > 0 {
-        p = p.txt(" ").kid(
-            el("strong")
-                .attr("data-countdown", "")
-                .txt(s.countdown.to_string()),
-        );
-    }
+    let mut p = if s.countdown > 0 && b.msg == T::ErrRateLimited {
+        el("p").kids(counted(
+            l,
+            T::RetryIn_other,
+            s.countdown as usize,
+            "data-countdown",
+        ))
+    } else {
+        el("p").tr(l, b.msg)
+    };
     if let Some(d) = &b.detail {
         p = p.txt(" (").txt(d.clone()).txt(")");
     }

@@ -2,12 +2,15 @@
 //! the table of sources.
 
 use super::pages::wa_row;
-use super::parts::{add_button, btn, busy, quota};
+use super::parts::{add_button, btn, busy, quota, small};
 use super::row::{details_shown, pipe_opts, row};
 use crate::app::action::{Action, Action as A};
 use crate::app::node::{el, elc, Node};
 use crate::app::state::*;
 use crate::i18n::T;
+
+/// The id of the note that says when the server lookup helps.
+const LOOKUP_HINT: &str = "ksm-look-hint";
 
 /// The manager page's parts.
 pub(super) fn manager(s: &State) -> Vec<Node> {
@@ -37,6 +40,7 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
         .act(A::Lookup)
         .attr("rows", lines.to_string())
         .attr("aria-label", l.t(T::Lookup))
+        .attr("aria-describedby", LOOKUP_HINT)
         .attr("placeholder", l.t(T::Lookup))
         .attr("value", s.lookup.clone());
     let looking = s.running(|j| *j == Job::Lookup);
@@ -116,7 +120,12 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
                 .tr(l, T::Import),
         );
 
-    let mut out: Vec<Node> = vec![top.into(), actions.into()];
+    let hint = el("p")
+        .key("lh")
+        .class("ksm-note")
+        .attr("id", LOOKUP_HINT)
+        .tr(l, T::LookupHint);
+    let mut out: Vec<Node> = vec![top.into(), hint.into(), actions.into()];
     if let Some(e) = &s.import_error {
         let mut p = el("p")
             .key("ierr")
@@ -146,7 +155,18 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
                         .txt(" · ")
                         .kid(elc("span", "ksm-code").txt(x.external_id.clone()))
                         .txt(" · #")
-                        .txt(x.id.to_string());
+                        .txt(x.id.to_string())
+                        .txt(" ")
+                        .kid(
+                            small(l, A::ShowFound, T::LookupShow)
+                                .attr("data-i", x.id.to_string())
+                                .attr("aria-label", {
+                                    let mut label = String::from(l.t(T::LookupShow));
+                                    label.push_str(": ");
+                                    label.push_str(&x.name);
+                                    label
+                                }),
+                        );
                 }
                 p = p.kid(ul);
                 if !missing.is_empty() {
