@@ -45,7 +45,7 @@ test('WhatsApp pages editor shows the wa.me link and saves only the services', a
   await editor.getByRole('checkbox', { name: 'Supports list messages' }).uncheck();
   await expect(row.getByRole('button', { name: 'Pages (3)' })).toBeVisible();
 
-  await row.getByRole('button', { name: 'Save', exact: true }).click();
+  await row.getByRole('button', { name: /^Save(?! all changes)( |$)/ }).click();
   await expect(status(root)).toHaveText('Saved.');
   expect(calls.map((c) => [c.method, c.path])).toEqual([['PATCH', `/api/v4/sources/${id}`]]);
   const body = JSON.parse(calls[0].body!);

@@ -28,7 +28,7 @@ test('creating one source: one POST with the typed fields, main pipeline presele
   await draft.getByRole('textbox', { name: 'Name' }).fill('Facebook ads');
   await draft.getByRole('textbox', { name: 'External ID' }).fill('fb-ads');
   await draft.getByRole('textbox', { name: 'Origin code' }).fill('fb.campaign');
-  await draft.getByRole('button', { name: 'Create', exact: true }).click();
+  await draft.getByRole('button', { name: /^Create(?! new sources)( |$)/ }).click();
 
   await expect(status(root)).toHaveText('1 source created.');
   await expect(draftRows(root)).toHaveCount(0);
@@ -100,7 +100,7 @@ test('validation as the user types marks the field and stops the create before a
   await expect(origin).toHaveAttribute('aria-invalid', 'true');
   await expect(draft.locator('td').nth(5).getByRole('alert')).toHaveText('Must not be only digits.');
 
-  await draft.getByRole('button', { name: 'Create', exact: true }).click();
+  await draft.getByRole('button', { name: /^Create(?! new sources)( |$)/ }).click();
   await expect(status(root)).toHaveText('Fix the marked fields first.');
   await expect(page.locator(':focus')).toHaveAttribute('aria-invalid', 'true');
   expect(await sent(request, env.sb)).toEqual({});
@@ -111,7 +111,7 @@ test('validation as the user types marks the field and stops the create before a
   await ext.fill('landing');
   await origin.fill('lp.main');
   await expect(draft.getByRole('alert')).toHaveCount(0);
-  await draft.getByRole('button', { name: 'Create', exact: true }).click();
+  await draft.getByRole('button', { name: /^Create(?! new sources)( |$)/ }).click();
   await expect(status(root)).toHaveText('1 source created.');
   expect(await sent(request, env.sb)).toEqual({ 'POST /api/v4/sources': 1 });
 });
@@ -129,7 +129,7 @@ test("a server validation error lands on the draft's external ID field", async (
   const ext = draft.getByRole('textbox', { name: 'External ID' });
   await ext.fill('PROMO-X');
   await expect(ext).toHaveAttribute('aria-invalid', 'false');
-  await draft.getByRole('button', { name: 'Create', exact: true }).click();
+  await draft.getByRole('button', { name: /^Create(?! new sources)( |$)/ }).click();
 
   await expect(banner(root)).toContainText('The server rejected some fields; see the marked rows.');
   await expect(ext).toHaveAttribute('aria-invalid', 'true');
@@ -179,7 +179,7 @@ test('an inline edit saves one PATCH of the source carrying only the changed fie
   const name = row.getByRole('textbox', { name: 'Name' });
   await name.fill('Phone calls (main line)');
   await expect(row).toHaveClass(/ksm-dirty/);
-  await row.getByRole('button', { name: 'Save', exact: true }).click();
+  await row.getByRole('button', { name: /^Save(?! all changes)( |$)/ }).click();
 
   await expect(status(root)).toHaveText('Saved.');
   await expect(row).not.toHaveClass(/ksm-dirty/);
@@ -294,14 +294,14 @@ test('delete asks with the name; undo sends nothing; a confirmed delete is sent 
   await zeroCounters(request, env.sb);
   const calls = recordApi(page);
 
-  const del = rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Delete', exact: true });
+  const del = rowOf(root, DEMO.calls.ext).getByRole('button', { name: /^Delete(?! selected)( |$)/ });
   await del.click();
   // One source: said in the singular.
   const dialog = page.getByRole('dialog', { name: 'Delete this source?', exact: true });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('listitem')).toHaveText([`${DEMO.calls.name} · ${DEMO.calls.ext}`]);
-  await expect(dialog.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
-  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(dialog.getByRole('button', { name: /^Delete(?! selected)( |$)/ })).toBeFocused();
+  await dialog.getByRole('button', { name: /^Delete(?! selected)( |$)/ }).click();
 
   const toast = root.locator('.ksm-toast');
   await expect(toast).toContainText('Deleting in 5 seconds');
@@ -316,7 +316,7 @@ test('delete asks with the name; undo sends nothing; a confirmed delete is sent 
 
   // Confirmed again and left alone: the countdown runs down, nothing is sent before it ends.
   await del.click();
-  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await dialog.getByRole('button', { name: /^Delete(?! selected)( |$)/ }).click();
   const left = root.locator('[data-undo-left]');
   await expect(left).toHaveText('5');
   await page.clock.runFor(1_000);
@@ -349,7 +349,7 @@ test('bulk delete of selected sources is one batch DELETE', async ({ page, reque
     `${DEMO.ig.name} · ${DEMO.ig.ext}`,
     `${DEMO.expo.name} · ${DEMO.expo.ext}`,
   ]);
-  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await dialog.getByRole('button', { name: /^Delete(?! selected)( |$)/ }).click();
   await expect(root.locator('.ksm-toast')).toContainText(`${DEMO.ig.name}, ${DEMO.expo.name}`);
   await page.clock.runFor(4_000);
   expect(await sent(request, env.sb)).toEqual({});
@@ -376,7 +376,7 @@ test('a save in flight disables its control and a second Enter sends nothing mor
   const name = row.getByRole('textbox', { name: 'Name' });
   await name.fill('Instagram (slow server)');
   await name.press('Enter');
-  const save = row.getByRole('button', { name: 'Save', exact: true });
+  const save = row.getByRole('button', { name: /^Save(?! all changes)( |$)/ });
   await expect(save).toBeDisabled();
   await expect(save).toHaveAttribute('aria-busy', 'true');
   await expect(status(root)).toHaveText('Saving…');
@@ -451,7 +451,7 @@ test('saving one row changes the DOM of that row only, and the toolbar buttons k
   await expect(root.getByRole('button', { name: /Save all changes/ })).toBeVisible();
   expect(await refresh!.getAttribute('data-a')).toBe('refresh');
   expect(await exportBtn!.getAttribute('data-a')).toBe('export');
-  await row.getByRole('button', { name: 'Save', exact: true }).click();
+  await row.getByRole('button', { name: /^Save(?! all changes)( |$)/ }).click();
   await expect(status(root)).toHaveText('Saved.');
   expect((await touched()).filter((k) => k !== '-')).toEqual([key]);
 

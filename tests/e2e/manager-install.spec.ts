@@ -35,7 +35,7 @@ test('named in the settings modal, it is tagged in both areas and its delete say
   const row = rowOf(root, INSTALL.ext);
   await expect(row.locator('[data-install]')).toHaveText(TAG);
   await expect(root.locator('[data-install]')).toHaveCount(1);
-  await row.getByRole('button', { name: 'Delete', exact: true }).click();
+  await row.getByRole('button', { name: /^Delete(?! selected)( |$)/ }).click();
   const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
   await expect(dialog).toContainText('Kommo created this source when the integration was installed');
   await dialog.getByRole('button', { name: 'Cancel' }).click();

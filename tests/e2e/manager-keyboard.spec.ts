@@ -48,12 +48,12 @@ test('Escape closes the delete confirmation without deleting, and focus returns 
   const root = await openAdvanced(page, env);
   await zeroCounters(request, env.sb);
 
-  const del = rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Delete', exact: true });
+  const del = rowOf(root, DEMO.calls.ext).getByRole('button', { name: /^Delete(?! selected)( |$)/ });
   await del.focus();
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+  await expect(dialog.getByRole('button', { name: /^Delete(?! selected)( |$)/ })).toBeFocused();
 
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
@@ -65,9 +65,9 @@ test('Escape closes the delete confirmation without deleting, and focus returns 
 
 test('Tab and Shift+Tab stay inside the confirmation dialog', async ({ page }) => {
   const root = await openAdvanced(page, env);
-  await rowOf(root, DEMO.wa.ext).getByRole('button', { name: 'Delete', exact: true }).click();
+  await rowOf(root, DEMO.wa.ext).getByRole('button', { name: /^Delete(?! selected)( |$)/ }).click();
   const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
-  const confirm = dialog.getByRole('button', { name: 'Delete', exact: true });
+  const confirm = dialog.getByRole('button', { name: /^Delete(?! selected)( |$)/ });
   const cancel = dialog.getByRole('button', { name: 'Cancel' });
   await expect(confirm).toBeFocused();
   await page.keyboard.press('Tab');
@@ -78,14 +78,14 @@ test('Tab and Shift+Tab stay inside the confirmation dialog', async ({ page }) =
   await expect(cancel).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(dialog).toHaveCount(0);
-  await expect(rowOf(root, DEMO.wa.ext).getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+  await expect(rowOf(root, DEMO.wa.ext).getByRole('button', { name: /^Delete(?! selected)( |$)/ })).toBeFocused();
 });
 
 test('keyboard-only delete and undo: Enter confirms, Enter on the focused Undo keeps the source', async ({ page, request }) => {
   const root = await openAdvanced(page, env);
   await zeroCounters(request, env.sb);
 
-  await rowOf(root, DEMO.ig.ext).getByRole('button', { name: 'Delete', exact: true }).focus();
+  await rowOf(root, DEMO.ig.ext).getByRole('button', { name: /^Delete(?! selected)( |$)/ }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ })).toBeVisible();
   await page.keyboard.press('Enter');
@@ -94,7 +94,7 @@ test('keyboard-only delete and undo: Enter confirms, Enter on the focused Undo k
   await page.keyboard.press('Enter');
   await expect(root.locator('.ksm-toast')).toHaveCount(0);
   await expect(rowOf(root, DEMO.ig.ext)).toHaveCount(1);
-  await expect(rowOf(root, DEMO.ig.ext).getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+  await expect(rowOf(root, DEMO.ig.ext).getByRole('button', { name: /^Delete(?! selected)( |$)/ })).toBeFocused();
   expect(await sent(request, env.sb)).toEqual({});
 });
 
@@ -195,7 +195,7 @@ test('keyboard only, focus never falls to the page: add, edit, save, default, le
   await expect(snippetBtn).toBeFocused();
 
   // Delete: Enter, Enter confirms; once gone, focus is still in the widget.
-  await row.getByRole('button', { name: 'Delete', exact: true }).focus();
+  await row.getByRole('button', { name: /^Delete(?! selected)( |$)/ }).focus();
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
   await expect(rowOf(root, 'keys-only')).toHaveCount(0, { timeout: 15_000 });

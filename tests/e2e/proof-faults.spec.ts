@@ -62,7 +62,7 @@ async function openWithClock(page: Page): Promise<Locator> {
 /** Confirms the open delete dialog and lets the undo window pass, so the DELETE is sent. */
 async function confirmDelete(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
-  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await dialog.getByRole('button', { name: /^Delete(?! selected)( |$)/ }).click();
   await expect(page.locator('.ksm-toast')).toBeVisible();
   await page.clock.runFor(5_500);
 }
@@ -112,14 +112,14 @@ const ACTIONS: Action[] = [
       return root;
     },
     async act(_page, root) {
-      await draftRows(root).getByRole('button', { name: 'Create', exact: true }).click();
+      await draftRows(root).getByRole('button', { name: /^Create(?! new sources)( |$)/ }).click();
     },
     async kept(_page, root, live) {
       const draft = draftRows(root);
       await expect(draft.getByRole('textbox', { name: 'Name' })).toHaveValue(DRAFT.name);
       await expect(draft.getByRole('textbox', { name: 'External ID' })).toHaveValue(DRAFT.ext);
       await expect(draft.getByRole('textbox', { name: 'Origin code' })).toHaveValue(DRAFT.origin);
-      await usable(draft.getByRole('button', { name: 'Create', exact: true }), live);
+      await usable(draft.getByRole('button', { name: /^Create(?! new sources)( |$)/ }), live);
     },
     async done(_page, root, request) {
       await expect(status(root)).toHaveText('1 source created.');
@@ -136,13 +136,13 @@ const ACTIONS: Action[] = [
       return root;
     },
     async act(_page, root) {
-      await rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Save', exact: true }).click();
+      await rowOf(root, DEMO.calls.ext).getByRole('button', { name: /^Save(?! all changes)( |$)/ }).click();
     },
     async kept(_page, root, live) {
       const row = rowOf(root, DEMO.calls.ext);
       await expect(row.getByRole('textbox', { name: 'Name' })).toHaveValue(EDITED);
       await expect(row).toHaveClass(/ksm-dirty/);
-      await usable(row.getByRole('button', { name: 'Save', exact: true }), live);
+      await usable(row.getByRole('button', { name: /^Save(?! all changes)( |$)/ }), live);
     },
     async done(_page, root, request) {
       await expect(status(root)).toHaveText('Saved.');
@@ -179,7 +179,7 @@ const ACTIONS: Action[] = [
       return openWithClock(page);
     },
     async act(page, root) {
-      await rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'Delete', exact: true }).click();
+      await rowOf(root, DEMO.calls.ext).getByRole('button', { name: /^Delete(?! selected)( |$)/ }).click();
       await confirmDelete(page);
     },
     async kept(_page, root) {

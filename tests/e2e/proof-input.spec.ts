@@ -157,13 +157,13 @@ async function typeAndSubmit(page: Page, root: Locator, c: Typed): Promise<Locat
     await draft.getByRole('textbox', { name: 'External ID' }).fill('valid-ext');
     const input = draft.getByRole('textbox', { name: c.field });
     await typeInto(input, c.value);
-    await draft.getByRole('button', { name: 'Create', exact: true }).click();
+    await draft.getByRole('button', { name: /^Create(?! new sources)( |$)/ }).click();
     return input;
   }
   const row = rowOf(root, DEMO.calls.ext);
   const input = row.getByRole('textbox', { name: c.field });
   await typeInto(input, c.value);
-  await row.getByRole('button', { name: 'Save', exact: true }).click();
+  await row.getByRole('button', { name: /^Save(?! all changes)( |$)/ }).click();
   return input;
 }
 
@@ -250,7 +250,7 @@ for (const c of PAGES) {
     const editor = root.locator(`tr.ksm-wa[data-k="${await row.getAttribute('data-k')}"]`);
     const input = editor.getByRole('textbox', { name: c.field }).first();
     await input.fill(c.value);
-    await row.getByRole('button', { name: 'Save', exact: true }).click();
+    await row.getByRole('button', { name: /^Save(?! all changes)( |$)/ }).click();
     await expect(input).toHaveAttribute('aria-invalid', 'true');
     await expect(editor.getByRole('alert')).toHaveText(c.msg);
     await expect(input).toHaveValue(c.value);

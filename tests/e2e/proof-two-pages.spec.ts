@@ -44,13 +44,13 @@ const isDefault = (row: Locator) => row.getByRole('checkbox', { name: 'Default s
 
 /** Deletes the row of `ext` through the page's UI and lets the undo window pass. */
 async function deleteRow(page: Page, root: Locator, ext: string): Promise<void> {
-  await rowOf(root, ext).getByRole('button', { name: 'Delete', exact: true }).click();
+  await rowOf(root, ext).getByRole('button', { name: /^Delete(?! selected)( |$)/ }).click();
   await confirmDelete(page);
 }
 
 async function confirmDelete(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog', { name: /^Delete (this source|these \d+ sources)\?$/ });
-  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await dialog.getByRole('button', { name: /^Delete(?! selected)( |$)/ }).click();
   await expect(page.locator('.ksm-toast')).toBeVisible();
   await page.clock.runFor(5_500);
 }
@@ -59,7 +59,7 @@ async function confirmDelete(page: Page): Promise<void> {
 async function rename(root: Locator, ext: string, to: string): Promise<void> {
   const row = rowOf(root, ext);
   await name(row).fill(to);
-  await row.getByRole('button', { name: 'Save', exact: true }).click();
+  await row.getByRole('button', { name: /^Save(?! all changes)( |$)/ }).click();
   await expect(status(root)).toHaveText('Saved.');
 }
 
@@ -96,7 +96,7 @@ test('a source deleted in page A: page B\'s save, default and delete on it are e
   await zeroCounters(request, env.sb);
   const callsB = recordApi(pageB);
   const row = rowOf(b, DEMO.calls.ext);
-  await row.getByRole('button', { name: 'Save', exact: true }).click();
+  await row.getByRole('button', { name: /^Save(?! all changes)( |$)/ }).click();
   await expect(row.getByRole('alert')).toHaveText(MSG.gone);
   await expect(name(row)).toHaveValue('Calls (edited in B)');
   await expectDraftsKept(b);
@@ -187,7 +187,7 @@ test('every source deleted in page A: page B\'s refresh gets 204 and keeps its e
 
   // The half-typed source can still be finished and created.
   await draftRows(b).getByRole('textbox', { name: 'External ID' }).fill('half-typed');
-  await draftRows(b).getByRole('button', { name: 'Create', exact: true }).click();
+  await draftRows(b).getByRole('button', { name: /^Create(?! new sources)( |$)/ }).click();
   await expect(status(b)).toHaveText('1 source created.');
   expect((await serverSources(request, env)).map((s) => s.external_id)).toEqual(['half-typed']);
   await expectNoCrash(pageB, env);
@@ -256,7 +256,7 @@ test('a source renamed in page A: page B shows the new name after refresh or aft
   await zeroCounters(request, env.sb);
   const callsB = recordApi(pageB);
   await waB.getByRole('textbox', { name: 'Origin code' }).fill('from.b');
-  await waB.getByRole('button', { name: 'Save', exact: true }).click();
+  await waB.getByRole('button', { name: /^Save(?! all changes)( |$)/ }).click();
   await expect(status(b)).toHaveText('Saved.');
   await expect(name(waB)).toHaveValue('WhatsApp (renamed in A)');
   await expect(waB).not.toHaveClass(/ksm-dirty/);

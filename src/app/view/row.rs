@@ -194,6 +194,7 @@ pub(super) fn row(
         let bad = r.errors.iter().any(|e| in_details(e.field));
         acts = acts.kid(
             small(l, A::Wa, T::Details)
+                .attr("aria-label", named(l, T::Details, r))
                 .class(if bad {
                     "ksm-btn ksm-btn--s ksm-btn--d"
                 } else {
@@ -208,18 +209,27 @@ pub(super) fn row(
     if dirty {
         acts = acts.kid(busy(
             small(l, A::Save, if new { T::Create } else { T::Save })
+                .attr(
+                    "aria-label",
+                    named(l, if new { T::Create } else { T::Save }, r),
+                )
                 .class("ksm-btn ksm-btn--s ksm-btn--p"),
             in_flight || s.saving(),
         ));
         if !new {
-            acts = acts.kid(small(l, A::Revert, T::Revert));
+            acts =
+                acts.kid(small(l, A::Revert, T::Revert).attr("aria-label", named(l, T::Revert, r)));
         }
     }
     if !new {
-        acts = acts.kid(small(l, A::Copy, T::Snippet));
+        acts = acts.kid(small(l, A::Copy, T::Snippet).attr("aria-label", named(l, T::Snippet, r)));
     }
     acts = acts.kid(
         small(l, A::Delete, if new { T::Remove } else { T::Delete })
+            .attr(
+                "aria-label",
+                named(l, if new { T::Remove } else { T::Delete }, r),
+            )
             .class("ksm-btn ksm-btn--s ksm-btn--d")
             .flag("disabled", !new && locked),
     );
