@@ -11,7 +11,19 @@ const TITLE: &str = ".ksm-side h2";
 /// A panel on pipeline `pid`, loaded with 1 "Chat" and 2 "Calls" in pipeline 10 and 3
 /// "Fair" in pipeline 20.
 pub(super) fn panel(pid: u64) -> State {
+    panel_at(pid, 0, crate::app::traffic::Traffic::default()).0
+}
+
+/// The same panel at time `now`, mounted with `traffic` (a read kept from an earlier
+/// mount); the effects of the list's answer.
+pub(super) fn panel_at(
+    pid: u64,
+    now: i64,
+    traffic: crate::app::traffic::Traffic,
+) -> (State, Vec<Effect>) {
     let mut s = State::new(Mode::Pipeline, Lang::En, 50, Some(pid));
+    s.now = now;
+    s.traffic = traffic;
     let fx = update(&mut s, Msg::Start);
     assert!(fx.contains(&Effect::Focus(TITLE.into())), "{fx:?}");
     update(
@@ -23,11 +35,11 @@ pub(super) fn panel(pid: u64) -> State {
         src(2, "Calls", "calls", 10),
         src(3, "Fair", "fair", 20),
     ];
-    update(
+    let fx = update(
         &mut s,
         Msg::Reply(Job::Sources, Ok(Reply::Page(list, None))),
     );
-    s
+    (s, fx)
 }
 
 /// The row keys the panel's table shows.

@@ -44,16 +44,7 @@ fn page(s: &mut State, gen: u32, leads: Vec<Lead>, next: Option<&str>) -> Vec<Ef
 fn the_advanced_page_reads_30_days_of_leads_once_the_list_is_shown() {
     let (s, fx) = reading();
     assert_eq!(s.load, Load::Ready, "the list is shown first");
-    assert_eq!(
-        calls(&fx),
-        vec![(
-            Job::Traffic(1),
-            Call::Leads(LeadsQuery {
-                from: NOW - 30 * DAY,
-                pipeline: None
-            })
-        )]
-    );
+    assert_eq!(calls(&fx), first_read(30, None));
     assert_eq!(s.traffic.load, TrafficLoad::Loading);
 
     let mut settings = State::new(Mode::Settings, Lang::En, 50, None);
@@ -275,28 +266,16 @@ fn the_view_flags_sources_and_links_each_lead_to_its_card() {
     assert_eq!(show.get("aria-expanded"), Some("true"));
 }
 
-/// A Digital Pipeline panel on pipeline `pid` at `NOW`, loaded with 1 "Chat" and 2 "Calls"
-/// in pipeline 10 and 3 "Fair" in pipeline 20, starting from `kept` traffic; the effects of
-/// the list's answer.
+/// A Digital Pipeline panel on pipeline `pid` at `NOW`, starting from `kept` traffic; the
+/// effects of the list's answer.
 fn panel_from(pid: u64, kept: Traffic) -> (State, Vec<Effect>) {
-    let mut s = State::new(Mode::Pipeline, Lang::En, 50, Some(pid));
-    s.now = NOW;
-    s.traffic = kept;
-    update(&mut s, Msg::Start);
-    update(
-        &mut s,
-        Msg::Reply(Job::Pipelines, Ok(Reply::Pipelines(pipes()))),
-    );
-    let list = vec![
-        src(1, "Chat", "chat", 10),
-        src(2, "Calls", "calls", 10),
-        src(3, "Fair", "fair", 20),
-    ];
-    let fx = update(
-        &mut s,
-        Msg::Reply(Job::Sources, Ok(Reply::Page(list, None))),
-    );
-    (s, fx)
+    super::pipeline::panel_at(pid, NOW, kept)
+}
+
+/// The first traffic read asking for the leads of the last `days`, in `pipeline` if set.
+fn first_read(days: i64, pipeline: Option<u64>) -> Vec<(Job, Call)> {
+    let from = NOW - days * DAY;
+    vec![(Job::Traffic(1), Call::Leads(LeadsQuery { from, pipeline }))]
 }
 
 /// The texts of the traffic lines the view shows.
@@ -321,13 +300,7 @@ fn the_panel_reads_its_pipelines_last_7_days_and_its_rows_show_their_traffic() {
     let (mut s, fx) = panel_from(10, Traffic::default());
     assert_eq!(
         calls(&fx),
-        vec![(
-            Job::Traffic(1),
-            Call::Leads(LeadsQuery {
-                from: NOW - 7 * DAY,
-                pipeline: Some(10),
-            })
-        )],
+        first_read(7, Some(10)),
         "the panel asks for its own pipeline's week, not every lead of the month"
     );
     assert!(traffic_lines(&s).is_empty(), "no line before the read");
@@ -358,16 +331,7 @@ fn a_kept_read_serves_a_later_mount_only_when_it_covers_what_that_mount_shows() 
     let (_, fx) = panel_from(10, kept(&ten));
     assert!(calls(&fx).is_empty(), "the same panel again reads nothing");
     let (_, fx) = panel_from(20, kept(&ten));
-    assert_eq!(
-        calls(&fx),
-        vec![(
-            Job::Traffic(1),
-            Call::Leads(LeadsQuery {
-                from: NOW - 7 * DAY,
-                pipeline: Some(20),
-            })
-        )]
-    );
+    assert_eq!(calls(&fx), first_read(7, Some(20)));
     let mut s = State::new(Mode::Advanced, Lang::En, 50, None);
     s.now = NOW;
     s.traffic = kept(&ten);
@@ -381,13 +345,7 @@ fn a_kept_read_serves_a_later_mount_only_when_it_covers_what_that_mount_shows() 
     );
     assert_eq!(
         calls(&fx),
-        vec![(
-            Job::Traffic(1),
-            Call::Leads(LeadsQuery {
-                from: NOW - 30 * DAY,
-                pipeline: None,
-            })
-        )],
+        first_read(30, None),
         "the advanced page reads the month of every pipeline again"
     );
 }
