@@ -39,7 +39,7 @@ pub fn widget() -> Result<PathBuf> {
     ));
     let out = pkg_dir();
     wasm_pack(&out)?;
-    optimise(&out.join("widget_bg.wasm"))?;
+    optimise(&out.join("widget_bg.wasm"), WASM_OPT_FLAGS)?;
     assemble(&out, &widget_dir())?;
     say(&format!("widget assembled in {}", widget_dir().display()));
     Ok(widget_dir())
@@ -68,13 +68,13 @@ pub fn wasm_pack(out: &Path) -> Result {
 /// Runs the pinned wasm-opt over `wasm` in place, as wasm-pack did (`wasm-opt IN -o TMP
 /// FLAGS`, then TMP renamed over IN), or takes its earlier output for the same module, flags
 /// and wasm-opt from `target/wasm-opt-cache`: it takes seconds and the module rarely changes.
-fn optimise(wasm: &Path) -> Result {
+pub fn optimise(wasm: &Path, flags: &[&str]) -> Result {
     let wasm_opt = setup::wasm_opt_dir().join("wasm-opt");
     let version = output(command(&wasm_opt).arg("--version"))
         .ok_or_else(|| format!("`{} --version` failed", wasm_opt.display()))?;
     let module = fs::read(wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
     let cache = root().join("target/wasm-opt-cache");
-    let key = cache_key(&module, WASM_OPT_FLAGS, &version);
+    let key = cache_key(&module, flags, &version);
     let cached = cache.join(format!("{key}.wasm"));
     if cached.is_file() {
         copy(&cached, wasm)?;
@@ -88,14 +88,10 @@ fn optimise(wasm: &Path) -> Result {
     }
     let started = Instant::now();
     let tmp = wasm.with_extension("wasm-opt.wasm");
-    run(command(&wasm_opt)
-        .arg(wasm)
-        .arg("-o")
-        .arg(&tmp)
-        .args(WASM_OPT_FLAGS))?;
+    run(command(&wasm_opt).arg(wasm).arg("-o").arg(&tmp).args(flags))?;
     say(&format!(
         "wasm-opt {}: {:.1} s",
-        WASM_OPT_FLAGS.join(" "),
+        flags.join(" "),
         started.elapsed().as_secs_f64()
     ));
     if let Err(e) = store(&tmp, &cache, &cached) {

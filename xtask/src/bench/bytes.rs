@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::build::{self, WASM_OPT_FLAGS};
-use crate::cmd::{command, output, root, run, say, Result};
+use crate::cmd::{command, output, root, say, Result};
 use crate::setup::{self, Need};
 
 /// Items listed by size.
@@ -23,13 +23,10 @@ pub(super) fn breakdown() -> Result<Value> {
     say("building the module again with its names kept, for twiggy");
     let out = root().join("target/bench/named");
     build::wasm_pack(&out)?;
-    let named = out.join("widget_named.wasm");
-    run(command(setup::wasm_opt_dir().join("wasm-opt"))
-        .arg(out.join("widget_bg.wasm"))
-        .args(WASM_OPT_FLAGS)
-        .arg("-g")
-        .arg("-o")
-        .arg(&named))?;
+    let named = out.join("widget_bg.wasm");
+    // The shipped flags and `-g`, through the same wasm-opt cache as the build.
+    let flags: Vec<&str> = WASM_OPT_FLAGS.iter().copied().chain(["-g"]).collect();
+    build::optimise(&named, &flags)?;
     let listed = output(
         command("twiggy")
             .args(["top", "-n", "1000000", "-f", "json"])
