@@ -101,6 +101,10 @@ pub struct Traffic {
     pub resume: Option<Call>,
     /// The source whose latest leads are listed.
     pub open: Option<u64>,
+    /// The report of the last complete read over the period shown, for the saved sources.
+    pub report: Option<Report>,
+    /// What `report` was computed from: the read's time, the period and the saved sources.
+    pub basis: Option<(i64, Period, Vec<Source>)>,
 }
 
 impl Default for Traffic {
@@ -119,15 +123,30 @@ impl Default for Traffic {
             gen: 0,
             resume: None,
             open: None,
+            report: None,
+            basis: None,
         }
     }
 }
 
 impl Traffic {
-    /// The report of the last complete read for `sources`, over the period shown.
-    pub fn report(&self, sources: &[Source]) -> Option<Report> {
-        let at = self.read_at?;
-        Some(report(sources, &self.leads, at, self.period))
+    /// Brings `report` up to date with `sources`, the saved ones in list order. It is computed
+    /// again only when the read, the period or those sources changed: a render or a keystroke
+    /// costs one comparison, not a pass over every lead.
+    pub fn settle<'a>(&mut self, sources: impl Iterator<Item = &'a Source> + Clone) {
+        let Some(at) = self.read_at else {
+            self.report = None;
+            self.basis = None;
+            return;
+        };
+        if let Some((b_at, b_period, b_sources)) = &self.basis {
+            if *b_at == at && *b_period == self.period && sources.clone().eq(b_sources.iter()) {
+                return;
+            }
+        }
+        let sources: Vec<Source> = sources.cloned().collect();
+        self.report = Some(report(&sources, &self.leads, at, self.period));
+        self.basis = Some((at, self.period, sources));
     }
 
     /// Whether a read is going on.

@@ -95,14 +95,53 @@ fn pages_are_followed_one_at_a_time_and_a_lead_seen_twice_counts_once() {
     let ids: Vec<u64> = s.traffic.leads.iter().map(|l| l.id).collect();
     assert_eq!(ids, vec![7, 6, 5]);
 
-    let sources: Vec<Source> = s.rows.iter().filter_map(|r| r.orig.clone()).collect();
-    let report = s.traffic.report(&sources).unwrap();
+    let report = s.traffic.report.as_ref().unwrap();
     assert_eq!(report.of(1).unwrap().count, 1);
     assert!(
         report.of(2).unwrap().wrong_pipeline(),
         "lead 6 is in pipeline 20"
     );
     assert_eq!(report.others, 1);
+}
+
+#[test]
+fn the_report_follows_the_saved_sources_and_the_period_but_not_what_is_typed() {
+    let (mut s, _) = reading();
+    page(
+        &mut s,
+        1,
+        vec![lead(7, 1, 10, 100), lead(6, 1, 20, 8 * DAY)],
+        None,
+    );
+    let week = s.traffic.report.clone().unwrap();
+    assert_eq!(
+        week.of(1).unwrap().count,
+        1,
+        "the lead of 8 days ago is out"
+    );
+
+    let k = s.rows[0].key;
+    type_name(&mut s, k, "Chat (renamed, not saved)");
+    assert_eq!(
+        s.traffic.report.as_ref(),
+        Some(&week),
+        "a keystroke changes nothing"
+    );
+
+    update(&mut s, Msg::Period(Period::Month));
+    assert_eq!(s.traffic.report.as_ref().unwrap().of(1).unwrap().count, 2);
+
+    // Source 1 saved into pipeline 20: its leads there are no longer in the wrong pipeline.
+    update(&mut s, Msg::Revert(k));
+    update(&mut s, Msg::Edit(k, Edit::Pipeline(20)));
+    let sent = calls(&update(&mut s, Msg::Save(k)));
+    let moved = src(1, "Chat", "chat", 20);
+    update(
+        &mut s,
+        Msg::Reply(sent[0].0.clone(), Ok(Reply::One(Some(moved)))),
+    );
+    let t = s.traffic.report.as_ref().unwrap().of(1).unwrap().clone();
+    assert_eq!((t.count, t.outside), (2, 1), "lead 7 is in pipeline 10 now");
 }
 
 #[test]

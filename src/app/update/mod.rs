@@ -25,6 +25,13 @@ pub(in crate::app) const UNDO_SECONDS: u32 = 5;
 
 /// Applies `msg` to `s` and returns what must happen outside the state.
 pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
+    let fx = apply(s, msg);
+    s.traffic
+        .settle(s.rows.iter().filter_map(|r| r.orig.as_ref()));
+    fx
+}
+
+fn apply(s: &mut State, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
         Msg::Start => list::start(s, &mut fx),
@@ -52,7 +59,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ConfirmDelete => delete::confirm(s, &mut fx),
         Msg::Undo => delete::undo(s, &mut fx),
         Msg::Escape if s.dialog.is_none() && s.pending.is_some() => {
-            return update(s, Msg::Undo);
+            return apply(s, Msg::Undo);
         }
         Msg::Escape | Msg::ClosePanel if s.mode == Mode::Pipeline && s.dialog.is_none() => {
             pipeline::close(s, &mut fx)

@@ -202,8 +202,8 @@ pub(super) fn manager(s: &State) -> Vec<Node> {
     };
     // One report for the list's lines and the Traffic view.
     let report = super::traffic::report(s);
-    out.push(table(s, &rows, true, empty, report.as_ref()));
-    out.push(super::traffic::traffic(s, report.as_ref()));
+    out.push(table(s, &rows, true, empty, report));
+    out.push(super::traffic::traffic(s, report));
     out
 }
 

@@ -77,12 +77,6 @@ fn content(s: &State) -> Vec<Node> {
     let rows = s.in_pipeline();
     vec![
         bar.into(),
-        table(
-            s,
-            &rows,
-            false,
-            T::PanelEmpty,
-            super::traffic::report(s).as_ref(),
-        ),
+        table(s, &rows, false, T::PanelEmpty, super::traffic::report(s)),
     ]
 }

@@ -24,14 +24,9 @@ pub(super) fn ago_text(l: Lang, now: i64, when: i64) -> String {
     fill(l.t(key), &[("n", &n.to_string())])
 }
 
-/// The saved sources, in list order.
-fn sources(s: &State) -> Vec<Source> {
-    s.rows.iter().filter_map(|r| r.orig.clone()).collect()
-}
-
 /// The traffic report of the saved sources, once leads were read.
-pub(super) fn report(s: &State) -> Option<Report> {
-    s.traffic.report(&sources(s))
+pub(super) fn report(s: &State) -> Option<&Report> {
+    s.traffic.report.as_ref()
 }
 
 /// The compact traffic line of a source in the list, once leads were read.
@@ -169,7 +164,8 @@ pub(super) fn traffic(s: &State, report: Option<&Report>) -> Node {
     let Some(report) = report else {
         return sec.into();
     };
-    let srcs = sources(s);
+    // The sources the report was computed for, entry for entry.
+    let srcs = t.basis.as_ref().map_or(&[][..], |b| &b.2[..]);
     let at = t.read_at.unwrap_or(s.now);
     sec = sec.kid(elc("p", "ksm-note").attr("data-traffic-read", "").txt(fill(
         l.t(T::TrafficRead),
@@ -185,7 +181,7 @@ pub(super) fn traffic(s: &State, report: Option<&Report>) -> Node {
         )));
     }
     sec = sec.kid(chart(l, &report.daily, at, s.utc_offset));
-    sec = sec.kid(table(s, &srcs, report));
+    sec = sec.kid(table(s, srcs, report));
     if report.others > 0 {
         sec = sec.kid(elc("p", "ksm-note").attr("data-others", "").txt(fill(
             l.t(T::TrafficOthers),
