@@ -41,13 +41,23 @@ pub struct Inner {
     next_timer: u32,
     client: Rc<AppClient>,
     close: Option<Function>,
+    /// The loader's UI texts, until the first render reads them.
+    ui: Option<JsValue>,
 }
 
 /// A shared handle to a mounted app.
 pub type AppRef = Rc<RefCell<Inner>>;
 
-/// Mounts an app with `state` into `root`, sending its calls through `client`.
-pub fn start(root: &Element, state: State, client: AppClient, close: Option<Function>) -> AppRef {
+/// Mounts an app with `state` into `root`, sending its calls through `client`; `then` is
+/// the first message after the first render (the panel's "add as source").
+pub fn start(
+    root: &Element,
+    state: State,
+    client: AppClient,
+    close: Option<Function>,
+    ui: JsValue,
+    then: Option<Msg>,
+) -> AppRef {
     let tree = Tree::new(root).ok();
     let app = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
         let on_event = weak.clone();
@@ -72,16 +82,43 @@ pub fn start(root: &Element, state: State, client: AppClient, close: Option<Func
             next_timer: 0,
             client: Rc::new(client),
             close,
+            ui: Some(ui),
         })
     });
-    dispatch(&app, Msg::Start);
+    // The first requests go before anything else: their tasks are queued first (a task's
+    // fetch starts when it first runs), and the texts, the first render, the effects that
+    // need it and the rehearsal come in a task queued behind them.
+    let fx = {
+        let mut i = app.borrow_mut();
+        stamp(&mut i.state);
+        update(&mut i.state, Msg::Start)
+    };
+    let (calls, rest): (Vec<Effect>, Vec<Effect>) =
+        fx.into_iter().partition(|e| matches!(e, Effect::Call(..)));
+    for e in calls {
+        run(&app, e);
+    }
     let rehearsal = {
         let s = &app.borrow().state;
         // The panel lists only its pipeline's sources: it is put on the rehearsal's.
         let pipeline = s.pipeline.map(|_| 1);
         State::new(s.mode, s.lang, s.limit, pipeline)
     };
-    rehearse(root, rehearsal);
+    let weak = Rc::downgrade(&app);
+    let root = root.clone();
+    spawn_local(async move {
+        let Some(app) = weak.upgrade() else { return };
+        if !paint(&app) {
+            return;
+        }
+        for e in rest {
+            run(&app, e);
+        }
+        if let Some(msg) = then {
+            dispatch(&app, msg);
+        }
+        rehearse(&root, rehearsal);
+    });
     app
 }
 
@@ -172,19 +209,44 @@ pub fn dispatch(app: &AppRef, msg: Msg) {
         if i.tree.is_none() {
             return;
         }
-        i.state.now = (js_sys::Date::now() / 1000.0) as i64;
-        // JS gives minutes west of UTC.
-        i.state.utc_offset = -(js_sys::Date::new_0().get_timezone_offset() as i64) * 60;
+        stamp(&mut i.state);
         let fx = update(&mut i.state, msg);
-        if let Some(t) = i.tree.as_mut() {
-            if let Err(e) = t.render(vec![view(&i.state)]) {
-                web_sys::console::error_2(&JsValue::from_str("sources manager: render failed"), &e);
-            }
-        }
+        render(i);
         fx
     };
     for e in fx {
         run(app, e);
+    }
+}
+
+/// The state's clock and the browser's time zone, as of now.
+fn stamp(s: &mut State) {
+    s.now = (js_sys::Date::now() / 1000.0) as i64;
+    // JS gives minutes west of UTC.
+    s.utc_offset = -(js_sys::Date::new_0().get_timezone_offset() as i64) * 60;
+}
+
+/// Renders `app` as its state stands; false once it is unmounted.
+fn paint(app: &AppRef) -> bool {
+    let Ok(mut i) = app.try_borrow_mut() else {
+        return false;
+    };
+    let mounted = i.tree.is_some();
+    if mounted {
+        render(&mut i);
+    }
+    mounted
+}
+
+/// Patches the DOM to the view of the state, with the UI texts read first if still unread.
+fn render(i: &mut Inner) {
+    if let Some(ui) = i.ui.take() {
+        crate::i18n::load(i.state.lang, |k| super::config::ui_text(&ui, k));
+    }
+    if let Some(t) = i.tree.as_mut() {
+        if let Err(e) = t.render(vec![view(&i.state)]) {
+            web_sys::console::error_2(&JsValue::from_str("sources manager: render failed"), &e);
+        }
     }
 }
 

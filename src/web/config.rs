@@ -3,7 +3,6 @@
 use crate::app::Mode;
 use crate::lenient;
 use serde::{Deserialize, Deserializer};
-use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 
 /// Where the widget is mounted, as the loader names it.
@@ -55,9 +54,10 @@ pub struct MountConfig {
     /// The host's language code (`en`, `es`, `pt-BR`, ...).
     #[serde(default)]
     pub lang: String,
-    /// The i18n file's `ui` table of that language: the UI texts.
-    #[serde(default)]
-    pub ui: Option<HashMap<String, String>>,
+    /// The i18n file's `ui` table of that language: the UI texts, read key by key when the
+    /// first render needs them (once per language and page), not when mounting.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    pub ui: JsValue,
     /// What `self.get_settings()` returned.
     #[serde(default)]
     pub settings: Option<WidgetSettings>,
@@ -108,4 +108,14 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     Ok(lenient::opt_string(d)?
         .and_then(|s| s.trim().parse().ok())
         .filter(|n| *n > 0))
+}
+
+/// The UI text `key` of a loader's `ui` table, when it holds one as text.
+pub fn ui_text(ui: &JsValue, key: &str) -> Option<String> {
+    if !ui.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(ui, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
 }

@@ -4,8 +4,9 @@
 //! row changes only its own nodes, and rows keep their elements (and focus) when the list
 //! is re-sorted or filtered.
 
+use super::template::{self, is_prop, Templates};
 use crate::app::node::{ElData, Node, Str};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{intern, JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
 /// The DOM that was last rendered, mirrored so the next render can be compared cheaply.
@@ -43,6 +44,7 @@ pub struct Tree {
     doc: Document,
     root: Element,
     kids: Vec<Live>,
+    templates: Templates,
 }
 
 impl Tree {
@@ -55,12 +57,16 @@ impl Tree {
             doc,
             root: root.clone(),
             kids: Vec::new(),
+            templates: Templates::default(),
         })
     }
 
     /// Patches the root's children to match `new`.
     pub fn render(&mut self, new: Vec<Node>) -> Result<(), JsValue> {
-        let p = Patcher { doc: &self.doc };
+        let mut p = Patcher {
+            doc: &self.doc,
+            templates: &mut self.templates,
+        };
         p.kids(&self.root, &mut self.kids, new)
     }
 
@@ -75,16 +81,6 @@ impl Tree {
 fn remove(n: &web_sys::Node) {
     if let Some(parent) = n.parent_node() {
         let _ = parent.remove_child(n);
-    }
-}
-
-/// Whether `name` on a `tag` element is a live property the user can change (or, for a
-/// select, that only exists once its options do), rather than a plain attribute.
-fn is_prop(tag: &str, name: &str) -> bool {
-    match name {
-        "value" => matches!(tag, "input" | "select" | "textarea"),
-        "checked" => true,
-        _ => false,
     }
 }
 
@@ -118,7 +114,7 @@ fn set_attr(el: &Element, tag: &str, name: &'static str, v: &str) -> Result<(), 
     match name {
         "value" if is_prop(tag, name) => set_value(el, v),
         "checked" => set_checked(el, true),
-        _ => el.set_attribute(name, v)?,
+        _ => el.set_attribute(intern(name), v)?,
     }
     Ok(())
 }
@@ -127,7 +123,7 @@ fn remove_attr(el: &Element, tag: &str, name: &'static str) -> Result<(), JsValu
     match name {
         "value" if is_prop(tag, name) => set_value(el, ""),
         "checked" => set_checked(el, false),
-        _ => el.remove_attribute(name)?,
+        _ => el.remove_attribute(intern(name))?,
     }
     Ok(())
 }
@@ -150,25 +146,25 @@ fn keyed(old: &[Live], new: &[Node]) -> bool {
         && old.iter().all(|l| l.key().is_some())
 }
 
-/// The namespace SVG elements must be made in to be drawn.
-const SVG_NS: &str = "http://www.w3.org/2000/svg";
-/// The SVG elements the view uses (the chart). `title` is HTML's too, but the view makes one
-/// only in the chart, where it names a bar.
-const SVG_TAGS: &[&str] = &["svg", "rect", "g", "title"];
-
 /// One render's access to the document.
 struct Patcher<'a> {
     doc: &'a Document,
+    templates: &'a mut Templates,
 }
 
 impl Patcher<'_> {
-    /// Builds fresh DOM for `n` (not yet attached).
-    fn create(&self, n: Node) -> Result<Live, JsValue> {
+    /// Builds fresh DOM for `n` (not yet attached); a keyed element (a row) from the template
+    /// of its shape.
+    fn create(&mut self, n: Node) -> Result<Live, JsValue> {
         match n {
             Node::Text(s) => Ok(Live::Text {
                 node: self.doc.create_text_node(&s),
                 s,
             }),
+            Node::El(e) if e.key.is_some() => {
+                let node = self.templates.clone_for(self.doc, &e)?;
+                self.fill(node.into(), Node::El(e))
+            }
             Node::El(e) => {
                 let ElData {
                     tag,
@@ -176,11 +172,7 @@ impl Patcher<'_> {
                     attrs,
                     kids,
                 } = *e.0;
-                let node = if SVG_TAGS.contains(&tag) {
-                    self.doc.create_element_ns(Some(SVG_NS), tag)?
-                } else {
-                    self.doc.create_element(tag)?
-                };
+                let node = template::element(self.doc, tag)?;
                 let mut live = Vec::with_capacity(kids.len());
                 for k in kids {
                     let l = self.create(k)?;
@@ -202,8 +194,52 @@ impl Patcher<'_> {
         }
     }
 
+    /// Gives `dom`, a clone of `n`'s template, what is `n`'s own, and mirrors it: children are
+    /// reached by walking siblings, as the clone already holds them all.
+    fn fill(&mut self, dom: web_sys::Node, n: Node) -> Result<Live, JsValue> {
+        match n {
+            Node::Text(s) => {
+                let node: web_sys::Text = dom.unchecked_into();
+                if !template::text_in_clone(&s) {
+                    node.set_data(&s);
+                }
+                Ok(Live::Text { node, s })
+            }
+            Node::El(e) => {
+                let ElData {
+                    tag,
+                    key,
+                    attrs,
+                    kids,
+                } = *e.0;
+                let node: Element = dom.unchecked_into();
+                let mut live: Vec<Live> = Vec::with_capacity(kids.len());
+                for k in kids {
+                    let at = match live.last() {
+                        None => node.first_child(),
+                        Some(prev) => prev.node().next_sibling(),
+                    };
+                    let at = at.ok_or_else(|| JsValue::from_str("a row's clone lacks a node"))?;
+                    live.push(self.fill(at, k)?);
+                }
+                for (name, v) in &attrs {
+                    if !template::attr_in_clone(tag, name, v) {
+                        set_attr(&node, tag, name, v)?;
+                    }
+                }
+                Ok(Live::El {
+                    node,
+                    tag,
+                    key,
+                    attrs,
+                    kids: live,
+                })
+            }
+        }
+    }
+
     /// Patches `live` to look like `n`, replacing it when the kind differs.
-    fn patch(&self, live: &mut Live, n: Node) -> Result<(), JsValue> {
+    fn patch(&mut self, live: &mut Live, n: Node) -> Result<(), JsValue> {
         match (&mut *live, n) {
             (Live::Text { node, s }, Node::Text(t)) => {
                 if *s != t {
@@ -250,7 +286,12 @@ impl Patcher<'_> {
     }
 
     /// Patches the children of `parent`: by key when every child has one, else by position.
-    fn kids(&self, parent: &Element, old: &mut Vec<Live>, new: Vec<Node>) -> Result<(), JsValue> {
+    fn kids(
+        &mut self,
+        parent: &Element,
+        old: &mut Vec<Live>,
+        new: Vec<Node>,
+    ) -> Result<(), JsValue> {
         if keyed(old, &new) {
             self.keyed_kids(parent, old, new)
         } else {
@@ -279,7 +320,7 @@ impl Patcher<'_> {
     }
 
     fn keyed_kids(
-        &self,
+        &mut self,
         parent: &Element,
         old: &mut Vec<Live>,
         new: Vec<Node>,

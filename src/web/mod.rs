@@ -9,6 +9,7 @@ mod effects;
 mod events;
 pub mod loader;
 pub mod save;
+mod template;
 
 use crate::app::{Mode, Msg, State};
 use crate::client::Client;
@@ -98,9 +99,6 @@ fn direct(el: &Element, config: &MountConfig) -> Result<Rc<dyn Transport>, JsVal
 pub fn mount_with(el: Element, config: MountConfig, transport: Rc<dyn Transport>) -> u32 {
     let mode: Mode = config.mode.into();
     let lang = Lang::from_code(&config.lang);
-    if let Some(table) = &config.ui {
-        crate::i18n::load(lang, |k| table.get(k).cloned());
-    }
     let limit = config
         .settings
         .as_ref()
@@ -117,14 +115,12 @@ pub fn mount_with(el: Element, config: MountConfig, transport: Rc<dyn Transport>
         .as_ref()
         .and_then(|s| s.install_source.clone());
     state.widget_code = config.settings.as_ref().and_then(|s| s.widget_code.clone());
-    let app = app::start(&el, state, client, close);
+    let add = pipeline.filter(|_| config.add).map(Msg::AddAsSource);
+    let app = app::start(&el, state, client, close, config.ui, add);
     if config.relay.is_none() {
         if let Some(field) = modal_token_field(&el, mode) {
             app::watch(&app, &field, "input", Msg::TokenEdited);
         }
-    }
-    if let (Some(pid), true) = (pipeline, config.add) {
-        app::dispatch(&app, Msg::AddAsSource(pid));
     }
     let id = NEXT.with(|n| {
         let id = n.get();

@@ -21,6 +21,34 @@ test('a wrong .wasm Content-Type still loads the widget through the fallback', a
   }
 });
 
+test('the first two requests are on their way before the widget renders anything', async ({ page }) => {
+  // Records each API request as it is sent, through fetch or XHR (the relay's ajax), and
+  // which were sent when the widget's first element appeared.
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__sent = [];
+    const note = (u: unknown) => {
+      const p = new URL(String(u instanceof Request ? u.url : u), location.href).pathname;
+      if (p.includes('/api/')) w.__sent.push(p.slice(p.indexOf('/api/')));
+    };
+    const fetch0 = window.fetch;
+    window.fetch = function (input: RequestInfo | URL, init?: RequestInit) { note(input); return fetch0.call(this, input, init); };
+    const open0 = XMLHttpRequest.prototype.open;
+    XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, m: string, u: string | URL, ...rest: any[]) {
+      note(u);
+      return (open0 as any).call(this, m, u, ...rest);
+    } as any;
+    new MutationObserver((_, obs) => {
+      if (!document.querySelector('#work-area-sources_manager .ksm-app')) return;
+      w.__firstRender = [...w.__sent];
+      obs.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await openAdvanced(page, env);
+  const sent: string[] = await page.evaluate(() => (window as any).__firstRender);
+  expect(sent.map((p) => p.split('?')[0]).sort()).toEqual(['/api/v4/leads/pipelines', '/api/v4/sources']);
+});
+
 test('a CSP that blocks WebAssembly shows a clear message instead of a blank area', async ({ page, request }) => {
   await hostSwitch(request, env.sb, { csp: 'strict' });
   expect(await openPage(page, env, ADVANCED)).toBe(true);
