@@ -103,7 +103,8 @@ pub struct Traffic {
     pub open: Option<u64>,
     /// The report of the last complete read over the period shown, for the saved sources.
     pub report: Option<Report>,
-    /// What `report` was computed from: the read's time, the period and the saved sources.
+    /// What `report` was computed from: the read's time, the period and the saved sources;
+    /// `None` whenever `leads` change, so that the next update computes it again.
     pub basis: Option<(i64, Period, Vec<Source>)>,
 }
 

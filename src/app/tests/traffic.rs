@@ -142,6 +142,19 @@ fn the_report_follows_the_saved_sources_and_the_period_but_not_what_is_typed() {
     );
     let t = s.traffic.report.as_ref().unwrap().of(1).unwrap().clone();
     assert_eq!((t.count, t.outside), (2, 1), "lead 7 is in pipeline 10 now");
+
+    // A test lead read back after it landed counts at once, without reading again.
+    update(&mut s, Msg::Copy(k));
+    update(&mut s, Msg::SendTestLead);
+    update(
+        &mut s,
+        Msg::Reply(Job::TestLead, Ok(Reply::LeadsCreated(vec![900]))),
+    );
+    update(
+        &mut s,
+        Msg::Reply(Job::CheckLead, Ok(Reply::Lead(Some(lead(900, 1, 20, 10))))),
+    );
+    assert_eq!(s.traffic.report.as_ref().unwrap().of(1).unwrap().count, 3);
 }
 
 #[test]

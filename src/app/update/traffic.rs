@@ -99,6 +99,7 @@ pub(super) fn page(
         more => {
             t.truncated = more.is_some();
             t.leads = dedup(std::mem::take(&mut t.reading));
+            t.basis = None;
             t.span = t.reading_span;
             t.read_at = Some(t.started_at);
             t.load = TrafficLoad::Ready;
@@ -135,4 +136,5 @@ pub(super) fn add_lead(s: &mut State, lead: Lead) {
     }
     t.leads.retain(|l| l.id != lead.id);
     t.leads.insert(0, lead);
+    t.basis = None;
 }
