@@ -10,10 +10,12 @@ pub mod app;
 pub mod client;
 pub mod http;
 pub mod i18n;
+pub mod json;
 pub mod lead;
 mod lenient;
 pub mod model;
 pub mod rules;
+pub mod sort;
 pub mod traffic;
 pub mod transport;
 

@@ -177,7 +177,7 @@ pub fn report(sources: &[Source], leads: &[Lead], now: i64, period: Period) -> R
     }
     for t in &mut out.sources {
         // Stable, so that equal counts keep the order their first lead was seen in.
-        t.places.sort_by_key(|p| std::cmp::Reverse(p.count));
+        crate::sort::stable_by_key(&mut t.places, |p| std::cmp::Reverse(p.count));
     }
     out
 }
@@ -257,7 +257,9 @@ impl SourceTraffic {
             }
         }
         // Stable: equal counts keep the order their first lead was seen in.
-        out.sort_by_key(|g| (g.pipeline_id != home, std::cmp::Reverse(g.count)));
+        crate::sort::stable_by_key(&mut out, |g| {
+            (g.pipeline_id != home, std::cmp::Reverse(g.count))
+        });
         out
     }
 }

@@ -6,60 +6,45 @@
 use super::error::ApiError;
 use super::problem::decode_error;
 use crate::http::HttpResponse;
+use crate::json::Doc;
 use crate::lead::{Created, Lead};
 use crate::lenient;
 use crate::model::{Pipeline, Source};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
-/// A HAL answer (or an import file's object): its embedded lists kept as raw JSON, so that
-/// each item is read on its own.
-#[derive(Deserialize, Default)]
-pub(crate) struct Envelope<'a> {
-    /// `_embedded`.
-    #[serde(rename = "_embedded", borrow, default)]
-    embedded: Option<Embedded<'a>>,
-    /// `sources` at the top level (an import file of `{"sources": [...]}`).
-    #[serde(borrow, default)]
-    pub(crate) sources: Option<&'a RawValue>,
-    /// `id`, present when the answer is one entity.
-    #[serde(borrow, default)]
-    id: Option<&'a RawValue>,
-    /// `_links`, where a list that goes on names its next page.
-    #[serde(rename = "_links", default, deserialize_with = "lenient::object")]
-    links: Option<Links>,
-}
+/// A HAL answer (or an import file's object), parsed; its lists are read item by item.
+pub(crate) struct Envelope(Doc);
 
-/// The links of a HAL answer; only `next` matters to a reader.
-#[derive(Deserialize, Default)]
-struct Links {
-    #[serde(default, deserialize_with = "lenient::object")]
-    next: Option<Link>,
-}
+/// A HAL link's `href`: text, or a number given as text.
+#[derive(Deserialize)]
+struct Href(#[serde(deserialize_with = "lenient::opt_string")] Option<String>);
 
-/// One HAL link.
-#[derive(Deserialize, Default)]
-struct Link {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    href: Option<String>,
-}
+impl Envelope {
+    /// An object parsed from JSON text; `None` when the text is not JSON or not an object.
+    pub(crate) fn parse(body: &[u8]) -> Option<Envelope> {
+        Doc::parse(body).ok().filter(Doc::is_object).map(Envelope)
+    }
 
-/// The lists a HAL answer embeds.
-#[derive(Deserialize, Default)]
-struct Embedded<'a> {
-    #[serde(borrow, default)]
-    sources: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pipelines: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    leads: Option<&'a RawValue>,
-}
+    /// `_embedded.<name>`.
+    fn embedded(&self, name: &str) -> Option<Doc> {
+        self.0.get("_embedded")?.get(name)
+    }
 
-impl<'a> Envelope<'a> {
     /// `_embedded.sources`.
-    pub(crate) fn embedded_sources(&self) -> Option<&'a RawValue> {
-        self.embedded.as_ref().and_then(|e| e.sources)
+    pub(crate) fn embedded_sources(&self) -> Option<Doc> {
+        self.embedded("sources")
+    }
+
+    /// `sources` at the top level (an import file of `{"sources": [...]}`).
+    pub(crate) fn sources(&self) -> Option<Doc> {
+        self.0.get("sources")
+    }
+
+    /// `_links.next.href`, where a list that goes on names its next page.
+    fn next(&self) -> Option<String> {
+        let href = self.0.get("_links")?.get("next")?.get("href")?;
+        href.read::<Href>().ok()?.0
     }
 }
 
@@ -81,9 +66,11 @@ pub(crate) fn decode_page(r: &HttpResponse) -> Result<(Vec<Source>, Option<Strin
     match r.status {
         204 => Ok((Vec::new(), None)),
         200..=299 => {
-            let mut env = envelope(r, "sources")?;
-            let next = env.links.take().and_then(|l| l.next).and_then(|n| n.href);
-            Ok((list(env.embedded_sources(), "_embedded.sources")?, next))
+            let env = envelope(r, "sources")?;
+            Ok((
+                list(env.embedded_sources(), "_embedded.sources")?,
+                env.next(),
+            ))
         }
         _ => Err(decode_error(r)),
     }
@@ -95,14 +82,12 @@ pub(crate) fn decode_source(r: &HttpResponse) -> Result<Option<Source>, ApiError
         204 => Ok(None),
         200..=299 => {
             let env = envelope(r, "a source")?;
-            if env.id.is_none() && env.embedded.is_some() {
+            if env.0.get("id").is_none() && env.0.get("_embedded").is_some() {
                 // Some answers wrap a single entity like a batch; take its only item.
                 let items: Vec<Source> = list(env.embedded_sources(), "_embedded.sources")?;
                 return Ok(items.into_iter().next());
             }
-            serde_json::from_slice(&r.body)
-                .map(Some)
-                .map_err(|e| ApiError::Decode(format!("the answer is not valid: {e}")))
+            whole(&env).map(Some)
         }
         _ => Err(decode_error(r)),
     }
@@ -122,10 +107,7 @@ pub(crate) fn decode_pipelines(r: &HttpResponse) -> Result<Vec<Pipeline>, ApiErr
         204 => Ok(Vec::new()),
         200..=299 => {
             let env = envelope(r, "pipelines")?;
-            list(
-                env.embedded.and_then(|e| e.pipelines),
-                "_embedded.pipelines",
-            )
+            list(env.embedded("pipelines"), "_embedded.pipelines")
         }
         _ => Err(decode_error(r)),
     }
@@ -136,10 +118,8 @@ pub(crate) fn decode_leads_page(r: &HttpResponse) -> Result<(Vec<Lead>, Option<S
     match r.status {
         204 => Ok((Vec::new(), None)),
         200..=299 => {
-            let mut env = envelope(r, "leads")?;
-            let next = env.links.take().and_then(|l| l.next).and_then(|n| n.href);
-            let leads = env.embedded.and_then(|e| e.leads);
-            Ok((list(leads, "_embedded.leads")?, next))
+            let env = envelope(r, "leads")?;
+            Ok((list(env.embedded("leads"), "_embedded.leads")?, env.next()))
         }
         _ => Err(decode_error(r)),
     }
@@ -149,12 +129,7 @@ pub(crate) fn decode_leads_page(r: &HttpResponse) -> Result<(Vec<Lead>, Option<S
 pub(crate) fn decode_lead(r: &HttpResponse) -> Result<Option<Lead>, ApiError> {
     match r.status {
         204 => Ok(None),
-        200..=299 => {
-            envelope(r, "a lead")?;
-            serde_json::from_slice(&r.body)
-                .map(Some)
-                .map_err(|e| ApiError::Decode(format!("the answer is not valid: {e}")))
-        }
+        200..=299 => whole(&envelope(r, "a lead")?).map(Some),
         _ => Err(decode_error(r)),
     }
 }
@@ -166,12 +141,12 @@ pub(crate) fn decode_created_leads(r: &HttpResponse) -> Result<Vec<u64>, ApiErro
         return Err(decode_error(r));
     }
     let created: Vec<Created> = if r.body.trim_ascii_start().starts_with(b"[") {
-        let raw: &RawValue = serde_json::from_slice(&r.body)
-            .map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))?;
-        list(Some(raw), "the answer")?
+        let doc =
+            Doc::parse(&r.body).map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))?;
+        list(Some(doc), "the answer")?
     } else {
         let env = envelope(r, "the created leads")?;
-        list(env.embedded.and_then(|e| e.leads), "_embedded.leads")?
+        list(env.embedded("leads"), "_embedded.leads")?
     };
     Ok(created
         .into_iter()
@@ -198,7 +173,7 @@ pub(super) fn is_json(content_type: &str) -> bool {
 
 /// The envelope of a success body, which must be present, declared as JSON (or
 /// undeclared), and a JSON object; `what` names what was expected.
-fn envelope<'a>(r: &'a HttpResponse, what: &str) -> Result<Envelope<'a>, ApiError> {
+fn envelope(r: &HttpResponse, what: &str) -> Result<Envelope, ApiError> {
     let body = &r.body[..];
     if let Some(ct) = r.content_type.as_deref() {
         if !is_json(ct) {
@@ -216,23 +191,35 @@ fn envelope<'a>(r: &'a HttpResponse, what: &str) -> Result<Envelope<'a>, ApiErro
             "expected a HAL object with {what}"
         )));
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))
+    let doc = Doc::parse(body).map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))?;
+    if !doc.is_object() {
+        return Err(ApiError::Decode(format!(
+            "expected a HAL object with {what}"
+        )));
+    }
+    Ok(Envelope(doc))
 }
 
-/// A raw list decoded item by item, so that an error names the item it is about; a missing
-/// list or `null` is an empty one. `at` names the list in messages.
-pub(crate) fn list<T: DeserializeOwned>(
-    raw: Option<&RawValue>,
-    at: &str,
-) -> Result<Vec<T>, ApiError> {
-    let Some(raw) = raw else {
+/// The whole answer read as one entity.
+fn whole<T: DeserializeOwned>(env: &Envelope) -> Result<T, ApiError> {
+    env.0
+        .read()
+        .map_err(|e| ApiError::Decode(format!("the answer is not valid: {e}")))
+}
+
+/// A list read item by item, so that an error names the item it is about; a missing list
+/// is an empty one. `at` names the list in messages.
+pub(crate) fn list<T: DeserializeOwned>(doc: Option<Doc>, at: &str) -> Result<Vec<T>, ApiError> {
+    let Some(doc) = doc else {
         return Ok(Vec::new());
     };
-    let items: Option<Vec<&RawValue>> = serde_json::from_slice(raw.get().as_bytes())
-        .map_err(|_| ApiError::Decode(format!("{at} is not a list")))?;
-    let mut out = Vec::new();
-    for (i, item) in items.unwrap_or_default().iter().enumerate() {
-        let read = serde_json::from_slice(item.get().as_bytes())
+    let items = doc
+        .items()
+        .ok_or_else(|| ApiError::Decode(format!("{at} is not a list")))?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let read = item
+            .read()
             .map_err(|e| ApiError::Decode(format!("{at}[{i}] is not valid: {e}")))?;
         out.push(read);
     }

@@ -146,12 +146,11 @@ fn error_body(content_type: Option<&str>, body: &[u8]) -> Option<Option<ProblemB
     if declared_text && !object {
         return None;
     }
+    let doc = crate::json::Doc::parse(body).ok()?;
     if object {
-        return serde_json::from_slice(body).ok().map(Some);
+        return doc.read().ok().map(Some);
     }
-    serde_json::from_slice::<serde::de::IgnoredAny>(body)
-        .ok()
-        .map(|_| None)
+    Some(None)
 }
 
 /// A short plain-text explanation from a non-JSON error body, skipping HTML pages.

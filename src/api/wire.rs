@@ -25,7 +25,7 @@ struct Update<'a> {
 /// JSON text of `value`; the request types have no maps with non-string keys and no
 /// floats, so serialising cannot fail.
 fn text<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).expect("request bodies serialise")
+    crate::json::to_string(value)
 }
 
 /// The body of a batch create: every item with `request_id` `"i"`.
@@ -80,5 +80,5 @@ pub fn complex_leads_body(leads: &[ComplexLead]) -> String {
 
 /// JSON text of `value`, indented.
 fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string_pretty(value).expect("request bodies serialise")
+    crate::json::to_string_pretty(value)
 }

@@ -4,10 +4,10 @@ use super::check;
 use super::state::{fold, State};
 use crate::api::Envelope;
 use crate::i18n::T;
+use crate::json::Doc;
 use crate::model::{NewSource, Source, SourcePatch};
 use crate::rules::{self, Code, Context, Report};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 /// Largest import file read.
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -110,7 +110,7 @@ pub fn export_json(s: &State) -> String {
             all.push(exported(s, o));
         }
     }
-    serde_json::to_string_pretty(&all).expect("an export serialises")
+    crate::json::to_string_pretty(&all)
 }
 
 /// The file's pipelines this account does not have, each matched by name when one of the
@@ -170,19 +170,22 @@ pub fn remap(
     build(s, plan.items.clone(), maps)
 }
 
-/// The raw items of an import file: a plain array, an export of `GET /sources`
-/// (`_embedded.sources`), or `{"sources": [...]}`; `None` for any other shape.
-fn items(text: &str) -> Result<Option<Vec<&RawValue>>, serde_json::Error> {
+/// The items of an import file: a plain array, an export of `GET /sources`
+/// (`_embedded.sources`), or `{"sources": [...]}`; `Ok(None)` for any other shape, `Err` when
+/// it is not JSON.
+fn items(text: &str) -> Result<Option<Vec<Doc>>, String> {
     let list = if text.trim_start().starts_with('{') {
-        let env: Envelope = serde_json::from_slice(text.as_bytes())?;
-        match env.embedded_sources().or(env.sources) {
-            Some(raw) => raw,
+        let Some(env) = Envelope::parse(text.as_bytes()) else {
+            return Err("not a JSON object".to_owned());
+        };
+        match env.embedded_sources().or_else(|| env.sources()) {
+            Some(list) => list,
             None => return Ok(None),
         }
     } else {
-        serde_json::from_slice::<&RawValue>(text.as_bytes())?
+        Doc::parse(text.as_bytes())?
     };
-    Ok(serde_json::from_slice::<Vec<&RawValue>>(list.get().as_bytes()).ok())
+    Ok(list.items())
 }
 
 /// How an item is named in a message: its place in the file and its external id.
@@ -236,14 +239,14 @@ pub fn plan(s: &State, text: &str) -> Result<ImportPlan, ImportError> {
     let mut list = Vec::with_capacity(raw.len());
     let mut names = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
-        let bytes = item.get().as_bytes();
-        let mut n: NewSource = serde_json::from_slice(bytes)
+        let mut n: NewSource = item
+            .read()
             .map_err(|_| ImportError::at(T::ImportShape, label(i, &NewSource::default())))?;
         n.name = n.name.trim().to_owned();
         n.external_id = n.external_id.trim().to_owned();
         list.push(n);
         // Older files carry no name, and a name that is not text is no name.
-        let name = serde_json::from_slice::<Named>(bytes).ok();
+        let name = item.read::<Named>().ok();
         let name = name.and_then(|n| n.pipeline_name);
         names.push(name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
     }

@@ -426,7 +426,7 @@ impl State {
         for r in &v {
             keyed.push((fold(key(r)), *r));
         }
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::stable_by(&mut keyed, |a, b| a.0.cmp(&b.0));
         v.clear();
         for (_, r) in keyed {
             v.push(r);

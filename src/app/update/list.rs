@@ -171,7 +171,7 @@ fn loaded(s: &mut State, list: Vec<Source>) {
 
 /// The pipelines came back: sorted, given to drafts without one and to the add dialog.
 pub(super) fn pipelines(s: &mut State, mut p: Vec<Pipeline>) {
-    p.sort_by_key(|x| (x.sort, x.id));
+    crate::sort::stable_by_key(&mut p, |x| (x.sort, x.id));
     s.pipelines = p;
     s.pipelines_ready = true;
     let main = s.main_pipeline();
