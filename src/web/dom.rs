@@ -85,25 +85,35 @@ fn remove(n: &web_sys::Node) {
 }
 
 /// Sets a control's `value` property unless it already holds `v`: writing it again would
-/// move the caret of a field the user is typing in.
-fn set_value(el: &Element, v: &str) {
-    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
-        if i.value() != v {
-            i.set_value(v);
+/// move the caret of a field the user is typing in. The tag says which control it is, so no
+/// `instanceof` is asked of the page on every render.
+fn set_value(el: &Element, tag: &str, v: &str) {
+    match tag {
+        "input" => {
+            let i = el.unchecked_ref::<HtmlInputElement>();
+            if i.value() != v {
+                i.set_value(v);
+            }
         }
-    } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
-        if s.value() != v {
-            s.set_value(v);
+        "select" => {
+            let s = el.unchecked_ref::<HtmlSelectElement>();
+            if s.value() != v {
+                s.set_value(v);
+            }
         }
-    } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
-        if t.value() != v {
-            t.set_value(v);
+        "textarea" => {
+            let t = el.unchecked_ref::<HtmlTextAreaElement>();
+            if t.value() != v {
+                t.set_value(v);
+            }
         }
+        _ => {}
     }
 }
 
-fn set_checked(el: &Element, on: bool) {
-    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+fn set_checked(el: &Element, tag: &str, on: bool) {
+    if tag == "input" {
+        let i = el.unchecked_ref::<HtmlInputElement>();
         if i.checked() != on {
             i.set_checked(on);
         }
@@ -112,8 +122,8 @@ fn set_checked(el: &Element, on: bool) {
 
 fn set_attr(el: &Element, tag: &str, name: &'static str, v: &str) -> Result<(), JsValue> {
     match name {
-        "value" if is_prop(tag, name) => set_value(el, v),
-        "checked" => set_checked(el, true),
+        "value" if is_prop(tag, name) => set_value(el, tag, v),
+        "checked" => set_checked(el, tag, true),
         _ => el.set_attribute(intern(name), v)?,
     }
     Ok(())
@@ -121,8 +131,8 @@ fn set_attr(el: &Element, tag: &str, name: &'static str, v: &str) -> Result<(), 
 
 fn remove_attr(el: &Element, tag: &str, name: &'static str) -> Result<(), JsValue> {
     match name {
-        "value" if is_prop(tag, name) => set_value(el, ""),
-        "checked" => set_checked(el, false),
+        "value" if is_prop(tag, name) => set_value(el, tag, ""),
+        "checked" => set_checked(el, tag, false),
         _ => el.remove_attribute(intern(name))?,
     }
     Ok(())
