@@ -45,11 +45,15 @@ define([], function () {
     function script(url) {
       return new Promise(function (ok, no) { require([url], ok, function (e) { require.undef(url); no(e); }); });
     }
-    // The module downloads while the glue does; the glue compiles it streaming, or from its
-    // bytes when the server sends another Content-Type than application/wasm. When the fetch
-    // is refused (another origin without CORS headers), the bytes come in a classic script.
+    // The module downloads and compiles (streaming) while the glue downloads; when the server
+    // sends another Content-Type than application/wasm, the glue compiles it from its bytes.
+    // When the fetch is refused (another origin without CORS headers), the bytes come in a
+    // classic script.
     function from(base) {
-      var bin = fetch(asset('widget_bg.wasm', base), { credentials: 'same-origin' });
+      var bin = fetch(asset('widget_bg.wasm', base), { credentials: 'same-origin' }).then(function (r) {
+        if (!r.ok || typeof WebAssembly.compileStreaming !== 'function') return r;
+        return WebAssembly.compileStreaming(r.clone()).catch(function () { return r; });
+      });
       bin.catch(function () {}); // reported through the glue
       return script(asset('widget.js', base)).then(function () {
         return wasm_bindgen({ module_or_path: bin }).catch(function (e) {
