@@ -40,7 +40,9 @@ pub(crate) fn decode_history(r: &HttpResponse) -> Result<HistoryPage, ApiError> 
         return Err(decode_error(r));
     }
     if let Some(ct) = r.content_type.as_deref().filter(|ct| !is_json(ct)) {
-        return Err(ApiError::Decode(format!("expected JSON, got content type {ct}")));
+        return Err(ApiError::Decode(format!(
+            "expected JSON, got content type {ct}"
+        )));
     }
     serde_json::from_slice(&r.body)
         .map_err(|e| ApiError::Decode(format!("the history is not valid: {e}")))
@@ -66,7 +68,10 @@ mod tests {
         let all = history_path(&HistoryQuery::default());
         assert_eq!(all, format!("{HISTORY_PATH}?limit={MAX_LIMIT}"));
         let req = Call::History(q).request();
-        assert_eq!((req.method, req.path_and_query), (crate::http::Method::Get, path));
+        assert_eq!(
+            (req.method, req.path_and_query),
+            (crate::http::Method::Get, path)
+        );
     }
 
     #[test]
@@ -76,7 +81,8 @@ mod tests {
             "next":null}"#;
         let page = decode_history(&HttpResponse::new(200, "application/json", body)).unwrap();
         assert_eq!(page.changes[0].before.as_ref().unwrap().name, "X");
-        let refused = HttpResponse::new(403, "application/problem+json", r#"{"reason":"not_admin"}"#);
+        let refused =
+            HttpResponse::new(403, "application/problem+json", r#"{"reason":"not_admin"}"#);
         assert!(decode_history(&refused).is_err());
         let html = HttpResponse::new(200, "text/html", "<p>");
         assert!(matches!(decode_history(&html), Err(ApiError::Decode(_))));

@@ -12,8 +12,8 @@ pub mod wire;
 pub use crate::http::Method;
 pub use call::{Call, Reply};
 pub(crate) use decode::Envelope;
-pub use history::HistoryQuery;
 pub use error::{ApiError, FieldError, ItemErrors, Problem, RelayRefusal};
+pub use history::HistoryQuery;
 pub use problem::{decode_error, parse_retry_after};
 
 use crate::model::{NewSource, Source};

@@ -7,6 +7,7 @@ mod dialog;
 mod error;
 mod fields;
 mod glance;
+mod history;
 mod import;
 mod labels;
 mod list;
