@@ -8,6 +8,7 @@ mod error;
 mod fields;
 mod glance;
 mod history;
+mod history_undo;
 mod import;
 mod labels;
 mod list;

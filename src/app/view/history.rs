@@ -1,14 +1,13 @@
 //! The History section of the advanced page (relay mode): who changed which source and
-//! when, field by field, with Restore and Revert; and the dialog that asks before a revert
-//! overwrites later changes.
+//! when, with Restore and Revert; the fields of an entry are `history_fields`'.
 
-use super::parts::{btn, busy, dialog_shell, list_of, small};
+use super::history_fields::{diff, field};
+use super::parts::{btn, busy, small};
 use crate::app::action::Action as A;
-use crate::app::history::{changed, conflicts, page_moves, revert_patch, when_text, Part, Shape};
-use crate::app::node::{el, elc, text, El, Node};
+use crate::app::history::{changed, revert_patch, when_text, HistoryLoad, Part, Shape};
+use crate::app::node::{el, elc, El, Node};
 use crate::app::state::*;
-use crate::i18n::{Lang, T};
-use crate::model::Page;
+use crate::i18n::T;
 use relay_contract::{Action as Did, Change};
 
 /// The id of the section's heading, where a row's "History" puts focus.
@@ -40,7 +39,7 @@ pub(super) fn history(s: &State) -> Node {
     let h = &s.history;
     let reading = s.running(|j| matches!(j, Job::History(_)));
     let mut sec = sec.kid(filters(s, reading));
-    if h.load != crate::app::history::HistoryLoad::Idle || !h.entries.is_empty() {
+    if h.load != HistoryLoad::Idle || !h.entries.is_empty() {
         let mut ol = elc("ol", "ksm-hist-list");
         for (i, c) in h.entries.iter().enumerate() {
             ol = ol.kid(entry(s, i, c));
@@ -50,8 +49,8 @@ pub(super) fn history(s: &State) -> Node {
     let note = |t: T| Some(elc("p", "ksm-note").attr("role", "status").tr(l, t).into());
     sec = sec.opt(match h.load {
         _ if reading => note(T::Loading),
-        crate::app::history::HistoryLoad::Failed => note(T::HistFailed),
-        crate::app::history::HistoryLoad::Ready if h.entries.is_empty() => note(T::HistEmpty),
+        HistoryLoad::Failed => note(T::HistFailed),
+        HistoryLoad::Ready if h.entries.is_empty() => note(T::HistEmpty),
         _ => None,
     });
     sec.opt(
@@ -101,7 +100,7 @@ fn filters(s: &State, reading: bool) -> El {
         h.user.map_or_else(String::new, |id| id.to_string()),
     );
     let label = |t: T, control: El| el("label").tr(l, t).txt(" ").kid(control);
-    let go = if h.load == crate::app::history::HistoryLoad::Idle {
+    let go = if h.load == HistoryLoad::Idle {
         btn(l, A::HistoryLoad, T::HistShow).class("ksm-btn ksm-btn--p")
     } else {
         btn(l, A::HistoryLoad, T::Refresh)
@@ -205,129 +204,4 @@ fn entry(s: &State, i: usize, c: &Change) -> Node {
         li = li.kid(p);
     }
     li.into()
-}
-
-/// The label of field `p`.
-fn label(p: Part) -> T {
-    match p {
-        Part::Name => T::ColName,
-        Part::Pipeline => T::ColPipeline,
-        Part::Default => T::ColDefault,
-        Part::Origin => T::ColOrigin,
-        Part::Services => T::ColWa,
-    }
-}
-
-/// Field `p` of `f` as the admin reads it; pipelines by the account's names.
-fn value(s: &State, f: &Shape, p: Part) -> String {
-    let l = s.lang;
-    match p {
-        Part::Name => format!("“{}”", f.name),
-        Part::Pipeline => f.pipeline_id.map_or_else(
-            || l.t(T::HistNone).to_owned(),
-            |id| {
-                s.pipeline(id)
-                    .map_or_else(|| id.to_string(), |p| p.name.clone())
-            },
-        ),
-        Part::Default => l.t(if f.default { T::Yes } else { T::No }).to_owned(),
-        Part::Origin => f
-            .origin_code
-            .as_ref()
-            .map_or_else(|| "—".to_owned(), |o| format!("“{o}”")),
-        Part::Services => pages_text(l, &f.pages()),
-    }
-}
-
-/// Pages by name and phone, or "none".
-fn pages_text(l: Lang, pages: &[&Page]) -> String {
-    if pages.is_empty() {
-        return l.t(T::HistNone).to_owned();
-    }
-    let names: Vec<String> = pages
-        .iter()
-        .map(|p| format!("{} ({})", p.name, p.link))
-        .collect();
-    list_of(&names)
-}
-
-/// One field of a created or deleted source.
-fn field(s: &State, f: &Shape, p: Part) -> Node {
-    el("li")
-        .tr(s.lang, label(p))
-        .txt(": ")
-        .txt(value(s, f, p))
-        .into()
-}
-
-/// One field an edit changed, before → after; WhatsApp pages as added, removed, changed.
-fn diff(s: &State, b: &Shape, a: &Shape, p: Part) -> Node {
-    let l = s.lang;
-    let li = el("li")
-        .attr("data-part", format!("{p:?}").to_lowercase())
-        .tr(l, label(p))
-        .txt(": ");
-    if p != Part::Services {
-        return li
-            .kid(elc("span", "ksm-was").txt(value(s, b, p)))
-            .txt(" → ")
-            .kid(el("strong").txt(value(s, a, p)))
-            .into();
-    }
-    let m = page_moves(b, a);
-    let mut ul = el("ul");
-    for (t, pages) in [
-        (T::HistPagesAdded, &m.added),
-        (T::HistPagesRemoved, &m.removed),
-        (T::HistPagesChanged, &m.changed),
-    ] {
-        if !pages.is_empty() {
-            let refs: Vec<&Page> = pages.iter().collect();
-            ul = ul.kid(el("li").tr(l, t).txt(" ").txt(pages_text(l, &refs)));
-        }
-    }
-    if m.flags {
-        ul = ul.kid(el("li").tr(l, T::HistFlags));
-    }
-    li.kid(ul).into()
-}
-
-/// Asks before reverting entry `i` over what its source has now (`current`).
-pub(super) fn conflict(s: &State, i: usize, current: &crate::model::Source) -> Node {
-    let l = s.lang;
-    let Some(c) = s.history.entries.get(i) else {
-        return text("");
-    };
-    let now = Shape::of_source(current);
-    let back = c.before.as_ref().map(Shape::of_fields).unwrap_or_default();
-    let mut ul = elc("ul", "ksm-changes").attr("data-conflicts", "");
-    for p in conflicts(c, current) {
-        ul = ul.kid(
-            el("li")
-                .tr(l, label(p))
-                .txt(": ")
-                .kid(el("strong").txt(value(s, &now, p)))
-                .txt(" (")
-                .tr(l, T::HistNow)
-                .txt(") → ")
-                .kid(elc("span", "ksm-was").txt(value(s, &back, p)))
-                .txt(" (")
-                .tr(l, T::HistRevertTo)
-                .txt(")"),
-        );
-    }
-    let body = vec![
-        el("p").tr(l, T::HistConflictNote).into(),
-        ul.into(),
-        elc("div", "ksm-bar")
-            .kid(
-                btn(l, A::ConfirmRevert, T::HistRevertAnyway)
-                    .class("ksm-btn ksm-btn--p")
-                    .attr("data-first", ""),
-            )
-            .kid(btn(l, A::Close, T::Cancel))
-            .into(),
-    ];
-    let title = String::from(l.t(T::HistConflictTitle)) + ": " + &current.name;
-    dialog_shell(s, vec![text(title)], body)
 }

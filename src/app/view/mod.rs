@@ -7,6 +7,7 @@ mod banner;
 mod chart;
 mod dialog;
 mod history;
+mod history_fields;
 mod list;
 mod pages;
 mod panel;
