@@ -268,3 +268,33 @@ fn a_failed_read_is_said_like_other_reads_and_retried_from_the_banner() {
     );
     assert_eq!(s.history.load, HistoryLoad::Ready);
 }
+
+#[test]
+fn an_open_history_follows_the_changes_made_from_the_list() {
+    let mut s = relayed();
+    // Not opened: a save reads no history.
+    type_name(&mut s, RowKey::Saved(1), "Chat 2");
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(1))));
+    let fx = update(
+        &mut s,
+        Msg::Reply(
+            sent[0].0.clone(),
+            Ok(Reply::One(Some(src(1, "Chat 2", "chat", 10)))),
+        ),
+    );
+    assert!(calls(&fx).is_empty());
+    opened(&mut s, Vec::new(), None);
+    type_name(&mut s, RowKey::Saved(1), "Chat 3");
+    let sent = calls(&update(&mut s, Msg::Save(RowKey::Saved(1))));
+    let fx = update(
+        &mut s,
+        Msg::Reply(
+            sent[0].0.clone(),
+            Ok(Reply::One(Some(src(1, "Chat 3", "chat", 10)))),
+        ),
+    );
+    assert_eq!(
+        calls(&fx),
+        vec![(Job::History(2), Call::History(HistoryQuery::default()))]
+    );
+}

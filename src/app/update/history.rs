@@ -26,6 +26,14 @@ pub(super) fn load(s: &mut State, fx: &mut Vec<Effect>) {
     send(s, fx, job, call);
 }
 
+/// A change made from the list went through: an open history is read again, so that it
+/// shows the change.
+pub(super) fn follow(s: &mut State, fx: &mut Vec<Effect>) {
+    if s.history.load != HistoryLoad::Idle {
+        load(s, fx);
+    }
+}
+
 /// Reads the next, older page, unless a read runs or there is none.
 pub(super) fn more(s: &mut State, fx: &mut Vec<Effect>) {
     let h = &s.history;

@@ -183,6 +183,15 @@ fn answer(s: &mut State, job: Job, call: Call, res: Result<Reply, ApiError>, fx:
     if job.mutating() {
         s.banner = None;
     }
+    let changed_sources = matches!(
+        job,
+        Job::Create(_)
+            | Job::Save(_)
+            | Job::Default(_)
+            | Job::Delete(_)
+            | Job::ImportCreate
+            | Job::ImportUpdate
+    );
     match (job, res) {
         (job @ (Job::Sources | Job::Test), Reply::Page(list, next)) => {
             list::page(s, job, &call, list, next, fx)
@@ -227,6 +236,9 @@ fn answer(s: &mut State, job: Job, call: Call, res: Result<Reply, ApiError>, fx:
             fx,
         ),
         _ => {}
+    }
+    if changed_sources {
+        history::follow(s, fx);
     }
     pipeline::saved(s, &saved, fx);
     pipeline::close_when_saved(s, fx);
