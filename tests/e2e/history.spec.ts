@@ -1,0 +1,141 @@
+// The History section: in the relay build, changes made through the relay are listed with
+// who and when, a deleted source comes back with Restore and an edit is undone with Revert
+// (asking first when the source changed again since); the direct build says in one line
+// that history needs the relay.
+import { expect, Locator, test } from '@playwright/test';
+import { DEMO, openAdvanced, relayMode, rowOf, serverSources, status, useWidgetSandbox } from './fixtures/widget';
+
+const env = useWidgetSandbox();
+
+/** The History section of the advanced page. */
+function history(root: Locator): Locator {
+  return root.locator('section[data-history]');
+}
+
+/** Its entries, newest first. */
+function entries(root: Locator): Locator {
+  return history(root).locator('li[data-hist-entry]');
+}
+
+/** Renames the source `ext` from its row and waits for the save. */
+async function rename(root: Locator, ext: string, name: string) {
+  const row = rowOf(root, ext);
+  await row.getByRole('textbox', { name: /^Name/ }).fill(name);
+  await row.getByRole('button', { name: /^Save/ }).click();
+  await expect(row.getByRole('button', { name: /^Save/ })).toHaveCount(0);
+}
+
+/** The name the server has for the source `ext`. */
+async function nameOnServer(request: import('@playwright/test').APIRequestContext, ext: string) {
+  return (await serverSources(request, env)).find((s) => s.external_id === ext)?.name;
+}
+
+/** Opens the whole history from the section's own button. */
+async function showHistory(root: Locator) {
+  await history(root).getByRole('button', { name: 'Show history' }).click();
+  await expect(history(root).getByRole('button', { name: 'Refresh' })).toBeEnabled();
+}
+
+test('direct mode: the History section says in one line that it needs the relay', async ({ page }) => {
+  test.skip(relayMode(), 'runs in the direct project only');
+  const root = await openAdvanced(page, env);
+  const sec = history(root);
+  await expect(sec.getByRole('heading', { name: 'History' })).toBeVisible();
+  await expect(sec.locator('[data-hist-relay]')).toHaveText(
+    "History needs the relay: only changes made through the integration's relay are recorded.",
+  );
+  await expect(sec.getByRole('button')).toHaveCount(0);
+  await expect(root.locator('[data-a="hist"]')).toHaveCount(0);
+});
+
+test.describe('relay', () => {
+  test.beforeEach(() => {
+    test.skip(!relayMode(), 'runs in the relay project only');
+  });
+
+  test("a row's History opens that source's changes, with who, when and the fields before → after", async ({ page }) => {
+    const root = await openAdvanced(page, env);
+    await rename(root, DEMO.calls.ext, 'Calls, new name');
+    const open = rowOf(root, DEMO.calls.ext).getByRole('button', { name: 'History Calls, new name' });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    await expect(history(root).getByRole('heading', { name: 'History' })).toBeFocused();
+    const first = entries(root).first();
+    await expect(first).toHaveAttribute('data-hist-entry', 'update');
+    await expect(first).toContainText(`Ana Admin · `);
+    await expect(first).toContainText(`changed Calls, new name ${DEMO.calls.ext}`);
+    await expect(first.locator('[data-part="name"]')).toHaveText(`Name: “${DEMO.calls.name}” → “Calls, new name”`);
+    await expect(first.locator('time')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    // Only this source's changes.
+    for (const e of await entries(root).all()) await expect(e).toContainText(DEMO.calls.ext);
+  });
+
+  test('a deleted source comes back with Restore; a second Restore says its external id is taken', async ({ page, request }) => {
+    await page.clock.install();
+    const root = await openAdvanced(page, env);
+    await showHistory(root);
+    const was = (await serverSources(request, env)).find((s) => s.external_id === DEMO.calls.ext);
+
+    await rowOf(root, DEMO.calls.ext).getByRole('button', { name: `Delete ${DEMO.calls.name}` }).click();
+    await page.getByRole('dialog', { name: 'Delete this source?' }).getByRole('button', { name: /^Delete/ }).click();
+    await page.clock.runFor(5_000);
+    await expect(status(root)).toHaveText('1 source deleted.');
+    await expect(rowOf(root, DEMO.calls.ext)).toHaveCount(0);
+
+    // The open history follows: the deletion is on top, with what was deleted.
+    const deletion = entries(root).first();
+    await expect(deletion).toHaveAttribute('data-hist-entry', 'delete');
+    await expect(deletion).toContainText(`deleted ${DEMO.calls.name} ${DEMO.calls.ext}`);
+    await expect(deletion).toContainText(`Name: “${DEMO.calls.name}”`);
+    await deletion.getByRole('button', { name: `Restore ${DEMO.calls.name}` }).click();
+    await expect(status(root)).toHaveText('Source restored.');
+    await expect(rowOf(root, DEMO.calls.ext)).toHaveCount(1);
+    const back = (await serverSources(request, env)).find((s) => s.external_id === DEMO.calls.ext);
+    expect([back?.name, back?.pipeline_id]).toEqual([was.name, was.pipeline_id]);
+    await expect(entries(root).first()).toHaveAttribute('data-hist-entry', 'create');
+    await expect(history(root).getByRole('heading', { name: 'History' })).toBeFocused();
+
+    // The same deletion again: the external id is taken by the restored source now.
+    const again = history(root).locator('li[data-hist-entry="delete"]').first();
+    await again.getByRole('button', { name: `Restore ${DEMO.calls.name}` }).click();
+    await expect(again.locator('[data-hist-note]')).toHaveText('Cannot restore: another source has this external ID now.');
+    expect((await serverSources(request, env)).filter((s) => s.external_id === DEMO.calls.ext)).toHaveLength(1);
+  });
+
+  test('Revert puts back just the fields an edit changed', async ({ page, request }) => {
+    const root = await openAdvanced(page, env);
+    await showHistory(root);
+    await rename(root, DEMO.calls.ext, 'Calls A');
+    const edit = entries(root).first();
+    await expect(edit).toContainText('changed Calls A');
+    await edit.getByRole('button', { name: 'Revert Calls A' }).click();
+    await expect(status(root)).toHaveText('Change reverted.');
+    await expect(rowOf(root, DEMO.calls.ext).getByRole('textbox', { name: /^Name/ })).toHaveValue(DEMO.calls.name);
+    expect(await nameOnServer(request, DEMO.calls.ext)).toBe(DEMO.calls.name);
+    await expect(entries(root).first().locator('[data-part="name"]')).toHaveText(`Name: “Calls A” → “${DEMO.calls.name}”`);
+  });
+
+  test('a source changed again since shows its current values and asks before reverting', async ({ page, request }) => {
+    const root = await openAdvanced(page, env);
+    await showHistory(root);
+    await rename(root, DEMO.calls.ext, 'Calls A');
+    await rename(root, DEMO.calls.ext, 'Calls B');
+    const older = history(root).locator('li[data-hist-entry="update"]').nth(1);
+    await expect(older).toContainText('changed Calls A');
+    const revert = older.getByRole('button', { name: 'Revert Calls A' });
+    await revert.click();
+    const dialog = page.getByRole('dialog', { name: 'This source changed again since: Calls B' });
+    await expect(dialog).toContainText(`Name: “Calls B” (now) → “${DEMO.calls.name}” (after revert)`);
+    await expect(dialog.getByRole('button', { name: 'Revert anyway' })).toBeFocused();
+    // Cancel: nothing changes, and focus is back on the entry's Revert.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(revert).toBeFocused();
+    expect(await nameOnServer(request, DEMO.calls.ext)).toBe('Calls B');
+
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Revert anyway' }).click();
+    await expect(status(root)).toHaveText('Change reverted.');
+    expect(await nameOnServer(request, DEMO.calls.ext)).toBe(DEMO.calls.name);
+  });
+});
