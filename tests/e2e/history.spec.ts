@@ -3,7 +3,10 @@
 // (asking first when the source changed again since); the direct build says in one line
 // that history needs the relay.
 import { expect, Locator, test } from '@playwright/test';
-import { DEMO, openAdvanced, relayMode, rowOf, serverSources, status, useWidgetSandbox } from './fixtures/widget';
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT } from './fixtures/sandbox';
+import { DEMO, openAdvanced, PIPELINES, relayMode, rowOf, serverSources, status, useWidgetSandbox } from './fixtures/widget';
 
 const env = useWidgetSandbox();
 
@@ -137,5 +140,54 @@ test.describe('relay', () => {
     await dialog.getByRole('button', { name: 'Revert anyway' }).click();
     await expect(status(root)).toHaveText('Change reverted.');
     expect(await nameOnServer(request, DEMO.calls.ext)).toBe(DEMO.calls.name);
+  });
+});
+
+test.describe('relay, moves and pages', () => {
+  test.beforeEach(() => {
+    test.skip(!relayMode(), 'runs in the relay project only');
+  });
+
+  test('a move names both pipelines and WhatsApp pages say which changed; screenshot for the README', async ({ page }) => {
+    await page.clock.install();
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    const root = await openAdvanced(page, env);
+    await showHistory(root);
+    const row = rowOf(root, DEMO.wa.ext);
+    await row.getByRole('combobox', { name: /^Pipeline/ }).selectOption(String(PIPELINES.partners.id));
+    await row.getByRole('button', { name: /^Save/ }).click();
+    await expect(row.getByRole('button', { name: /^Save/ })).toHaveCount(0);
+    const move = entries(root).first();
+    await expect(move.locator('[data-part="pipeline"]')).toHaveText(`Pipeline: ${PIPELINES.sales.name} → ${PIPELINES.partners.name}`);
+
+    await row.getByRole('button', { name: /^Pages/ }).click();
+    await root.getByRole('textbox', { name: 'Phone number' }).first().fill('+5511988887777');
+    await row.getByRole('button', { name: /^Save/ }).click();
+    await expect(row.getByRole('button', { name: /^Save/ })).toHaveCount(0);
+    const pages = entries(root).first().locator('[data-part="services"]');
+    await expect(pages).toContainText('Pages changed:');
+    await expect(pages).toContainText('(+5511988887777)');
+    await row.getByRole('button', { name: /^Pages/ }).click();
+
+    // Two more kinds of entry for the picture: a rename and a deletion.
+    await rename(root, DEMO.calls.ext, 'Phone calls (main line)');
+    await rowOf(root, DEMO.expo.ext).getByRole('button', { name: `Delete ${DEMO.expo.name}` }).click();
+    await page.getByRole('dialog', { name: 'Delete this source?' }).getByRole('button', { name: /^Delete/ }).click();
+    await page.clock.runFor(5_000);
+    await expect(entries(root).first()).toHaveAttribute('data-hist-entry', 'delete');
+
+    // The four newest entries, from the section's top; the page is scrolled to its top so
+    // that the sticky status line stays out of the picture.
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const top = await history(root).boundingBox();
+    const last = await entries(root).nth(3).boundingBox();
+    const file = path.join(ROOT, 'docs', 'history.png');
+    await page.screenshot({
+      path: file,
+      fullPage: true,
+      clip: { x: top!.x, y: top!.y, width: top!.width, height: last!.y + last!.height - top!.y + 8 },
+    });
+    expect(statSync(file).size).toBeGreaterThan(10_000);
   });
 });

@@ -22,7 +22,8 @@ pub(super) fn history(s: &State) -> Node {
         .attr("data-history", "")
         .attr("aria-labelledby", HISTORY_HEADING)
         .kid(
-            el("h2")
+            // A part of the page, like the Traffic view: a heading under the page's own.
+            el("h3")
                 .attr("id", HISTORY_HEADING)
                 .attr("tabindex", "-1")
                 .tr(l, T::HistTitle),
