@@ -5,6 +5,16 @@ use crate::api::HistoryQuery;
 use crate::model::{NewSource, Page, Service, Source, SourcePatch};
 use relay_contract::{Change, Fields};
 
+/// An entry of the history as it was when an undo started: its read number and index, so
+/// that an answer arriving after the history was read again cannot act on another entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryRef {
+    /// [`History::gen`] then.
+    pub gen: u32,
+    /// Its index in [`History::entries`].
+    pub index: usize,
+}
+
 /// Where the history read stands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum HistoryLoad {
@@ -42,6 +52,21 @@ pub struct History {
 }
 
 impl History {
+    /// The entry at `index` of the current read.
+    pub fn at(&self, index: usize) -> EntryRef {
+        EntryRef {
+            gen: self.gen,
+            index,
+        }
+    }
+
+    /// The entry `r` names, unless the history was read again since.
+    pub fn entry(&self, r: EntryRef) -> Option<&Change> {
+        (r.gen == self.gen)
+            .then(|| self.entries.get(r.index))
+            .flatten()
+    }
+
     /// The query of the first page under the current filters.
     pub fn query(&self) -> HistoryQuery {
         HistoryQuery {

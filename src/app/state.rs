@@ -1,7 +1,7 @@
 //! What the widget knows at any moment: server data, the user's drafts and what is in flight.
 
 pub use super::draft::{Draft, PageDraft};
-use super::history::History;
+use super::history::{EntryRef, History};
 pub use super::import::{ImportError, ImportPlan};
 pub use super::row::{Field, FieldError, Row, RowKey};
 use super::traffic::{Snip, TestLead, Traffic};
@@ -80,11 +80,11 @@ pub enum Job {
     /// Reading a page of the relay's history, in read number `.0`.
     History(u32),
     /// Restoring the source history entry `.0` deleted.
-    Restore(usize),
+    Restore(EntryRef),
     /// Reading the source of history entry `.0` before its edit is reverted.
-    RevertCheck(usize),
+    RevertCheck(EntryRef),
     /// Reverting the edit of history entry `.0`.
-    RevertChange(usize),
+    RevertChange(EntryRef),
 }
 
 impl Job {
@@ -164,8 +164,8 @@ pub enum Dialog {
     /// Reverting history entry `entry` would overwrite later changes: the source as it is
     /// now, shown before asking.
     RevertConflict {
-        /// The entry's index in the history.
-        entry: usize,
+        /// The entry.
+        entry: EntryRef,
         /// The source as the server has it now.
         current: Source,
     },

@@ -4,10 +4,16 @@
 use super::history::{change, fields, opened, relayed, shown, wa};
 use super::*;
 use crate::api::{ApiError, ItemErrors, Problem};
+use crate::app::history::EntryRef;
 use crate::app::view::history_heading;
 use crate::i18n::T;
 use crate::model::{Page, Service, SourcePatch};
-use relay_contract::Action as Did;
+use relay_contract::{Action as Did, HistoryPage};
+
+/// Entry `index` of the first read of the history.
+fn first(index: usize) -> EntryRef {
+    EntryRef { gen: 1, index }
+}
 
 #[test]
 fn restore_creates_the_source_again_with_its_last_fields() {
@@ -24,7 +30,7 @@ fn restore_creates_the_source_again_with_its_last_fields() {
     let Call::Create(items) = &sent[0].1 else {
         panic!("{sent:?}")
     };
-    assert_eq!(sent[0].0, Job::Restore(0));
+    assert_eq!(sent[0].0, Job::Restore(first(0)));
     let n = &items[0];
     assert_eq!(
         (n.name.as_str(), n.external_id.as_str(), n.pipeline_id),
@@ -45,7 +51,7 @@ fn restore_creates_the_source_again_with_its_last_fields() {
     let back = src(9, "Gone", "ext9", 10);
     let fx = update(
         &mut s,
-        Msg::Reply(Job::Restore(0), Ok(Reply::Sources(vec![back]))),
+        Msg::Reply(Job::Restore(first(0)), Ok(Reply::Sources(vec![back]))),
     );
     assert!(s.row(RowKey::Saved(9)).is_some());
     assert_eq!(s.status, Some((T::HistRestored, 0)));
@@ -105,13 +111,13 @@ fn revert_reads_the_source_then_patches_only_the_changed_fields_back() {
     let edit = change(Did::Update, 1, Some(fields("Chat", 10)), Some(after));
     opened(&mut s, vec![edit], None);
     let sent = calls(&update(&mut s, Msg::RevertChange(0)));
-    assert_eq!(sent, vec![(Job::RevertCheck(0), Call::GetOne(1))]);
+    assert_eq!(sent, vec![(Job::RevertCheck(first(0)), Call::GetOne(1))]);
     // Unchanged since the edit: the revert goes at once.
     let mut now = src(1, "Chat 2", "chat", 20);
     now.origin_code = Some("kommo.ext.1".into());
     let fx = update(
         &mut s,
-        Msg::Reply(Job::RevertCheck(0), Ok(Reply::One(Some(now)))),
+        Msg::Reply(Job::RevertCheck(first(0)), Ok(Reply::One(Some(now)))),
     );
     let sent = calls(&fx);
     let Call::UpdateOne(p) = &sent[0].1 else {
@@ -127,7 +133,7 @@ fn revert_reads_the_source_then_patches_only_the_changed_fields_back() {
     let fx = update(
         &mut s,
         Msg::Reply(
-            Job::RevertChange(0),
+            Job::RevertChange(first(0)),
             Ok(Reply::One(Some(src(1, "Chat", "chat", 10)))),
         ),
     );
@@ -151,13 +157,16 @@ fn a_source_changed_again_since_shows_its_current_values_and_asks_first() {
     let now = src(1, "Chat 3", "chat", 10);
     let fx = update(
         &mut s,
-        Msg::Reply(Job::RevertCheck(0), Ok(Reply::One(Some(now.clone())))),
+        Msg::Reply(
+            Job::RevertCheck(first(0)),
+            Ok(Reply::One(Some(now.clone()))),
+        ),
     );
     assert!(calls(&fx).is_empty());
     assert_eq!(
         s.dialog,
         Some(Dialog::RevertConflict {
-            entry: 0,
+            entry: first(0),
             current: now
         })
     );
@@ -176,7 +185,7 @@ fn a_source_changed_again_since_shows_its_current_values_and_asks_first() {
     update(
         &mut s,
         Msg::Reply(
-            Job::RevertCheck(0),
+            Job::RevertCheck(first(0)),
             Ok(Reply::One(Some(src(1, "Chat 3", "chat", 10)))),
         ),
     );
@@ -185,7 +194,10 @@ fn a_source_changed_again_since_shows_its_current_values_and_asks_first() {
         name: Some("Chat".into()),
         ..SourcePatch::new(1)
     };
-    assert_eq!(sent, vec![(Job::RevertChange(0), Call::UpdateOne(want))]);
+    assert_eq!(
+        sent,
+        vec![(Job::RevertChange(first(0)), Call::UpdateOne(want))]
+    );
     assert!(s.dialog.is_none());
 }
 
@@ -202,8 +214,44 @@ fn a_source_gone_since_cannot_be_reverted_and_says_so() {
     update(&mut s, Msg::RevertChange(0));
     let fx = update(
         &mut s,
-        Msg::Reply(Job::RevertCheck(0), Ok(Reply::One(None))),
+        Msg::Reply(Job::RevertCheck(first(0)), Ok(Reply::One(None))),
     );
     assert!(calls(&fx).is_empty());
     assert_eq!(s.history.note, Some((0, T::ErrGone, None)));
+}
+
+#[test]
+fn an_answer_that_comes_after_the_history_was_read_again_acts_on_no_other_entry() {
+    let mut s = relayed();
+    let edit = change(
+        Did::Update,
+        1,
+        Some(fields("Chat", 10)),
+        Some(fields("Chat 2", 10)),
+    );
+    opened(&mut s, vec![edit], None);
+    update(&mut s, Msg::RevertChange(0));
+    // Read again meanwhile, and entry 0 is now another edit.
+    update(&mut s, Msg::HistoryLoad);
+    let other = change(
+        Did::Update,
+        2,
+        Some(fields("Calls", 10)),
+        Some(fields("Calls 2", 10)),
+    );
+    let page = HistoryPage {
+        changes: vec![other],
+        next: None,
+    };
+    update(
+        &mut s,
+        Msg::Reply(Job::History(2), Ok(Reply::History(page))),
+    );
+    let now = src(1, "Chat 2", "chat", 10);
+    let fx = update(
+        &mut s,
+        Msg::Reply(Job::RevertCheck(first(0)), Ok(Reply::One(Some(now)))),
+    );
+    assert!(calls(&fx).is_empty());
+    assert!(s.dialog.is_none() && s.history.note.is_none());
 }

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::app::action::Action as A;
-use crate::app::history::{conflicts, restore_item, revert_patch, HistoryLoad};
+use crate::app::history::{conflicts, restore_item, revert_patch, EntryRef, HistoryLoad};
 use crate::app::view::history_heading;
 use crate::i18n::T;
 use crate::model::Source;
@@ -75,26 +75,28 @@ pub(super) fn page(s: &mut State, gen: u32, page: HistoryPage) {
     }
 }
 
-/// The entry at `i`, when it is a change of kind `did` that Kommo made.
-fn entry(s: &State, i: usize, did: Did) -> Option<&Change> {
+/// The entry `at` names, when it is a change of kind `did` that Kommo made.
+fn entry(s: &State, at: EntryRef, did: Did) -> Option<&Change> {
     s.history
-        .entries
-        .get(i)
+        .entry(at)
         .filter(|c| c.action == did && !c.refused())
 }
 
-/// Says `msg` (with the server's `detail`) on entry `i`.
-fn note(s: &mut State, i: usize, msg: T, detail: Option<String>) {
-    s.history.note = Some((i, msg, detail));
+/// Says `msg` (with the server's `detail`) on entry `at`, unless the history was read again.
+fn note(s: &mut State, at: EntryRef, msg: T, detail: Option<String>) {
+    if at.gen == s.history.gen {
+        s.history.note = Some((at.index, msg, detail));
+    }
 }
 
 /// Creates again the source entry `i` deleted, unless its external id is taken by now or
 /// the limit is reached, which is said on the entry without a request.
 pub(super) fn restore(s: &mut State, i: usize, fx: &mut Vec<Effect>) {
+    let at = s.history.at(i);
     if s.saving() {
         return;
     }
-    let Some(item) = entry(s, i, Did::Delete).and_then(restore_item) else {
+    let Some(item) = entry(s, at, Did::Delete).and_then(restore_item) else {
         return;
     };
     let taken = s
@@ -103,43 +105,44 @@ pub(super) fn restore(s: &mut State, i: usize, fx: &mut Vec<Effect>) {
         .filter_map(|r| r.orig.as_ref())
         .any(|o| same_external_id(&o.external_id, item.external_id.trim()));
     if taken {
-        return note(s, i, T::HistTaken, None);
+        return note(s, at, T::HistTaken, None);
     }
     if s.saved_count() >= s.limit {
-        return note(s, i, T::HistLimit, None);
+        return note(s, at, T::HistLimit, None);
     }
     s.history.note = None;
-    send(s, fx, Job::Restore(i), Call::Create(vec![item]));
+    send(s, fx, Job::Restore(at), Call::Create(vec![item]));
 }
 
 /// Reverts the edit of entry `i`: first reads the source as it is now.
 pub(super) fn revert(s: &mut State, i: usize, fx: &mut Vec<Effect>) {
+    let at = s.history.at(i);
     if s.saving() || s.running(|j| matches!(j, Job::RevertCheck(_))) {
         return;
     }
-    let Some(patch) = entry(s, i, Did::Update).and_then(revert_patch) else {
+    let Some(patch) = entry(s, at, Did::Update).and_then(revert_patch) else {
         return;
     };
     s.history.note = None;
-    send(s, fx, Job::RevertCheck(i), Call::GetOne(patch.id));
+    send(s, fx, Job::RevertCheck(at), Call::GetOne(patch.id));
 }
 
-/// The source of entry `i` as it is now: reverted at once when the fields the edit changed
+/// The source of entry `at` as it is now: reverted at once when the fields the edit changed
 /// still hold what it left, else the conflict dialog shows them and asks.
-pub(super) fn checked(s: &mut State, i: usize, now: Option<Source>, fx: &mut Vec<Effect>) {
+pub(super) fn checked(s: &mut State, at: EntryRef, now: Option<Source>, fx: &mut Vec<Effect>) {
     let Some(now) = now else {
-        return note(s, i, T::ErrGone, None);
+        return note(s, at, T::ErrGone, None);
     };
     save::absorb(s, vec![now.clone()]);
-    let Some(c) = entry(s, i, Did::Update) else {
+    let Some(c) = entry(s, at, Did::Update) else {
         return;
     };
     if conflicts(c, &now).is_empty() {
-        return send_revert(s, i, fx);
+        return send_revert(s, at, fx);
     }
-    s.focus_back = Some(entry_selector(A::RevertChange, i));
+    s.focus_back = Some(entry_selector(A::RevertChange, at.index));
     s.dialog = Some(Dialog::RevertConflict {
-        entry: i,
+        entry: at,
         current: now,
     });
     focus(fx, "[data-first]");
@@ -155,9 +158,9 @@ pub(super) fn confirm(s: &mut State, fx: &mut Vec<Effect>) {
     send_revert(s, entry, fx);
 }
 
-fn send_revert(s: &mut State, i: usize, fx: &mut Vec<Effect>) {
-    if let Some(p) = entry(s, i, Did::Update).and_then(revert_patch) {
-        send(s, fx, Job::RevertChange(i), Call::UpdateOne(p));
+fn send_revert(s: &mut State, at: EntryRef, fx: &mut Vec<Effect>) {
+    if let Some(p) = entry(s, at, Did::Update).and_then(revert_patch) {
+        send(s, fx, Job::RevertChange(at), Call::UpdateOne(p));
     }
 }
 
@@ -177,14 +180,14 @@ pub(super) fn done(s: &mut State, got: Vec<Source>, msg: T, fx: &mut Vec<Effect>
 /// A history read, a restore or a revert failed: a read is retried from the banner as any
 /// read; an undo says why on its entry, in the words the list uses for a refused create.
 pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut Vec<Effect>) {
-    let i = match job {
+    let at = match job {
         Job::History(gen) => {
             if gen == s.history.gen {
                 s.history.load = HistoryLoad::Failed;
             }
             return read_failed(s, job, call, e, fx);
         }
-        Job::Restore(i) | Job::RevertCheck(i) | Job::RevertChange(i) => i,
+        Job::Restore(at) | Job::RevertCheck(at) | Job::RevertChange(at) => at,
         _ => return,
     };
     if error::dead_end(&e) {
@@ -199,21 +202,19 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
             } else if errs().any(|fe| limit(&fe.code) || limit(&fe.detail)) {
                 (T::HistLimit, None)
             } else {
-                (T::ErrRejected, problem.detail.clone())
+                (T::VServer, problem.detail.clone())
             }
         }
         (_, ApiError::NotFound) => (T::ErrGone, None),
         _ => (error::message(&e), error::detail(&e)),
     };
-    note(s, i, msg, detail);
-    fx.push(Effect::Refocus(entry_selector(
-        if matches!(job, Job::Restore(_)) {
-            A::Restore
-        } else {
-            A::RevertChange
-        },
-        i,
-    )));
+    note(s, at, msg, detail);
+    let act = if matches!(job, Job::Restore(_)) {
+        A::Restore
+    } else {
+        A::RevertChange
+    };
+    fx.push(Effect::Refocus(entry_selector(act, at.index)));
 }
 
 /// A failed history read: the banner says so in a read's words, with a retry.

@@ -4,7 +4,7 @@
 
 use super::parts::{btn, dialog_shell, list_of};
 use crate::app::action::Action as A;
-use crate::app::history::{conflicts, page_moves, Part, Shape};
+use crate::app::history::{conflicts, page_moves, EntryRef, Part, Shape};
 use crate::app::node::{el, elc, text, Node};
 use crate::app::state::*;
 use crate::i18n::{Lang, T};
@@ -95,10 +95,10 @@ pub(super) fn diff(s: &State, b: &Shape, a: &Shape, p: Part) -> Node {
     li.kid(ul).into()
 }
 
-/// Asks before reverting entry `i` over what its source has now (`current`).
-pub(super) fn conflict(s: &State, i: usize, current: &crate::model::Source) -> Node {
+/// Asks before reverting entry `at` over what its source has now (`current`).
+pub(super) fn conflict(s: &State, at: EntryRef, current: &crate::model::Source) -> Node {
     let l = s.lang;
-    let Some(c) = s.history.entries.get(i) else {
+    let Some(c) = s.history.entry(at) else {
         return text("");
     };
     let now = Shape::of_source(current);
