@@ -191,3 +191,54 @@ test.describe('relay, moves and pages', () => {
     expect(statSync(file).size).toBeGreaterThan(10_000);
   });
 });
+
+test.describe('relay, a long history', () => {
+  test.beforeEach(() => {
+    test.skip(!relayMode(), 'runs in the relay project only');
+  });
+
+  test('1,000 entries render, timed beside the list', async ({ page }) => {
+    const origin = new URL(env.sb.url).origin;
+    // The relay's own answer, 1,000 changes long (ten full pages in one), so the render is
+    // timed without 1,000 changes made first.
+    const changes = Array.from({ length: 1000 }, (_, i) => ({
+      at: 1_700_000_000 - i * 60,
+      user_id: 1 + (i % 3),
+      user_name: ['Ana Admin', 'Bea Boss', 'Caio Chief'][i % 3],
+      action: ['update', 'create', 'delete'][i % 3],
+      source_id: 100 + (i % 40),
+      external_id: `bench-${i % 40}`,
+      before: i % 3 === 1 ? null : { name: `Source ${i}`, pipeline_id: PIPELINES.sales.id, default: false, origin_code: null, services: null },
+      after: i % 3 === 2 ? null : { name: `Source ${i} renamed`, pipeline_id: PIPELINES.partners.id, default: false, origin_code: null, services: null },
+      status: 200,
+    }));
+    const body = JSON.stringify({ changes, next: null });
+    await page.route(`${env.relay}/relay/history**`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        headers: { 'Access-Control-Allow-Origin': origin, 'Cache-Control': 'no-store' },
+        body,
+      }),
+    );
+    const start = Date.now();
+    const root = await openAdvanced(page, env);
+    const listMs = Date.now() - start;
+    const button = history(root).getByRole('button', { name: 'Show history' });
+    // Timed in the page, from the click to the last entry in the DOM.
+    const historyMs = await button.evaluate(async (b: HTMLElement) => {
+      const t0 = performance.now();
+      b.click();
+      for (;;) {
+        await new Promise((r) => requestAnimationFrame(r));
+        if (document.querySelectorAll('section[data-history] li[data-hist-entry]').length >= 1000) {
+          return performance.now() - t0;
+        }
+      }
+    });
+    await expect(entries(root)).toHaveCount(1000);
+    test.info().annotations.push({ type: 'history_1000_ms', description: historyMs.toFixed(0) }, { type: 'list_open_ms', description: String(listMs) });
+    console.log(`History: 1,000 entries in ${historyMs.toFixed(0)} ms; the list opened in ${listMs} ms`);
+    expect(historyMs).toBeLessThan(5_000);
+  });
+});
