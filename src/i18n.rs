@@ -340,6 +340,7 @@ strings! {
     HistPagesChanged,
     HistFlags,
     HistNone,
+    HistReload,
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ async function nameOnServer(request: import('@playwright/test').APIRequestContex
 /** Opens the whole history from the section's own button. */
 async function showHistory(root: Locator) {
   await history(root).getByRole('button', { name: 'Show history' }).click();
-  await expect(history(root).getByRole('button', { name: 'Refresh' })).toBeEnabled();
+  await expect(history(root).getByRole('button', { name: 'Refresh history' })).toBeEnabled();
 }
 
 test('direct mode: the History section says in one line that it needs the relay', async ({ page }) => {

@@ -298,3 +298,30 @@ fn an_open_history_follows_the_changes_made_from_the_list() {
         vec![(Job::History(2), Call::History(HistoryQuery::default()))]
     );
 }
+
+#[test]
+fn focus_goes_back_to_the_button_that_read_the_page_or_to_the_heading() {
+    let mut s = relayed();
+    update(&mut s, Msg::HistoryLoad);
+    let page = |next: Option<&str>| HistoryPage {
+        changes: vec![change(Did::Create, 1, None, Some(fields("Chat", 10)))],
+        next: next.map(str::to_owned),
+    };
+    let fx = update(
+        &mut s,
+        Msg::Reply(Job::History(1), Ok(Reply::History(page(Some("c"))))),
+    );
+    assert!(fx.contains(&Effect::Refocus(Action::HistoryLoad.selector())));
+    update(&mut s, Msg::HistoryMore);
+    let fx = update(
+        &mut s,
+        Msg::Reply(Job::History(1), Ok(Reply::History(page(Some("d"))))),
+    );
+    assert!(fx.contains(&Effect::Refocus(Action::HistoryMore.selector())));
+    update(&mut s, Msg::HistoryMore);
+    let fx = update(
+        &mut s,
+        Msg::Reply(Job::History(1), Ok(Reply::History(page(None)))),
+    );
+    assert!(fx.contains(&Effect::Refocus(history_heading())));
+}

@@ -68,11 +68,19 @@ pub(super) fn of_row(s: &mut State, k: RowKey, fx: &mut Vec<Effect>) {
     focus(fx, &history_heading());
 }
 
-/// A page came: kept when it belongs to the current read.
-pub(super) fn page(s: &mut State, gen: u32, page: HistoryPage) {
-    if gen == s.history.gen {
-        s.history.absorb(page.changes, page.next);
+/// A page came: kept when it belongs to the current read. The button that asked for it was
+/// disabled meanwhile, so focus goes back to it, or to the heading once "Load more" is gone.
+pub(super) fn page(s: &mut State, gen: u32, call: &Call, page: HistoryPage, fx: &mut Vec<Effect>) {
+    if gen != s.history.gen {
+        return;
     }
+    s.history.absorb(page.changes, page.next);
+    let more = matches!(call, Call::History(q) if q.cursor.is_some());
+    fx.push(Effect::Refocus(match (more, s.history.next.is_some()) {
+        (false, _) => A::HistoryLoad.selector(),
+        (true, true) => A::HistoryMore.selector(),
+        (true, false) => history_heading(),
+    }));
 }
 
 /// The entry `at` names, when it is a change of kind `did` that Kommo made.

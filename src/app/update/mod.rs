@@ -224,7 +224,7 @@ fn answer(s: &mut State, job: Job, call: Call, res: Result<Reply, ApiError>, fx:
         (Job::Traffic(gen), Reply::Leads(leads, next)) => traffic::page(s, gen, leads, next, fx),
         (Job::TestLead, Reply::LeadsCreated(ids)) => snippet::created(s, ids, fx),
         (Job::CheckLead, Reply::Lead(lead)) => snippet::checked(s, lead),
-        (Job::History(gen), Reply::History(page)) => history::page(s, gen, page),
+        (Job::History(gen), Reply::History(page)) => history::page(s, gen, &call, page, fx),
         (Job::Restore(_), Reply::Sources(got)) => {
             history::done(s, got, crate::i18n::T::HistRestored, fx)
         }

@@ -104,7 +104,8 @@ fn filters(s: &State, reading: bool) -> El {
     let go = if h.load == HistoryLoad::Idle {
         btn(l, A::HistoryLoad, T::HistShow).class("ksm-btn ksm-btn--p")
     } else {
-        btn(l, A::HistoryLoad, T::Refresh)
+        // Not "Refresh": the list's own Refresh is on the same page.
+        btn(l, A::HistoryLoad, T::HistReload)
     };
     elc("div", "ksm-bar")
         .kid(label(T::ColSource, src))
