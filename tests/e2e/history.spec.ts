@@ -2,7 +2,8 @@
 // who and when, a deleted source comes back with Restore and an edit is undone with Revert
 // (asking first when the source changed again since); the direct build says in one line
 // that history needs the relay.
-import { expect, Locator, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, Locator, Page, test } from '@playwright/test';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './fixtures/sandbox';
@@ -31,6 +32,14 @@ async function rename(root: Locator, ext: string, name: string) {
 /** The name the server has for the source `ext`. */
 async function nameOnServer(request: import('@playwright/test').APIRequestContext, ext: string) {
   return (await serverSources(request, env)).find((s) => s.external_id === ext)?.name;
+}
+
+/** The serious and critical violations axe finds in the widget's area. */
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include('#work-area-sources_manager').analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
 }
 
 /** Opens the whole history from the section's own button. */
@@ -137,7 +146,10 @@ test.describe('relay', () => {
     expect(await nameOnServer(request, DEMO.calls.ext)).toBe('Calls B');
 
     await page.keyboard.press('Enter');
-    await dialog.getByRole('button', { name: 'Revert anyway' }).click();
+    await expect(dialog.getByRole('button', { name: 'Revert anyway' })).toBeFocused();
+    // The open history and its question, scanned by axe as the rest of the page is.
+    expect(await violations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
     await expect(status(root)).toHaveText('Change reverted.');
     expect(await nameOnServer(request, DEMO.calls.ext)).toBe(DEMO.calls.name);
   });
