@@ -209,6 +209,47 @@ test.describe('relay, a long history', () => {
     test.skip(!relayMode(), 'runs in the relay project only');
   });
 
+  test('Load more reads the next page through the cursor, 100 to a page, and the user filter asks the relay', async ({ page }) => {
+    const origin = new URL(env.sb.url).origin;
+    const entry = (i: number, user: number) => ({
+      at: 1_700_000_000 - i * 60,
+      user_id: user,
+      user_name: user === 1 ? 'Ana Admin' : 'Bea Boss',
+      action: 'update',
+      source_id: 100,
+      external_id: 'paged',
+      before: { name: `Name ${i + 1}`, pipeline_id: PIPELINES.sales.id, default: false, origin_code: null, services: null },
+      after: { name: `Name ${i}`, pipeline_id: PIPELINES.sales.id, default: false, origin_code: null, services: null },
+      status: 200,
+    });
+    const asked: URLSearchParams[] = [];
+    await page.route(`${env.relay}/relay/history**`, (route) => {
+      const q = new URL(route.request().url()).searchParams;
+      asked.push(q);
+      const changes = q.get('cursor') === 'page-2' ? [entry(2, 2)] : [entry(0, 1), entry(1, 2)];
+      const next = q.get('cursor') === 'page-2' || q.get('user_id') ? null : 'page-2';
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        headers: { 'Access-Control-Allow-Origin': origin, 'Cache-Control': 'no-store' },
+        body: JSON.stringify({ changes: q.get('user_id') ? [entry(1, 2)] : changes, next }),
+      });
+    });
+    const root = await openAdvanced(page, env);
+    await showHistory(root);
+    await expect(entries(root)).toHaveCount(2);
+    const more = history(root).getByRole('button', { name: 'Load more' });
+    await more.click();
+    await expect(entries(root)).toHaveCount(3);
+    await expect(entries(root).nth(2)).toContainText('Bea Boss');
+    await expect(more).toHaveCount(0);
+    expect(asked.map((q) => [q.get('limit'), q.get('cursor')])).toEqual([['100', null], ['100', 'page-2']]);
+
+    await history(root).getByRole('combobox', { name: 'User' }).selectOption({ label: 'Bea Boss' });
+    await expect(entries(root)).toHaveCount(1);
+    expect(asked[2].get('user_id')).toBe('2');
+  });
+
   test('1,000 entries render, timed beside the list', async ({ page }) => {
     const origin = new URL(env.sb.url).origin;
     // The relay's own answer, 1,000 changes long (ten full pages in one), so the render is
