@@ -28,6 +28,7 @@ export default defineConfig({
         'manager-pipeline.spec.ts',
         'a11y.spec.ts',
         'relay.spec.ts',
+        'history.spec.ts',
       ],
     },
   ],

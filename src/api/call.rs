@@ -4,6 +4,7 @@ use super::decode::{
     decode_created_leads, decode_deleted, decode_lead, decode_leads_page, decode_page,
     decode_pipelines, decode_source, decode_sources,
 };
+use super::history::{decode_history, history_path, HistoryQuery};
 use super::{
     find_path, lead_path, leads_page_path, leads_path, page_path, source_path, wire, ApiError,
     LeadsQuery, COMPLEX_LEADS_PATH, PIPELINES_PATH, SOURCES_PATH,
@@ -11,6 +12,7 @@ use super::{
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::lead::{ComplexLead, Lead};
 use crate::model::{NewSource, Pipeline, Source, SourcePatch};
+use relay_contract::HistoryPage;
 
 /// An API call, in domain terms.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,6 +46,8 @@ pub enum Call {
     GetLead(u64),
     /// `POST /leads/complex`.
     CreateLeads(Vec<ComplexLead>),
+    /// A page of the relay's history of changes to sources (relay mode only).
+    History(HistoryQuery),
 }
 
 /// What a successful call returned.
@@ -65,6 +69,8 @@ pub enum Reply {
     Lead(Option<Lead>),
     /// The ids of the leads created.
     LeadsCreated(Vec<u64>),
+    /// A page of the relay's history.
+    History(HistoryPage),
 }
 
 impl Call {
@@ -113,6 +119,7 @@ impl Call {
                 COMPLEX_LEADS_PATH.to_owned(),
                 Some(wire::complex_leads_body(leads)),
             ),
+            Call::History(q) => (Method::Get, history_path(q), None),
         };
         HttpRequest {
             method,
@@ -141,6 +148,7 @@ impl Call {
             }
             Call::GetLead(_) => Reply::Lead(decode_lead(r)?),
             Call::CreateLeads(_) => Reply::LeadsCreated(decode_created_leads(r)?),
+            Call::History(_) => Reply::History(decode_history(r)?),
         })
     }
 }

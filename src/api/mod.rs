@@ -4,6 +4,7 @@
 mod call;
 mod decode;
 mod error;
+pub mod history;
 mod problem;
 pub mod query;
 pub mod wire;
@@ -12,6 +13,7 @@ pub use crate::http::Method;
 pub use call::{Call, Reply};
 pub(crate) use decode::Envelope;
 pub use error::{ApiError, FieldError, ItemErrors, Problem, RelayRefusal};
+pub use history::HistoryQuery;
 pub use problem::{decode_error, parse_retry_after};
 
 use crate::model::{NewSource, Source};

@@ -131,6 +131,22 @@ actions! {
     ShowLeads = "leads",
     /// Moves to the Traffic view, below a list that may be long.
     GoTraffic = "totraffic",
+    /// Reads the history (again).
+    HistoryLoad = "hload",
+    /// Reads the next page of the history.
+    HistoryMore = "hmore",
+    /// The history's source filter.
+    HistorySource = "hsrc",
+    /// The history's user filter.
+    HistoryUser = "huser",
+    /// Opens a row's history.
+    History = "hist",
+    /// Restores a deleted source (its entry's index in `data-i`).
+    Restore = "restore",
+    /// Reverts an edit (its entry's index in `data-i`).
+    RevertChange = "hrevert",
+    /// Reverts although the source changed again since.
+    ConfirmRevert = "hconfirm",
 }
 
 impl Action {

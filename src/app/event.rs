@@ -142,6 +142,16 @@ pub fn to_msg(ev: Ev<'_>) -> Option<Msg> {
         // The source's id rides in `data-i`: the traffic table's rows are not list rows.
         (Click, A::ShowLeads) => Msg::ShowLeads(ev.idx.parse().ok()?),
         (Click, A::GoTraffic) => Msg::GoTraffic,
+        (Click, A::HistoryLoad) => Msg::HistoryLoad,
+        (Click, A::HistoryMore) => Msg::HistoryMore,
+        // An empty value is the "all" choice.
+        (Change, A::HistorySource) => Msg::HistorySource(ev.value.parse().ok()),
+        (Change, A::HistoryUser) => Msg::HistoryUser(ev.value.parse().ok()),
+        (Click, A::History) => Msg::HistoryOf(key?),
+        // The entry's index rides in `data-i`: history entries are not list rows.
+        (Click, A::Restore) => Msg::Restore(ev.idx.parse().ok()?),
+        (Click, A::RevertChange) => Msg::RevertChange(ev.idx.parse().ok()?),
+        (Click, A::ConfirmRevert) => Msg::ConfirmRevert,
         _ => return None,
     })
 }

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod check;
 pub mod draft;
 pub mod event;
+pub mod history;
 pub mod import;
 pub mod node;
 pub mod row;
@@ -189,4 +190,20 @@ pub enum Msg {
     Move,
     /// Escape pressed.
     Escape,
+    /// Read the history (again) under its filters.
+    HistoryLoad,
+    /// Read the next, older page of the history.
+    HistoryMore,
+    /// Show the history of this source only (`None`: of every source).
+    HistorySource(Option<u64>),
+    /// Show the changes of this user only (`None`: of everyone).
+    HistoryUser(Option<i64>),
+    /// Open the history of a row's source.
+    HistoryOf(RowKey),
+    /// Create again the source that history entry `.0` deleted.
+    Restore(usize),
+    /// Put back what history entry `.0` changed.
+    RevertChange(usize),
+    /// Revert although the source changed again since (the conflict dialog's confirm).
+    ConfirmRevert,
 }

@@ -1,6 +1,7 @@
 //! What the widget knows at any moment: server data, the user's drafts and what is in flight.
 
 pub use super::draft::{Draft, PageDraft};
+use super::history::{EntryRef, History};
 pub use super::import::{ImportError, ImportPlan};
 pub use super::row::{Field, FieldError, Row, RowKey};
 use super::traffic::{Snip, TestLead, Traffic};
@@ -76,6 +77,14 @@ pub enum Job {
     TestLead,
     /// Reading the test lead back.
     CheckLead,
+    /// Reading a page of the relay's history, in read number `.0`.
+    History(u32),
+    /// Restoring the source history entry `.0` deleted.
+    Restore(EntryRef),
+    /// Reading the source of history entry `.0` before its edit is reverted.
+    RevertCheck(EntryRef),
+    /// Reverting the edit of history entry `.0`.
+    RevertChange(EntryRef),
 }
 
 impl Job {
@@ -91,6 +100,8 @@ impl Job {
                 | Job::Traffic(_)
                 | Job::TestLead
                 | Job::CheckLead
+                | Job::History(_)
+                | Job::RevertCheck(_)
         )
     }
 }
@@ -150,6 +161,14 @@ pub enum Dialog {
     },
     /// Closing the panel would drop unsaved changes: ask first.
     Discard,
+    /// Reverting history entry `entry` would overwrite later changes: the source as it is
+    /// now, shown before asking.
+    RevertConflict {
+        /// The entry.
+        entry: EntryRef,
+        /// The source as the server has it now.
+        current: Source,
+    },
     /// The lead snippet of a source: its `_embedded.source`, a complex create body around
     /// it, and a test lead sent with that body.
     Snippet {
@@ -254,6 +273,8 @@ pub struct State {
     pub relay: bool,
     /// Lead traffic of the integration's sources.
     pub traffic: Traffic,
+    /// The relay's history of changes to sources (relay mode).
+    pub history: History,
     /// The time of the message being handled, in Unix seconds (the page sets it).
     pub now: i64,
     /// The browser's time zone, in seconds east of UTC, so that dates read as the admin's.
@@ -301,6 +322,7 @@ impl State {
             widget_code: None,
             relay: false,
             traffic: Traffic::default(),
+            history: History::default(),
             now: 0,
             utc_offset: 0,
         }

@@ -167,6 +167,8 @@ test('several external IDs, one per line, are looked up in one request; commas s
 });
 
 test('screenshot of the manager with the demo data for the README', async ({ page }) => {
+  // One screenshot, from the direct build: the relay build's rows carry History as well.
+  test.skip(!!env.relay, 'one screenshot, from the direct build');
   await page.setViewportSize({ width: 1280, height: 800 });
   const root = await openAdvanced(page, env);
   await rowOf(root, DEMO.wa.ext).getByRole('button', { name: /^Pages/ }).click();

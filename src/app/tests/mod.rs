@@ -7,6 +7,8 @@ mod dialog;
 mod error;
 mod fields;
 mod glance;
+mod history;
+mod history_undo;
 mod import;
 mod labels;
 mod list;

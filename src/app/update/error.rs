@@ -163,7 +163,7 @@ pub(super) fn failed(s: &mut State, job: Job, call: Call, e: ApiError, fx: &mut 
 
 /// Whether `e` is one that no retry can fix: the token, the user's rights, the account's
 /// payment or its connection to the relay must change first.
-fn dead_end(e: &ApiError) -> bool {
+pub(super) fn dead_end(e: &ApiError) -> bool {
     matches!(
         e,
         ApiError::Unauthorized

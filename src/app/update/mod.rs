@@ -7,6 +7,7 @@ mod delete;
 mod dialog;
 mod edit;
 mod error;
+mod history;
 mod import;
 mod list;
 mod pipeline;
@@ -95,6 +96,14 @@ fn apply(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ShowPipeline(pid) => pipeline::show(s, pid, &mut fx),
         Msg::ChooseMove(id) => add::choose_move(s, id),
         Msg::Move => add::move_here(s, &mut fx),
+        Msg::HistoryLoad => history::load(s, &mut fx),
+        Msg::HistoryMore => history::more(s, &mut fx),
+        Msg::HistorySource(id) => history::by_source(s, id, &mut fx),
+        Msg::HistoryUser(id) => history::by_user(s, id, &mut fx),
+        Msg::HistoryOf(k) => history::of_row(s, k, &mut fx),
+        Msg::Restore(i) => history::restore(s, i, &mut fx),
+        Msg::RevertChange(i) => history::revert(s, i, &mut fx),
+        Msg::ConfirmRevert => history::confirm(s, &mut fx),
     }
     fx
 }
@@ -169,6 +178,10 @@ fn answer(s: &mut State, job: Job, call: Call, res: Result<Reply, ApiError>, fx:
         (Ok(r), _) => r,
         (Err(e), Job::Traffic(gen)) => return traffic::failed(s, *gen, call, &e),
         (Err(e), Job::TestLead | Job::CheckLead) => return snippet::failed(s, &e),
+        (
+            Err(e),
+            Job::History(_) | Job::Restore(_) | Job::RevertCheck(_) | Job::RevertChange(_),
+        ) => return history::failed(s, job, call, e, fx),
         (Err(e), _) => {
             pipeline::close_failed(s);
             return error::failed(s, job, call, e, fx);
@@ -177,6 +190,15 @@ fn answer(s: &mut State, job: Job, call: Call, res: Result<Reply, ApiError>, fx:
     if job.mutating() {
         s.banner = None;
     }
+    let changed_sources = matches!(
+        job,
+        Job::Create(_)
+            | Job::Save(_)
+            | Job::Default(_)
+            | Job::Delete(_)
+            | Job::ImportCreate
+            | Job::ImportUpdate
+    );
     match (job, res) {
         (job @ (Job::Sources | Job::Test), Reply::Page(list, next)) => {
             list::page(s, job, &call, list, next, fx)
@@ -209,7 +231,21 @@ fn answer(s: &mut State, job: Job, call: Call, res: Result<Reply, ApiError>, fx:
         (Job::Traffic(gen), Reply::Leads(leads, next)) => traffic::page(s, gen, leads, next, fx),
         (Job::TestLead, Reply::LeadsCreated(ids)) => snippet::created(s, ids, fx),
         (Job::CheckLead, Reply::Lead(lead)) => snippet::checked(s, lead),
+        (Job::History(gen), Reply::History(page)) => history::page(s, gen, &call, page, fx),
+        (Job::Restore(_), Reply::Sources(got)) => {
+            history::done(s, got, crate::i18n::T::HistRestored, fx)
+        }
+        (Job::RevertCheck(i), Reply::One(now)) => history::checked(s, i, now, fx),
+        (Job::RevertChange(_), Reply::One(got)) => history::done(
+            s,
+            got.into_iter().collect(),
+            crate::i18n::T::HistReverted,
+            fx,
+        ),
         _ => {}
+    }
+    if changed_sources {
+        history::follow(s, fx);
     }
     pipeline::saved(s, &saved, fx);
     pipeline::close_when_saved(s, fx);

@@ -22,6 +22,9 @@ pub(super) fn dialog(s: &State) -> Option<Node> {
         } => add_source(s, *pipeline_id, *move_id, *draft, *done),
         Dialog::Snippet { key, copied, test } => super::snippet::snippet(s, *key, copied, test),
         Dialog::Discard => discard(s),
+        Dialog::RevertConflict { entry, current } => {
+            super::history_fields::conflict(s, *entry, current)
+        }
     })
 }
 

@@ -6,6 +6,8 @@ mod add;
 mod banner;
 mod chart;
 mod dialog;
+mod history;
+mod history_fields;
 mod list;
 mod pages;
 mod panel;
@@ -23,11 +25,20 @@ pub fn traffic_heading() -> String {
     String::from("#") + traffic::TRAFFIC_HEADING
 }
 
+/// A selector of the History section's heading, where a row's "History" puts focus.
+pub fn history_heading() -> String {
+    String::from("#") + history::HISTORY_HEADING
+}
+
 /// The whole widget for `s`.
 pub fn view(s: &State) -> Node {
     let body = match s.mode {
         Mode::Settings => settings::settings(s),
-        Mode::Advanced => parts::guarded(s, list::manager(s)),
+        Mode::Advanced => {
+            let mut parts = list::manager(s);
+            parts.push(history::history(s));
+            parts::guarded(s, parts)
+        }
         // The panel holds everything, so that its dialog role covers what it shows.
         Mode::Pipeline => return elc("div", "ksm-app").kid(panel::panel(s)).into(),
     };

@@ -224,6 +224,10 @@ pub(super) fn row(
     if !new {
         acts = acts.kid(small(l, A::Copy, T::Snippet).attr("aria-label", named(l, T::Snippet, r)));
     }
+    if !new && s.relay && s.mode == Mode::Advanced {
+        acts = acts
+            .kid(small(l, A::History, T::HistTitle).attr("aria-label", named(l, T::HistTitle, r)));
+    }
     acts = acts.kid(
         small(l, A::Delete, if new { T::Remove } else { T::Delete })
             .attr(
