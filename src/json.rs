@@ -22,6 +22,12 @@ pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> String {
     engine::stringify(value, true)
 }
 
+/// Reads `value` as a `T`, as if it were written as JSON and read back (a service kept as
+/// JSON, read as the list reads services).
+pub fn convert<T: DeserializeOwned, S: Serialize + ?Sized>(value: &S) -> Result<T, String> {
+    engine::convert(value)
+}
+
 impl Doc {
     /// The non-null value of field `key`, when this is an object that has one.
     pub fn get(&self, key: &str) -> Option<Doc> {
@@ -82,6 +88,15 @@ mod engine {
         }
     }
 
+    pub(super) fn convert<T: DeserializeOwned, S: Serialize + ?Sized>(
+        value: &S,
+    ) -> Result<T, String> {
+        let v = value
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| e.to_string())?;
+        serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())
+    }
+
     pub(super) fn stringify<T: Serialize + ?Sized>(value: &T, pretty: bool) -> String {
         let v = value
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -136,6 +151,14 @@ mod engine {
         pub(super) fn read_as<T: DeserializeOwned>(&self) -> Result<T, String> {
             T::deserialize(&self.0).map_err(|e| e.to_string())
         }
+    }
+
+    pub(super) fn convert<T: DeserializeOwned, S: Serialize + ?Sized>(
+        value: &S,
+    ) -> Result<T, String> {
+        serde_json::to_value(value)
+            .and_then(serde_json::from_value)
+            .map_err(|e| e.to_string())
     }
 
     pub(super) fn stringify<T: Serialize + ?Sized>(value: &T, pretty: bool) -> String {

@@ -44,7 +44,8 @@ pub(crate) fn decode_history(r: &HttpResponse) -> Result<HistoryPage, ApiError> 
             "expected JSON, got content type {ct}"
         )));
     }
-    serde_json::from_slice(&r.body)
+    crate::json::Doc::parse(&r.body)
+        .and_then(|d| d.read())
         .map_err(|e| ApiError::Decode(format!("the history is not valid: {e}")))
 }
 

@@ -138,7 +138,7 @@ impl Shape {
             .services
             .iter()
             .flatten()
-            .filter_map(|v| serde_json::from_value::<Service>(v.clone()).ok())
+            .filter_map(|v| crate::json::convert::<Service, _>(v).ok())
             .collect();
         Shape {
             name: f.name.clone(),

@@ -250,10 +250,10 @@ test.describe('relay, a long history', () => {
     expect(asked[2].get('user_id')).toBe('2');
   });
 
-  test('1,000 entries render, timed beside the list', async ({ page }) => {
+  test('1,000 entries render, each with who and what', async ({ page }) => {
     const origin = new URL(env.sb.url).origin;
-    // The relay's own answer, 1,000 changes long (ten full pages in one), so the render is
-    // timed without 1,000 changes made first.
+    // The relay's own answer, 1,000 changes long (ten full pages in one); `cargo xtask bench`
+    // times this render beside the list's.
     const changes = Array.from({ length: 1000 }, (_, i) => ({
       at: 1_700_000_000 - i * 60,
       user_id: 1 + (i % 3),
@@ -274,24 +274,11 @@ test.describe('relay, a long history', () => {
         body,
       }),
     );
-    const start = Date.now();
     const root = await openAdvanced(page, env);
-    const listMs = Date.now() - start;
-    const button = history(root).getByRole('button', { name: 'Show history' });
-    // Timed in the page, from the click to the last entry in the DOM.
-    const historyMs = await button.evaluate(async (b: HTMLElement) => {
-      const t0 = performance.now();
-      b.click();
-      for (;;) {
-        await new Promise((r) => requestAnimationFrame(r));
-        if (document.querySelectorAll('section[data-history] li[data-hist-entry]').length >= 1000) {
-          return performance.now() - t0;
-        }
-      }
-    });
+    await history(root).getByRole('button', { name: 'Show history' }).click();
     await expect(entries(root)).toHaveCount(1000);
-    test.info().annotations.push({ type: 'history_1000_ms', description: historyMs.toFixed(0) }, { type: 'list_open_ms', description: String(listMs) });
-    console.log(`History: 1,000 entries in ${historyMs.toFixed(0)} ms; the list opened in ${listMs} ms`);
-    expect(historyMs).toBeLessThan(5_000);
+    await expect(entries(root).first()).toContainText('Ana Admin');
+    await expect(entries(root).last()).toContainText('Ana Admin');
+    await expect(entries(root).nth(998)).toContainText('Caio Chief');
   });
 });
