@@ -3,6 +3,7 @@
 //
 //   node tests/bench/bench.mjs --url http://127.0.0.1:PORT --out target/bench/browser.json
 //        [--runs 15] [--rows 50] [--actions no]   (no actions: no cold open over the link either)
+//        [--relay-script PATH --token T --pipelines ID,ID]   (the History view over 1,000 changes)
 //
 // (also BENCH_URL, BENCH_OUT, BENCH_RUNS, CHROMIUM_PATH). Aggregation and budgets are the xtask's
 // job; this file only measures. Progress goes to stderr.
@@ -11,6 +12,7 @@ import { chromium } from '@playwright/test';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { historyTimes } from './history.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ARGS = parseArgs(process.argv.slice(2));
@@ -18,6 +20,9 @@ const URL_BASE = (ARGS.url || process.env.BENCH_URL || '').replace(/\/+$/, '');
 const OUT = ARGS.out || process.env.BENCH_OUT || 'target/bench/browser.json';
 const RUNS = Number(ARGS.runs || process.env.BENCH_RUNS || 15);
 const ACTIONS = (ARGS.actions || 'yes') !== 'no';
+// The relay build's script.js, for the History view's figure; none: not measured.
+const RELAY_SCRIPT = ARGS['relay-script'] ? readFileSync(ARGS['relay-script'], 'utf8') : null;
+const HISTORY_RUNS = 5;
 // The cold open over an emulated link is timed once per row count, with the actions.
 const LINKED = ACTIONS;
 const EXPECTED_ROWS = Number(ARGS.rows || process.env.BENCH_ROWS || 50);
@@ -47,7 +52,7 @@ const LINK = { offline: false, latency: 40, downloadThroughput: 10e6 / 8, upload
 function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i++) {
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i]);
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!m) throw new Error('unexpected argument ' + argv[i]);
     out[m[1]] = m[2] !== undefined ? m[2] : argv[++i];
   }
@@ -515,6 +520,13 @@ async function main() {
       result.mutations = a.mutations;
       result.page_errors = a.page_errors;
       result.errors.push(...a.errors);
+      if (RELAY_SCRIPT) {
+        say('the History view over a relay answer of 1,000 changes');
+        result.history = await historyTimes(browser, {
+          url: URL_BASE, path: PAGE, container: CONTAINER, script: RELAY_SCRIPT, token: ARGS.token,
+          pipelines: String(ARGS.pipelines || '').split(',').map(Number), runs: HISTORY_RUNS, timeout: STEP_TIMEOUT,
+        }).catch((e) => { result.errors.push('history: ' + firstLine(e)); return null; });
+      }
     }
   } finally {
     await browser.close();

@@ -171,6 +171,33 @@ pub(super) fn markdown(r: &Value) -> String {
         tr["min_requests"],
     ));
 
+    let h = &r["history"];
+    if !h.is_null() {
+        let row = |label: &str, v: &Value| {
+            format!("| {label} | {} / {} |\n", ms(&v["median"]), ms(&v["p90"]))
+        };
+        md.push_str(&format!(
+            "\n| History view over a relay answer of {} changes (median / p90), relay build | widget |\n|---|---:|\n",
+            h["changes"]
+        ));
+        md.push_str(&row(
+            "list of sources shown, from navigation start",
+            &h["list_ms"],
+        ));
+        md.push_str(&row(
+            "click on Show history → every entry in the DOM",
+            &h["history_ms"],
+        ));
+        md.push_str(&row(
+            "end of the relay's answer → every entry in the DOM",
+            &h["render_ms"],
+        ));
+        md.push_str(&row(
+            "beside it: end of the sources answer → 50 rows in the DOM",
+            &r["timings"]["widget"]["render_ms"],
+        ));
+    }
+
     md.push_str("\n| DOM mutations (MutationObserver on the widget root) | records | rows touched | outside the rows |\n|---|---:|---:|---|\n");
     for (key, label) in [
         ("refresh", "unchanged refresh"),

@@ -23,7 +23,7 @@ use crate::setup::{self, Need};
 use figures::{sizes, strings};
 use markdown::markdown;
 use report::report;
-use sandbox::{seed, Sandbox};
+use sandbox::{seed, Sandbox, PIPELINES, TOKEN};
 
 /// Sources the sandbox holds for the main measurement: Kommo's default per-integration limit.
 const SOURCES: usize = 50;
@@ -88,12 +88,20 @@ pub fn bench(Options { runs, widget_dir }: Options) -> Result {
 
     let sandbox = Sandbox::start(&widget)?;
     say(&format!("sandbox listening on {}", sandbox.url));
+    // The relay build, with the sandbox's own origin as its relay, for the History view.
+    let relay_script = crate::relay_mode::relay_widget(&widget, &sandbox.url)?.join("script.js");
     seed(&sandbox.url, 1, SOURCES)?;
     say(&format!("created {SOURCES} sources through the API"));
     say(&format!(
         "measuring in headless Chromium: {runs} cold and warm opens each of the widget and the baseline, then the actions"
     ));
-    let measured = browser(&sandbox, &out_dir.join("browser.json"), runs, SOURCES, true);
+    let measured = browser(
+        &sandbox,
+        &out_dir.join("browser.json"),
+        runs,
+        SOURCES,
+        Some(&relay_script),
+    );
     let measured = measured.and_then(|raw| {
         seed(&sandbox.url, SOURCES + 1, MORE_SOURCES)?;
         say(&format!(
@@ -104,7 +112,7 @@ pub fn bench(Options { runs, widget_dir }: Options) -> Result {
             &out_dir.join("browser-100.json"),
             runs,
             MORE_SOURCES,
-            false,
+            None,
         )?;
         Ok((raw, more))
     });
@@ -120,14 +128,16 @@ pub fn bench(Options { runs, widget_dir }: Options) -> Result {
     crate::report::publish(&report, &md, "report", &errors, "benchmark")
 }
 
-/// Runs `tests/bench/bench.mjs` against `sandbox` expecting `rows` rows, and reads what it wrote.
+/// Runs `tests/bench/bench.mjs` against `sandbox` expecting `rows` rows, and reads what it
+/// wrote; with the relay build's `script.js`, also the actions and the History view.
 fn browser(
     sandbox: &Sandbox,
     out: &Path,
     runs: usize,
     rows: usize,
-    actions: bool,
+    relay_script: Option<&Path>,
 ) -> Result<Value> {
+    let actions = relay_script.is_some();
     let _ = fs::remove_file(out);
     let mut node = command("node");
     node.arg(root().join("tests/bench/bench.mjs"))
@@ -137,6 +147,15 @@ fn browser(
         .args(["--runs", &runs.to_string(), "--rows", &rows.to_string()])
         .args(["--actions", if actions { "yes" } else { "no" }])
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    if let Some(script) = relay_script {
+        let pipelines: Vec<String> = PIPELINES[..2].iter().map(u64::to_string).collect();
+        node.arg("--relay-script").arg(script).args([
+            "--token",
+            TOKEN,
+            "--pipelines",
+            &pipelines.join(","),
+        ]);
+    }
     if let Some(chromium) = setup::chromium() {
         node.env("CHROMIUM_PATH", chromium);
     }

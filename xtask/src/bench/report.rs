@@ -204,6 +204,7 @@ pub(super) fn report(sizes: &Value, raw: &Value, more: &Value, generated_at: u64
         "mutations": mutations,
         "requests": requests,
         "traffic": traffic,
+        "history": history_of(&raw["history"]),
         "traffic_on_load": traffic_on_load,
         "budgets": budgets,
         "errors": errors,
@@ -223,6 +224,20 @@ fn traffic_of(t: &Value) -> Value {
         "traffic_ms": stats(&samples(&t["traffic_ms"])),
         "requests": t["requests"][LEADS_ROUTE],
         "min_requests": (leads / 250.0).ceil().max(1.0),
+    })
+}
+
+/// The History view's figures (median and p90): the list from navigation start, then the
+/// view from the click and from the end of the relay's answer; `null` when not measured.
+fn history_of(h: &Value) -> Value {
+    if h.is_null() {
+        return Value::Null;
+    }
+    json!({
+        "changes": h["changes"],
+        "list_ms": stats(&samples(&h["list_ms"])),
+        "history_ms": stats(&samples(&h["history_ms"])),
+        "render_ms": stats(&samples(&h["render_ms"])),
     })
 }
 

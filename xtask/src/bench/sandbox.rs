@@ -13,9 +13,9 @@ use crate::cmd::{command, root, say, Result};
 use crate::http;
 
 /// The sandbox's demo integration, which the host pages use.
-const TOKEN: &str = "sandbox-demo-token";
+pub(super) const TOKEN: &str = "sandbox-demo-token";
 /// Main, partners and archived pipelines of the sandbox, spread over the sources.
-const PIPELINES: [u64; 3] = [5867030, 5884544, 5890012];
+pub(super) const PIPELINES: [u64; 3] = [5867030, 5884544, 5890012];
 
 /// The sandbox process; dropping it stops the process, whatever happened meanwhile.
 pub(super) struct Sandbox {
