@@ -233,7 +233,7 @@ impl Patcher<'_> {
                     live.push(self.fill(at, k)?);
                 }
                 for (name, v) in &attrs {
-                    if !template::attr_in_clone(tag, name, v) {
+                    if !template::in_clone(tag, name, v) {
                         set_attr(&node, tag, name, v)?;
                     }
                 }

@@ -35,8 +35,8 @@ pub(super) fn is_prop(tag: &str, name: &str) -> bool {
     }
 }
 
-/// Whether a clone of the shape carries this attribute's value.
-fn in_clone(tag: &str, name: &str, v: &Str) -> bool {
+/// Whether a clone of the shape carries this attribute with this value.
+pub(super) fn in_clone(tag: &str, name: &str, v: &Str) -> bool {
     matches!(v, Cow::Borrowed(_)) && !is_prop(tag, name)
 }
 
@@ -132,9 +132,4 @@ fn skeleton_el(doc: &Document, e: &ElData) -> Result<Element, JsValue> {
 /// Whether the clone already holds this text node's text.
 pub(super) fn text_in_clone(s: &Str) -> bool {
     matches!(s, Cow::Borrowed(_)) || s.is_empty()
-}
-
-/// Whether the clone already holds this attribute with this value.
-pub(super) fn attr_in_clone(tag: &str, name: &str, v: &Str) -> bool {
-    in_clone(tag, name, v)
 }
