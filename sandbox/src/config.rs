@@ -4,10 +4,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod flags;
-mod switches;
 
 pub use flags::{help, parse_args};
-pub use switches::{LeadSource, RefreshReuse, UnknownSource};
+// The switches live beside what they switch; named here with the rest of the configuration.
+pub use crate::leads::switches::{LeadSource, UnknownSource};
+pub use crate::oauth::grants::RefreshReuse;
 
 /// The token used when no `--token` is given; printed at start so a person can paste it.
 pub const DEMO_TOKEN: &str = "sandbox-demo-token";

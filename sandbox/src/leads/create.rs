@@ -2,7 +2,7 @@
 //! (the calling integration's) or its pipeline; all-or-nothing.
 
 use super::model::{Lead, LeadSource};
-use crate::config::UnknownSource;
+use super::switches::UnknownSource;
 use crate::model::{pipeline, MAIN_PIPELINE_ID, USERS};
 use crate::rules::{self, FieldError, OpError, MAX_TEXT_LEN};
 use crate::store::{as_item, check_batch, group, Store};

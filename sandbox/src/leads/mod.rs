@@ -9,5 +9,6 @@ pub mod demo;
 pub mod model;
 pub mod query;
 pub mod store;
+pub mod switches;
 
 pub use model::{Lead, LeadSource};

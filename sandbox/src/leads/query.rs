@@ -2,7 +2,7 @@
 //! the order, each value checked so that a bad one is refused with the parameter's name.
 
 use super::model::Lead;
-use crate::config::LeadSource;
+use super::switches::LeadSource;
 use crate::request::{decode_pair, is_list_key, page_query, whole_number};
 
 /// Leads in one page when the query sets no `limit`, as in Kommo's leads list.

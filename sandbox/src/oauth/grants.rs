@@ -2,11 +2,33 @@
 //! refresh tokens that rotate, as Kommo's do: each refresh token works once and expires when
 //! left unused too long.
 
-use crate::config::RefreshReuse;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Whether a refresh token that a refresh replaced may be used again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RefreshReuse {
+    /// As Kommo: every refresh token works once, across every client of the integration.
+    #[default]
+    Strict,
+    /// The replaced refresh token still rotates until the newest access token is used, so a
+    /// client that lost the answer to a refresh can try again.
+    Grace,
+}
+
+impl std::str::FromStr for RefreshReuse {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "strict" => Ok(RefreshReuse::Strict),
+            "grace" => Ok(RefreshReuse::Grace),
+            _ => Err(format!("strict or grace, not {s:?}")),
+        }
+    }
+}
 
 /// How long an authorization code can be exchanged (Kommo: 20 minutes).
 pub const CODE_TTL: Duration = Duration::from_secs(20 * 60);

@@ -1,4 +1,5 @@
-//! The switches that pick one of Kommo's possible answers where its documents leave it open.
+//! The switches that pick one of Kommo's possible answers about leads where its documents
+//! leave it open; `--lead-source` and `--unknown-source` set them.
 
 /// Which of Kommo's two documented ways of reading a lead's source the sandbox honours.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -44,29 +45,6 @@ impl std::str::FromStr for UnknownSource {
             "refuse" => Ok(UnknownSource::Refuse),
             "main" => Ok(UnknownSource::Main),
             _ => Err(format!("refuse or main, not {s:?}")),
-        }
-    }
-}
-
-/// Whether a refresh token that a refresh replaced may be used again.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum RefreshReuse {
-    /// As Kommo: every refresh token works once, across every client of the integration.
-    #[default]
-    Strict,
-    /// The replaced refresh token still rotates until the newest access token is used, so a
-    /// client that lost the answer to a refresh can try again.
-    Grace,
-}
-
-impl std::str::FromStr for RefreshReuse {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "strict" => Ok(RefreshReuse::Strict),
-            "grace" => Ok(RefreshReuse::Grace),
-            _ => Err(format!("strict or grace, not {s:?}")),
         }
     }
 }
