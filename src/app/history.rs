@@ -37,7 +37,7 @@ pub struct History {
     /// Only this user's changes.
     pub user: Option<i64>,
     /// The changes read so far, newest first.
-    pub entries: Vec<Change>,
+    pub entries: Vec<Entry>,
     /// The cursor of the next (older) page; `None` on the last one.
     pub next: Option<String>,
     /// Where the read stands.
@@ -61,7 +61,7 @@ impl History {
     }
 
     /// The entry `r` names, unless the history was read again since.
-    pub fn entry(&self, r: EntryRef) -> Option<&Change> {
+    pub fn entry(&self, r: EntryRef) -> Option<&Entry> {
         (r.gen == self.gen)
             .then(|| self.entries.get(r.index))
             .flatten()
@@ -83,7 +83,7 @@ impl History {
                 self.users.push((c.user_id, c.user_name.clone()));
             }
         }
-        self.entries.extend(changes);
+        self.entries.extend(changes.into_iter().map(Entry::new));
         self.next = next;
         self.load = HistoryLoad::Ready;
     }
@@ -177,13 +177,50 @@ impl Shape {
     }
 }
 
-/// The fields an edit changed, from `before` to `after`; none when either is unknown.
-pub fn changed(c: &Change) -> Vec<Part> {
-    let (Some(b), Some(a)) = (&c.before, &c.after) else {
-        return Vec::new();
-    };
-    let (b, a) = (Shape::of_fields(b), Shape::of_fields(a));
-    Part::ALL.into_iter().filter(|p| !b.same(&a, *p)).collect()
+/// A change of the history with its fields in the widget's own types, read once when its
+/// page came in: every render and undo compares those, instead of reading the relay's
+/// copies (their services through the JSON engine) again each time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The change as the relay answered it.
+    pub change: Change,
+    /// Its `before`, read.
+    pub before: Option<Shape>,
+    /// Its `after`, read.
+    pub after: Option<Shape>,
+    /// The fields an edit changed, from `before` to `after`; none when either is unknown.
+    pub changed: Vec<Part>,
+}
+
+impl Entry {
+    /// Reads `change`.
+    pub fn new(change: Change) -> Entry {
+        let before = change.before.as_ref().map(Shape::of_fields);
+        let after = change.after.as_ref().map(Shape::of_fields);
+        let changed = match (&before, &after) {
+            (Some(b), Some(a)) => Part::ALL.into_iter().filter(|p| !b.same(a, *p)).collect(),
+            _ => Vec::new(),
+        };
+        Entry {
+            change,
+            before,
+            after,
+            changed,
+        }
+    }
+}
+
+impl std::ops::Deref for Entry {
+    type Target = Change;
+    fn deref(&self) -> &Change {
+        &self.change
+    }
+}
+
+impl std::ops::DerefMut for Entry {
+    fn deref_mut(&mut self) -> &mut Change {
+        &mut self.change
+    }
 }
 
 /// How the WhatsApp pages moved between two copies, matched by page id.
@@ -227,13 +264,14 @@ pub fn page_moves(was: &Shape, now: &Shape) -> PageMoves {
 
 /// The fields of an edit that changed again since, so that a revert would overwrite them:
 /// those whose `current` value is not the one the edit left.
-pub fn conflicts(c: &Change, current: &Source) -> Vec<Part> {
-    let Some(after) = &c.after else {
+pub fn conflicts(e: &Entry, current: &Source) -> Vec<Part> {
+    let Some(after) = &e.after else {
         return Vec::new();
     };
-    let (after, now) = (Shape::of_fields(after), Shape::of_source(current));
-    changed(c)
-        .into_iter()
+    let now = Shape::of_source(current);
+    e.changed
+        .iter()
+        .copied()
         .filter(|p| !after.same(&now, *p))
         .collect()
 }
@@ -241,11 +279,11 @@ pub fn conflicts(c: &Change, current: &Source) -> Vec<Part> {
 /// The PATCH that puts back what an edit changed: only those fields, at their old values.
 /// An origin code the edit set where there was none cannot be cleared (the API refuses
 /// `null`), so it is left out; `None` when nothing can be put back.
-pub fn revert_patch(c: &Change) -> Option<SourcePatch> {
-    let id = u64::try_from(c.source_id?).ok()?;
-    let before = Shape::of_fields(c.before.as_ref()?);
+pub fn revert_patch(e: &Entry) -> Option<SourcePatch> {
+    let id = u64::try_from(e.source_id?).ok()?;
+    let before = e.before.as_ref()?;
     let mut p = SourcePatch::new(id);
-    for part in changed(c) {
+    for &part in &e.changed {
         match part {
             Part::Name => p.name = Some(before.name.clone()),
             Part::Pipeline => p.pipeline_id = before.pipeline_id,
@@ -259,11 +297,11 @@ pub fn revert_patch(c: &Change) -> Option<SourcePatch> {
 
 /// The create that brings a deleted source back with its last fields; `None` when the entry
 /// does not know them.
-pub fn restore_item(c: &Change) -> Option<NewSource> {
-    let before = Shape::of_fields(c.before.as_ref()?);
+pub fn restore_item(e: &Entry) -> Option<NewSource> {
+    let before = e.before.clone()?;
     Some(NewSource {
         name: before.name,
-        external_id: c.external_id.clone()?,
+        external_id: e.external_id.clone()?,
         pipeline_id: before.pipeline_id,
         // Sent only when it was the default: `false` is what a new source is anyway.
         default: before.default.then_some(true),

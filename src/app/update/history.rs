@@ -4,12 +4,12 @@
 
 use super::*;
 use crate::app::action::Action as A;
-use crate::app::history::{conflicts, restore_item, revert_patch, EntryRef, HistoryLoad};
+use crate::app::history::{conflicts, restore_item, revert_patch, Entry, EntryRef, HistoryLoad};
 use crate::app::view::history_heading;
 use crate::i18n::T;
 use crate::model::Source;
 use crate::rules::same_external_id;
-use relay_contract::{Action as Did, Change, HistoryPage};
+use relay_contract::{Action as Did, HistoryPage};
 
 /// Reads the first page under the current filters; an older read's page is dropped.
 pub(super) fn load(s: &mut State, fx: &mut Vec<Effect>) {
@@ -84,7 +84,7 @@ pub(super) fn page(s: &mut State, gen: u32, call: &Call, page: HistoryPage, fx: 
 }
 
 /// The entry `at` names, when it is a change of kind `did` that Kommo made.
-fn entry(s: &State, at: EntryRef, did: Did) -> Option<&Change> {
+fn entry(s: &State, at: EntryRef, did: Did) -> Option<&Entry> {
     s.history
         .entry(at)
         .filter(|c| c.action == did && !c.refused())

@@ -4,7 +4,7 @@
 use super::history_fields::{diff, field};
 use super::parts::{btn, busy, small};
 use crate::app::action::Action as A;
-use crate::app::history::{changed, revert_patch, when_text, HistoryLoad, Part, Shape};
+use crate::app::history::{revert_patch, when_text, Entry, HistoryLoad, Part};
 use crate::app::node::{el, elc, El, Node};
 use crate::app::state::*;
 use crate::i18n::T;
@@ -129,7 +129,7 @@ fn source_name(s: &State, c: &Change) -> String {
 }
 
 /// One entry: who, when, what, and its undo.
-fn entry(s: &State, i: usize, c: &Change) -> Node {
+fn entry(s: &State, i: usize, c: &Entry) -> Node {
     let l = s.lang;
     let did = match c.action {
         Did::Create => T::HistCreate,
@@ -163,13 +163,9 @@ fn entry(s: &State, i: usize, c: &Change) -> Node {
         .kid(who);
     let what = match (c.action, &c.before, &c.after) {
         _ if c.refused() => vec![elc("p", "ksm-note").tr(l, T::HistRefusedNote).into()],
-        (Did::Update, Some(b), Some(a)) => {
-            let (b, a) = (Shape::of_fields(b), Shape::of_fields(a));
-            changed(c).into_iter().map(|p| diff(s, &b, &a, p)).collect()
-        }
+        (Did::Update, Some(b), Some(a)) => c.changed.iter().map(|&p| diff(s, b, a, p)).collect(),
         (Did::Create, _, Some(f)) | (Did::Delete, Some(f), _) => {
-            let f = Shape::of_fields(f);
-            Part::ALL.into_iter().map(|p| field(s, &f, p)).collect()
+            Part::ALL.into_iter().map(|p| field(s, f, p)).collect()
         }
         _ => Vec::new(),
     };

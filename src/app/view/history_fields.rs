@@ -102,7 +102,7 @@ pub(super) fn conflict(s: &State, at: EntryRef, current: &crate::model::Source) 
         return text("");
     };
     let now = Shape::of_source(current);
-    let back = c.before.as_ref().map(Shape::of_fields).unwrap_or_default();
+    let back = c.before.clone().unwrap_or_default();
     let mut ul = elc("ul", "ksm-changes").attr("data-conflicts", "");
     for p in conflicts(c, current) {
         ul = ul.kid(
