@@ -173,7 +173,7 @@ pub(super) fn is_json(content_type: &str) -> bool {
 
 /// The envelope of a success body, which must be present, declared as JSON (or
 /// undeclared), and a JSON object; `what` names what was expected.
-fn envelope(r: &HttpResponse, what: &str) -> Result<Envelope, ApiError> {
+pub(super) fn envelope(r: &HttpResponse, what: &str) -> Result<Envelope, ApiError> {
     let body = &r.body[..];
     if let Some(ct) = r.content_type.as_deref() {
         if !is_json(ct) {
@@ -201,7 +201,7 @@ fn envelope(r: &HttpResponse, what: &str) -> Result<Envelope, ApiError> {
 }
 
 /// The whole answer read as one entity.
-fn whole<T: DeserializeOwned>(env: &Envelope) -> Result<T, ApiError> {
+pub(super) fn whole<T: DeserializeOwned>(env: &Envelope) -> Result<T, ApiError> {
     env.0
         .read()
         .map_err(|e| ApiError::Decode(format!("the answer is not valid: {e}")))

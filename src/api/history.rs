@@ -1,7 +1,7 @@
 //! The relay's history of changes to sources (`GET /relay/history`, relay mode only): the
 //! query of one page and the reading of its answer, in the shared contract's types.
 
-use super::decode::is_json;
+use super::decode::{envelope, whole};
 use super::{decode_error, query, ApiError};
 use crate::http::HttpResponse;
 use relay_contract::{HistoryPage, Param, HISTORY_PATH, MAX_LIMIT};
@@ -39,14 +39,7 @@ pub(crate) fn decode_history(r: &HttpResponse) -> Result<HistoryPage, ApiError> 
     if !(200..=299).contains(&r.status) {
         return Err(decode_error(r));
     }
-    if let Some(ct) = r.content_type.as_deref().filter(|ct| !is_json(ct)) {
-        return Err(ApiError::Decode(format!(
-            "expected JSON, got content type {ct}"
-        )));
-    }
-    crate::json::Doc::parse(&r.body)
-        .and_then(|d| d.read())
-        .map_err(|e| ApiError::Decode(format!("the history is not valid: {e}")))
+    whole(&envelope(r, "the history")?)
 }
 
 #[cfg(test)]
