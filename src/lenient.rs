@@ -351,6 +351,6 @@ where
         Some(text) => text
             .trim()
             .parse()
-            .map_err(|_| de::Error::custom(format!("expected a whole number, got {text:?}"))),
+            .map_err(|_| de::Error::custom(format!("expected a whole number, got “{text}”"))),
     }
 }

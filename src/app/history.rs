@@ -113,6 +113,17 @@ impl Part {
         Part::Origin,
         Part::Services,
     ];
+
+    /// Its name in the page (`data-part`), for styles and tests to find one field's line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Name => "name",
+            Part::Pipeline => "pipeline",
+            Part::Default => "default",
+            Part::Origin => "origin",
+            Part::Services => "services",
+        }
+    }
 }
 
 /// A copy of a source's fields in the widget's own types, so that a history entry and a

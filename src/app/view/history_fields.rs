@@ -67,7 +67,7 @@ pub(super) fn field(s: &State, f: &Shape, p: Part) -> Node {
 pub(super) fn diff(s: &State, b: &Shape, a: &Shape, p: Part) -> Node {
     let l = s.lang;
     let li = el("li")
-        .attr("data-part", format!("{p:?}").to_lowercase())
+        .attr("data-part", p.as_str())
         .tr(l, label(p))
         .txt(": ");
     if p != Part::Services {
