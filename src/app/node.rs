@@ -38,6 +38,31 @@ pub struct ElData {
     pub kids: Vec<Node>,
 }
 
+/// A text that many rows repeat (a pipeline's name, its id), kept for the page's life so
+/// that it is one static text: a row's template then carries it, and no row pays a call for
+/// it. Past [`KEPT_MAX`] distinct texts, a text stays the row's own.
+pub fn kept(s: String) -> Str {
+    std::thread_local! {
+        static KEPT: std::cell::RefCell<std::collections::BTreeSet<&'static str>> =
+            const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+    }
+    KEPT.with(|k| {
+        let mut k = k.borrow_mut();
+        if let Some(&t) = k.get(s.as_str()) {
+            return Cow::Borrowed(t);
+        }
+        if k.len() >= KEPT_MAX {
+            return Cow::Owned(s);
+        }
+        let t: &'static str = Box::leak(s.into_boxed_str());
+        k.insert(t);
+        Cow::Borrowed(t)
+    })
+}
+
+/// How many texts [`kept`] keeps at most: an account's pipelines, renamed a few times.
+pub const KEPT_MAX: usize = 512;
+
 /// Starts an element.
 #[inline(never)]
 pub fn el(tag: &'static str) -> El {
@@ -210,5 +235,34 @@ impl Node {
             }
             e.kids.iter().for_each(|k| k.find_all(pred, out));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_text_is_one_static_text_however_often_it_is_asked_for() {
+        let a = kept("Sales pipeline".to_owned());
+        let b = kept(String::from("Sales pipeline"));
+        match (a, b) {
+            (Cow::Borrowed(a), Cow::Borrowed(b)) => assert!(core::ptr::eq(a, b)),
+            other => panic!("not kept: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn past_the_limit_a_text_stays_its_own() {
+        // The table is the thread's: a thread of its own starts with an empty one.
+        std::thread::spawn(|| {
+            for i in 0..KEPT_MAX {
+                assert!(matches!(kept(format!("p{i}")), Cow::Borrowed(_)));
+            }
+            assert!(matches!(kept("one more".to_owned()), Cow::Owned(_)));
+            assert!(matches!(kept("p7".to_owned()), Cow::Borrowed("p7")));
+        })
+        .join()
+        .unwrap();
     }
 }

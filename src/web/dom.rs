@@ -85,25 +85,26 @@ fn remove(n: &web_sys::Node) {
 }
 
 /// Sets a control's `value` property unless it already holds `v`: writing it again would
-/// move the caret of a field the user is typing in. The tag says which control it is, so no
+/// move the caret of a field the user is typing in. On a node just made (`fresh`) nobody
+/// has typed yet, so the page is not asked. The tag says which control it is, so no
 /// `instanceof` is asked of the page on every render.
-fn set_value(el: &Element, tag: &str, v: &str) {
+fn set_value(el: &Element, tag: &str, v: &str, fresh: bool) {
     match tag {
         "input" => {
             let i = el.unchecked_ref::<HtmlInputElement>();
-            if i.value() != v {
+            if fresh || i.value() != v {
                 i.set_value(v);
             }
         }
         "select" => {
             let s = el.unchecked_ref::<HtmlSelectElement>();
-            if s.value() != v {
+            if fresh || s.value() != v {
                 s.set_value(v);
             }
         }
         "textarea" => {
             let t = el.unchecked_ref::<HtmlTextAreaElement>();
-            if t.value() != v {
+            if fresh || t.value() != v {
                 t.set_value(v);
             }
         }
@@ -120,9 +121,16 @@ fn set_checked(el: &Element, tag: &str, on: bool) {
     }
 }
 
-fn set_attr(el: &Element, tag: &str, name: &'static str, v: &str) -> Result<(), JsValue> {
+/// Gives `el` attribute `name`; `fresh` as for [`set_value`].
+fn set_attr(
+    el: &Element,
+    tag: &str,
+    name: &'static str,
+    v: &str,
+    fresh: bool,
+) -> Result<(), JsValue> {
     match name {
-        "value" if is_prop(tag, name) => set_value(el, tag, v),
+        "value" if is_prop(tag, name) => set_value(el, tag, v, fresh),
         "checked" => set_checked(el, tag, true),
         _ => el.set_attribute(intern(name), v)?,
     }
@@ -131,7 +139,7 @@ fn set_attr(el: &Element, tag: &str, name: &'static str, v: &str) -> Result<(), 
 
 fn remove_attr(el: &Element, tag: &str, name: &'static str) -> Result<(), JsValue> {
     match name {
-        "value" if is_prop(tag, name) => set_value(el, tag, ""),
+        "value" if is_prop(tag, name) => set_value(el, tag, "", false),
         "checked" => set_checked(el, tag, false),
         _ => el.remove_attribute(intern(name))?,
     }
@@ -145,6 +153,13 @@ fn value_of<'a>(attrs: &'a [(&'static str, Str)], i: usize, name: &str) -> Optio
         Some((n, v)) if *n == name => Some(v),
         _ => attrs.iter().find(|(n, _)| *n == name).map(|(_, v)| v),
     }
+}
+
+/// Whether `kids` are a list's items (two or more, each with a key), whose new ones are
+/// cloned from their shape's template. A keyed element alone among its siblings (a
+/// toolbar, the table) is built directly: its template would be built and cloned once.
+fn listed(kids: &[Node]) -> bool {
+    kids.len() > 1 && keyed(&[], kids)
 }
 
 /// Whether every old and new child has a key, so children are matched by key.
@@ -163,45 +178,51 @@ struct Patcher<'a> {
 }
 
 impl Patcher<'_> {
-    /// Builds fresh DOM for `n` (not yet attached); a keyed element (a row) from the template
-    /// of its shape.
-    fn create(&mut self, n: Node) -> Result<Live, JsValue> {
+    /// Builds fresh DOM for `n` (not yet attached); an item of a list (a row, `item`) from the
+    /// template of its shape.
+    fn create(&mut self, n: Node, item: bool) -> Result<Live, JsValue> {
         match n {
             Node::Text(s) => Ok(Live::Text {
                 node: self.doc.create_text_node(&s),
                 s,
             }),
-            Node::El(e) if e.key.is_some() => {
-                let node = self.templates.clone_for(self.doc, &e)?;
-                self.fill(node.into(), Node::El(e))
-            }
-            Node::El(e) => {
-                let ElData {
-                    tag,
-                    key,
-                    attrs,
-                    kids,
-                } = *e.0;
-                let node = template::element(self.doc, tag)?;
-                let mut live = Vec::with_capacity(kids.len());
-                for k in kids {
-                    let l = self.create(k)?;
-                    node.append_child(l.node())?;
-                    live.push(l);
+            Node::El(e) if item && e.key.is_some() => {
+                match self.templates.clone_for(self.doc, &e)? {
+                    Some(node) => self.fill(node.into(), Node::El(e)),
+                    None => self.build(*e.0),
                 }
-                // After the children: a <select>'s value needs its options to exist.
-                for (name, v) in &attrs {
-                    set_attr(&node, tag, name, v)?;
-                }
-                Ok(Live::El {
-                    node,
-                    tag,
-                    key,
-                    attrs,
-                    kids: live,
-                })
             }
+            Node::El(e) => self.build(*e.0),
         }
+    }
+
+    /// Builds `e` element by element.
+    fn build(&mut self, e: ElData) -> Result<Live, JsValue> {
+        let ElData {
+            tag,
+            key,
+            attrs,
+            kids,
+        } = e;
+        let node = template::element(self.doc, tag)?;
+        let mut live = Vec::with_capacity(kids.len());
+        let items = listed(&kids);
+        for k in kids {
+            let l = self.create(k, items)?;
+            node.append_child(l.node())?;
+            live.push(l);
+        }
+        // After the children: a <select>'s value needs its options to exist.
+        for (name, v) in &attrs {
+            set_attr(&node, tag, name, v, true)?;
+        }
+        Ok(Live::El {
+            node,
+            tag,
+            key,
+            attrs,
+            kids: live,
+        })
     }
 
     /// Gives `dom`, a clone of `n`'s template, what is `n`'s own, and mirrors it: children are
@@ -234,7 +255,7 @@ impl Patcher<'_> {
                 }
                 for (name, v) in &attrs {
                     if !template::in_clone(tag, name, v) {
-                        set_attr(&node, tag, name, v)?;
+                        set_attr(&node, tag, name, v, true)?;
                     }
                 }
                 Ok(Live::El {
@@ -274,7 +295,7 @@ impl Patcher<'_> {
                     let same = value_of(attrs, i, name).is_some_and(|o| o == v);
                     // Live properties are re-checked against the page every time.
                     if !same || is_prop(tag, name) {
-                        set_attr(node, tag, name, v)?;
+                        set_attr(node, tag, name, v, false)?;
                     }
                 }
                 for (i, (name, _)) in attrs.iter().enumerate() {
@@ -285,7 +306,7 @@ impl Patcher<'_> {
                 *attrs = new.attrs;
             }
             (_, n) => {
-                let fresh = self.create(n)?;
+                let fresh = self.create(n, false)?;
                 if let Some(parent) = live.node().parent_node() {
                     parent.replace_child(fresh.node(), live.node())?;
                 }
@@ -321,7 +342,7 @@ impl Patcher<'_> {
                 }
             }
             for n in new {
-                let l = self.create(n)?;
+                let l = self.create(n, false)?;
                 parent.append_child(l.node())?;
                 old.push(l);
             }
@@ -341,6 +362,7 @@ impl Patcher<'_> {
         // the others is all the placing there is to do.
         let mut in_order = true;
         let mut last_at = 0;
+        let items = new.len() > 1;
         for (i, n) in new.into_iter().enumerate() {
             let k = n.as_el().and_then(|e| e.key.clone());
             // Rows rarely move, so look where this one was expected first.
@@ -359,7 +381,7 @@ impl Patcher<'_> {
                 }
                 None => {
                     in_order = false;
-                    out.push(self.create(n)?);
+                    out.push(self.create(n, items)?);
                 }
             }
         }

@@ -1,4 +1,4 @@
-//! Row templates: the DOM of a keyed element (a list row) is built once per shape and cloned
+//! Row templates: the DOM of a keyed list's item (a row) is built once per shape and cloned
 //! for every row of that shape, then filled through child-node walks.
 //!
 //! A shape is what every row of it shares: tags, static attributes (`Cow::Borrowed` values)
@@ -49,30 +49,41 @@ pub(super) fn element(doc: &Document, tag: &'static str) -> Result<Element, JsVa
     }
 }
 
-/// The templates of one rendered tree, by shape.
+/// The templates of one rendered tree, by shape: `None` for a shape seen once, whose
+/// template is built when a second item has it (a shape only one item ever has, such as a
+/// page's section among keyed siblings, is then never built twice).
 #[derive(Default)]
 pub(super) struct Templates {
-    by_shape: HashMap<String, web_sys::Node>,
+    by_shape: HashMap<String, Option<web_sys::Node>>,
     key: String,
 }
 
 impl Templates {
-    /// A fresh copy of the template of `n`'s shape, built first if it is new: every static
-    /// part in place, every filled one empty.
-    pub(super) fn clone_for(&mut self, doc: &Document, n: &ElData) -> Result<Element, JsValue> {
+    /// A fresh copy of the template of `n`'s shape, built first if this is the shape's second
+    /// item: every static part in place, every filled one empty. `None` the first time a
+    /// shape is seen: that item is built directly.
+    pub(super) fn clone_for(
+        &mut self,
+        doc: &Document,
+        n: &ElData,
+    ) -> Result<Option<Element>, JsValue> {
         self.key.clear();
         shape_el(n, &mut self.key);
-        let t = match self.by_shape.get(&self.key) {
-            Some(t) => t,
+        let slot = match self.by_shape.get_mut(&self.key) {
+            Some(slot) => slot,
             None => {
                 if self.by_shape.len() >= MAX_SHAPES {
                     self.by_shape.clear();
                 }
-                let t = skeleton_el(doc, n)?;
-                self.by_shape.entry(self.key.clone()).or_insert(t.into())
+                self.by_shape.insert(self.key.clone(), None);
+                return Ok(None);
             }
         };
-        Ok(t.clone_node_with_deep(true)?.unchecked_into())
+        let t = match slot {
+            Some(t) => t,
+            None => slot.insert(skeleton_el(doc, n)?.into()),
+        };
+        Ok(Some(t.clone_node_with_deep(true)?.unchecked_into()))
     }
 }
 

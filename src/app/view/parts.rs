@@ -4,7 +4,7 @@
 use crate::app::action::Action;
 use crate::app::check;
 use crate::app::event::key_str;
-use crate::app::node::{el, elc, text, El, Node};
+use crate::app::node::{el, elc, kept, text, El, Node};
 use crate::app::state::*;
 use crate::i18n::{fill, Lang, T};
 
@@ -113,7 +113,7 @@ pub(super) fn with_error(
 /// `input` with the `maxlength` of field `f`, so that the browser stops typing at the limit.
 pub(super) fn limited(input: El, f: Field) -> El {
     match check::max_len(f) {
-        Some(n) => input.attr("maxlength", n.to_string()),
+        Some(n) => input.attr("maxlength", kept(n.to_string())),
         None => input,
     }
 }

@@ -3,13 +3,13 @@
 use super::parts::{busy, install_tag, limited, localize_err, small, with_error};
 use crate::app::action::{Action, Action as A};
 use crate::app::event::{idx_str, key_str};
-use crate::app::node::{el, elc, El, Node};
+use crate::app::node::{el, elc, kept, El, Node, Str};
 use crate::app::state::*;
 use crate::i18n::{Lang, T};
 use crate::traffic::SourceTraffic;
 
 /// What every row's pipeline picker offers, worked out once per render: (id, value, label).
-pub(super) type PipeOpts = Vec<(u64, String, String)>;
+pub(super) type PipeOpts = Vec<(u64, Str, Str)>;
 
 /// Works out the pipeline picker's options.
 pub(super) fn pipe_opts(s: &State) -> PipeOpts {
@@ -23,7 +23,7 @@ pub(super) fn pipe_opts(s: &State) -> PipeOpts {
                 label.push_str(l.t(T::Archived));
                 label.push(')');
             }
-            (p.id, p.id.to_string(), label)
+            (p.id, kept(p.id.to_string()), kept(label))
         })
         .collect()
 }
@@ -88,15 +88,15 @@ pub(super) fn row(
     // Only this row's own request (or a 429 wait) locks its controls, so a save elsewhere
     // leaves this row's DOM alone; `update` still refuses a second change while one runs.
     let locked = in_flight || pending || s.countdown > 0;
-    let mut class = String::new();
-    if new {
-        class.push_str("ksm-new ");
-    } else if dirty {
-        class.push_str("ksm-dirty ");
-    }
-    if in_flight || pending {
-        class.push_str("ksm-busy");
-    }
+    // Static texts, so that a row's template carries its class.
+    let class = match (new, dirty, in_flight || pending) {
+        (true, _, false) => "ksm-new",
+        (true, _, true) => "ksm-new ksm-busy",
+        (false, true, false) => "ksm-dirty",
+        (false, true, true) => "ksm-dirty ksm-busy",
+        (false, false, true) => "ksm-busy",
+        (false, false, false) => "",
+    };
     let name_label = r.draft.name.clone();
 
     let sel = el("td").kid(
@@ -255,7 +255,7 @@ pub(super) fn row(
     el("tr")
         .key(k.clone())
         .attr("data-k", k)
-        .class(class.trim_end().to_owned())
+        .class(class)
         .opt(bulk.then(|| sel.into()))
         .kid(name)
         .kid(ext)
