@@ -122,12 +122,16 @@ pub fn start(
     app
 }
 
-/// A one-source answer in the API's shape, for [`rehearse`].
+/// A two-source answer in the API's shape, for [`rehearse`]: two rows of one shape, so that
+/// the second is cloned from the first one's template, as the rows of a real list are.
 const REHEARSAL: &str = r#"{"_embedded":{"sources":[{"id":1,"name":"a","pipeline_id":1,
 "external_id":"a","default":false,"origin_code":null,"services":[{"type":"whatsapp",
-"pages":[{"name":"a","id":"a","link":"+15550000000"}],"params":{"waba":false}}]}]}}"#;
+"pages":[{"name":"a","id":"a","link":"+15550000000"}],"params":{"waba":false}}]},
+{"id":2,"name":"b","pipeline_id":1,"external_id":"b","default":false,"origin_code":null,
+"services":[{"type":"whatsapp","pages":[{"name":"b","id":"b","link":"+15550000001"}],
+"params":{"waba":false}}]}]}}"#;
 
-/// Decodes and renders a one-source answer into a detached element and throws it away,
+/// Decodes and renders a two-source answer into a detached element and throws it away,
 /// while the first requests are in flight: the browser compiles the decoder, the reducer,
 /// the view and the patcher then (it compiles wasm functions when they first run), instead
 /// of after the real answer has arrived.
