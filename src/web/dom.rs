@@ -155,6 +155,31 @@ fn value_of<'a>(attrs: &'a [(&'static str, Str)], i: usize, name: &str) -> Optio
     }
 }
 
+/// Mirrors `node`, just made with its children `kids`, once its attributes are set: after
+/// the children, as a <select>'s value needs its options; on a clone (`cloned`) only those
+/// the template left out.
+fn made(
+    node: Element,
+    tag: &'static str,
+    key: Option<Str>,
+    attrs: Vec<(&'static str, Str)>,
+    kids: Vec<Live>,
+    cloned: bool,
+) -> Result<Live, JsValue> {
+    for (name, v) in &attrs {
+        if !(cloned && template::in_clone(tag, name, v)) {
+            set_attr(&node, tag, name, v, true)?;
+        }
+    }
+    Ok(Live::El {
+        node,
+        tag,
+        key,
+        attrs,
+        kids,
+    })
+}
+
 /// Whether `kids` are a list's items (two or more, each with a key), whose new ones are
 /// cloned from their shape's template. A keyed element alone among its siblings (a
 /// toolbar, the table) is built directly: its template would be built and cloned once.
@@ -212,17 +237,7 @@ impl Patcher<'_> {
             node.append_child(l.node())?;
             live.push(l);
         }
-        // After the children: a <select>'s value needs its options to exist.
-        for (name, v) in &attrs {
-            set_attr(&node, tag, name, v, true)?;
-        }
-        Ok(Live::El {
-            node,
-            tag,
-            key,
-            attrs,
-            kids: live,
-        })
+        made(node, tag, key, attrs, live, false)
     }
 
     /// Gives `dom`, a clone of `n`'s template, what is `n`'s own, and mirrors it: children are
@@ -253,18 +268,7 @@ impl Patcher<'_> {
                     let at = at.ok_or_else(|| JsValue::from_str("a row's clone lacks a node"))?;
                     live.push(self.fill(at, k)?);
                 }
-                for (name, v) in &attrs {
-                    if !template::in_clone(tag, name, v) {
-                        set_attr(&node, tag, name, v, true)?;
-                    }
-                }
-                Ok(Live::El {
-                    node,
-                    tag,
-                    key,
-                    attrs,
-                    kids: live,
-                })
+                made(node, tag, key, attrs, live, true)
             }
         }
     }
