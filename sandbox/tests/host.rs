@@ -6,7 +6,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use reqwest::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
+    IF_NONE_MATCH, VARY,
+};
 use sandbox::host::{router, HostAuth, HostConfig, XAuthClaims};
 use sandbox::{App, Config};
 use serde_json::{json, Value};
@@ -274,6 +277,58 @@ async fn widget_files_revalidate_with_their_etag_so_a_second_open_reuses_them() 
 }
 
 #[tokio::test]
+async fn the_encoding_switch_sends_the_widget_files_gzipped_to_a_browser_that_takes_gzip() {
+    let base = start(config(Some(fake_widget()), None)).await;
+    let url = format!("{base}/widgets/sources_manager/script.js?v=1");
+    let on_disk = std::fs::read(fake_widget().join("script.js")).unwrap();
+    let client = reqwest::Client::new();
+    let fetch = |accept: Option<&'static str>| {
+        let mut request = client.get(&url);
+        if let Some(a) = accept {
+            request = request.header(ACCEPT_ENCODING, a);
+        }
+        request.send()
+    };
+    let browser = Some("gzip, deflate, br, zstd");
+
+    let plain = fetch(browser).await.unwrap();
+    assert_eq!(
+        plain.headers().get(CONTENT_ENCODING),
+        None,
+        "identity by default"
+    );
+    let plain_tag = plain.headers()[ETAG].clone();
+    assert_eq!(plain.bytes().await.unwrap(), on_disk);
+
+    let (status, now) = post(
+        &format!("{base}/__sandbox/host"),
+        json!({ "encoding": "gzip" }),
+    )
+    .await;
+    assert_eq!((status, now["encoding"].as_str()), (200, Some("gzip")));
+    let zipped = fetch(browser).await.unwrap();
+    assert_eq!(zipped.headers()[CONTENT_ENCODING], "gzip");
+    assert_eq!(zipped.headers()[VARY], "Accept-Encoding");
+    assert_ne!(zipped.headers()[ETAG], plain_tag, "another representation");
+    let body = zipped.bytes().await.unwrap();
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, on_disk);
+
+    // A client that does not take gzip gets the file as it is.
+    for accept in [None, Some("identity"), Some("gzip;q=0, identity")] {
+        let answer = fetch(accept).await.unwrap();
+        assert_eq!(answer.headers().get(CONTENT_ENCODING), None, "{accept:?}");
+        assert_eq!(answer.bytes().await.unwrap(), on_disk, "{accept:?}");
+    }
+
+    post(&format!("{base}/__sandbox/host/reset"), Value::Null).await;
+    let reset = fetch(browser).await.unwrap();
+    assert_eq!(reset.headers().get(CONTENT_ENCODING), None);
+}
+
+#[tokio::test]
 async fn the_wasm_mime_switch_relabels_wasm_and_reset_restores_it() {
     let base = start(config(Some(fake_widget()), None)).await;
     let wasm = format!("{base}/widgets/sources_manager/empty.wasm");
@@ -285,7 +340,13 @@ async fn the_wasm_mime_switch_relabels_wasm_and_reset_restores_it() {
     let read: Value = reqwest::get(&switches).await.unwrap().json().await.unwrap();
     assert_eq!(
         read,
-        json!({ "wasm_mime": "wrong", "csp": "none", "pipeline_id_as": "number", "files": "same" })
+        json!({
+            "wasm_mime": "wrong",
+            "csp": "none",
+            "pipeline_id_as": "number",
+            "files": "same",
+            "encoding": "identity"
+        })
     );
 
     let response = reqwest::Client::new()

@@ -407,7 +407,7 @@ test('$authorizedAjax sends an HS256 X-Auth-Token', async ({ page }) => {
       .done((data: unknown) => resolve(data))
       .fail((_x: unknown, status: string) => reject(new Error(status)));
   }));
-  expect(answer).toEqual({ wasm_mime: 'correct', csp: 'none', pipeline_id_as: 'number', files: 'same' });
+  expect(answer).toEqual({ wasm_mime: 'correct', csp: 'none', pipeline_id_as: 'number', files: 'same', encoding: 'identity' });
   const jwt = (await sent).headers()['x-auth-token'];
   const [head, body, signature] = jwt.split('.');
   const expected = createHmac('sha256', 'sandbox-client-secret').update(`${head}.${body}`).digest('base64url');

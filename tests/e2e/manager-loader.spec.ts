@@ -21,6 +21,27 @@ test('a wrong .wasm Content-Type still loads the widget through the fallback', a
   }
 });
 
+test('the widget loads when its files come gzip-compressed, streaming or through the fallback', async ({ page, request }) => {
+  // Kommo's docs do not say whether its static files are served compressed.
+  await hostSwitch(request, env.sb, { encoding: 'gzip' });
+  for (const mime of ['correct', 'wrong']) {
+    await hostSwitch(request, env.sb, { wasm_mime: mime });
+    const encodings = new Map<string, string>();
+    page.on('response', (r) => {
+      const name = new URL(r.url()).pathname.split('/').pop() ?? '';
+      // A 304 (a file kept from the first round) carries no body, so no encoding.
+      if (r.status() === 200 && ['widget_bg.wasm', 'widget.js', 'script.js'].includes(name)) encodings.set(name, r.headers()['content-encoding'] ?? '');
+    });
+    const root = await openAdvanced(page, env);
+    await expect(rowOf(root, DEMO.chat.ext).getByRole('textbox', { name: 'Name' })).toHaveValue(DEMO.chat.name);
+    // The relabelled wasm is a new version: fetched again, the scripts come from the cache.
+    const sent = mime === 'correct' ? ['script.js', 'widget.js', 'widget_bg.wasm'] : ['widget_bg.wasm'];
+    expect(Object.fromEntries(encodings), mime).toEqual(Object.fromEntries(sent.map((n) => [n, 'gzip'])));
+    await expect(page.locator('#work-area-sources_manager [role="alert"]')).toHaveCount(0);
+    page.removeAllListeners('response');
+  }
+});
+
 test('the first two requests are on their way before the widget renders anything', async ({ page }) => {
   // Records each API request as it is sent, through fetch or XHR (the relay's ajax), and
   // which were sent when the widget's first element appeared.

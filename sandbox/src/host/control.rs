@@ -8,7 +8,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::state::{Csp, Files, HostState, PipelineIdAs, Switches, WasmMime};
+use super::state::{Csp, Encoding, Files, HostState, PipelineIdAs, Switches, WasmMime};
 use crate::respond::problem;
 
 /// A partial change of the switches; absent fields keep their value.
@@ -19,6 +19,7 @@ pub struct SwitchChange {
     csp: Option<Csp>,
     pipeline_id_as: Option<PipelineIdAs>,
     files: Option<Files>,
+    encoding: Option<Encoding>,
 }
 
 /// One attachment change: the widget is (or stops being) a source of `pipeline_id`.
@@ -60,7 +61,8 @@ pub async fn post_switches(
     let Ok(Query(from_query)) = query else {
         return bad_request(
             "unknown switch or value: wasm_mime is correct|wrong|text, csp is none|strict, \
-             pipeline_id_as is number|string, files is same|cors|nocors"
+             pipeline_id_as is number|string, files is same|cors|nocors, \
+             encoding is identity|gzip"
                 .into(),
         );
     };
@@ -81,6 +83,9 @@ pub async fn post_switches(
         }
         if let Some(files) = change.files {
             switches.files = files;
+        }
+        if let Some(encoding) = change.encoding {
+            switches.encoding = encoding;
         }
     }
     state.set_switches(switches);

@@ -7,7 +7,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::state::WasmMime;
+use super::state::{Encoding, WasmMime};
 
 /// The Content-Type a static file server like Kommo's would send for `path`.
 pub fn content_type(path: &Path, wasm: WasmMime) -> &'static str {
@@ -57,13 +57,42 @@ pub fn resolve(root: &Path, relative: &str) -> Option<PathBuf> {
     (file.starts_with(&root) && file.is_file()).then_some(file)
 }
 
-/// The strong validator of a file as served: its bytes and its Content-Type (the test
-/// switches relabel `.wasm`, and a cached copy must not keep the old label).
-fn etag(bytes: &[u8], content_type: &str) -> String {
+/// The strong validator of a file as served: its bytes, its Content-Type (the test
+/// switches relabel `.wasm`, and a cached copy must not keep the old label) and its
+/// encoding (a compressed copy is another representation).
+fn etag(bytes: &[u8], content_type: &str, gzip: bool) -> String {
     let mut h = DefaultHasher::new();
     bytes.hash(&mut h);
     content_type.hash(&mut h);
+    gzip.hash(&mut h);
     format!("\"{:016x}\"", h.finish())
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip (and does not refuse it with `q=0`).
+fn accepts_gzip(request: &HeaderMap) -> bool {
+    request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
+/// `bytes` gzip-compressed at the level static file servers commonly use (6).
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    out.write_all(bytes).expect("writing to memory");
+    out.finish().expect("writing to memory")
 }
 
 /// Whether an `If-None-Match` header names `tag` (or is `*`).
@@ -78,32 +107,43 @@ fn matches(request: &HeaderMap, tag: &str) -> bool {
 }
 
 /// Reads `file` and answers with its Content-Type and an `ETag`, or 304 when the request
-/// already holds that version; a vanished file is a 404.
+/// already holds that version; a vanished file is a 404. With [`Encoding::Gzip`], a browser
+/// that accepts gzip gets the file compressed.
 ///
 /// `no-cache` lets the browser keep a copy but revalidate it on every use: the widget is
 /// rebuilt while the sandbox runs, and a warm open still reuses what did not change.
-pub async fn serve(file: &Path, wasm: WasmMime, request: &HeaderMap) -> Response {
+pub async fn serve(
+    file: &Path,
+    wasm: WasmMime,
+    encoding: Encoding,
+    request: &HeaderMap,
+) -> Response {
     let Ok(bytes) = tokio::fs::read(file).await else {
         return not_found();
     };
     let content_type = content_type(file, wasm);
-    let tag = etag(&bytes, content_type);
-    let cache = [
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (
-            header::ETAG,
-            HeaderValue::from_str(&tag).expect("hex in quotes is a header value"),
-        ),
-    ];
-    if matches(request, &tag) {
-        return (StatusCode::NOT_MODIFIED, cache).into_response();
+    let gzipped = encoding == Encoding::Gzip && accepts_gzip(request);
+    let tag = etag(&bytes, content_type, gzipped);
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&tag).expect("hex in quotes is a header value"),
+    );
+    if encoding == Encoding::Gzip {
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     }
-    (
-        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
-        cache,
-        bytes,
-    )
-        .into_response()
+    if matches(request, &tag) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let body = if gzipped {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        gzip(&bytes)
+    } else {
+        bytes
+    };
+    (headers, body).into_response()
 }
 
 /// A plain 404, saying nothing about the disk layout.
@@ -147,7 +187,7 @@ pub fn allow_page_origin(request: &HeaderMap, response: &mut Response) {
     }
     response
         .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Origin"));
+        .append(header::VARY, HeaderValue::from_static("Origin"));
 }
 
 #[cfg(test)]

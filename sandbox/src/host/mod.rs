@@ -11,7 +11,8 @@
 //! - `/widgets/sources_manager/{file}`: the built widget folder (`?v=` is ignored);
 //! - `/vendor/require.js`, `/vendor/jquery.js`: the npm packages, from `vendor_dir`;
 //! - `/__sandbox/host` (`GET`, `POST` `{"wasm_mime": "correct"|"wrong"|"text", "csp": "none"|"strict",
-//!   "pipeline_id_as": "number"|"string"}` as JSON or query), `POST /__sandbox/host/reset`,
+//!   "pipeline_id_as": "number"|"string", "files": "same"|"cors"|"nocors",
+//!   "encoding": "identity"|"gzip"}` as JSON or query), `POST /__sandbox/host/reset`,
 //!   `GET|POST /__sandbox/host/settings` (saved widget settings, `POST` merges an object),
 //!   `GET|POST /__sandbox/host/attachments` (`{"pipeline_id": N, "attached": bool}`),
 //!   `GET /__sandbox/host/sources?pipeline_id=N[&since=V]` (that pipeline's sources of the
@@ -35,7 +36,7 @@ use axum::routing::{get, post};
 
 pub use auth::{HostAuth, XAuthClaims};
 pub use pages::STRICT_CSP;
-pub use state::{Csp, Files, HostState, PipelineIdAs, Switches, WasmMime};
+pub use state::{Csp, Encoding, Files, HostState, PipelineIdAs, Switches, WasmMime};
 
 use crate::app::App;
 
@@ -226,7 +227,7 @@ async fn widget_file(
     };
     let switches = shared.state.switches();
     let mut response = match files::resolve(dir, &file) {
-        Some(path) => files::serve(&path, switches.wasm_mime, &request).await,
+        Some(path) => files::serve(&path, switches.wasm_mime, switches.encoding, &request).await,
         None => files::not_found(),
     };
     if switches.files == Files::Cors {
@@ -245,7 +246,13 @@ async fn vendor(shared: &Shared, relative: &str) -> Response {
         )
             .into_response();
     }
-    files::serve(&path, WasmMime::Correct, &HeaderMap::new()).await
+    files::serve(
+        &path,
+        WasmMime::Correct,
+        Encoding::Identity,
+        &HeaderMap::new(),
+    )
+    .await
 }
 
 async fn require_js(shared: State<Shared>) -> Response {

@@ -57,6 +57,18 @@ pub enum Files {
     NoCors,
 }
 
+/// How the widget's files travel: Kommo's docs do not say whether its static files are
+/// served compressed, and the widget must load either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    /// As they are on disk.
+    #[default]
+    Identity,
+    /// gzip-compressed (`Content-Encoding: gzip`) for a browser that accepts it.
+    Gzip,
+}
+
 /// The switches tests flip through `/__sandbox/host`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Switches {
@@ -68,6 +80,8 @@ pub struct Switches {
     pub pipeline_id_as: PipelineIdAs,
     /// The origin the widget's files are served from.
     pub files: Files,
+    /// Whether the widget's files are sent compressed.
+    pub encoding: Encoding,
 }
 
 /// The user a page shows at first: the account's administrator.
