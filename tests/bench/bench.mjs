@@ -137,8 +137,10 @@ async function prepared(ctx, script) {
   return page;
 }
 
-// One cold open over the emulated LINK (empty cache), navigation start → rows.
-async function loadOverLink(browser, script) {
+// One cold open over the emulated LINK (empty cache), navigation start → rows; the sandbox
+// sends the widget's files as `encoding` says (identity or gzip: Kommo's docs do not say).
+async function loadOverLink(browser, script, encoding) {
+  await post('/__sandbox/host', { encoding });
   const ctx = await newContext(browser);
   try {
     const page = await prepared(ctx, script);
@@ -148,6 +150,7 @@ async function loadOverLink(browser, script) {
     return (await open(page)).rows_at;
   } finally {
     await ctx.close();
+    await post('/__sandbox/host', { encoding: 'identity' });
   }
 }
 
@@ -344,7 +347,7 @@ async function waitForCount(page, route, n) {
 
 // The series one renderer's loads fill.
 function timed() {
-  const series = ['script_to_list_ms', 'render_ms', 'open_cold_ms', 'open_warm_ms', 'open_link_ms', 'script_ms', 'layout_ms', 'pipelines_lag_ms'];
+  const series = ['script_to_list_ms', 'render_ms', 'open_cold_ms', 'open_warm_ms', 'open_link_ms', 'open_link_gzip_ms', 'script_ms', 'layout_ms', 'pipelines_lag_ms'];
   return { ...Object.fromEntries(series.map((s) => [s, []])), row_elements: null };
 }
 
@@ -391,7 +394,10 @@ async function main() {
           result[name].open_warm_ms.push(r.open_warm_ms);
           result[name].script_ms.push(r.script_ms);
           result[name].layout_ms.push(r.layout_ms);
-          if (LINKED) result[name].open_link_ms.push(await loadOverLink(browser, scripts[name]));
+          if (LINKED) {
+            result[name].open_link_ms.push(await loadOverLink(browser, scripts[name], 'identity'));
+            result[name].open_link_gzip_ms.push(await loadOverLink(browser, scripts[name], 'gzip'));
+          }
           result[name].pipelines_lag_ms.push(r.pipelines_lag_ms);
           result[name].row_elements = r.row_elements;
         } catch (e) {

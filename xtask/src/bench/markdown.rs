@@ -105,6 +105,11 @@ pub(super) fn markdown(r: &Value) -> String {
         ),
         (
             "timings",
+            "open_link_gzip_ms",
+            "the same, the files sent gzip-compressed",
+        ),
+        (
+            "timings",
             "open_warm_ms",
             "warm open (files cached) → 50 rows in the DOM",
         ),
