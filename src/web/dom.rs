@@ -6,7 +6,7 @@
 
 use super::template::{self, is_prop, Templates};
 use crate::app::node::{ElData, Node, Str};
-use wasm_bindgen::{intern, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
 /// The DOM that was last rendered, mirrored so the next render can be compared cheaply.
@@ -132,7 +132,7 @@ fn set_attr(
     match name {
         "value" if is_prop(tag, name) => set_value(el, tag, v, fresh),
         "checked" => set_checked(el, tag, true),
-        _ => el.set_attribute(intern(name), v)?,
+        _ => el.set_attribute(name, v)?,
     }
     Ok(())
 }
@@ -141,7 +141,7 @@ fn remove_attr(el: &Element, tag: &str, name: &'static str) -> Result<(), JsValu
     match name {
         "value" if is_prop(tag, name) => set_value(el, tag, "", false),
         "checked" => set_checked(el, tag, false),
-        _ => el.remove_attribute(intern(name))?,
+        _ => el.remove_attribute(name)?,
     }
     Ok(())
 }

@@ -43,9 +43,9 @@ pub(super) fn in_clone(tag: &str, name: &str, v: &Str) -> bool {
 /// Creates an element of `tag`, in the SVG namespace for the chart's tags.
 pub(super) fn element(doc: &Document, tag: &'static str) -> Result<Element, JsValue> {
     if SVG_TAGS.contains(&tag) {
-        doc.create_element_ns(Some(SVG_NS), wasm_bindgen::intern(tag))
+        doc.create_element_ns(Some(SVG_NS), tag)
     } else {
-        doc.create_element(wasm_bindgen::intern(tag))
+        doc.create_element(tag)
     }
 }
 
@@ -134,7 +134,7 @@ fn skeleton_el(doc: &Document, e: &ElData) -> Result<Element, JsValue> {
     }
     for (name, v) in &e.attrs {
         if in_clone(e.tag, name, v) {
-            node.set_attribute(wasm_bindgen::intern(name), v)?;
+            node.set_attribute(name, v)?;
         }
     }
     Ok(node)
