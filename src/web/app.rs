@@ -18,8 +18,7 @@ use crate::transport::Transport;
 use js_sys::Function;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{Element, Event};
 
@@ -87,10 +86,8 @@ pub fn start(
         })
     });
     // The first requests go before anything else: their tasks are queued first (a task's
-    // fetch starts when it first runs). The texts, the first render and the effects that
-    // need it come at the next frame, which an answer that is already in (a near server)
-    // goes before: it is then rendered at once, with no "loading" render ahead of it. The
-    // rehearsal waits until the page is idle, and is dropped once the list is in.
+    // fetch starts when it first runs), and the texts, the first render, the effects that
+    // need it and the rehearsal come in a task queued behind them.
     let fx = {
         let mut i = app.borrow_mut();
         stamp(&mut i.state);
@@ -109,7 +106,7 @@ pub fn start(
     };
     let weak = Rc::downgrade(&app);
     let root = root.clone();
-    next_frame(move || {
+    spawn_local(async move {
         let Some(app) = weak.upgrade() else { return };
         if !paint(&app) {
             return;
@@ -120,41 +117,9 @@ pub fn start(
         if let Some(msg) = then {
             dispatch(&app, msg);
         }
-        let weak = Rc::downgrade(&app);
-        when_idle(move || {
-            let loading = weak
-                .upgrade()
-                .and_then(|app| with_state(&app, |s| s.load == crate::app::state::Load::Loading));
-            if loading == Some(true) {
-                rehearse(&root, rehearsal);
-            }
-        });
+        rehearse(&root, rehearsal);
     });
     app
-}
-
-/// Runs `f` just before the page's next frame is drawn.
-fn next_frame(f: impl FnOnce() + 'static) {
-    let f = Closure::once_into_js(f);
-    if let Some(w) = web_sys::window() {
-        if w.request_animation_frame(f.unchecked_ref()).is_ok() {
-            return;
-        }
-    }
-    // No frames to wait for (no window): at once, after the current task.
-    spawn_local(async move {
-        let _ = f.unchecked_ref::<Function>().call0(&JsValue::NULL);
-    });
-}
-
-/// Runs `f` once the page is idle (`requestIdleCallback`), or after a timer where the
-/// browser has no such call (Safari).
-fn when_idle(f: impl FnOnce() + 'static) {
-    let f = Closure::once_into_js(f);
-    let Some(w) = web_sys::window() else { return };
-    if w.request_idle_callback(f.unchecked_ref()).is_err() {
-        let _ = w.set_timeout_with_callback(f.unchecked_ref());
-    }
 }
 
 /// A two-source answer in the API's shape, for [`rehearse`]: two rows of one shape, so that
