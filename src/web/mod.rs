@@ -11,6 +11,11 @@ pub mod loader;
 pub mod save;
 mod template;
 
+/// The module's memory allocator: a render allocates and frees a node tree, and talc does
+/// that faster than the default dlmalloc, in fewer bytes.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use crate::app::{Mode, Msg, State};
 use crate::client::Client;
 use crate::i18n::Lang;
