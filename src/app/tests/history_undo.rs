@@ -15,6 +15,21 @@ fn first(index: usize) -> EntryRef {
     EntryRef { gen: 1, index }
 }
 
+/// The history open on one rename of source 1 (Chat → Chat 2), and its Revert asked: the
+/// source's current fields are being read.
+fn reverting_a_rename() -> State {
+    let mut s = relayed();
+    let edit = change(
+        Did::Update,
+        1,
+        Some(fields("Chat", 10)),
+        Some(fields("Chat 2", 10)),
+    );
+    opened(&mut s, vec![edit], None);
+    update(&mut s, Msg::RevertChange(0));
+    s
+}
+
 #[test]
 fn restore_creates_the_source_again_with_its_last_fields() {
     let mut s = relayed();
@@ -145,15 +160,7 @@ fn revert_reads_the_source_then_patches_only_the_changed_fields_back() {
 #[test]
 fn a_source_changed_again_since_shows_its_current_values_and_asks_first() {
     english();
-    let mut s = relayed();
-    let edit = change(
-        Did::Update,
-        1,
-        Some(fields("Chat", 10)),
-        Some(fields("Chat 2", 10)),
-    );
-    opened(&mut s, vec![edit], None);
-    update(&mut s, Msg::RevertChange(0));
+    let mut s = reverting_a_rename();
     let now = src(1, "Chat 3", "chat", 10);
     let fx = update(
         &mut s,
@@ -203,15 +210,7 @@ fn a_source_changed_again_since_shows_its_current_values_and_asks_first() {
 
 #[test]
 fn a_source_gone_since_cannot_be_reverted_and_says_so() {
-    let mut s = relayed();
-    let edit = change(
-        Did::Update,
-        1,
-        Some(fields("Chat", 10)),
-        Some(fields("Chat 2", 10)),
-    );
-    opened(&mut s, vec![edit], None);
-    update(&mut s, Msg::RevertChange(0));
+    let mut s = reverting_a_rename();
     let fx = update(
         &mut s,
         Msg::Reply(Job::RevertCheck(first(0)), Ok(Reply::One(None))),
@@ -222,15 +221,7 @@ fn a_source_gone_since_cannot_be_reverted_and_says_so() {
 
 #[test]
 fn an_answer_that_comes_after_the_history_was_read_again_acts_on_no_other_entry() {
-    let mut s = relayed();
-    let edit = change(
-        Did::Update,
-        1,
-        Some(fields("Chat", 10)),
-        Some(fields("Chat 2", 10)),
-    );
-    opened(&mut s, vec![edit], None);
-    update(&mut s, Msg::RevertChange(0));
+    let mut s = reverting_a_rename();
     // Read again meanwhile, and entry 0 is now another edit.
     update(&mut s, Msg::HistoryLoad);
     let other = change(
