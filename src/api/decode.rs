@@ -191,13 +191,10 @@ pub(super) fn envelope(r: &HttpResponse, what: &str) -> Result<Envelope, ApiErro
             "expected a HAL object with {what}"
         )));
     }
-    let doc = Doc::parse(body).map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))?;
-    if !doc.is_object() {
-        return Err(ApiError::Decode(format!(
-            "expected a HAL object with {what}"
-        )));
-    }
-    Ok(Envelope(doc))
+    // Text that starts with `{` and parses is an object.
+    Doc::parse(body)
+        .map(Envelope)
+        .map_err(|e| ApiError::Decode(format!("invalid JSON: {e}")))
 }
 
 /// The whole answer read as one entity.

@@ -366,7 +366,7 @@ impl Patcher<'_> {
         // the others is all the placing there is to do.
         let mut in_order = true;
         let mut last_at = 0;
-        let items = new.len() > 1;
+        let items = listed(&new);
         for (i, n) in new.into_iter().enumerate() {
             let k = n.as_el().and_then(|e| e.key.clone());
             // Rows rarely move, so look where this one was expected first.

